@@ -1,0 +1,105 @@
+/**
+ * `lab`: argv → command. The only place that calls process.exit.
+ *
+ * Reads like the architecture: parse the command line, then hand over to a
+ * command (run: load, validate, plan, run, save, summarize).
+ */
+import { Command, CommanderError } from 'commander'
+import { runCommand } from './commands/run.js'
+import { listCommand } from './commands/list.js'
+import { LAB_VERSION } from './commands/env.js'
+import { killAllGroupsNow } from './topology/group.js'
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+/** `npx lab run ...` as typed, for the results' `command` field. */
+function commandLine(argv: string[]): string {
+  return ['npx', 'lab', ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0
+  const program = new Command('lab')
+    .description('app-server-lab: real server topologies on 127.0.0.1, measured and explained')
+    .version(LAB_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError('(run `lab --help` for usage)')
+
+  program
+    .command('run')
+    .description('run a scenario: start its topologies, drive them with autocannon, save and summarize the results')
+    .argument('<scenario>', 'a scenario name (see `lab list`) or a path to a scenario folder or scenario.ts')
+    .option('--quick', "use the scenario's short `quick` load (for a first look)")
+    .option('--stack <stack>', 'engines: node (built-in, default) or python (Gunicorn, Uvicorn, nginx)', 'node')
+    .option('--set <path=value>', 'override a scenario field by its dotted path (repeatable), e.g. topologies.prefork.server.workers=8', collect, [])
+    .option('--topology <id>', 'run only this topology (repeatable)', collect, [])
+    .option('--workload <id>', 'run only this workload (repeatable)', collect, [])
+    .option('--out <dir>', 'results folder', 'results')
+    .option('--json', 'write the results document to stdout (progress and summary go to stderr)')
+    .option('--open', 'open the HTML report when done')
+    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; out: string; json?: boolean; open?: boolean }) => {
+      const controller = new AbortController()
+      let signals = 0
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals++
+        if (signals > 1) {
+          killAllGroupsNow()
+          process.exit(signal === 'SIGTERM' ? 143 : 130)
+        }
+        process.stderr.write(`\n${signal}: stopping; what was measured is kept (press Ctrl-C again to quit at once)\n`)
+        controller.abort(signal)
+      }
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
+      const outcome = await runCommand({ target, ...o, command: commandLine(argv), signal: controller.signal })
+      code = outcome.code
+    })
+
+  program
+    .command('list')
+    .description('list the scenarios with their one-line summaries')
+    .action(async () => {
+      code = await listCommand()
+    })
+
+  program
+    .command('report')
+    .description('write the HTML report of saved results (several files are overlaid)')
+    .argument('<results...>', 'results JSON files')
+    .option('--out <file>', 'HTML file to write (default: beside the first JSON)')
+    .option('--open', 'open the report when written')
+    .action(async (files: string[], o: { out?: string; open?: boolean }) => {
+      const { reportCommand } = await import('./commands/report.js')
+      code = await reportCommand(files, o)
+    })
+
+  program
+    .command('doctor')
+    .description('list the engines found and missing, their versions and how to install what is missing')
+    .action(async () => {
+      const doctorModule = './commands/doctor.js' // TODO(lead): static import once issue 5 lands
+      const { doctorCommand } = (await import(doctorModule)) as { doctorCommand: () => Promise<number> }
+      code = await doctorCommand()
+    })
+
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2
+    }
+    throw err
+  }
+  return code
+}
+
+process.on('exit', killAllGroupsNow)
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`lab: ${err instanceof Error ? err.message : String(err)}\n`)
+    killAllGroupsNow()
+    process.exit(1)
+  },
+)

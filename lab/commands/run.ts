@@ -1,0 +1,294 @@
+/**
+ * `lab run <name|path>`: load → validate → plan → start each topology → drive
+ * each level → save after every level → summarize (design.md, "CLI contract").
+ *
+ * Exit codes: 0 done; 1 run failed; 2 bad input; 3 a required engine is missing;
+ * 130 interrupted (SIGINT) and 143 (SIGTERM), with what was measured saved.
+ */
+import cliProgress from 'cli-progress'
+import path from 'node:path'
+import type { Writable } from 'node:stream'
+import { applyOverrides, parseOverride, type Override } from '../core/overrides.js'
+import { makePlan, type Level, type Plan } from '../core/plan.js'
+import { SCHEMA_VERSION, type ResultsDocument, type RunResult } from '../core/results.js'
+import { validateScenario, type Scenario, type Workload } from '../core/scenario.js'
+import { formatSummary } from '../core/format.js'
+import { littlesLaw } from '../core/stats.js'
+import { warningsFor } from '../core/warnings.js'
+import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
+import { AutocannonDriver } from '../load/autocannon.js'
+import type { LevelMeasurement, LoadDriver } from '../load/driver.js'
+import { resultsPath, writeResults } from '../store/results.js'
+import { stopAllGroups } from '../topology/group.js'
+import { Sampler } from '../topology/sampler.js'
+import { startTopology, type RunningTopology } from '../topology/topology.js'
+import { LAB_VERSION, collectEnv } from './env.js'
+import { loadScenarioFile, readNotes, resolveScenario } from './scenarios.js'
+
+/** Options of `lab run`, as the CLI parsed them. */
+export interface RunOptions {
+  target: string
+  quick?: boolean
+  stack?: string
+  set?: string[]
+  topology?: string[]
+  workload?: string[]
+  /** Results folder (default `results`). */
+  out?: string
+  /** Write the results document to stdout; everything else to stderr. */
+  json?: boolean
+  open?: boolean
+  /** The command line to record, for reproducing the run. */
+  command?: string
+  /** Test seam: a fake driver instead of autocannon. */
+  driver?: LoadDriver
+  /** Test seam: a fake topology starter instead of real processes. */
+  start?: typeof startTopology
+  /** Test seam: where to write (default process.stdout/stderr). */
+  stdout?: Writable
+  stderr?: Writable
+  /** Aborting it interrupts the run like Ctrl-C (the CLI wires SIGINT/SIGTERM to it). */
+  signal?: AbortSignal
+}
+
+/** What `lab run` produced. */
+export interface RunOutcome {
+  code: number
+  file?: string
+  report?: string
+  doc?: ResultsDocument
+}
+
+/** `/work?io_ms=..&cpu_ms=..&bytes=..` for a workload (design.md, "The workload contract"). */
+export function workPath(w: Workload): string {
+  return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}`
+}
+
+type Prepared = { scenario: Scenario; plan: Plan; stack: Stack; notes?: string } | { problems: string[] }
+
+async function prepare(opts: RunOptions): Promise<Prepared> {
+  let resolved: { file: string; folderName: string }
+  let raw: unknown
+  try {
+    resolved = resolveScenario(opts.target)
+    raw = await loadScenarioFile(resolved.file)
+  } catch (err) {
+    return { problems: [(err as Error).message] }
+  }
+  const problems: string[] = []
+  const overrides: Override[] = []
+  for (const s of opts.set ?? []) {
+    const o = parseOverride(s)
+    if (o.ok) overrides.push(o.value)
+    else problems.push(o.problem)
+  }
+  const stack = (opts.stack ?? 'node') as Stack
+  if (!STACKS.includes(stack)) problems.push(`--stack ${opts.stack}: unknown; expected one of ${STACKS.join(', ')}`)
+  if (problems.length) return { problems }
+  const applied = applyOverrides(raw, overrides)
+  if (!applied.ok) return { problems: applied.problems }
+  const valid = validateScenario(applied.value, resolved.folderName)
+  if (!valid.ok) return { problems: valid.problems }
+  const plan = makePlan(valid.value, { quick: opts.quick, topologies: opts.topology, workloads: opts.workload })
+  if (!plan.ok) return { problems: plan.problems }
+  return { scenario: valid.value, plan: plan.value, stack, notes: readNotes(resolved.file) }
+}
+
+/** Builds a level's entry in `runs` from the measurement and the /proc samples. */
+export function toRunResult(
+  level: Level,
+  m: LevelMeasurement,
+  topology: Pick<RunningTopology, 'engines' | 'processes' | 'events'>,
+  sampler: Pick<Sampler, 'usage' | 'selfUsage'> | undefined,
+): RunResult {
+  const zero = { mean: 0, max: 0 }
+  const processes = topology.processes().map((p) => {
+    const u = sampler?.usage(p.pid, m.windowStart, m.windowEnd)
+    return {
+      role: p.role,
+      pid: p.pid,
+      cpuPercent: u?.cpuPercent ?? zero,
+      rssBytes: u?.rssBytes ?? zero,
+      requests: m.perWorker[String(p.pid)] ?? 0,
+    }
+  })
+  const self = sampler?.selfUsage(m.windowStart, m.windowEnd)
+  const events = topology
+    .events()
+    .filter((e) => e.at >= m.loadStartedAt && e.at <= m.windowEnd)
+    .map((e) => ({ t: (e.at - m.loadStartedAt) / 1000, kind: e.kind, ...(e.pid ? { pid: e.pid } : {}), message: e.message }))
+  return {
+    topology: level.topology,
+    workload: level.workload,
+    connections: level.connections,
+    repeat: level.repeat,
+    engines: topology.engines,
+    durationS: m.window.measuredS,
+    window: m.window,
+    requests: m.requests,
+    latencyMs: m.latencyMs,
+    histogram: m.histogram,
+    errors: m.errors,
+    timeline: m.timeline,
+    processes,
+    loadGenerator: { cpuPercent: self?.cpuPercent ?? zero },
+    littlesLaw: littlesLaw(level.connections, m.requests.perSecond.mean, m.requests.total > 0 ? m.latencyMs.mean : null),
+    ...(events.length ? { events } : {}),
+  }
+}
+
+/** A progress display on stderr: a bar on a terminal, one line per level otherwise. */
+function progress(stderr: Writable, total: number) {
+  const tty = (stderr as NodeJS.WriteStream).isTTY === true && !process.env.CI
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { stream: stderr as NodeJS.WriteStream, format: ' {bar} {percentage}% | {level} | {phase} {rate} req/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 40 },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined
+  bar?.start(total, 0, { level: '', phase: 'starting', rate: 0 })
+  return {
+    update(done: number, level: string, phase: string, rate: number) {
+      bar?.update(done, { level, phase, rate: Math.round(rate) })
+    },
+    levelDone(i: number, level: string, run: RunResult) {
+      if (bar) bar.update(i + 1, { level, phase: 'done', rate: Math.round(run.requests.perSecond.mean) })
+      else
+        stderr.write(
+          `[${i + 1}/${total}] ${level}: ${run.requests.perSecond.mean.toFixed(1)} req/s, mean ${run.latencyMs.mean.toFixed(1)} ms, ` +
+            `p99 ${run.latencyMs.p99.toFixed(1)} ms, errors ${run.errors.total}\n`,
+        )
+    },
+    stop() {
+      bar?.stop()
+    },
+  }
+}
+
+/**
+ * Runs a scenario.
+ * @returns the exit code, the results file and the document
+ */
+export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
+  const stdout = opts.stdout ?? process.stdout
+  const stderr = opts.stderr ?? process.stderr
+  const prepared = await prepare(opts)
+  if ('problems' in prepared) {
+    for (const p of prepared.problems) stderr.write(`lab run: ${p}\n`)
+    return { code: 2 }
+  }
+  const { scenario, plan, stack } = prepared
+  const driver = opts.driver ?? new AutocannonDriver()
+  const startedAt = new Date().toISOString()
+  const file = resultsPath(opts.out ?? 'results', scenario.name, startedAt)
+  const engines: Record<string, string> = {}
+  const doc: ResultsDocument = {
+    schemaVersion: SCHEMA_VERSION,
+    complete: false,
+    scenario: { name: scenario.name, title: scenario.title, definition: scenario },
+    stack,
+    startedAt,
+    finishedAt: null,
+    env: collectEnv(engines),
+    command: opts.command ?? `npx lab run ${scenario.name}${opts.quick ? ' --quick' : ''}`,
+    ...(prepared.notes ? { notes: prepared.notes } : {}),
+    runs: [],
+    warnings: [],
+  }
+  const save = () => {
+    doc.env.engines = { ...engines }
+    writeResults(file, doc)
+  }
+
+  stderr.write(
+    `${scenario.title}\n${plan.levels.length} levels on ${plan.topologies.length} topologies, ` +
+      `about ${Math.round(plan.estimatedS)} s; results: ${file}\n`,
+  )
+  const bar = progress(stderr, plan.levels.length)
+  const sampler = new Sampler(250)
+  sampler.start()
+  let code = 0
+  const interrupted = () => opts.signal?.aborted === true
+  try {
+    for (const t of plan.topologies) {
+      if (interrupted()) break
+      const topology = await (opts.start ?? startTopology)(t.id, t.def, { stack })
+      engines[topology.engines.server] = engines[topology.engines.server] ?? LAB_VERSION
+      try {
+        for (const level of t.levels) {
+          if (interrupted()) break
+          const name = `${level.topology} ${level.workload} @${level.connections}`
+          sampler.watch(topology.processes().map((p) => p.pid))
+          const m = await driver.runLevel({
+            url: topology.url + workPath(plan.workloads[level.workload] as Workload),
+            connections: level.connections,
+            warmupS: plan.load.warmup_s,
+            durationS: plan.load.duration_s,
+            timeoutS: plan.load.timeout_s,
+            signal: opts.signal,
+            onProgress: (p) => {
+              sampler.watch(topology.processes().map((x) => x.pid))
+              bar.update(level.index + p.fraction, name, p.phase, p.perSecond)
+            },
+          })
+          sampler.tick()
+          if (m.aborted) break
+          const run = toRunResult(level, m, topology, sampler)
+          doc.runs.push(run)
+          doc.warnings.push(...warningsFor(run, doc.runs.length - 1))
+          save()
+          sampler.forget(m.windowEnd)
+          bar.levelDone(level.index, name, run)
+        }
+      } finally {
+        await topology.stop()
+      }
+    }
+  } catch (err) {
+    bar.stop()
+    sampler.stop()
+    await stopAllGroups()
+    if (err instanceof EngineMissingError) {
+      stderr.write(`lab run: ${err.message}\n`)
+      return { code: 3 }
+    }
+    stderr.write(`lab run: ${(err as Error).message}\n`)
+    code = 1
+  }
+  bar.stop()
+  sampler.stop()
+  if (interrupted()) code = opts.signal?.reason === 'SIGTERM' ? 143 : 130
+  doc.complete = code === 0
+  doc.finishedAt = new Date().toISOString()
+  if (doc.runs.length > 0 || code === 0) save()
+
+  const summary = formatSummary(doc)
+  if (opts.json) {
+    stdout.write(JSON.stringify(doc, null, 1) + '\n')
+    stderr.write('\n' + summary)
+  } else stdout.write('\n' + summary)
+  if (code !== 0) stderr.write(`${code === 1 ? 'Failed' : 'Interrupted'}; what was measured is saved (complete: false).\n`)
+  let report: string | undefined
+  if (doc.runs.length > 0) {
+    stderr.write(`Results: ${path.relative(process.cwd(), file) || file}\n`)
+    report = await writeHtmlReport(doc, file.replace(/\.json$/, '.html'), stderr, opts.open === true)
+  }
+  return { code, file, report, doc }
+}
+
+/** Writes the HTML report beside the JSON, if the report module is built; never fails the run. */
+async function writeHtmlReport(doc: ResultsDocument, file: string, stderr: Writable, open: boolean): Promise<string | undefined> {
+  try {
+    const { writeReport, openFile } = (await import('./report.js')) as {
+      writeReport: (docs: ResultsDocument[], out: string) => Promise<{ path: string }>
+      openFile?: (p: string) => void
+    }
+    const r = await writeReport([doc], file)
+    stderr.write(`Report: ${path.relative(process.cwd(), r.path) || r.path}\n`)
+    if (open) openFile?.(r.path)
+    return r.path
+  } catch (err) {
+    stderr.write(`(no HTML report: ${(err as Error).message})\n`)
+    return undefined
+  }
+}

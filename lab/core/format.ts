@@ -1,0 +1,76 @@
+/**
+ * The summary printed at the end of `lab run`, in the style of hyperfine:
+ * per workload, a table of topology × connections with req/s (mean ± σ), p50,
+ * p99, errors, server CPU % and the Little's-law ratio, then one verdict line.
+ * Pure: returns strings.
+ */
+import type { ResultsDocument, RunResult } from './results.js'
+
+const pad = (s: string, n: number) => s.padStart(n)
+const fix = (n: number, d = 1) => n.toFixed(d)
+
+/**
+ * The verdict at the highest connection count of a workload: the topology
+ * with the most req/s against each other one, e.g.
+ * `io-bound @128: async served 24.3× the req/s of prefork`.
+ * @returns null when fewer than two topologies were measured at that level
+ */
+export function verdict(workload: string, runs: readonly RunResult[]): string | null {
+  const mine = runs.filter((r) => r.workload === workload)
+  if (mine.length === 0) return null
+  const top = Math.max(...mine.map((r) => r.connections))
+  const byTopology = new Map<string, number[]>()
+  for (const r of mine.filter((r) => r.connections === top)) {
+    const list = byTopology.get(r.topology) ?? []
+    list.push(r.requests.perSecond.mean)
+    byTopology.set(r.topology, list)
+  }
+  const means = [...byTopology].map(([t, xs]) => ({ t, x: xs.reduce((a, b) => a + b, 0) / xs.length }))
+  if (means.length < 2) return null
+  means.sort((a, b) => b.x - a.x)
+  const best = means[0] as { t: string; x: number }
+  const others = means.slice(1).map((o) => (o.x > 0 ? `${fix(best.x / o.x)}× the req/s of ${o.t}` : `req/s where ${o.t} served none`))
+  return `${workload} @${top}: ${best.t} served ${others.join(', ')}`
+}
+
+/** Server CPU of a level: the sum over its processes, in percent of one core. */
+export function serverCpuPercent(run: RunResult): number {
+  return run.processes.reduce((s, p) => s + p.cpuPercent.mean, 0)
+}
+
+/**
+ * The whole summary: a block per workload, then the warnings.
+ * @returns text ending in a newline
+ */
+export function formatSummary(doc: ResultsDocument): string {
+  const lines: string[] = []
+  const def = doc.scenario.definition as { workloads?: Record<string, Record<string, number>> } | undefined
+  const workloads = [...new Set(doc.runs.map((r) => r.workload))]
+  lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
+  for (const w of workloads) {
+    const params = def?.workloads?.[w]
+    const desc = params ? ` (${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''
+    lines.push('', `${w}${desc}`)
+    lines.push(
+      `  ${'topology'.padEnd(14)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +
+        `${pad('errors', 8)}${pad('server CPU %', 14)}${pad("Little's", 10)}`,
+    )
+    for (const r of doc.runs.filter((r) => r.workload === w)) {
+      const ps = r.requests.perSecond
+      lines.push(
+        `  ${r.topology.padEnd(14)}${pad(String(r.connections), 6)}` +
+          `${pad(`${fix(ps.mean)} ± ${fix(ps.stddev)}`, 22)}` +
+          `${pad(fix(r.latencyMs.p50), 10)}${pad(fix(r.latencyMs.p99), 10)}` +
+          `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
+          `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}`,
+      )
+    }
+    const v = verdict(w, doc.runs)
+    if (v) lines.push('', `  ${v}`)
+  }
+  if (doc.warnings.length) {
+    lines.push('', 'Warnings:')
+    for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warning.message}`)
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,83 @@
+/**
+ * Plans a run: which levels (topology × workload × repeat × connections) to
+ * measure, in order, with the load settings in force.
+ *
+ * Pure: no I/O.
+ */
+import type { LoadDef, Scenario, TopologyDef, Workload } from './scenario.js'
+
+/** One measured level. */
+export interface Level {
+  /** Position in the plan, 0-based; also the index into `runs` of the results. */
+  index: number
+  topology: string
+  workload: string
+  connections: number
+  /** 0-based repeat number. */
+  repeat: number
+}
+
+/** The whole plan: levels grouped by topology, because a topology is started once for all its levels. */
+export interface Plan {
+  load: LoadDef
+  topologies: Array<{ id: string; def: TopologyDef; levels: Level[] }>
+  workloads: Record<string, Workload>
+  levels: Level[]
+  /** Lower bound of the load time, in seconds: levels × (warm-up + duration). */
+  estimatedS: number
+}
+
+/** Options of {@link makePlan}; arrays empty or absent mean "all". */
+export interface PlanOptions {
+  quick?: boolean
+  topologies?: readonly string[]
+  workloads?: readonly string[]
+}
+
+function pick(kind: string, known: string[], wanted: readonly string[] | undefined, problems: string[]): string[] {
+  if (!wanted || wanted.length === 0) return known
+  for (const w of wanted) {
+    if (!known.includes(w)) problems.push(`--${kind} ${w}: unknown; expected one of ${known.join(', ')}`)
+  }
+  return known.filter((k) => wanted.includes(k))
+}
+
+/**
+ * Expands a validated scenario into levels: for each topology, each workload,
+ * each repeat, each connection count (ascending as written).
+ * With `quick`, the scenario's `quick` fields replace those of `load`.
+ * @returns the plan, or problems for unknown `--topology`/`--workload` ids
+ */
+export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true; value: Plan } | { ok: false; problems: string[] } {
+  const problems: string[] = []
+  const topologyIds = pick('topology', Object.keys(scenario.topologies), opts.topologies, problems)
+  const workloadIds = pick('workload', Object.keys(scenario.workloads), opts.workloads, problems)
+  if (problems.length) return { ok: false, problems }
+  const load: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(scenario.quick ?? {}) } : scenario.load
+
+  const levels: Level[] = []
+  const topologies: Plan['topologies'] = []
+  for (const id of topologyIds) {
+    const def = scenario.topologies[id] as TopologyDef
+    const own: Level[] = []
+    for (const workload of workloadIds) {
+      for (let repeat = 0; repeat < load.repeat; repeat++) {
+        for (const connections of load.connections) {
+          const level = { index: levels.length, topology: id, workload, connections, repeat }
+          levels.push(level)
+          own.push(level)
+        }
+      }
+    }
+    topologies.push({ id, def, levels: own })
+  }
+  const workloads = Object.fromEntries(workloadIds.map((w) => [w, scenario.workloads[w] as Workload]))
+  return {
+    ok: true,
+    value: { load, topologies, workloads, levels, estimatedS: levels.length * (load.warmup_s + load.duration_s) },
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,164 @@
+/**
+ * The results document, schema version 1 (see `design.md`, "Results document").
+ *
+ * One document per `lab run`, written after every measured level so an
+ * interrupted run keeps what it measured (`complete: false` until the last
+ * level is in). Field names are a contract shared by the CLI, `lab report` and
+ * `web/`: add fields, never rename. Units are in the names: `Ms` milliseconds,
+ * `Bytes` bytes, `Percent` percent of one core, `perSecond` requests per second.
+ *
+ * Pure: no I/O. The schema is used to validate documents read from disk.
+ */
+import { z } from 'zod'
+
+/** The schema version this code writes and reads. */
+export const SCHEMA_VERSION = 1 as const
+
+const stat = z.object({ mean: z.number(), stddev: z.number(), min: z.number(), max: z.number() })
+const meanMax = z.object({ mean: z.number(), max: z.number() })
+
+/** Latency summary of the measured window, in milliseconds (float, microsecond resolution). */
+export const latencySchema = z.object({
+  mean: z.number(),
+  stddev: z.number(),
+  min: z.number(),
+  p50: z.number(),
+  p90: z.number(),
+  p99: z.number(),
+  p999: z.number(),
+  max: z.number(),
+})
+
+/** One second of a level: req/s, latency percentiles of the responses completed in that second, errors. */
+export const timelinePointSchema = z.object({
+  /** End of the second, in seconds since the level's load started (warm-up included). */
+  t: z.number(),
+  perSecond: z.number(),
+  p50Ms: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+  errors: z.number(),
+  /** True while the warm-up (discarded from the statistics) was still running. */
+  warmup: z.boolean().optional(),
+})
+
+/** CPU and memory of one server process over the measured window, sampled from /proc. */
+export const processSchema = z.object({
+  role: z.enum(['master', 'worker', 'server', 'proxy']),
+  pid: z.number().int(),
+  cpuPercent: meanMax,
+  rssBytes: meanMax,
+  /** Responses this process answered in the measured window (from the `X-Worker` header). */
+  requests: z.number().int(),
+})
+
+/** A lab event on a run's timeline (worker exit, respawn, timeout kill, ...). */
+export const runEventSchema = z.object({
+  /** Seconds since the level's load started. */
+  t: z.number(),
+  kind: z.string(),
+  pid: z.number().int().optional(),
+  message: z.string(),
+})
+
+/** How the measured window was chosen (design.md: "make the window honest"). */
+export const windowSchema = z.object({
+  /** Seconds of load discarded before the window opened. */
+  warmupS: z.number(),
+  /** Seconds the window lasted. */
+  measuredS: z.number(),
+  definition: z.string(),
+})
+
+/** One measured level: one topology, one workload, one connection count, one repeat. */
+export const runSchema = z.object({
+  topology: z.string(),
+  workload: z.string(),
+  connections: z.number().int(),
+  repeat: z.number().int(),
+  engines: z.object({ server: z.string(), proxy: z.string().nullable() }),
+  durationS: z.number(),
+  window: windowSchema.optional(),
+  requests: z.object({ total: z.number().int(), perSecond: stat }),
+  latencyMs: latencySchema,
+  /** `[latencyMs, percentile]` pairs, percentile in 0..100, ascending. */
+  histogram: z.array(z.tuple([z.number(), z.number()])),
+  errors: z.object({
+    total: z.number().int(),
+    timeouts: z.number().int(),
+    resets: z.number().int(),
+    non2xx: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+  }),
+  timeline: z.array(timelinePointSchema),
+  processes: z.array(processSchema),
+  loadGenerator: z.object({ cpuPercent: meanMax }),
+  littlesLaw: z.object({
+    /** connections / throughput, in ms: what Little's law says the mean latency must be. */
+    expectedMeanMs: z.number().nullable(),
+    measuredMeanMs: z.number().nullable(),
+    /** measured / expected; null when nothing completed. */
+    ratio: z.number().nullable(),
+  }),
+  prediction: z.object({ perSecond: z.number(), meanMs: z.number() }).optional(),
+  events: z.array(runEventSchema).optional(),
+})
+
+/** A warning from the catalogue in `core/warnings`. `run` indexes `runs`. */
+export const warningSchema = z.object({
+  code: z.string(),
+  run: z.number().int().optional(),
+  message: z.string(),
+})
+
+export const envSchema = z.object({
+  os: z.string(),
+  kernel: z.string(),
+  cpuModel: z.string(),
+  cores: z.number().int(),
+  memoryBytes: z.number(),
+  node: z.string(),
+  lab: z.string(),
+  engines: z.record(z.string(), z.string()),
+  hostname: z.string().optional(),
+})
+
+/** The whole results document. */
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  complete: z.boolean(),
+  scenario: z.object({ name: z.string(), title: z.string(), definition: z.unknown() }),
+  stack: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  env: envSchema,
+  /** The command line that reproduces the run, e.g. `lab run prefork-vs-async --quick`. */
+  command: z.string().optional(),
+  /** Rendered later by the report; the scenario's notes.md as markdown. */
+  notes: z.string().optional(),
+  runs: z.array(runSchema),
+  warnings: z.array(warningSchema),
+})
+
+export type LatencyMs = z.infer<typeof latencySchema>
+export type TimelinePoint = z.infer<typeof timelinePointSchema>
+export type ProcessStats = z.infer<typeof processSchema>
+export type RunEvent = z.infer<typeof runEventSchema>
+export type MeasuredWindow = z.infer<typeof windowSchema>
+export type RunResult = z.infer<typeof runSchema>
+export type Warning = z.infer<typeof warningSchema>
+export type Env = z.infer<typeof envSchema>
+export type ResultsDocument = z.infer<typeof resultsSchema>
+
+/**
+ * Parses a results document read from disk.
+ * @param input - parsed JSON
+ * @returns the document, or the problems found, one line each (`path: message`)
+ */
+export function parseResults(input: unknown): { ok: true; value: ResultsDocument } | { ok: false; problems: string[] } {
+  const parsed = resultsSchema.safeParse(input)
+  if (parsed.success) return { ok: true, value: parsed.data }
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`),
+  }
+}

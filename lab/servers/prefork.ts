@@ -1,0 +1,295 @@
+/**
+ * The built-in sync pre-fork server (`model: 'prefork'`), modelled on
+ * Gunicorn's arbiter and `sync` worker (Gunicorn docs, "Design"):
+ *
+ * - the **master** (arbiter) forks W workers, keeps W alive (a worker that
+ *   exits is replaced and logged), kills and replaces a worker busy longer than
+ *   `timeout_s` (Gunicorn `--timeout`, default 30), and on SIGTERM stops the
+ *   workers gracefully, then exits;
+ * - each **worker** accepts ONE connection from the shared listening socket,
+ *   serves it synchronously (blocking reads, a blocking wait, CPU burn,
+ *   blocking writes) and closes it, then accepts the next. While it is busy it
+ *   does not accept, so waiting connections queue in the kernel's accept
+ *   backlog (`backlog`, Gunicorn default 2048), not inside a busy worker.
+ *
+ * How a Node process gets Gunicorn's accept loop: with node:cluster's
+ * SCHED_NONE every worker listens on the same socket. libuv calls the
+ * 'connection' handler once per accepted socket and accepts the next one only
+ * after the handler returns; the handler here serves the whole connection
+ * before returning, so a worker holds at most one connection at a time.
+ *
+ * Worker state (busy since, requests served) lives in a small file shared
+ * with the master (like Gunicorn's per-worker temp file), written with one
+ * pwrite per change and read by the master to find hung workers and to answer
+ * `{type:'status'}` from the lab.
+ */
+import cluster, { type Worker } from 'node:cluster'
+import fs from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { REASON, body, burnCpu, readConfig, route, type ServerMessage } from './workload.js'
+
+const config = readConfig()
+const SLOT_BYTES = 24 // Float64 ×3: busySinceMs (0 = idle), requests, pid
+const statePath = path.join(config.stateDir, `prefork-${cluster.isPrimary ? process.pid : process.ppid}.state`)
+
+if (cluster.isPrimary) void master()
+else worker()
+
+// ---------------------------------------------------------------- master ---
+
+function log(message: string): void {
+  process.stderr.write(`[master ${process.pid}] ${message}\n`)
+}
+
+function tell(message: ServerMessage): void {
+  if (process.connected) process.send?.(message)
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve)
+  })
+  const { port } = probe.address() as net.AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+async function master(): Promise<void> {
+  cluster.schedulingPolicy = cluster.SCHED_NONE
+  fs.writeFileSync(statePath, Buffer.alloc(SLOT_BYTES * config.workers))
+  const stateFd = fs.openSync(statePath, 'r')
+  const port = await freePort()
+  const slots: Array<Worker | undefined> = new Array(config.workers).fill(undefined)
+  const timedOut = new Set<number>()
+  let stopping = false
+  let readySent = false
+  const listening = new Set<Worker>()
+
+  const processes = () => [
+    { pid: process.pid, role: 'master' as const },
+    ...slots.filter((w): w is Worker => !!w?.process.pid).map((w) => ({ pid: w.process.pid as number, role: 'worker' as const })),
+  ]
+
+  const readState = () => {
+    const buf = Buffer.alloc(SLOT_BYTES * config.workers)
+    fs.readSync(stateFd, buf, 0, buf.length, 0)
+    const f = new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8)
+    return slots.map((w, i) => ({
+      pid: w?.process.pid ?? 0,
+      busySince: f[i * 3] ?? 0,
+      requests: f[i * 3 + 1] ?? 0,
+      statePid: f[i * 3 + 2] ?? 0,
+    }))
+  }
+
+  const spawn = (slot: number, respawn: boolean) => {
+    const w = cluster.fork({ LAB_SLOT: String(slot), LAB_PORT: String(port) })
+    slots[slot] = w
+    w.on('listening', () => {
+      listening.add(w)
+      if (respawn) {
+        log(`booted worker ${w.process.pid} in slot ${slot}`)
+        tell({ type: 'event', kind: 'worker-spawn', pid: w.process.pid as number, message: `worker ${w.process.pid} booted` })
+        tell({ type: 'processes', processes: processes() })
+      }
+      if (!readySent && slots.every((s) => s && listening.has(s))) {
+        readySent = true
+        tell({ type: 'ready', port, processes: processes() })
+      }
+    })
+  }
+
+  cluster.on('exit', (w, code, signal) => {
+    const slot = slots.indexOf(w)
+    const pid = w.process.pid as number
+    listening.delete(w)
+    if (slot < 0) return
+    slots[slot] = undefined
+    if (stopping) {
+      if (slots.every((s) => s === undefined)) finish()
+      return
+    }
+    const why = timedOut.delete(pid) ? 'killed after timeout' : signal ? `killed by ${signal}` : `exited with code ${code}`
+    log(`worker ${pid} ${why}; starting a new one`)
+    tell({ type: 'event', kind: 'worker-exit', pid, message: `worker ${pid} ${why}` })
+    spawn(slot, true)
+  })
+
+  // Gunicorn's arbiter checks its workers about once a second ("murder_workers").
+  const watchdog = setInterval(() => {
+    const now = Date.now()
+    for (const s of readState()) {
+      if (s.busySince > 0 && s.statePid === s.pid && now - s.busySince > config.timeout_s * 1000 && !timedOut.has(s.pid)) {
+        timedOut.add(s.pid)
+        log(`WORKER TIMEOUT (pid:${s.pid}) busy for ${((now - s.busySince) / 1000).toFixed(1)} s > ${config.timeout_s} s`)
+        tell({ type: 'event', kind: 'worker-timeout', pid: s.pid, message: `worker ${s.pid} busy over ${config.timeout_s} s; killed` })
+        try {
+          process.kill(s.pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+      }
+    }
+  }, Math.min(1000, (config.timeout_s * 1000) / 4))
+
+  process.on('message', (m: { type?: string }) => {
+    if (m?.type === 'status') {
+      tell({
+        type: 'status',
+        workers: readState()
+          .filter((s) => s.pid > 0)
+          .map((s) => ({ pid: s.pid, busy: s.busySince > 0 && s.statePid === s.pid, requests: s.statePid === s.pid ? s.requests : 0 })),
+      })
+    }
+  })
+
+  function finish(): void {
+    clearInterval(watchdog)
+    try {
+      fs.closeSync(stateFd)
+      fs.rmSync(statePath, { force: true })
+    } catch {
+      // best effort
+    }
+    process.exit(0)
+  }
+
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    for (const w of slots) if (w?.process.pid) process.kill(w.process.pid, 'SIGTERM')
+    if (slots.every((s) => s === undefined)) finish()
+    // Gunicorn waits `graceful_timeout` (30 s); the lab's runner kills the group sooner.
+    setTimeout(() => {
+      for (const w of slots) if (w?.process.pid) w.process.kill('SIGKILL')
+      finish()
+    }, 30_000).unref()
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+  process.on('disconnect', stop)
+
+  for (let i = 0; i < config.workers; i++) spawn(i, false)
+}
+
+// ---------------------------------------------------------------- worker ---
+
+interface StreamHandle {
+  fd: number
+  setBlocking(blocking: boolean): number
+}
+
+function worker(): void {
+  const slot = Number(process.env.LAB_SLOT)
+  const port = Number(process.env.LAB_PORT)
+  const stateFd = fs.openSync(statePath, 'r+')
+  const state = new Float64Array(3)
+  const stateBuf = Buffer.from(state.buffer)
+  const sleeper = new Int32Array(new SharedArrayBuffer(4))
+  const chunk = Buffer.alloc(64 * 1024)
+  const xWorker = String(process.pid)
+  state[2] = process.pid
+
+  const publish = (busySince: number) => {
+    state[0] = busySince
+    fs.writeSync(stateFd, stateBuf, 0, SLOT_BYTES, slot * SLOT_BYTES)
+  }
+  publish(0)
+
+  const writeAll = (fd: number, parts: Buffer[]) => {
+    let rest = parts.filter((p) => p.length > 0)
+    while (rest.length) {
+      let n = fs.writevSync(fd, rest)
+      const next: Buffer[] = []
+      for (const p of rest) {
+        if (n >= p.length) n -= p.length
+        else {
+          next.push(p.subarray(n))
+          n = 0
+        }
+      }
+      rest = next
+    }
+  }
+
+  const respond = (fd: number, status: number, payload: Buffer, keep: boolean, head = false) => {
+    const headers =
+      `HTTP/1.1 ${status} ${REASON[status] ?? ''}\r\n` +
+      `Content-Type: text/plain\r\nContent-Length: ${payload.length}\r\n` +
+      `X-Worker: ${xWorker}\r\nConnection: ${keep ? 'keep-alive' : 'close'}\r\n\r\n`
+    writeAll(fd, head ? [Buffer.from(headers, 'latin1')] : [Buffer.from(headers, 'latin1'), payload])
+  }
+
+  /** Serves one connection to the end, synchronously. */
+  const serve = (fd: number) => {
+    let pending = Buffer.alloc(0)
+    for (;;) {
+      let headEnd: number
+      while ((headEnd = pending.indexOf('\r\n\r\n')) < 0) {
+        if (pending.length > 64 * 1024) return respond(fd, 431, Buffer.from('headers too large\n'), false)
+        const n = fs.readSync(fd, chunk, 0, chunk.length, null)
+        if (n === 0) return // the client closed
+        pending = Buffer.concat([pending, chunk.subarray(0, n)])
+      }
+      const lines = pending.toString('latin1', 0, headEnd).split('\r\n')
+      const [method = '', target = '', version = ''] = (lines[0] ?? '').split(' ')
+      if (!version.startsWith('HTTP/1.')) return respond(fd, 400, Buffer.from('bad request line\n'), false)
+      let length = 0
+      let connection = ''
+      for (let i = 1; i < lines.length; i++) {
+        const line = lines[i] as string
+        const colon = line.indexOf(':')
+        const name = line.slice(0, colon).trim().toLowerCase()
+        const value = line.slice(colon + 1).trim()
+        if (name === 'content-length') length = Number(value)
+        else if (name === 'connection') connection = value.toLowerCase()
+        else if (name === 'transfer-encoding') return respond(fd, 501, Buffer.from('chunked bodies are not supported\n'), false)
+      }
+      if (!Number.isSafeInteger(length) || length < 0) return respond(fd, 400, Buffer.from('bad content-length\n'), false)
+      const end = headEnd + 4 + length
+      while (pending.length < end) {
+        const n = fs.readSync(fd, chunk, 0, chunk.length, null)
+        if (n === 0) return
+        pending = Buffer.concat([pending, chunk.subarray(0, n)])
+      }
+      pending = pending.subarray(end)
+      const keep =
+        config.keepAlive && (version === 'HTTP/1.1' ? !connection.includes('close') : connection.includes('keep-alive'))
+
+      state[1] = (state[1] ?? 0) + 1
+      const r = route(method, target)
+      if (r.kind === 'health') respond(fd, 200, Buffer.from('ok'), keep, method === 'HEAD')
+      else if (r.kind === 'error') respond(fd, r.status, Buffer.from(r.message + '\n'), keep)
+      else {
+        if (r.ioMs > 0) Atomics.wait(sleeper, 0, 0, r.ioMs) // blocks this worker, like time.sleep in WSGI
+        burnCpu(r.cpuMs)
+        respond(fd, 200, body(r.bytes), keep, method === 'HEAD')
+      }
+      if (!keep) return
+      publish(Date.now()) // still held by this connection, waiting for its next request
+    }
+  }
+
+  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+    publish(Date.now())
+    const handle = (socket as unknown as { _handle: StreamHandle })._handle
+    try {
+      handle.setBlocking(true)
+      serve(handle.fd)
+    } catch {
+      // the client went away (ECONNRESET, EPIPE): nothing to answer
+    } finally {
+      socket.destroy()
+      publish(0)
+    }
+  })
+  server.listen({ port, host: '127.0.0.1', backlog: config.backlog })
+
+  // Signals are handled between requests only: a sync worker finishes what it is doing first.
+  const stop = () => server.close(() => process.exit(0))
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
+}

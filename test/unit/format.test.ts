@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { formatSummary, verdict } from '../../lab/core/format.js'
+import type { ResultsDocument } from '../../lab/core/results.js'
+import { makeRun } from './fixtures.js'
+
+const runs = [
+  makeRun({ topology: 'prefork', connections: 8, perSecond: 80 }),
+  makeRun({ topology: 'prefork', connections: 128, perSecond: 80 }),
+  makeRun({ topology: 'async', connections: 8, perSecond: 155 }),
+  makeRun({ topology: 'async', connections: 128, perSecond: 1944 }),
+]
+
+describe('verdict', () => {
+  it('compares the topologies at the highest connection count', () => {
+    expect(verdict('io-bound', runs)).toBe('io-bound @128: async served 24.3× the req/s of prefork')
+  })
+
+  it('has nothing to say with one topology', () => {
+    expect(verdict('io-bound', runs.filter((r) => r.topology === 'async'))).toBeNull()
+  })
+})
+
+describe('formatSummary', () => {
+  const doc: ResultsDocument = {
+    schemaVersion: 1,
+    complete: true,
+    scenario: { name: 'prefork-vs-async', title: 'Sync pre-fork workers vs one async event loop', definition: { workloads: { 'io-bound': { io_ms: 50, cpu_ms: 0, bytes: 1024 } } } },
+    stack: 'node',
+    startedAt: '2026-11-22T10:00:00.000Z',
+    finishedAt: '2026-11-22T10:00:48.000Z',
+    env: { os: 'Debian', kernel: '6', cpuModel: 'x', cores: 2, memoryBytes: 1, node: 'v20', lab: '0.1.0', engines: {} },
+    runs,
+    warnings: [{ code: 'errors-seen', run: 0, message: 'prefork io-bound @8: 3 timeouts.' }],
+  }
+
+  it('prints a row per level with req/s mean ± σ, percentiles and the Little ratio', () => {
+    const text = formatSummary(doc)
+    expect(text).toContain('io-bound (io_ms=50 cpu_ms=0 bytes=1024)')
+    expect(text).toMatch(/prefork\s+128\s+80\.0 ± 0\.5\s+1600\.0\s+1602\.0\s+0\s+2\s+1\.00/)
+    expect(text).toContain('io-bound @128: async served 24.3× the req/s of prefork')
+    expect(text).toContain('[errors-seen] prefork io-bound @8: 3 timeouts.')
+  })
+
+  it('marks an incomplete document', () => {
+    expect(formatSummary({ ...doc, complete: false }).split('\n')[0]).toContain('incomplete')
+  })
+})

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { makePlan } from '../../lab/core/plan.js'
+import { validateScenario, type Scenario } from '../../lab/core/scenario.js'
+import input from '../../scenarios/prefork-vs-async/scenario.js'
+
+const scenario = (): Scenario => {
+  const v = validateScenario(input)
+  if (!v.ok) throw new Error(v.problems.join('\n'))
+  return v.value
+}
+
+describe('makePlan', () => {
+  it('expands topologies × workloads × connections in order', () => {
+    const p = makePlan(scenario())
+    if (!p.ok) throw new Error(p.problems.join())
+    expect(p.value.levels.map((l) => `${l.topology}/${l.workload}/${l.connections}`)).toEqual([
+      'prefork/io-bound/1', 'prefork/io-bound/16', 'prefork/io-bound/128',
+      'prefork/cpu-bound/1', 'prefork/cpu-bound/16', 'prefork/cpu-bound/128',
+      'async/io-bound/1', 'async/io-bound/16', 'async/io-bound/128',
+      'async/cpu-bound/1', 'async/cpu-bound/16', 'async/cpu-bound/128',
+    ])
+    expect(p.value.levels.map((l) => l.index)).toEqual([...Array(12).keys()])
+    expect(p.value.estimatedS).toBe(48)
+  })
+
+  it('uses the quick load with --quick', () => {
+    const p = makePlan(scenario(), { quick: true })
+    if (!p.ok) throw new Error(p.problems.join())
+    expect(p.value.load).toEqual({ connections: [8, 64], warmup_s: 0.5, duration_s: 1.5, repeat: 1, timeout_s: 10 })
+    expect(p.value.levels).toHaveLength(8)
+    expect(p.value.estimatedS).toBe(16)
+  })
+
+  it('runs only the topologies and workloads asked for', () => {
+    const p = makePlan(scenario(), { topologies: ['async'], workloads: ['cpu-bound'] })
+    if (!p.ok) throw new Error(p.problems.join())
+    expect(p.value.topologies.map((t) => t.id)).toEqual(['async'])
+    expect(p.value.levels.map((l) => l.workload)).toEqual(['cpu-bound', 'cpu-bound', 'cpu-bound'])
+  })
+
+  it('repeats every level when asked', () => {
+    const s = scenario()
+    s.load.repeat = 2
+    const p = makePlan(s, { topologies: ['prefork'], workloads: ['io-bound'] })
+    if (!p.ok) throw new Error(p.problems.join())
+    expect(p.value.levels.map((l) => `${l.repeat}/${l.connections}`)).toEqual(['0/1', '0/16', '0/128', '1/1', '1/16', '1/128'])
+  })
+
+  it('names unknown ids with the known ones', () => {
+    expect(makePlan(scenario(), { topologies: ['gthread'] })).toEqual({
+      ok: false,
+      problems: ['--topology gthread: unknown; expected one of prefork, async'],
+    })
+  })
+})

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config'
+
+// Three projects: `unit` is pure and fast; `integration` starts real processes
+// on 127.0.0.1 and runs one file at a time so measurements do not share the two
+// cores; `e2e` drives Debian's Chromium.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+})
