@@ -23,6 +23,7 @@ import { stopAllGroups } from '../topology/group.js'
 import { Sampler } from '../topology/sampler.js'
 import { startTopology, type RunningTopology } from '../topology/topology.js'
 import { LAB_VERSION, collectEnv } from './env.js'
+import { openFile, writeReport } from './report.js'
 import { loadScenarioFile, readNotes, resolveScenario } from './scenarios.js'
 
 /** Options of `lab run`, as the CLI parsed them. */
@@ -276,16 +277,12 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   return { code, file, report, doc }
 }
 
-/** Writes the HTML report beside the JSON, if the report module is built; never fails the run. */
+/** Writes the HTML report beside the JSON; a missing web build is reported, never fails the run. */
 async function writeHtmlReport(doc: ResultsDocument, file: string, stderr: Writable, open: boolean): Promise<string | undefined> {
   try {
-    const { writeReport, openFile } = (await import('./report.js')) as {
-      writeReport: (docs: ResultsDocument[], out: string) => Promise<{ path: string }>
-      openFile?: (p: string) => void
-    }
     const r = await writeReport([doc], file)
     stderr.write(`Report: ${path.relative(process.cwd(), r.path) || r.path}\n`)
-    if (open) openFile?.(r.path)
+    if (open) openFile(r.path)
     return r.path
   } catch (err) {
     stderr.write(`(no HTML report: ${(err as Error).message})\n`)

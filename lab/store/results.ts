@@ -3,7 +3,8 @@
  * atomically (temp file + rename) after every measured level, so an
  * interrupted run keeps what it measured and a reader never sees half a file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseResults, type ResultsDocument } from '../core/results.js'
 
@@ -26,23 +27,23 @@ export function writeResults(file: string, doc: ResultsDocument): void {
 }
 
 /**
- * Reads and validates a results document.
- * @throws Error naming the file and each problem when it is missing, not JSON or not schema v1
+ * Reads and validates one results file.
+ * @returns the document, or one line per problem (`file: problem`): missing, unreadable, not JSON, not schema v1
  */
-export function readResults(file: string): ResultsDocument {
-  let raw: string
+export async function loadResults(file: string): Promise<ResultsDocument | string[]> {
+  let text: string
   try {
-    raw = readFileSync(file, 'utf8')
-  } catch {
-    throw new Error(`${file}: no such file`)
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return [`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(err)})`}`]
   }
   let json: unknown
   try {
-    json = JSON.parse(raw)
-  } catch {
-    throw new Error(`${file}: not JSON`)
+    json = JSON.parse(text)
+  } catch (err) {
+    return [`${file}: not JSON (${err instanceof Error ? err.message : String(err)})`]
   }
   const parsed = parseResults(json)
-  if (!parsed.ok) throw new Error(parsed.problems.map((p) => `${file}: ${p}`).join('\n'))
-  return parsed.value
+  return parsed.ok ? parsed.value : parsed.problems.map((p) => `${file}: ${p}`)
 }

@@ -14,7 +14,7 @@ describe('validateScenario', () => {
   })
 
   it('names the path, the value and what is allowed for a bad number', () => {
-    const s = base() as { topologies: { prefork: { server: { workers: number } } } }
+    const s = base() as Record<string, any>
     s.topologies.prefork.server.workers = -1
     const v = validateScenario(s)
     expect(v).toEqual({ ok: false, problems: ['topologies.prefork.server.workers: -1 is not allowed; expected an integer 1..64'] })

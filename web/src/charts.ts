@@ -1,0 +1,150 @@
+/**
+ * Chart.js drawing for the view-model's chart models. Everything that decides
+ * *what* to draw lives in `model.ts`; this file only decides *how*.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+  type Scale as ChartScale,
+} from 'chart.js'
+import annotationPlugin from 'chartjs-plugin-annotation'
+import { percentileLabel, type Band, type BarChartModel, type ChartModel, type LineChartModel, type Scale } from './model.js'
+
+Chart.register(
+  LineController,
+  BarController,
+  LineElement,
+  PointElement,
+  BarElement,
+  LinearScale,
+  LogarithmicScale,
+  CategoryScale,
+  Legend,
+  Tooltip,
+  annotationPlugin,
+)
+
+const number = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 })
+
+/** Chart.js options of one axis from the model's scale. */
+function scale(s: Scale, position: 'bottom' | 'left' | 'right') {
+  const ticks = s.ticks
+  return {
+    type: s.type,
+    position,
+    ...(s.min === undefined ? {} : { min: s.min }),
+    ...(s.max === undefined ? {} : { max: s.max }),
+    title: { display: true, text: s.title },
+    grid: { drawOnChartArea: position !== 'right' },
+    ...(ticks ? { afterBuildTicks: (axis: ChartScale) => void (axis.ticks = ticks.map((value) => ({ value }))) } : {}),
+    ticks: {
+      // Log axes label only some ticks by default; label ours, all of them.
+      ...(s.format === 'percentile' || ticks
+        ? { callback: (v: string | number) => (s.format === 'percentile' ? percentileLabel(Number(v)) : number.format(Number(v))) }
+        : s.type === 'logarithmic'
+          ? { callback: (v: string | number) => (/^[125]/.test(String(v)) ? number.format(Number(v)) : '') }
+          : {}),
+      ...(s.type === 'linear' && position === 'bottom' ? { stepSize: 1 } : {}),
+    },
+  }
+}
+
+/** Shaded boxes for the bands (chartjs-plugin-annotation `box` annotations). */
+function annotations(bands: Band[]): Record<string, object> {
+  return Object.fromEntries(
+    bands.map((b, i) => [
+      `band${i}`,
+      {
+        type: 'box',
+        ...(b.axis === 'x' ? { xMin: b.from, xMax: b.to } : { yMin: b.from, yMax: b.to }),
+        backgroundColor: 'rgba(0, 0, 0, 0.08)',
+        borderWidth: 0,
+        label: { display: true, content: b.label, position: { x: 'start', y: b.axis === 'x' ? 'end' : 'start' }, color: '#444', font: { weight: 'normal' } },
+      },
+    ]),
+  )
+}
+
+function lineConfig(m: LineChartModel, k: number): ChartConfiguration<'line'> {
+  return {
+    type: 'line',
+    data: {
+      datasets: m.series.map((s) => ({
+        label: s.label,
+        data: s.points,
+        borderColor: s.color,
+        backgroundColor: s.color,
+        borderWidth: k * (s.style === 'theory' ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
+        borderDash: s.style === 'theory' ? [6 * k, 4 * k] : [],
+        pointRadius: s.style === 'theory' ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
+        pointStyle: s.style === 'theory' ? ('line' as const) : s.marker,
+        showLine: s.style !== 'dots',
+        yAxisID: s.axis,
+      })),
+    },
+    options: {
+      ...common(m),
+      scales: {
+        x: scale(m.x, 'bottom'),
+        y: scale(m.y, 'left'),
+        ...(m.y2 ? { y2: scale(m.y2, 'right') } : {}),
+      },
+    },
+  }
+}
+
+function barConfig(m: BarChartModel, k: number): ChartConfiguration<'bar' | 'line'> {
+  const stacked = m.series.some((s, i) => m.series.findIndex((o) => o.stack === s.stack) !== i)
+  return {
+    type: 'bar',
+    data: {
+      labels: m.categories,
+      datasets: m.series.map((s) =>
+        s.style === 'dots'
+          ? { type: 'line' as const, label: s.label, data: s.values, borderColor: s.color, backgroundColor: s.color, showLine: false, pointRadius: 5 * k }
+          : { label: s.label, data: s.values, backgroundColor: s.color, stack: s.stack },
+      ),
+    },
+    options: {
+      ...common(m),
+      scales: { x: { stacked, ticks: { maxRotation: 0, autoSkip: false } }, y: { ...scale(m.y, 'left'), stacked } },
+    },
+  }
+}
+
+function common(m: ChartModel) {
+  return {
+    animation: false as const,
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: 'nearest' as const, intersect: false },
+    plugins: {
+      legend: { position: 'bottom' as const, labels: { usePointStyle: true, boxHeight: 8 } },
+      annotation: { annotations: annotations(m.bands) },
+    },
+  }
+}
+
+/**
+ * Draws one chart model into a canvas.
+ * @param fontSize - base font size in CSS pixels (larger in presenter mode)
+ * @returns the Chart.js instance; call `destroy()` before drawing the canvas again
+ */
+export function drawChart(canvas: HTMLCanvasElement, model: ChartModel, fontSize: number): Chart {
+  Chart.defaults.font.size = fontSize
+  Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+  Chart.defaults.color = '#222'
+  const k = fontSize / 12 // thicker lines and bigger points along with bigger type
+  const config = model.kind === 'line' ? lineConfig(model, k) : barConfig(model, k)
+  return new Chart(canvas, config as ChartConfiguration)
+}
