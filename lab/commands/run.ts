@@ -271,17 +271,23 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   if (code !== 0) stderr.write(`${code === 1 ? 'Failed' : 'Interrupted'}; what was measured is saved (complete: false).\n`)
   let report: string | undefined
   if (doc.runs.length > 0) {
-    stderr.write(`Results: ${path.relative(process.cwd(), file) || file}\n`)
+    stderr.write(`Results: ${shortPath(file)}\n`)
     report = await writeHtmlReport(doc, file.replace(/\.json$/, '.html'), stderr, opts.open === true)
   }
   return { code, file, report, doc }
+}
+
+/** A path relative to the working folder when it is below it, else absolute. */
+function shortPath(file: string): string {
+  const rel = path.relative(process.cwd(), file)
+  return rel && !rel.startsWith('..') ? rel : path.resolve(file)
 }
 
 /** Writes the HTML report beside the JSON; a missing web build is reported, never fails the run. */
 async function writeHtmlReport(doc: ResultsDocument, file: string, stderr: Writable, open: boolean): Promise<string | undefined> {
   try {
     const r = await writeReport([doc], file)
-    stderr.write(`Report: ${path.relative(process.cwd(), r.path) || r.path}\n`)
+    stderr.write(`Report: ${shortPath(r.path)}\n`)
     if (open) openFile(r.path)
     return r.path
   } catch (err) {

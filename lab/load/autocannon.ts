@@ -98,7 +98,7 @@ export class AutocannonDriver implements LoadDriver {
       connections,
       duration: warmupS + MAX_EXTRA_WARMUP_S + durationS + 5,
       timeout: timeoutS,
-      sampleInt: 250,
+      sampleInt: 100, // autocannon checks for stop() once per sample
       setupClient: (client: Client) => {
         client.on('headers', (info: { headers: string[] }) => {
           const h = info.headers
@@ -167,8 +167,9 @@ export class AutocannonDriver implements LoadDriver {
       const inWindow = windowStart !== Infinity
       const elapsedS = (now - loadStartedAt) / 1000
       const doneS = inWindow ? warmupS + (now - windowStart) / 1000 : Math.min(elapsedS, warmupS)
-      let lastSecond = 0
-      for (const [i, b] of buckets) if (loadStartedAt + (i + 1) * 1000 > now - 1000) lastSecond += b.count
+      // the last complete second, or the first second so far
+      const current = Math.floor((now - loadStartedAt) / 1000)
+      const lastSecond = current > 0 ? (buckets.get(current - 1)?.count ?? 0) : (buckets.get(0)?.count ?? 0) / Math.max(0.25, elapsedS)
       req.onProgress?.({
         phase: inWindow ? 'measure' : 'warmup',
         elapsedS,

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: the lab's overheads, measured side by side in one run and
+ * printed as ratios (goals from issue 2):
+ *
+ * 1. load driver: the lab's AutocannonDriver (every latency into an HDR
+ *    histogram, X-Worker counting, per-second timeline) against plain
+ *    autocannon, both at peak against a bare node:http hello server
+ *    (goal ≥ 0.95);
+ * 2. event-loop server: the built-in event-loop server's hello-world req/s
+ *    against a bare node:http server's, both driven by plain autocannon
+ *    (goal ≥ 0.9).
+ *
+ * Trials alternate A, B, A, B... so drift hits both sides alike; the median of
+ * each side is compared. Hello-world throughput varies ±15–20 % between runs
+ * on a 2-core machine (design.md), so read the ratios, not the raw req/s.
+ */
+import autocannon from 'autocannon'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { AutocannonDriver } from '../lab/load/autocannon.js'
+import { startGroup, stopAllGroups } from '../lab/topology/group.js'
+import { startTopology } from '../lab/topology/topology.js'
+
+const TRIALS = Number(process.env.BENCH_TRIALS ?? 4)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
+const CONNECTIONS = 32
+
+const plain = autocannon as unknown as (o: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; errors: number }>
+
+async function startHello(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'hello-server.js')
+  const g = startGroup(process.execPath, [file], { ipc: true })
+  const port = await new Promise<number>((resolve, reject) => {
+    g.child.once('message', (m: { port: number }) => resolve(m.port))
+    g.exited.then(() => reject(new Error('hello server exited')))
+  })
+  return { url: `http://127.0.0.1:${port}`, stop: () => g.stop() }
+}
+
+async function plainRate(url: string): Promise<number> {
+  const r = await plain({ url, connections: CONNECTIONS, duration: SECONDS })
+  return r.requests.total / r.duration
+}
+
+async function labRate(url: string): Promise<number> {
+  const m = await new AutocannonDriver().runLevel({ url, connections: CONNECTIONS, warmupS: 0, durationS: SECONDS, timeoutS: 10 })
+  return m.requests.perSecond.mean
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
+}
+
+async function sideBySide(name: string, goal: number, a: () => Promise<number>, b: () => Promise<number>, labels: [string, string]) {
+  await a() // warm both paths up once, unmeasured
+  await b()
+  const as: number[] = []
+  const bs: number[] = []
+  for (let i = 0; i < TRIALS; i++) {
+    as.push(await a())
+    bs.push(await b())
+  }
+  const ratio = median(as) / median(bs)
+  const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} req/s (${xs.map((x) => x.toFixed(0)).join(', ')})`
+  console.log(`\n${name}`)
+  console.log(`  ${labels[0].padEnd(34)} ${fmt(as)}`)
+  console.log(`  ${labels[1].padEnd(34)} ${fmt(bs)}`)
+  console.log(`  ratio ${ratio.toFixed(3)}  (goal ≥ ${goal}) ${ratio >= goal ? 'ok' : 'BELOW GOAL'}`)
+  return ratio >= goal
+}
+
+async function main(): Promise<number> {
+  console.log(`${TRIALS} trials × ${SECONDS} s each side, ${CONNECTIONS} connections, alternating`)
+  const hello = await startHello()
+  const eventLoop = await startTopology('bench', { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } })
+  try {
+    const driverOk = await sideBySide(
+      'Load driver: lab driver vs plain autocannon, against a bare node:http hello server',
+      0.95,
+      () => labRate(hello.url + '/'),
+      () => plainRate(hello.url + '/'),
+      ['lab AutocannonDriver', 'plain autocannon'],
+    )
+    const serverOk = await sideBySide(
+      'Server: built-in event-loop vs bare node:http, hello world, plain autocannon',
+      0.9,
+      () => plainRate(eventLoop.url + '/work?io_ms=0&cpu_ms=0&bytes=12'),
+      () => plainRate(hello.url + '/'),
+      ['built-in event-loop server', 'bare node:http server'],
+    )
+    return driverOk && serverOk ? 0 : 1
+  } finally {
+    await eventLoop.stop()
+    await hello.stop()
+    await stopAllGroups()
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

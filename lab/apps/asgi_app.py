@@ -1,0 +1,58 @@
+"""The workload as a plain ASGI 3 application, standard library only.
+
+Run by the lab as ``uvicorn --app-dir lab/apps asgi_app:app``. A wait
+(``io_ms``) is ``await asyncio.sleep``: it yields, so one event loop overlaps
+any number of waits; the CPU burn (``cpu_ms``) runs on the loop and blocks
+every other request meanwhile (that is the lesson). See workload.py for the
+contract.
+"""
+
+import asyncio
+
+from workload import REASON, body, burn_cpu, route, worker_id
+
+assert REASON  # the status line's reason phrase is the server's business in ASGI
+
+
+async def lifespan(receive, send):
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        await lifespan(receive, send)
+        return
+    if scope["type"] != "http":
+        return  # websockets are not part of the workload
+    method = scope["method"]
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1").split("?", 1)[0] if raw else scope["path"]
+    r = route(method, path, scope.get("query_string", b"").decode("latin-1"))
+    if r[0] == "health":
+        status, payload = 200, b"ok"
+    elif r[0] == "error":
+        status, payload = r[1], (r[2] + "\n").encode("utf-8")
+    else:
+        _, io_ms, cpu_ms, size = r
+        if io_ms > 0:
+            await asyncio.sleep(io_ms / 1000.0)
+        burn_cpu(cpu_ms)
+        status, payload = 200, body(size)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain"),
+                (b"content-length", str(len(payload)).encode("ascii")),
+                (b"x-worker", worker_id().encode("ascii")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})

@@ -1,0 +1,359 @@
+/**
+ * What the real-engine adapters (gunicorn.ts, uvicorn.ts, nginx.ts) share:
+ * finding an installed engine, reading its version, a free loopback port, the
+ * environment Python engines run in, and `launch()`: start the engine in its
+ * own process group, keep its log in the run folder, and wait until it answers
+ * `GET /health` over real HTTP.
+ *
+ * Detection never trusts `$PATH` first: the `python3` (and a `gunicorn`) first
+ * on a developer's PATH may belong to pyenv or a virtualenv without the lab's
+ * modules. Engines are looked up in the Debian locations (or in
+ * `$LAB_ENGINE_PATH`, a colon-separated list of folders, or an explicit
+ * `searchPath` for tests) and started through their installed entry points.
+ */
+import { execFile } from 'node:child_process'
+import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import path from 'node:path'
+import { startGroup, type Group } from '../topology/group.js'
+import { ROOT } from '../topology/paths.js'
+import type { ProcessInfo, TopologyEvent } from '../topology/topology.js'
+
+/** The one command that installs every real engine (design.md, "Real engines"). */
+export const INSTALL_COMMAND = 'apt-get install -y nginx gunicorn python3-flask uvicorn python3-uvloop python3-httptools'
+
+/** The real engines, and the Debian packages each one needs. */
+export const APT_PACKAGES = {
+  gunicorn: ['gunicorn'],
+  uvicorn: ['uvicorn', 'python3-uvloop', 'python3-httptools'],
+  flask: ['python3-flask'],
+  nginx: ['nginx'],
+} as const
+export type RealEngine = keyof typeof APT_PACKAGES
+
+/** `apt-get install -y <packages>` for the given engines (in the order named, without repeats). */
+export function installCommandFor(engines: readonly RealEngine[]): string {
+  const packages = [...new Set(engines.flatMap((e) => APT_PACKAGES[e]))]
+  return `apt-get install -y ${packages.join(' ')}`
+}
+
+/** Where engines are looked up when neither `searchPath` nor `$LAB_ENGINE_PATH` says otherwise (Debian's locations). */
+export const DEFAULT_SEARCH_PATH: readonly string[] = ['/usr/sbin', '/usr/bin', '/sbin', '/bin']
+
+/** Options of every `detect*()` function. */
+export interface DetectOptions {
+  /** Folders to look in, in order; default `$LAB_ENGINE_PATH` split on `:`, else {@link DEFAULT_SEARCH_PATH}. */
+  searchPath?: readonly string[]
+}
+
+/** The folders engines are looked up in. */
+export function searchPathOf(opts: DetectOptions = {}): readonly string[] {
+  if (opts.searchPath) return opts.searchPath
+  const env = process.env.LAB_ENGINE_PATH
+  return env ? env.split(':').filter(Boolean) : DEFAULT_SEARCH_PATH
+}
+
+/** An engine as found (or not) on this machine. */
+export interface EngineInfo {
+  /** `gunicorn`, `uvicorn`, `flask`, `nginx`. */
+  name: RealEngine
+  found: boolean
+  /** e.g. `20.1.0`; absent when missing. */
+  version?: string
+  /** The executable (or, for Flask, the package folder). */
+  path?: string
+  /** The interpreter that runs it (Python engines), e.g. `/usr/bin/python3`. */
+  interpreter?: string
+  /** Versions of what it runs with, for `env.engines`, e.g. `{ python: '3.11.2', uvloop: '0.17.0' }`. */
+  components?: Record<string, string>
+  /** Why it counts as missing, when it does (e.g. "gunicorn --version failed: ..."). */
+  problem?: string
+  /** The Debian packages that provide it. */
+  packages: readonly string[]
+}
+
+/** The first executable regular file `name` in `dirs`, or undefined. */
+export function findExecutable(name: string, dirs: readonly string[]): string | undefined {
+  for (const dir of dirs) {
+    const file = path.join(dir, name)
+    try {
+      if (!statSync(file).isFile()) continue
+      accessSync(file, constants.X_OK)
+      return file
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+/**
+ * The interpreter a script's `#!` line names (`#!/usr/bin/python3` → `/usr/bin/python3`;
+ * `#!/usr/bin/env python3` → undefined, because that would pick whatever is first on PATH).
+ */
+export function shebangInterpreter(file: string): string | undefined {
+  let head: string
+  try {
+    head = readFileSync(file, 'latin1').slice(0, 256)
+  } catch {
+    return undefined
+  }
+  const m = /^#!\s*(\S+)/.exec(head)
+  if (!m?.[1] || path.basename(m[1]) === 'env') return undefined
+  return m[1]
+}
+
+/** Output of a short command. */
+export interface Captured {
+  code: number | null
+  stdout: string
+  stderr: string
+  error?: string
+}
+
+/** Runs a short command (a `--version`), with `timeoutMs` (default 10 000 ms); never throws. */
+export function capture(command: string, args: readonly string[], timeoutMs = 10_000): Promise<Captured> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: timeoutMs, env: pythonEnv(), encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0
+      resolve({ code, stdout, stderr, ...(err ? { error: err.message } : {}) })
+    })
+  })
+}
+
+/**
+ * Versions of Python distributions as `interpreter` sees them
+ * (`importlib.metadata.version`), plus `python` (the interpreter's own).
+ * A distribution that is not installed is left out.
+ */
+export async function pythonVersions(interpreter: string, distributions: readonly string[]): Promise<Record<string, string>> {
+  const script = [
+    'import importlib.metadata as m, json, platform',
+    'out = {"python": platform.python_version()}',
+    `for d in ${JSON.stringify(distributions)}:`,
+    '    try: out[d] = m.version(d)',
+    '    except Exception: pass',
+    'print(json.dumps(out))',
+  ].join('\n')
+  const r = await capture(interpreter, ['-I', '-c', script])
+  if (r.code !== 0) return {}
+  try {
+    return JSON.parse(r.stdout.trim()) as Record<string, string>
+  } catch {
+    return {}
+  }
+}
+
+const cache = new Map<string, Promise<EngineInfo>>()
+
+/** Memoizes a detection per engine and search path, so a scenario spawns each `--version` once. */
+export function memoDetect(name: RealEngine, opts: DetectOptions, detect: (dirs: readonly string[]) => Promise<EngineInfo>): Promise<EngineInfo> {
+  const dirs = searchPathOf(opts)
+  const key = `${name}\0${dirs.join(':')}`
+  let p = cache.get(key)
+  if (!p) cache.set(key, (p = detect(dirs)))
+  return p
+}
+
+/** Forgets memoized detections (for tests, or after installing an engine). */
+export function clearDetectCache(): void {
+  cache.clear()
+}
+
+/**
+ * A free TCP port on 127.0.0.1: binds port 0, reads the port the kernel chose,
+ * closes, returns it. The engine then binds it; another process could take it
+ * in between, which is unlikely with the kernel's randomized ephemeral ports.
+ */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve)
+  })
+  const { port } = probe.address() as net.AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+/**
+ * The environment Python engines run in: the lab's, without what would make
+ * `/usr/bin/python3` load another interpreter's modules (`PYTHONHOME`,
+ * `PYTHONPATH`) or change the engines' configuration behind the lab's back
+ * (`GUNICORN_CMD_ARGS`, `WEB_CONCURRENCY`, which both Gunicorn and Uvicorn read
+ * as the default worker count); with unbuffered output and no `__pycache__`
+ * written into lab/apps.
+ */
+export function pythonEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' }
+  for (const key of ['PYTHONHOME', 'PYTHONPATH', 'PYTHONSTARTUP', 'GUNICORN_CMD_ARGS', 'WEB_CONCURRENCY']) delete env[key]
+  return env
+}
+
+/** The folder holding the workload apps (wsgi_app.py, asgi_app.py, flask_app.py). */
+export const APPS_DIR = path.join(ROOT, 'lab', 'apps')
+
+/** One `GET` on 127.0.0.1; resolves with the status, rejects with the socket error (e.g. ECONNREFUSED). */
+export function httpGet(url: string, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })))
+    req.on('error', reject)
+  })
+}
+
+/**
+ * Waits until `GET url` answers 200 and `ready()` (if given) is true: retries
+ * every 20 ms while the port refuses connections, for at most `timeoutMs` in
+ * all. Gives up at once when `exited` settles (the engine died).
+ * @throws Error naming the last failure
+ */
+export async function waitForHealth(url: string, opts: { timeoutMs: number; exited: Promise<unknown>; ready?: () => boolean }): Promise<void> {
+  const deadline = performance.now() + opts.timeoutMs
+  let dead = false
+  void opts.exited.then(() => (dead = true))
+  let last = 'no attempt'
+  while (!dead) {
+    const left = deadline - performance.now()
+    if (left <= 0) throw new Error(`not ready within ${opts.timeoutMs} ms (last: ${last})`)
+    try {
+      const status = await httpGet(url, Math.max(50, Math.min(left, 5000)))
+      if (status === 200 && (!opts.ready || opts.ready())) return
+      last = status === 200 ? 'not every process is up yet' : `HTTP ${status}`
+    } catch (err) {
+      last = (err as NodeJS.ErrnoException).code ?? (err as Error).message
+    }
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  throw new Error(`exited before it was ready (last: ${last})`)
+}
+
+/** A started engine. */
+export interface EngineProcess {
+  /** The engine's name, e.g. `gunicorn`. */
+  name: string
+  /** The loopback port it listens on. */
+  port: number
+  /** Its process group (the engine's master or only process leads it). */
+  group: Group
+  /** The log file in the run folder (the engine's stdout and stderr). */
+  logPath: string
+  /** Its processes now, with their roles. */
+  processes(): ProcessInfo[]
+  /** What it reported (worker boots, exits, timeouts), stamped with `performance.now()`. */
+  events(): TopologyEvent[]
+  /** Stops its process group (SIGTERM, SIGKILL after the grace period) and closes the log; idempotent. */
+  stop(): Promise<void>
+}
+
+/** Where an engine runs and how long it may take to start. */
+export interface RunPlace {
+  /** The executable (from the engine's `detect*()`). */
+  executable: string
+  /** Folder for the log; also the working directory. */
+  runDir: string
+  /** Log file name inside `runDir`, e.g. `prefork.gunicorn.log`. */
+  logName: string
+  /** Readiness limit in ms (default 15 000). */
+  readyTimeoutMs?: number
+}
+
+/** What {@link launch} needs. */
+export interface LaunchSpec {
+  name: string
+  command: string
+  args: string[]
+  env?: NodeJS.ProcessEnv
+  /** Working directory (the run folder, so no stray `gunicorn.conf.py` is picked up). */
+  cwd: string
+  port: number
+  logPath: string
+  readyTimeoutMs: number
+  processes(pid: number): ProcessInfo[]
+  /** Extra readiness condition, checked after /health answered 200 (e.g. all workers forked). */
+  ready?(pid: number): boolean
+  /** Turns a log line into an event, or not. */
+  event?(line: string): Omit<TopologyEvent, 'at'> | undefined
+  /** Extra text for the error when the start fails (e.g. nginx's error.log). */
+  failureDetail?(): string
+  /** Runs after the group stopped (e.g. remove a temp folder). */
+  cleanup?(): void | Promise<void>
+}
+
+function tailOf(text: string, lines = 30): string {
+  return text.split('\n').filter((l) => l.trim()).slice(-lines).join('\n')
+}
+
+/**
+ * Starts an engine in its own process group, copies its stdout and stderr to
+ * `logPath`, waits for `GET /health` on its port (see {@link waitForHealth}).
+ * @throws Error with the engine's last output when it exits or is not ready
+ *   in time; everything it started is stopped first
+ */
+export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
+  const log: WriteStream = createWriteStream(spec.logPath, { flags: 'a' })
+  log.write(`$ ${[spec.command, ...spec.args].join(' ')}\n`)
+  const group = startGroup(spec.command, spec.args, { env: spec.env ?? process.env, cwd: spec.cwd })
+  const events: TopologyEvent[] = []
+  let partial = ''
+  // Events count between ready and stop, like the built-in servers' (the
+  // initial boots and the teardown's exits are not news).
+  let recording = false
+  let initial = new Set<number>()
+  const onData = (chunk: Buffer) => {
+    log.write(chunk)
+    if (!spec.event) return
+    const text = partial + chunk.toString('utf8')
+    const lines = text.split('\n')
+    partial = lines.pop() ?? ''
+    for (const line of lines) {
+      const e = recording ? spec.event(line) : undefined
+      // A boot line of a process that was up at ready time may arrive late through the pipe.
+      if (e && !(e.kind === 'worker-spawn' && e.pid !== undefined && initial.has(e.pid))) events.push({ at: performance.now(), ...e })
+    }
+  }
+  group.child.stdout?.on('data', onData)
+  group.child.stderr?.on('data', onData)
+
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
+      recording = false
+      await group.stop()
+      await new Promise<void>((resolve) => log.end(resolve))
+      await spec.cleanup?.()
+    })())
+
+  try {
+    await waitForHealth(`http://127.0.0.1:${spec.port}/health`, {
+      timeoutMs: spec.readyTimeoutMs,
+      exited: group.exited,
+      ready: spec.ready ? () => spec.ready!(group.pid) : undefined,
+    })
+  } catch (err) {
+    const detail = spec.failureDetail?.() ?? ''
+    await stop()
+    const output = tailOf([group.tail(), detail].filter(Boolean).join('\n'))
+    throw new Error(
+      `${spec.name} did not start: ${(err as Error).message}\n` +
+        `command: ${[spec.command, ...spec.args].join(' ')}\nlog: ${spec.logPath}` +
+        (output ? `\n--- ${spec.name} output ---\n${output}` : ''),
+    )
+  }
+  initial = new Set(spec.processes(group.pid).map((p) => p.pid))
+  recording = !stopping
+  return {
+    name: spec.name,
+    port: spec.port,
+    group,
+    logPath: spec.logPath,
+    processes: () => (stopping ? [] : spec.processes(group.pid)),
+    events: () => events,
+    stop,
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * nginx: the reverse proxy in front of a server (`proxy` parts of a topology).
+ *
+ * The lab writes a complete nginx.conf into a fresh temp folder and runs
+ * `nginx -p DIR/ -c nginx.conf -e stderr` in the foreground (`daemon off;`,
+ * `master_process on;`): the pid file, the error and access logs and every
+ * `*_temp_path` live in that folder, so nothing touches /etc/nginx,
+ * /var/log/nginx or /run; the folder is removed after the stop (the error log
+ * is first appended to the engine's log in the run folder). nginx listens on
+ * 127.0.0.1 only.
+ *
+ * Everything not set here keeps nginx's documented default
+ * (https://nginx.org/en/docs/http/ngx_http_proxy_module.html and
+ * ngx_http_upstream_module.html): `proxy_buffering on`,
+ * `proxy_request_buffering on`, `proxy_http_version 1.0` (1.22 speaks
+ * HTTP/1.0 to upstreams and keeps no upstream connections unless told),
+ * `proxy_read_timeout 60s`, `keepalive_timeout 75s` towards clients,
+ * round-robin balancing with `max_fails=1 fail_timeout=10s`.
+ */
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { ProcessInfo } from '../topology/topology.js'
+import { childrenOf } from '../topology/proc.js'
+import { APT_PACKAGES, capture, findExecutable, launch, memoDetect, type DetectOptions, type EngineInfo, type EngineProcess, type RunPlace } from './common.js'
+
+/** Reads the version from `nginx -v` (which prints `nginx version: nginx/1.22.1` to stderr). */
+export function parseNginxVersion(output: string): string | undefined {
+  return /nginx version: nginx\/(\S+)/.exec(output)?.[1]
+}
+
+/**
+ * Finds nginx: the `nginx` executable in the search path (Debian puts it in
+ * /usr/sbin) and its version (`nginx -v`, read from stderr).
+ * @returns `found: false` with a `problem` when it is absent or does not run
+ */
+export function detectNginx(opts: DetectOptions = {}): Promise<EngineInfo> {
+  return memoDetect('nginx', opts, async (dirs) => {
+    const packages = APT_PACKAGES.nginx
+    const file = findExecutable('nginx', dirs)
+    if (!file) return { name: 'nginx', found: false, packages, problem: `no nginx in ${dirs.join(':')}` }
+    const r = await capture(file, ['-v'])
+    const version = parseNginxVersion(r.stderr + r.stdout)
+    if (!version) return { name: 'nginx', found: false, path: file, packages, problem: `${file} -v failed: ${(r.error ?? r.stderr).trim()}` }
+    return { name: 'nginx', found: true, version, path: file, packages }
+  })
+}
+
+/** How to run nginx in front of one or more upstream servers. */
+export interface NginxConfig {
+  /** Port nginx listens on, on 127.0.0.1. */
+  port: number
+  /** Upstream servers' ports on 127.0.0.1 (one per server instance). */
+  upstreams: number[]
+  /** `worker_processes` (nginx default 1; Debian's packaged config says `auto`). */
+  workerProcesses?: number | 'auto'
+  /** `worker_connections` per worker (nginx default 512; each proxied request holds two). Default 4096. */
+  workerConnections?: number
+  /** `listen ... backlog=` (nginx default 511 on Linux). */
+  backlog?: number
+  /** `proxy_buffering` (default true: nginx reads the whole response and frees the upstream at once). */
+  buffering?: boolean
+  /** `proxy_request_buffering` (default true: nginx reads the whole request before passing it on). */
+  requestBuffering?: boolean
+  /** Idle upstream connections kept per worker (`keepalive N` with HTTP/1.1 upstream); default 0: a new connection per request. */
+  upstreamKeepalive?: number
+  /** Balancing: `round-robin` (nginx default) or `least_conn`. */
+  balance?: 'round-robin' | 'least_conn'
+  /** Write access.log in the temp folder (buffered 64 KB, flushed every second); default true. */
+  accessLog?: boolean
+  /**
+   * `user` directive: which user the workers run as when the master runs as
+   * root. Default: the lab's own user and group when running as root (so the
+   * workers can use the temp folder, mode 0700, and read the lab's files),
+   * nothing otherwise (the directive only applies to a root master).
+   */
+  user?: string | null
+}
+
+/** The `user` directive's value for the lab's own identity when it runs as root, else null. */
+export function defaultNginxUser(): string | null {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return null
+  const info = os.userInfo()
+  let group = info.username
+  try {
+    const line = readFileSync('/etc/group', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(info.gid))
+    if (line) group = line.split(':')[0] ?? group
+  } catch {
+    // keep the user name as the group name
+  }
+  return `${info.username} ${group}`
+}
+
+/**
+ * The text of nginx.conf for a config. Paths are relative to the prefix
+ * (`-p DIR/`), so the same text works in any temp folder.
+ */
+export function nginxConf(c: NginxConfig): string {
+  const user = c.user === undefined ? defaultNginxUser() : c.user
+  const keepalive = c.upstreamKeepalive ?? 0
+  const lines = [
+    '# Written by app-server-lab (lab/engines/nginx.ts); run with: nginx -p <this folder>/ -c nginx.conf',
+    'daemon off;',
+    'master_process on;',
+    `worker_processes ${c.workerProcesses ?? 1};`,
+    ...(user ? [`user ${user};`] : []),
+    'pid nginx.pid;',
+    'error_log error.log notice;',
+    '',
+    'events {',
+    `    worker_connections ${c.workerConnections ?? 4096};`,
+    '}',
+    '',
+    'http {',
+    `    access_log ${c.accessLog === false ? 'off' : 'access.log combined buffer=64k flush=1s'};`,
+    '    client_body_temp_path client_body_temp;',
+    '    proxy_temp_path proxy_temp;',
+    '    fastcgi_temp_path fastcgi_temp;',
+    '    uwsgi_temp_path uwsgi_temp;',
+    '    scgi_temp_path scgi_temp;',
+    '    default_type application/octet-stream;',
+    '',
+    '    upstream app {',
+    ...(c.balance === 'least_conn' ? ['        least_conn;'] : []),
+    ...c.upstreams.map((p) => `        server 127.0.0.1:${p};`),
+    ...(keepalive > 0 ? [`        keepalive ${keepalive};`] : []),
+    '    }',
+    '',
+    '    server {',
+    `        listen 127.0.0.1:${c.port}${c.backlog !== undefined ? ` backlog=${c.backlog}` : ''};`,
+    '        location / {',
+    '            proxy_pass http://app;',
+    // Gunicorn's deployment docs' example (https://docs.gunicorn.org/en/20.1.0/deploy.html).
+    '            proxy_set_header Host $http_host;',
+    '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    '            proxy_set_header X-Forwarded-Proto $scheme;',
+    ...(keepalive > 0 ? ['            proxy_http_version 1.1;', '            proxy_set_header Connection "";'] : []),
+    ...(c.buffering === false ? ['            proxy_buffering off;'] : []),
+    ...(c.requestBuffering === false ? ['            proxy_request_buffering off;'] : []),
+    '        }',
+    '    }',
+    '}',
+    '',
+  ]
+  return lines.join('\n')
+}
+
+/** nginx's command-line arguments for a prefix folder (`-e stderr`: errors before the config is read go to the lab's pipe). */
+export function nginxArgs(dir: string): string[] {
+  return ['-p', dir.endsWith('/') ? dir : `${dir}/`, '-c', 'nginx.conf', '-e', 'stderr']
+}
+
+/** nginx's processes, all `proxy`: the master and its workers (read live from /proc). */
+export function nginxProcesses(masterPid: number): ProcessInfo[] {
+  return [masterPid, ...childrenOf(masterPid)].map((pid) => ({ pid, role: 'proxy' as const }))
+}
+
+// Temp folders of running nginx instances: removed at exit even when the lab
+// is interrupted before their stop() ran (group.ts kills the processes).
+const liveDirs = new Set<string>()
+let exitHook = false
+function rememberDir(dir: string): void {
+  liveDirs.add(dir)
+  if (exitHook) return
+  exitHook = true
+  process.once('exit', () => {
+    for (const d of liveDirs) rmSync(d, { recursive: true, force: true })
+  })
+}
+
+/**
+ * Writes nginx.conf into a new temp folder, starts nginx and waits until
+ * `GET /health` answers through it (which proves the upstream answers too)
+ * and its workers are forked. The temp folder is removed after the stop, or
+ * at once when the start fails.
+ * @throws Error with nginx's output and error.log when it exits or is not ready in time
+ */
+export async function startNginx(c: NginxConfig, place: RunPlace): Promise<EngineProcess & { dir: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-nginx-'))
+  rememberDir(dir)
+  const conf = nginxConf(c)
+  writeFileSync(path.join(dir, 'nginx.conf'), conf)
+  const logPath = path.join(place.runDir, place.logName)
+  const errorLog = path.join(dir, 'error.log')
+  const readErrorLog = () => (existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '')
+  const workers = c.workerProcesses === 'auto' ? os.availableParallelism() : (c.workerProcesses ?? 1)
+  const engine = await launch({
+    name: 'nginx',
+    command: place.executable,
+    args: nginxArgs(dir),
+    cwd: place.runDir,
+    port: c.port,
+    logPath,
+    readyTimeoutMs: place.readyTimeoutMs ?? 15_000,
+    processes: nginxProcesses,
+    ready: (pid) => childrenOf(pid).length >= workers,
+    failureDetail: readErrorLog,
+    cleanup: () => {
+      try {
+        appendFileSync(logPath, `--- nginx.conf ---\n${conf}--- error.log ---\n${readErrorLog()}`)
+      } catch {
+        // the run folder is gone: nothing to keep
+      }
+      rmSync(dir, { recursive: true, force: true })
+      liveDirs.delete(dir)
+    },
+  })
+  return Object.assign(engine, { dir })
+}

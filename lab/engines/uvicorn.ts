@@ -1,0 +1,131 @@
+/**
+ * Uvicorn: the ASGI server (`model: 'event-loop'` on `--stack python`).
+ *
+ * One process runs one event loop (uvloop when installed) and parses HTTP with
+ * httptools when installed (`--loop auto`, `--http auto`); every connection is
+ * a task on that loop. Waits overlap; CPU work blocks the loop.
+ *
+ * Defaults quoted below are Uvicorn 0.17's, from `uvicorn --help` and its
+ * settings page (https://www.uvicorn.org/settings/): `--workers 1` (or
+ * `$WEB_CONCURRENCY`), `--backlog 2048`, `--timeout-keep-alive 5`,
+ * `--limit-concurrency` none, `--limit-max-requests` none, access log on.
+ */
+import path from 'node:path'
+import type { ProcessInfo } from '../topology/topology.js'
+import {
+  APPS_DIR,
+  APT_PACKAGES,
+  capture,
+  findExecutable,
+  launch,
+  memoDetect,
+  pythonEnv,
+  pythonVersions,
+  shebangInterpreter,
+  type DetectOptions,
+  type EngineInfo,
+  type EngineProcess,
+  type RunPlace,
+} from './common.js'
+
+/** The ASGI entry point in lab/apps (`module:attribute`). */
+export const ASGI_APP = 'asgi_app:app'
+
+/** Reads the version from `uvicorn --version` (`Running uvicorn 0.17.6 with CPython 3.11.2 on Linux`). */
+export function parseUvicornVersion(output: string): string | undefined {
+  return /uvicorn ([0-9][^\s]*)/.exec(output)?.[1]
+}
+
+/**
+ * Finds Uvicorn: the `uvicorn` entry point in the search path, its version
+ * (`uvicorn --version`), its interpreter, and the versions of `uvloop` and
+ * `httptools` that interpreter has (they decide Uvicorn's speed; absent ones
+ * are left out of `components`).
+ * @returns `found: false` with a `problem` when it is absent or does not run
+ */
+export function detectUvicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
+  return memoDetect('uvicorn', opts, async (dirs) => {
+    const packages = APT_PACKAGES.uvicorn
+    const file = findExecutable('uvicorn', dirs)
+    if (!file) return { name: 'uvicorn', found: false, packages, problem: `no uvicorn in ${dirs.join(':')}` }
+    const r = await capture(file, ['--version'])
+    const version = parseUvicornVersion(r.stdout + r.stderr)
+    if (!version) return { name: 'uvicorn', found: false, path: file, packages, problem: `${file} --version failed: ${(r.error ?? r.stderr).trim()}` }
+    const interpreter = shebangInterpreter(file)
+    const components = interpreter ? await pythonVersions(interpreter, ['uvloop', 'httptools']) : {}
+    return { name: 'uvicorn', found: true, version, path: file, packages, components, ...(interpreter ? { interpreter } : {}) }
+  })
+}
+
+/** How to run Uvicorn, in the lab's units. */
+export interface UvicornConfig {
+  /** Port on 127.0.0.1 (`--host 127.0.0.1 --port PORT`). */
+  port: number
+  /** Folder of the apps (`--app-dir`); default lab/apps. */
+  appsDir?: string
+  /** `--backlog` (default 2048). */
+  backlog: number
+  /** `--timeout-keep-alive` seconds (default 5; whole seconds in 0.17, rounded up). */
+  keepAliveTimeoutS?: number
+  /**
+   * false: answer every response with `Connection: close` (`--header connection:close`,
+   * which Uvicorn's protocol honours by closing after the response), like Gunicorn's
+   * sync worker. Default true: keep-alive, Uvicorn's own behaviour.
+   */
+  keepAlive?: boolean
+  /** `--limit-concurrency`: above this many connections plus tasks, answer 503 (default: no limit). */
+  limitConcurrency?: number
+  /** `--limit-max-requests`: exit after this many requests (default: never; nothing restarts it). */
+  limitMaxRequests?: number
+  /** Log every request (`--access-log`); default false, because logging costs CPU per request and skews the lesson. */
+  accessLog?: boolean
+}
+
+/**
+ * Uvicorn's command-line arguments (after the executable). `--workers 1` is
+ * explicit (the event-loop model is one process; the scenario's `workers`
+ * does not apply), as are `--loop auto --http auto` (uvloop and httptools when
+ * installed).
+ */
+export function uvicornArgs(c: UvicornConfig): string[] {
+  const args = [
+    ASGI_APP,
+    '--app-dir', c.appsDir ?? APPS_DIR,
+    '--host', '127.0.0.1',
+    '--port', String(c.port),
+    '--workers', '1',
+    '--loop', 'auto',
+    '--http', 'auto',
+    '--lifespan', 'on',
+    '--backlog', String(c.backlog),
+  ]
+  if (c.keepAliveTimeoutS !== undefined) args.push('--timeout-keep-alive', String(Math.max(0, Math.ceil(c.keepAliveTimeoutS))))
+  if (c.keepAlive === false) args.push('--header', 'connection:close')
+  if (c.limitConcurrency !== undefined) args.push('--limit-concurrency', String(c.limitConcurrency))
+  if (c.limitMaxRequests !== undefined) args.push('--limit-max-requests', String(c.limitMaxRequests))
+  args.push(c.accessLog ? '--access-log' : '--no-access-log', '--no-use-colors', '--log-level', 'info')
+  return args
+}
+
+/** Uvicorn's one process, as `server`. */
+export function uvicornProcesses(pid: number): ProcessInfo[] {
+  return [{ pid, role: 'server' }]
+}
+
+/**
+ * Starts Uvicorn and waits until `GET /health` answers.
+ * @throws Error with Uvicorn's last log lines when it exits or is not ready in time
+ */
+export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<EngineProcess> {
+  return launch({
+    name: 'uvicorn',
+    command: place.executable,
+    args: uvicornArgs(c),
+    env: pythonEnv(),
+    cwd: place.runDir,
+    port: c.port,
+    logPath: path.join(place.runDir, place.logName),
+    readyTimeoutMs: place.readyTimeoutMs ?? 15_000,
+    processes: uvicornProcesses,
+  })
+}
