@@ -8,11 +8,13 @@
 import cliProgress from 'cli-progress'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
+import { epochMs, type LabEvent } from '../core/events.js'
 import { applyOverrides, parseOverride, type Override } from '../core/overrides.js'
 import { makePlan, type Level, type Plan } from '../core/plan.js'
 import { SCHEMA_VERSION, type ResultsDocument, type RunResult } from '../core/results.js'
 import { validateScenario, type Scenario, type Workload } from '../core/scenario.js'
 import { formatSummary } from '../core/format.js'
+import { predictLevel } from '../core/model.js'
 import { littlesLaw } from '../core/stats.js'
 import { warningsFor } from '../core/warnings.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
@@ -24,6 +26,7 @@ import { Sampler } from '../topology/sampler.js'
 import { startTopology, type RunningTopology } from '../topology/topology.js'
 import { LAB_VERSION, collectEnv } from './env.js'
 import { openFile, writeReport } from './report.js'
+import { LevelEvents } from './run-events.js'
 import { loadScenarioFile, readNotes, resolveScenario } from './scenarios.js'
 
 /** Options of `lab run`, as the CLI parsed them. */
@@ -50,6 +53,14 @@ export interface RunOptions {
   stderr?: Writable
   /** Aborting it interrupts the run like Ctrl-C (the CLI wires SIGINT/SIGTERM to it). */
   signal?: AbortSignal
+  /**
+   * Receives the run's events as they happen (lab/core/events.ts): `plan`,
+   * then per level `level-start`, a `sample` every second, `level-done` and
+   * its `warning`s, and `done` last (also after bad input or a failure).
+   * Called synchronously on the load generator's thread: keep it quick. A
+   * listener that throws is ignored.
+   */
+  onEvent?: (e: LabEvent) => void
 }
 
 /** What `lab run` produced. */
@@ -173,9 +184,18 @@ function progress(stderr: Writable, total: number) {
 export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   const stdout = opts.stdout ?? process.stdout
   const stderr = opts.stderr ?? process.stderr
+  const emit = (e: LabEvent): void => {
+    try {
+      opts.onEvent?.(e)
+    } catch {
+      // a listener's failure must not end the run
+    }
+  }
+  const now = () => epochMs(performance.now())
   const prepared = await prepare(opts)
   if ('problems' in prepared) {
     for (const p of prepared.problems) stderr.write(`lab run: ${p}\n`)
+    emit({ type: 'done', at: now(), code: 2, complete: false, error: prepared.problems.join('\n') })
     return { code: 2 }
   }
   const { scenario, plan, stack } = prepared
@@ -205,10 +225,29 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     `${scenario.title}\n${plan.levels.length} levels on ${plan.topologies.length} topologies, ` +
       `about ${Math.round(plan.estimatedS)} s; results: ${file}\n`,
   )
+  emit({
+    type: 'plan',
+    at: now(),
+    scenario: { name: scenario.name, title: scenario.title, summary: scenario.summary },
+    stack,
+    quick: opts.quick === true,
+    topologies: plan.topologies.map((t) => ({
+      id: t.id,
+      model: t.def.server.model,
+      ...(t.def.server.model === 'prefork' ? { workers: t.def.server.workers } : {}),
+    })),
+    workloads: plan.workloads,
+    load: { connections: plan.load.connections, warmup_s: plan.load.warmup_s, duration_s: plan.load.duration_s, repeat: plan.load.repeat },
+    levels: plan.levels,
+    estimatedS: plan.estimatedS,
+    file,
+    command: doc.command ?? '',
+  })
   const bar = progress(stderr, plan.levels.length)
   const sampler = new Sampler(250)
   sampler.start()
   let code = 0
+  let failure: string | undefined
   const interrupted = () => opts.signal?.aborted === true
   try {
     for (const t of plan.topologies) {
@@ -220,6 +259,8 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
           if (interrupted()) break
           const name = `${level.topology} ${level.workload} @${level.connections}`
           sampler.watch(topology.processes().map((p) => p.pid))
+          const live = opts.onEvent ? new LevelEvents(level, topology, sampler, emit) : undefined
+          emit({ type: 'level-start', at: now(), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
           const m = await driver.runLevel({
             url: topology.url + workPath(plan.workloads[level.workload] as Workload),
             connections: level.connections,
@@ -230,14 +271,19 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
             onProgress: (p) => {
               sampler.watch(topology.processes().map((x) => x.pid))
               bar.update(level.index + p.fraction, name, p.phase, p.perSecond)
+              live?.progress(p)
             },
           })
           sampler.tick()
           if (m.aborted) break
           const run = toRunResult(level, m, topology, sampler)
+          run.prediction = predictLevel(t.def, plan.workloads[level.workload] as Workload, level.connections, doc.env.cores, run.loadGenerator.cpuPercent.mean)
           doc.runs.push(run)
-          doc.warnings.push(...warningsFor(run, doc.runs.length - 1))
+          const warnings = warningsFor(run, doc.runs.length - 1)
+          doc.warnings.push(...warnings)
           save()
+          emit({ type: 'level-done', at: now(), level: level.index, run })
+          for (const warning of warnings) emit({ type: 'warning', at: now(), warning })
           sampler.forget(m.windowEnd)
           bar.levelDone(level.index, name, run)
         }
@@ -251,9 +297,11 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     await stopAllGroups()
     if (err instanceof EngineMissingError) {
       stderr.write(`lab run: ${err.message}\n`)
+      emit({ type: 'done', at: now(), code: 3, complete: false, error: err.message })
       return { code: 3 }
     }
     stderr.write(`lab run: ${(err as Error).message}\n`)
+    failure = (err as Error).message
     code = 1
   }
   bar.stop()
@@ -274,6 +322,16 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     stderr.write(`Results: ${shortPath(file)}\n`)
     report = await writeHtmlReport(doc, file.replace(/\.json$/, '.html'), stderr, opts.open === true)
   }
+  const saved = doc.runs.length > 0 || code === 0
+  emit({
+    type: 'done',
+    at: now(),
+    code,
+    complete: doc.complete,
+    ...(saved ? { file } : {}),
+    ...(report ? { report } : {}),
+    ...(failure ? { error: failure } : {}),
+  })
   return { code, file, report, doc }
 }
 

@@ -53,7 +53,7 @@ export function formatSummary(doc: ResultsDocument): string {
     lines.push('', `${w}${desc}`)
     lines.push(
       `  ${'topology'.padEnd(14)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +
-        `${pad('errors', 8)}${pad('server CPU %', 14)}${pad("Little's", 10)}`,
+        `${pad('errors', 8)}${pad('server CPU %', 14)}${pad("Little's", 10)}${pad('theory req/s', 14)}${pad('meas/theory', 13)}`,
     )
     for (const r of doc.runs.filter((r) => r.workload === w)) {
       const ps = r.requests.perSecond
@@ -62,7 +62,9 @@ export function formatSummary(doc: ResultsDocument): string {
           `${pad(`${fix(ps.mean)} ± ${fix(ps.stddev)}`, 22)}` +
           `${pad(fix(r.latencyMs.p50), 10)}${pad(fix(r.latencyMs.p99), 10)}` +
           `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
-          `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}`,
+          `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}` +
+          `${pad(r.prediction ? fix(r.prediction.perSecond) : '-', 14)}` +
+          `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(ps.mean / r.prediction.perSecond, 2) : '-', 13)}`,
       )
     }
     const v = verdict(w, doc.runs)

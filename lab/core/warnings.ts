@@ -16,10 +16,18 @@ export const THRESHOLDS = {
   spread: 0.2,
   /** Fewer measured responses than this make percentiles meaningless. */
   minResponses: 20,
+  /** Measured / predicted throughput outside 1 ± this: theory and measurement disagree (issue 6). */
+  model: 0.15,
 } as const
 
 /** Codes of the catalogue. */
-export type WarningCode = 'littles-law-mismatch' | 'client-saturated' | 'errors-seen' | 'spread-too-wide' | 'run-too-short'
+export type WarningCode =
+  | 'littles-law-mismatch'
+  | 'client-saturated'
+  | 'errors-seen'
+  | 'spread-too-wide'
+  | 'run-too-short'
+  | 'model-mismatch'
 
 const f1 = (n: number) => n.toFixed(1)
 
@@ -66,6 +74,12 @@ export function warningsFor(run: RunResult, index: number): Warning[] {
         'the server may be overloaded, crashing, or refusing connections.',
     )
   }
+  if (run.prediction && run.prediction.perSecond > 0 && Number.isFinite(run.prediction.perSecond)) {
+    const ratio = run.requests.perSecond.mean / run.prediction.perSecond
+    if (Math.abs(ratio - 1) > THRESHOLDS.model) {
+      add('model-mismatch', `${who}: measured ${f1(run.requests.perSecond.mean)} req/s is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s theory predicts. ${likelyCause(run, ratio)}`)
+    }
+  }
   if (run.requests.total < THRESHOLDS.minResponses) {
     add(
       'run-too-short',
@@ -80,4 +94,19 @@ export function warningsFor(run: RunResult, index: number): Warning[] {
     )
   }
   return out
+}
+
+/** The likeliest reason theory and measurement disagree, from what the level recorded. */
+function likelyCause(run: RunResult, ratio: number): string {
+  if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return 'The load generator was saturated, so the client, not the server, set the pace.'
+  if (run.errors.total > 0) return 'Errors were seen; the model assumes every request succeeds.'
+  if (run.requests.total < 100 || run.durationS < 2) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
+  const serverCpu = run.processes.reduce((a, p) => a + p.cpuPercent.mean, 0)
+  if (ratio < 1 && serverCpu > 0) {
+    return (
+      'Something the model leaves out took time: other processes on the machine sharing the cores, or per-request work ' +
+      '(parsing, connecting, writing) that is not in io_ms or cpu_ms and matters when requests are cheap.'
+    )
+  }
+  return 'A model assumption does not hold here (for example, requests are not served in the order they arrive, or the server does more work than the workload asks for).'
 }

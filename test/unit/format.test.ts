@@ -5,7 +5,7 @@ import { makeRun } from './fixtures.js'
 
 const runs = [
   makeRun({ topology: 'prefork', connections: 8, perSecond: 80 }),
-  makeRun({ topology: 'prefork', connections: 128, perSecond: 80 }),
+  makeRun({ topology: 'prefork', connections: 128, perSecond: 80, prediction: { perSecond: 80, meanMs: 1600 } }),
   makeRun({ topology: 'async', connections: 8, perSecond: 155 }),
   makeRun({ topology: 'async', connections: 128, perSecond: 1944 }),
 ]
@@ -36,7 +36,8 @@ describe('formatSummary', () => {
   it('prints a row per level with req/s mean ± σ, percentiles and the Little ratio', () => {
     const text = formatSummary(doc)
     expect(text).toContain('io-bound (io_ms=50 cpu_ms=0 bytes=1024)')
-    expect(text).toMatch(/prefork\s+128\s+80\.0 ± 0\.5\s+1600\.0\s+1602\.0\s+0\s+2\s+1\.00/)
+    expect(text).toMatch(/prefork\s+128\s+80\.0 ± 0\.5\s+1600\.0\s+1602\.0\s+0\s+2\s+1\.00\s+80\.0\s+1\.00/)
+    expect(text).toMatch(/prefork\s+8\s+80\.0 ± 0\.5.*1\.00\s+-\s+-\n/)
     expect(text).toContain('io-bound @128: async served 24.3× the req/s of prefork')
     expect(text).toContain('[errors-seen] prefork io-bound @8: 3 timeouts.')
   })

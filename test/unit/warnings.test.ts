@@ -44,4 +44,23 @@ describe('warningsFor', () => {
     run.requests.perSecond.stddev = 20
     expect(codes(run)).toEqual(['spread-too-wide'])
   })
+
+  it('flags throughput more than 15 % off the prediction, with a likely cause', () => {
+    const run = makeRun({ perSecond: 80, prediction: { perSecond: 100, meanMs: 320 } })
+    run.requests.total = 400
+    const w = warningsFor(run, 0)
+    expect(w.map((x) => x.code)).toEqual(['model-mismatch'])
+    expect(w[0]?.message).toContain('measured 80.0 req/s is 0.80× the 100.0 req/s theory predicts')
+    expect(w[0]?.message).toContain('other processes on the machine sharing the cores')
+  })
+
+  it('blames a saturated client first when theory and measurement disagree', () => {
+    const run = makeRun({ perSecond: 80, prediction: { perSecond: 120, meanMs: 200 }, loadGenerator: { cpuPercent: { mean: 95, max: 99 } } })
+    const w = warningsFor(run, 0).find((x) => x.code === 'model-mismatch')
+    expect(w?.message).toContain('The load generator was saturated')
+  })
+
+  it('accepts throughput within 15 % of the prediction', () => {
+    expect(codes(makeRun({ perSecond: 80, prediction: { perSecond: 90, meanMs: 355 } }))).toEqual([])
+  })
 })

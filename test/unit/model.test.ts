@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { mva, predict, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
+
+const prefork = (over: Partial<ModelInput>): ModelInput => ({ model: 'prefork', workers: 4, ioMs: 50, cpuMs: 0, connections: 64, cores: 2, ...over })
+
+describe('mva', () => {
+  it('gives N / (sum of demands) for one request', () => {
+    const r = mva([{ kind: 'delay', demandMs: 40 }, { kind: 'queue', demandMs: 10, servers: 1 }], 1)
+    expect(r.throughputPerMs[0]).toBeCloseTo(1 / 50, 12)
+    expect(r.responseMs).toBeCloseTo(50, 12)
+  })
+
+  it('matches the textbook two-station case (Lazowska et al. 1984, exact MVA by hand)', () => {
+    // delay 40 ms + single server 10 ms, N = 2:
+    // n=1: R = 40 + 10 = 50, X = 1/50, Q_cpu = 10/50 = 0.2
+    // n=2: R = 40 + 10 × 1.2 = 52, X = 2/52
+    const r = mva([{ kind: 'delay', demandMs: 40 }, { kind: 'queue', demandMs: 10, servers: 1 }], 2)
+    expect(r.throughputPerMs[1]).toBeCloseTo(2 / 52, 12)
+  })
+
+  it('treats a one-server load-dependent station like a load-independent one', () => {
+    const li = mva([{ kind: 'delay', demandMs: 30 }, { kind: 'queue', demandMs: 10, servers: 1 }], 20)
+    const ld = mva([{ kind: 'delay', demandMs: 30 }, { kind: 'rate', ratePerMs: () => 1 / 10 }], 20)
+    ld.throughputPerMs.forEach((x, i) => expect(x).toBeCloseTo(li.throughputPerMs[i] as number, 10))
+  })
+})
+
+describe('predict', () => {
+  it('caps 4 sync workers waiting 50 ms at W/S = 80 req/s, latency c / 80', () => {
+    const p = predict(prefork({}))
+    expect(p.perSecond).toBeCloseTo(80, 6)
+    expect(p.meanMs).toBeCloseTo(800, 6)
+  })
+
+  it('serves one connection at 1/S below saturation', () => {
+    expect(predict(prefork({ connections: 1 })).perSecond).toBeCloseTo(20, 6)
+    expect(predict(prefork({ connections: 3 })).perSecond).toBeCloseTo(60, 6)
+  })
+
+  it('overlaps waits in an event loop: c / S', () => {
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 128, cores: 2 })
+    expect(p.perSecond).toBeCloseTo(2560, 6)
+    expect(p.meanMs).toBeCloseTo(50, 6)
+  })
+
+  it('runs event-loop CPU work on one core: 1 / cpu, latency c × cpu', () => {
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 0, cpuMs: 10, connections: 64, cores: 2 })
+    expect(p.perSecond).toBeCloseTo(100, 6)
+    expect(p.meanMs).toBeCloseTo(640, 6)
+  })
+
+  it('lets pre-forked workers use every core: cores / cpu', () => {
+    expect(predict(prefork({ ioMs: 0, cpuMs: 10 })).perSecond).toBeCloseTo(200, 6)
+    expect(predict(prefork({ ioMs: 0, cpuMs: 10, workers: 8 })).perSecond).toBeCloseTo(200, 6)
+  })
+
+  it('gives the load generator its measured share of the cores', () => {
+    expect(serverCores(2, 25)).toBe(1.75)
+    expect(predict(prefork({ ioMs: 0, cpuMs: 10, clientCpuPercent: 25 })).perSecond).toBeCloseTo(175, 6)
+  })
+
+  it('adds threads as slots for waits but not as cores under a GIL', () => {
+    const io = predict({ model: 'threaded', workers: 2, threads: 8, ioMs: 50, cpuMs: 0, connections: 64, cores: 2 })
+    expect(io.perSecond).toBeCloseTo(320, 6) // 16 slots / 50 ms
+    const cpu = predict({ model: 'threaded', workers: 1, threads: 8, ioMs: 0, cpuMs: 10, connections: 64, cores: 2 })
+    expect(cpu.perSecond).toBeCloseTo(100, 6) // one process: one core
+  })
+
+  it('follows the worker sweep: W/0.05 below the knee, the cores above it', () => {
+    const sweep = (w: number) => predict(prefork({ workers: w, ioMs: 40, cpuMs: 10 })).perSecond
+    expect(workerKnee(2, 40, 10)).toBe(10)
+    expect(sweep(1)).toBeCloseTo(20, 6)
+    expect(sweep(2) / 40).toBeGreaterThan(0.97)
+    expect(sweep(4) / 80).toBeGreaterThan(0.93)
+    expect(sweep(16) / 200).toBeGreaterThan(0.95)
+    expect(sweep(10)).toBeLessThan(200)
+    expect(sweep(10)).toBeGreaterThan(sweep(5))
+    // Gunicorn's (2 × cores) + 1 = 5 workers reach about half the ceiling
+    expect(sweep(5) / 200).toBeGreaterThan(0.45)
+    expect(sweep(5) / 200).toBeLessThan(0.52)
+  })
+
+  it('adds a proxy as its own CPU station', () => {
+    const bare = predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 1, cores: 2 })
+    const proxied = predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 1, cores: 2, proxyMs: 0.5 })
+    expect(proxied.meanMs).toBeCloseTo(bare.meanMs + 0.5, 6)
+  })
+
+  it('refuses zero connections', () => {
+    expect(() => predict(prefork({ connections: 0 }))).toThrow(RangeError)
+  })
+})
