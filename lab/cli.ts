@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander'
 import { runCommand } from './commands/run.js'
 import { listCommand } from './commands/list.js'
+import { doctorCommand } from './commands/doctor.js'
 import { LAB_VERSION } from './commands/env.js'
 import { killAllGroupsNow } from './topology/group.js'
 
@@ -78,8 +79,6 @@ async function main(argv: string[]): Promise<number> {
     .command('doctor')
     .description('list the engines found and missing, their versions and how to install what is missing')
     .action(async () => {
-      const doctorModule = './commands/doctor.js' // TODO(lead): static import once issue 5 lands
-      const { doctorCommand } = (await import(doctorModule)) as { doctorCommand: () => Promise<number> }
       code = await doctorCommand()
     })
 

@@ -14,12 +14,15 @@ import { makePlan, type Level, type Plan } from '../core/plan.js'
 import { SCHEMA_VERSION, type ResultsDocument, type RunResult } from '../core/results.js'
 import { validateScenario, type Scenario, type Workload } from '../core/scenario.js'
 import { formatSummary } from '../core/format.js'
-import { predictLevel } from '../core/model.js'
+import { isFinitePrediction, predictLevel, type Prediction } from '../core/model.js'
 import { littlesLaw } from '../core/stats.js'
 import { warningsFor } from '../core/warnings.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
 import { AutocannonDriver } from '../load/autocannon.js'
 import type { LevelMeasurement, LoadDriver } from '../load/driver.js'
+import { startProbe, startStreams } from '../load/side.js'
+import { countTimeWait } from '../topology/sockets.js'
+import { engineVersions, requireEngines } from '../topology/external.js'
 import { resultsPath, writeResults } from '../store/results.js'
 import { stopAllGroups } from '../topology/group.js'
 import { Sampler } from '../topology/sampler.js'
@@ -73,7 +76,8 @@ export interface RunOutcome {
 
 /** `/work?io_ms=..&cpu_ms=..&bytes=..` for a workload (design.md, "The workload contract"). */
 export function workPath(w: Workload): string {
-  return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}`
+  const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}`
+  return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`
 }
 
 type Prepared = { scenario: Scenario; plan: Plan; stack: Stack; notes?: string } | { problems: string[] }
@@ -104,6 +108,32 @@ async function prepare(opts: RunOptions): Promise<Prepared> {
   const plan = makePlan(valid.value, { quick: opts.quick, topologies: opts.topology, workloads: opts.workload })
   if (!plan.ok) return { problems: plan.problems }
   return { scenario: valid.value, plan: plan.value, stack, notes: readNotes(resolved.file) }
+}
+
+/**
+ * How long a level's warm-up may run (s): at least `warmupS`, and long enough
+ * for every connection to get one answer at the predicted latency (twice it,
+ * for slack), but at most 10 s more; a level the model says cannot answer at
+ * all (every worker held) gets no extension.
+ */
+export function warmupCap(warmupS: number, expected: Prediction): number {
+  if (expected.perSecond === 0) return warmupS
+  if (!Number.isFinite(expected.meanMs)) return warmupS + 10
+  return warmupS + Math.min(10, Math.max(1, (2 * expected.meanMs) / 1000))
+}
+
+/** Starts the loads a workload or the scenario's load asks for beside the main loop; `stop` returns their results. */
+function startSideLoads(baseUrl: string, workload: Workload, load: Plan['load']) {
+  const probe = load.probe ? startProbe(baseUrl, load.probe.path, load.timeout_s) : undefined
+  const streams = workload.streams ? startStreams(baseUrl, workload.streams.count, workload.streams.interval_ms) : undefined
+  return {
+    async stop(from: number, to: number): Promise<Partial<Pick<RunResult, 'probe' | 'streams'>>> {
+      const out: Partial<Pick<RunResult, 'probe' | 'streams'>> = {}
+      if (streams) out.streams = streams.stop()
+      if (probe) out.probe = await probe.stop(from, to)
+      return out
+    },
+  }
 }
 
 /** Builds a level's entry in `runs` from the measurement and the /proc samples. */
@@ -202,7 +232,19 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   const driver = opts.driver ?? new AutocannonDriver()
   const startedAt = new Date().toISOString()
   const file = resultsPath(opts.out ?? 'results', scenario.name, startedAt)
-  const engines: Record<string, string> = {}
+  const defs = plan.topologies.map((t) => t.def)
+  let engines: Record<string, string> = {}
+  if (!opts.start) {
+    try {
+      // every real engine is detected before anything starts: exit 3 with the install command
+      await requireEngines(defs, stack)
+      engines = await engineVersions(defs, stack)
+    } catch (err) {
+      const missing = err instanceof EngineMissingError
+      stderr.write(`lab run: ${(err as Error).message}\n`)
+      return { code: missing ? 3 : 2 }
+    }
+  }
   const doc: ResultsDocument = {
     schemaVersion: SCHEMA_VERSION,
     complete: false,
@@ -252,8 +294,8 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   try {
     for (const t of plan.topologies) {
       if (interrupted()) break
-      const topology = await (opts.start ?? startTopology)(t.id, t.def, { stack })
-      engines[topology.engines.server] = engines[topology.engines.server] ?? LAB_VERSION
+      const topology = await (opts.start ?? startTopology)(t.id, t.def, { stack, runDir: file.replace(/\.json$/, '.logs') })
+      if (topology.engines.server.startsWith('node-')) engines[topology.engines.server] ??= LAB_VERSION
       try {
         for (const level of t.levels) {
           if (interrupted()) break
@@ -261,10 +303,13 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
           sampler.watch(topology.processes().map((p) => p.pid))
           const live = opts.onEvent ? new LevelEvents(level, topology, sampler, emit) : undefined
           emit({ type: 'level-start', at: now(), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
+          const workload = plan.workloads[level.workload] as Workload
+          const side = startSideLoads(topology.url, workload, plan.load)
           const m = await driver.runLevel({
-            url: topology.url + workPath(plan.workloads[level.workload] as Workload),
+            url: topology.url + workPath(workload),
             connections: level.connections,
             warmupS: plan.load.warmup_s,
+            maxWarmupS: warmupCap(plan.load.warmup_s, predictLevel(t.def, workload, level.connections, doc.env.cores)),
             durationS: plan.load.duration_s,
             timeoutS: plan.load.timeout_s,
             signal: opts.signal,
@@ -275,9 +320,11 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
             },
           })
           sampler.tick()
+          const extras = await side.stop(m.windowStart, m.windowEnd)
           if (m.aborted) break
-          const run = toRunResult(level, m, topology, sampler)
-          run.prediction = predictLevel(t.def, plan.workloads[level.workload] as Workload, level.connections, doc.env.cores, run.loadGenerator.cpuPercent.mean)
+          const run = { ...toRunResult(level, m, topology, sampler), ...extras, sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) } }
+          const prediction = predictLevel(t.def, workload, level.connections, doc.env.cores, run.loadGenerator.cpuPercent.mean)
+          if (isFinitePrediction(prediction)) run.prediction = prediction
           doc.runs.push(run)
           const warnings = warningsFor(run, doc.runs.length - 1)
           doc.warnings.push(...warnings)

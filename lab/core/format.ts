@@ -33,6 +33,15 @@ export function verdict(workload: string, runs: readonly RunResult[]): string | 
   return `${workload} @${top}: ${best.t} served ${others.join(', ')}`
 }
 
+/** `io_ms=50 cpu_ms=0 bytes=1024`, plus any other field that is set (`crash_pct=1`, `streams={"count":4}`). */
+export function describeWorkload(params: Record<string, unknown>): string {
+  const always = ['io_ms', 'cpu_ms', 'bytes']
+  return Object.entries(params)
+    .filter(([k, v]) => always.includes(k) || (v !== 0 && v !== undefined && v !== null))
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ')
+}
+
 /** Server CPU of a level: the sum over its processes, in percent of one core. */
 export function serverCpuPercent(run: RunResult): number {
   return run.processes.reduce((s, p) => s + p.cpuPercent.mean, 0)
@@ -44,12 +53,12 @@ export function serverCpuPercent(run: RunResult): number {
  */
 export function formatSummary(doc: ResultsDocument): string {
   const lines: string[] = []
-  const def = doc.scenario.definition as { workloads?: Record<string, Record<string, number>> } | undefined
+  const def = doc.scenario.definition as { workloads?: Record<string, Record<string, unknown>> } | undefined
   const workloads = [...new Set(doc.runs.map((r) => r.workload))]
   lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
   for (const w of workloads) {
     const params = def?.workloads?.[w]
-    const desc = params ? ` (${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ')})` : ''
+    const desc = params ? ` (${describeWorkload(params)})` : ''
     lines.push('', `${w}${desc}`)
     lines.push(
       `  ${'topology'.padEnd(14)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +

@@ -101,6 +101,12 @@ export interface ModelInput {
   clientCpuPercent?: number
   /** CPU a proxy in front spends per request, ms. */
   proxyMs?: number
+  /** Slots held by long-lived streams beside the load (each pins a sync worker; an event loop does not care). */
+  heldSlots?: number
+  /** Percent of requests that hang until a worker is killed after `timeoutMs`; they hold a slot that long and never answer. */
+  hangPct?: number
+  /** The master's worker timeout, ms (Gunicorn `--timeout`). */
+  timeoutMs?: number
 }
 
 /** A prediction for one level: throughput in req/s and mean latency in ms. */
@@ -119,8 +125,13 @@ export function serverCores(cores: number, clientCpuPercent = 0): number {
  * @throws RangeError when connections < 1 or a demand is negative
  */
 export function predict(input: ModelInput): Prediction {
-  const { ioMs, cpuMs, connections } = input
-  if (!(connections >= 1) || ioMs < 0 || cpuMs < 0) throw new RangeError('connections must be ≥ 1 and demands ≥ 0')
+  const { cpuMs, connections } = input
+  if (!(connections >= 1) || input.ioMs < 0 || cpuMs < 0) throw new RangeError('connections must be ≥ 1 and demands ≥ 0')
+  // A hung request holds its slot until the timeout instead of for io_ms, and never answers:
+  // fold it into the mean wait, and count only the answered share of the throughput.
+  const hang = Math.min(1, (input.hangPct ?? 0) / 100)
+  const ioMs = hang > 0 && input.model !== 'event-loop' ? (1 - hang) * input.ioMs + hang * (input.timeoutMs ?? 30_000) : input.ioMs
+  const answered = 1 - hang
   const cores = serverCores(input.cores, input.clientCpuPercent)
   const outer: Station[] = []
   if (input.proxyMs && input.proxyMs > 0) outer.push({ kind: 'queue', demandMs: input.proxyMs, servers: cores })
@@ -130,7 +141,8 @@ export function predict(input: ModelInput): Prediction {
     if (cpuMs > 0) outer.push({ kind: 'queue', demandMs: cpuMs, servers: Math.min(1, cores) })
   } else {
     const threads = input.model === 'threaded' ? (input.threads ?? 1) : 1
-    const slots = input.workers * threads
+    const slots = input.workers * threads - (input.heldSlots ?? 0)
+    if (slots <= 0) return { perSecond: 0, meanMs: Infinity }
     // under a GIL a process runs one thread at a time: at most `workers` CPU servers
     const cpuServers = Math.min(cores, input.workers)
     const inner: Station[] = [{ kind: 'delay', demandMs: ioMs }]
@@ -145,7 +157,7 @@ export function predict(input: ModelInput): Prediction {
   const { throughputPerMs } = mva(outer, connections)
   const x = throughputPerMs[connections - 1] as number
   if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
-  return { perSecond: x * 1000, meanMs: connections / x }
+  return { perSecond: x * 1000 * answered, meanMs: connections / x }
 }
 
 /**
@@ -165,8 +177,8 @@ export function workerKnee(cores: number, ioMs: number, cpuMs: number): number {
  * @param clientCpuPercent - the load generator's measured CPU in the window
  */
 export function predictLevel(
-  def: { server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number } },
-  workload: { io_ms: number; cpu_ms: number },
+  def: { server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number; timeout_s?: number } },
+  workload: { io_ms: number; cpu_ms: number; hang_pct?: number; streams?: { count: number } },
   connections: number,
   cores: number,
   clientCpuPercent?: number,
@@ -180,5 +192,16 @@ export function predictLevel(
     connections,
     cores,
     clientCpuPercent,
+    heldSlots: def.server.model === 'event-loop' ? 0 : (workload.streams?.count ?? 0),
+    hangPct: workload.hang_pct,
+    timeoutMs: (def.server.timeout_s ?? 30) * 1000,
   })
+}
+
+/**
+ * Whether a prediction can be written to the results (JSON has no Infinity):
+ * a level with no work at all has no finite prediction.
+ */
+export function isFinitePrediction(p: Prediction): boolean {
+  return Number.isFinite(p.perSecond) && Number.isFinite(p.meanMs)
 }

@@ -100,6 +100,14 @@ export const runSchema = z.object({
     ratio: z.number().nullable(),
   }),
   prediction: z.object({ perSecond: z.number(), meanMs: z.number() }).optional(),
+  /** A probe's latency beside the load (`load.probe`), over the same window. */
+  probe: z
+    .object({ path: z.string(), requests: z.number().int(), errors: z.number().int(), latencyMs: latencySchema })
+    .optional(),
+  /** Server-sent event streams held open beside the load (`workloads.*.streams`). */
+  streams: z.object({ opened: z.number().int(), events: z.number().int(), failed: z.number().int() }).optional(),
+  /** TCP sockets on the server's port left in TIME_WAIT at the end of the level. */
+  sockets: z.object({ timeWait: z.number().int() }).optional(),
   events: z.array(runEventSchema).optional(),
 })
 

@@ -24,13 +24,26 @@ const bool = () => z.boolean({ error: 'true or false' })
 
 /**
  * A server in a topology. `model` picks the architecture; `engine` (optional)
- * pins an implementation (`node-prefork`, `node-event-loop`; real engines later).
+ * pins an implementation (`node-prefork`, `node-event-loop`, `gunicorn`,
+ * `uvicorn`); `--stack python` maps every model to its real engine.
  * Defaults follow Gunicorn's documented ones where a default exists:
  * `timeout_s` 30 (Gunicorn `--timeout`), `backlog` 2048 (Gunicorn `--backlog`).
  */
 export const serverSchema = z.strictObject({
   model: z.enum(['prefork', 'event-loop'], { error: "'prefork' or 'event-loop'" }),
-  engine: z.string({ error: 'an engine name' }).optional(),
+  engine: z
+    .enum(['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn'], { error: "'node-prefork', 'node-event-loop', 'gunicorn' or 'uvicorn'" })
+    .optional(),
+  /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does). Real engines only. */
+  threads: intIn(1, 256).optional(),
+  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Real engines only. */
+  max_requests: intIn(0, 10_000_000).optional(),
+  /** Random 0..N extra requests per worker, so workers do not recycle together (Gunicorn `--max-requests-jitter`). */
+  max_requests_jitter: intIn(0, 10_000_000).optional(),
+  /** Seconds an idle keep-alive connection is held (Gunicorn `--keep-alive` 2, ignored by sync; Uvicorn `--timeout-keep-alive` 5). */
+  keep_alive_s: intIn(0, 3600, ' s').optional(),
+  /** The Python app on real engines: plain WSGI (default) or Flask. */
+  app: z.enum(['wsgi', 'flask'], { error: "'wsgi' or 'flask'" }).optional(),
   /** Pre-forked worker processes (prefork only). Gunicorn's default is 1; the lab's is 4. */
   workers: intIn(1, 64).default(4),
   /** Seconds a worker may stay busy on one request before the master kills and replaces it. */
@@ -39,6 +52,13 @@ export const serverSchema = z.strictObject({
   backlog: intIn(1, 65535).default(2048),
   /** Keep connections open between requests (prefork default false, like Gunicorn sync; event loop true). */
   keepAlive: bool().optional(),
+  /** Event loop: requests in progress beyond which it answers 503 at once (Uvicorn `--limit-concurrency`; none by default). */
+  limit_concurrency: intIn(1, 100_000).optional(),
+}).superRefine((s, ctx) => {
+  const ok = { prefork: ['node-prefork', 'gunicorn'], 'event-loop': ['node-event-loop', 'uvicorn'] }[s.model]
+  if (s.engine !== undefined && !ok.includes(s.engine)) {
+    ctx.addIssue({ code: 'custom', path: ['engine'], message: `an engine that runs model ${s.model}: ${ok.join(' or ')}` })
+  }
 })
 
 /** A topology: for now one server; the proxy issue adds `proxy`. */
@@ -52,6 +72,18 @@ export const workloadSchema = z.strictObject({
   cpu_ms: intIn(0, 10_000, ' ms').default(0),
   /** Response body size in bytes. */
   bytes: intIn(0, 10_000_000, ' bytes').default(1024),
+  /** Percent of requests on which the worker process dies before answering (fault injection). */
+  crash_pct: numIn(0, 100, ' %').default(0),
+  /** Percent of requests that hang and never answer (a worker is freed only when the master kills it). */
+  hang_pct: numIn(0, 100, ' %').default(0),
+  /** Server-sent event streams held open beside the load, each on its own connection (`GET /stream`). */
+  streams: z
+    .strictObject({
+      count: intIn(1, 1000),
+      /** Milliseconds between two events of a stream. */
+      interval_ms: intIn(10, 60_000, ' ms').default(1000),
+    })
+    .optional(),
 })
 
 const connectionsSchema = z
@@ -69,6 +101,8 @@ export const loadSchema = z.strictObject({
   repeat: intIn(1, 20).default(1),
   /** Seconds before a request counts as timed out (autocannon `timeout`). */
   timeout_s: numIn(1, 600, ' s').default(10),
+  /** A probe beside the load: one connection repeating `GET <path>`, its latency recorded apart (e.g. a health check). */
+  probe: z.strictObject({ path: z.string().regex(/^\/[\w\-./?=&%]*$/, { error: 'a path starting with /' }).default('/health') }).optional(),
 })
 
 const name = z

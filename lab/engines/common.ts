@@ -285,6 +285,19 @@ export interface LaunchSpec {
   cleanup?(): void | Promise<void>
 }
 
+/**
+ * The first line of an engine's output that states an error: a Python
+ * exception (`RuntimeError: boom`, the last line of a traceback) or a log line
+ * at error level (Gunicorn's `[ERROR]`, `[CRITICAL]`; nginx's `[emerg]`, `[alert]`, `[crit]`, `[error]`).
+ */
+export function firstError(text: string): string | undefined {
+  const lines = text.split('\n')
+  return (
+    lines.find((l) => /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b.*:/.test(l.trim()) || /^ModuleNotFoundError/.test(l.trim())) ??
+    lines.find((l) => /\[(emerg|alert|crit|error|ERROR|CRITICAL)\]/.test(l))
+  )?.trim()
+}
+
 function tailOf(text: string, lines = 30): string {
   return text.split('\n').filter((l) => l.trim()).slice(-lines).join('\n')
 }
@@ -296,7 +309,7 @@ function tailOf(text: string, lines = 30): string {
  *   in time; everything it started is stopped first
  */
 export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
-  const log: WriteStream = createWriteStream(spec.logPath, { flags: 'a' })
+  const log: WriteStream = createWriteStream(spec.logPath)
   log.write(`$ ${[spec.command, ...spec.args].join(' ')}\n`)
   const group = startGroup(spec.command, spec.args, { env: spec.env ?? process.env, cwd: spec.cwd })
   const events: TopologyEvent[] = []
@@ -338,11 +351,21 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   } catch (err) {
     const detail = spec.failureDetail?.() ?? ''
     await stop()
-    const output = tailOf([group.tail(), detail].filter(Boolean).join('\n'))
+    let logged = group.tail()
+    try {
+      logged = readFileSync(spec.logPath, 'utf8').split('\n').slice(1).join('\n') // without the command line
+    } catch {
+      // keep the in-memory tail
+    }
+    // (a cleanup may have copied the detail into the log already, as nginx's does)
+    const all = detail.trim() && !logged.includes(detail.trim()) ? `${logged}\n${detail}` : logged
+    const first = firstError(all)
+    const output = tailOf(all)
     throw new Error(
       `${spec.name} did not start: ${(err as Error).message}\n` +
+        (first ? `first error: ${first}\n` : '') +
         `command: ${[spec.command, ...spec.args].join(' ')}\nlog: ${spec.logPath}` +
-        (output ? `\n--- ${spec.name} output ---\n${output}` : ''),
+        (output ? `\n--- ${spec.name} output (last lines) ---\n${output}` : ''),
     )
   }
   initial = new Set(spec.processes(group.pid).map((p) => p.pid))

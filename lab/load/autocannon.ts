@@ -53,7 +53,7 @@ interface Bucket {
 }
 
 const WINDOW_DEFINITION =
-  'warm-up: at least warmup_s and until every connection completed one response (at most warmup_s + 10 s); ' +
+  'warm-up: at least warmup_s and until every connection completed one response (at most twice the predicted latency, and 10 s, more); ' +
   'measured: responses completed in the next duration_s'
 
 /** Drives load with autocannon in this process. */
@@ -96,7 +96,7 @@ export class AutocannonDriver implements LoadDriver {
     const instance = startAutocannon({
       url: req.url,
       connections,
-      duration: warmupS + MAX_EXTRA_WARMUP_S + durationS + 5,
+      duration: Math.max(req.maxWarmupS ?? 0, warmupS + MAX_EXTRA_WARMUP_S) + durationS + 5,
       timeout: timeoutS,
       sampleInt: 100, // autocannon checks for stop() once per sample
       setupClient: (client: Client) => {
@@ -127,7 +127,7 @@ export class AutocannonDriver implements LoadDriver {
     const warmupTimer = setTimeout(() => {
       if (warmed.size >= connections) openWindow(performance.now())
     }, warmupS * 1000)
-    const capTimer = setTimeout(() => openWindow(performance.now()), (warmupS + MAX_EXTRA_WARMUP_S) * 1000)
+    const capTimer = setTimeout(() => openWindow(performance.now()), (req.maxWarmupS ?? warmupS + MAX_EXTRA_WARMUP_S) * 1000)
 
     instance.on('response', (client: object, statusCode: number, _bytes: number, responseTime: number) => {
       if (stopped) return
@@ -177,6 +177,37 @@ export class AutocannonDriver implements LoadDriver {
         perSecond: lastSecond,
       })
     }, 250)
+    // Per-second samples for live views: just after each second of load ends,
+    // report that second's bucket (read-only: nothing above changes).
+    let nextSecond = 0
+    let secondTimer: NodeJS.Timeout | undefined
+    const reportSeconds = () => {
+      const now = performance.now()
+      while (!stopped && loadStartedAt + (nextSecond + 1) * 1000 <= now) {
+        const b = buckets.get(nextSecond)
+        const start = loadStartedAt + nextSecond * 1000
+        const endedAt = start + 1000
+        req.onProgress?.({
+          phase: windowStart === Infinity ? 'warmup' : 'measure',
+          elapsedS: (now - loadStartedAt) / 1000,
+          fraction: Math.min(1, (windowStart === Infinity ? Math.min((now - loadStartedAt) / 1000, warmupS) : warmupS + (now - windowStart) / 1000) / (warmupS + durationS)),
+          perSecond: b?.count ?? 0,
+          second: {
+            t: nextSecond + 1,
+            perSecond: b?.count ?? 0,
+            p50Ms: b && b.count ? b.hist.getValueAtPercentile(50) / 1000 : null,
+            p99Ms: b && b.count ? b.hist.getValueAtPercentile(99) / 1000 : null,
+            errors: b?.errors ?? 0,
+            warmup: start < windowStart,
+            endedAt,
+          },
+        })
+        nextSecond++
+      }
+      if (!stopped) secondTimer = setTimeout(reportSeconds, Math.max(0, loadStartedAt + (nextSecond + 1) * 1000 - performance.now()) + 1)
+    }
+    if (req.onProgress) secondTimer = setTimeout(reportSeconds, 1001)
+
     const onAbort = () => {
       aborted = true
       openWindow(performance.now())
@@ -194,6 +225,7 @@ export class AutocannonDriver implements LoadDriver {
       clearTimeout(capTimer)
       clearTimeout(stopTimer)
       clearInterval(progress)
+      clearTimeout(secondTimer)
       req.signal?.removeEventListener('abort', onAbort)
     }
     // autocannon may end on its own duration before the window closes (it should not).

@@ -15,6 +15,8 @@ export interface LevelRequest {
   warmupS: number
   /** Seconds measured after the warm-up. */
   durationS: number
+  /** At most this many seconds of warm-up, even if some connection has not been answered yet (default warmupS + 10). */
+  maxWarmupS?: number
   /** Seconds before a request counts as timed out. */
   timeoutS: number
   /** Called about every 250 ms while the level runs. */
@@ -32,6 +34,18 @@ export interface LevelProgress {
   fraction: number
   /** Responses per second over the last second. */
   perSecond: number
+  /**
+   * Set on the extra call made just after a second of load ends (aligned to
+   * the level's start, so seconds end at 1 s, 2 s, ... of load): that
+   * second's figures, as the level's `timeline` will record them.
+   */
+  second?: SecondSample
+}
+
+/** One complete second of a running level. */
+export interface SecondSample extends TimelinePoint {
+  /** `performance.now()` ms when the second ended. */
+  endedAt: number
 }
 
 /** What one level measured. Times are `performance.now()` ms so they line up with /proc samples. */

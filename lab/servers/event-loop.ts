@@ -10,7 +10,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { REASON, body, burnCpu, readConfig, route, type ServerMessage } from './workload.js'
+import { REASON, body, burnCpu, chance, readConfig, route, sseEvent, type ServerMessage } from './workload.js'
 
 const config = readConfig()
 const keepAlive = config.keepAlive
@@ -50,10 +50,20 @@ function enqueue(job: () => void): void {
   }
 }
 
+let inFlight = 0
+const limit = config.limitConcurrency ?? 0
+
 const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
   const r = route(req.method ?? 'GET', req.url ?? '/')
   if (r.kind === 'health') return send(res, 200, Buffer.from('ok'))
   if (r.kind === 'error') return send(res, r.status, Buffer.from(r.message + '\n'))
+  // Uvicorn --limit-concurrency: past the limit, answer 503 at once instead of queueing
+  if (limit > 0 && inFlight >= limit) return send(res, 503, Buffer.from('over capacity\n'))
+  inFlight++
+  res.once('close', () => inFlight--)
+  if (r.kind === 'stream') return stream(res, r.events, r.intervalMs)
+  if (chance(r.crashPct)) process.exit(70) // a crash takes the only process with it: there is no master to respawn it
+  if (chance(r.hangPct)) return // a hung handler: this request never gets an answer, the others go on
   const finish =
     r.cpuMs > 0
       ? () =>
@@ -65,6 +75,20 @@ const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
   if (r.ioMs > 0) setTimeout(finish, r.ioMs) // yields: other requests run meanwhile
   else finish()
 })
+
+/** A server-sent events stream: one timer per stream, so the loop holds many at once. */
+function stream(res: http.ServerResponse, events: number, intervalMs: number): void {
+  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Worker': pid })
+  let sent = 0
+  const timer = setInterval(() => {
+    res.write(sseEvent(sent++))
+    if (sent >= events) {
+      clearInterval(timer)
+      res.end()
+    }
+  }, intervalMs)
+  res.once('close', () => clearInterval(timer))
+}
 
 server.listen({ port: 0, host: '127.0.0.1', backlog: config.backlog }, () => {
   const { port } = server.address() as AddressInfo

@@ -27,7 +27,7 @@ import cluster, { type Worker } from 'node:cluster'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { REASON, body, burnCpu, readConfig, route, type ServerMessage } from './workload.js'
+import { REASON, body, burnCpu, chance, readConfig, route, sseEvent, type ServerMessage } from './workload.js'
 
 const config = readConfig()
 const SLOT_BYTES = 24 // Float64 ×3: busySinceMs (0 = idle), requests, pid
@@ -263,7 +263,17 @@ function worker(): void {
       const r = route(method, target)
       if (r.kind === 'health') respond(fd, 200, Buffer.from('ok'), keep, method === 'HEAD')
       else if (r.kind === 'error') respond(fd, r.status, Buffer.from(r.message + '\n'), keep)
-      else {
+      else if (r.kind === 'stream') {
+        // a sync worker is pinned to a stream for its whole life
+        writeAll(fd, [Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nX-Worker: ${xWorker}\r\nConnection: close\r\n\r\n`, 'latin1')])
+        for (let i = 0; i < r.events; i++) {
+          Atomics.wait(sleeper, 0, 0, r.intervalMs)
+          writeAll(fd, [sseEvent(i)])
+        }
+        return
+      } else {
+        if (chance(r.crashPct)) process.exit(70) // the worker dies mid-request; the master starts another
+        if (chance(r.hangPct)) Atomics.wait(sleeper, 0, 0) // hangs until the master kills it after timeout_s
         if (r.ioMs > 0) Atomics.wait(sleeper, 0, 0, r.ioMs) // blocks this worker, like time.sleep in WSGI
         burnCpu(r.cpuMs)
         respond(fd, 200, body(r.bytes), keep, method === 'HEAD')

@@ -12,11 +12,21 @@
  */
 
 /** Upper bounds of the query parameters; larger values answer 400. */
-export const LIMITS = { io_ms: 60_000, cpu_ms: 10_000, bytes: 10_000_000 } as const
+export const LIMITS = { io_ms: 60_000, cpu_ms: 10_000, bytes: 10_000_000, events: 100_000, interval_ms: 60_000 } as const
 
 /** What a request asks for. */
 export type Route =
-  | { kind: 'work'; ioMs: number; cpuMs: number; bytes: number }
+  | {
+      kind: 'work'
+      ioMs: number
+      cpuMs: number
+      bytes: number
+      /** Percent of requests on which the worker process dies before answering (fault injection). */
+      crashPct: number
+      /** Percent of requests that never get an answer (a hung handler). */
+      hangPct: number
+    }
+  | { kind: 'stream'; events: number; intervalMs: number }
   | { kind: 'health' }
   | { kind: 'error'; status: 400 | 404 | 405; message: string }
 
@@ -28,22 +38,49 @@ function intParam(q: URLSearchParams, name: keyof typeof LIMITS, fallback: numbe
   return n
 }
 
+function pctParam(q: URLSearchParams, name: string): number | string {
+  const raw = q.get(name)
+  if (raw === null || raw === '') return 0
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 0 || n > 100) return `${name}=${raw}: expected a percentage 0..100`
+  return n
+}
+
 /**
  * Routes a request by method and target (`/path?query`).
- * Defaults for `/work`: io_ms 0, cpu_ms 0, bytes 1024.
+ * Defaults for `/work`: io_ms 0, cpu_ms 0, bytes 1024, crash_pct 0, hang_pct 0;
+ * for `/stream`: events 10, interval_ms 1000.
  */
 export function route(method: string, target: string): Route {
   const q = target.indexOf('?')
   const path = q < 0 ? target : target.slice(0, q)
-  if (path !== '/work' && path !== '/health') return { kind: 'error', status: 404, message: `no route ${path}` }
+  if (path !== '/work' && path !== '/health' && path !== '/stream') return { kind: 'error', status: 404, message: `no route ${path}` }
   if (method !== 'GET' && method !== 'HEAD') return { kind: 'error', status: 405, message: `${method} not allowed` }
   if (path === '/health') return { kind: 'health' }
   const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1))
+  if (path === '/stream') {
+    const events = intParam(query, 'events', 10)
+    const intervalMs = intParam(query, 'interval_ms', 1000)
+    for (const v of [events, intervalMs]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
+    return { kind: 'stream', events: events as number, intervalMs: intervalMs as number }
+  }
   const ioMs = intParam(query, 'io_ms', 0)
   const cpuMs = intParam(query, 'cpu_ms', 0)
   const bytes = intParam(query, 'bytes', 1024)
-  for (const v of [ioMs, cpuMs, bytes]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
-  return { kind: 'work', ioMs: ioMs as number, cpuMs: cpuMs as number, bytes: bytes as number }
+  const crashPct = pctParam(query, 'crash_pct')
+  const hangPct = pctParam(query, 'hang_pct')
+  for (const v of [ioMs, cpuMs, bytes, crashPct, hangPct]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
+  return { kind: 'work', ioMs: ioMs as number, cpuMs: cpuMs as number, bytes: bytes as number, crashPct: crashPct as number, hangPct: hangPct as number }
+}
+
+/** Decides, for one request, whether the injected fault happens (`pct` percent of the time). */
+export function chance(pct: number): boolean {
+  return pct > 0 && Math.random() * 100 < pct
+}
+
+/** One server-sent event: `data: <i>` and a blank line (HTML Living Standard, "Server-sent events"). */
+export function sseEvent(i: number): Buffer {
+  return Buffer.from(`data: ${i}\n\n`)
 }
 
 let sink = 0
@@ -82,6 +119,7 @@ export function body(bytes: number): Buffer {
 /** The reason phrase of the statuses the built-in servers send. */
 export const REASON: Record<number, string> = {
   200: 'OK',
+  503: 'Service Unavailable',
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
@@ -95,6 +133,8 @@ export interface BuiltinServerConfig {
   timeout_s: number
   backlog: number
   keepAlive: boolean
+  /** Event loop: answer 503 once this many requests are in progress (Uvicorn `--limit-concurrency`); 0 = no limit. */
+  limitConcurrency?: number
   /** Folder for the master's worker-state file (created and removed by the runner). */
   stateDir: string
 }

@@ -213,7 +213,7 @@ async function startServer(id: string, def: TopologyDef, engine: string, infos: 
   const extras = serverExtras(server)
   const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000
   if (engine.startsWith('node-')) {
-    const t = await startTopology(id, { server: { ...server, engine } }, { stack: 'node', runDir: opts.runDir, readyTimeoutMs })
+    const t = await startTopology(id, { server: { ...server, engine: engine as ServerDef['engine'] } }, { stack: 'node', runDir: opts.runDir, readyTimeoutMs })
     return { name: engine, url: t.url, port: Number(new URL(t.url).port), processes: t.processes, events: t.events, stop: t.stop }
   }
   const port = await freePort()

@@ -41,6 +41,21 @@ export interface RunningTopology {
   events(): TopologyEvent[]
   /** Stops every process of the topology (SIGTERM, then SIGKILL); idempotent. */
   stop(): Promise<void>
+  /**
+   * What each pre-fork worker is doing now, asked from the master over IPC
+   * (`{type:'status'}`); only built-in prefork servers have it. Resolves
+   * `undefined` when the master does not answer within 1 s or is gone.
+   */
+  status?(): Promise<WorkerStatus[] | undefined>
+}
+
+/** One pre-fork worker as its master reports it. */
+export interface WorkerStatus {
+  pid: number
+  /** Serving a connection right now. */
+  busy: boolean
+  /** Requests served since the worker started. */
+  requests: number
 }
 
 /** Built-in engine names, by model (design.md, "The three topologies"). */
@@ -74,6 +89,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
     timeout_s: server.timeout_s,
     backlog: server.backlog,
     keepAlive: server.keepAlive ?? server.model === 'event-loop',
+    limitConcurrency: server.limit_concurrency ?? 0,
     stateDir,
   }
   const group: Group = startGroup(process.execPath, [serverProgram(server.model)], {
@@ -82,6 +98,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
   })
   let processes: ProcessInfo[] = []
   const events: TopologyEvent[] = []
+  const statusWaiters: Array<(w: WorkerStatus[] | undefined) => void> = []
   const cleanup = async () => {
     await group.stop()
     rmSync(stateDir, { recursive: true, force: true })
@@ -98,6 +115,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
           resolve(m.port)
         } else if (m.type === 'processes') processes = m.processes
         else if (m.type === 'event') events.push({ at: performance.now(), kind: m.kind, pid: m.pid, message: m.message })
+        else if (m.type === 'status') for (const resolve of statusWaiters.splice(0)) resolve(m.workers)
       })
       group.exited.then(({ code, signal }) => {
         clearTimeout(timer)
@@ -117,5 +135,26 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
     processes: () => processes,
     events: () => events,
     stop: cleanup,
+    ...(server.model === 'prefork'
+      ? {
+          status: () =>
+            new Promise<WorkerStatus[] | undefined>((resolve) => {
+              if (!group.child.connected) return resolve(undefined)
+              let timer: NodeJS.Timeout | undefined
+              const answer = (w: WorkerStatus[] | undefined) => {
+                clearTimeout(timer)
+                resolve(w)
+              }
+              statusWaiters.push(answer)
+              timer = setTimeout(() => {
+                const i = statusWaiters.indexOf(answer)
+                if (i >= 0) statusWaiters.splice(i, 1)
+                resolve(undefined)
+              }, 1000)
+              // one question answers every waiter: ask only when no question is out
+              if (statusWaiters.length === 1) group.child.send({ type: 'status' }, (err) => err && answer(undefined))
+            }),
+        }
+      : {}),
   }
 }

@@ -90,3 +90,23 @@ describe('predict', () => {
     expect(() => predict(prefork({ connections: 0 }))).toThrow(RangeError)
   })
 })
+
+describe('predict with streams and hung requests', () => {
+  it('gives 0 req/s when streams hold every sync worker', () => {
+    expect(predict(prefork({ heldSlots: 4 })).perSecond).toBe(0)
+  })
+
+  it('leaves W − streams workers for the load', () => {
+    expect(predict(prefork({ heldSlots: 2 })).perSecond).toBeCloseTo(40, 6)
+  })
+
+  it('ignores streams in an event loop', () => {
+    expect(predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 32, cores: 2, heldSlots: 200 }).perSecond).toBeCloseTo(640, 6)
+  })
+
+  it('lets 5 % of requests hung until a 1 s timeout halve a pool waiting 50 ms', () => {
+    // mean hold = 0.95 × 50 + 0.05 × 1000 = 97.5 ms; 4 / 97.5 ms = 41.0 req/s, 95 % of them answered
+    const p = predict(prefork({ hangPct: 5, timeoutMs: 1000 }))
+    expect(p.perSecond).toBeCloseTo((4 / 97.5) * 1000 * 0.95, 6)
+  })
+})

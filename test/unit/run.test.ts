@@ -81,7 +81,7 @@ describe('lab run with a fake driver', () => {
   it('exits 2 for an unknown scenario, naming the known ones', async () => {
     const { outcome, stderr } = await run({ target: 'no-such-scenario' })
     expect(outcome.code).toBe(2)
-    expect(stderr).toContain('no-such-scenario: no such scenario; expected one of prefork-vs-async')
+    expect(stderr).toMatch(/no-such-scenario: no such scenario; expected one of .*prefork-vs-async.*worker-sweep/)
   })
 
   it('exits 2 for an unknown stack', async () => {

@@ -3,11 +3,11 @@ import { body, burnCpu, route } from '../../lab/servers/workload.js'
 
 describe('route', () => {
   it('reads the work parameters', () => {
-    expect(route('GET', '/work?io_ms=50&cpu_ms=10&bytes=2048')).toEqual({ kind: 'work', ioMs: 50, cpuMs: 10, bytes: 2048 })
+    expect(route('GET', '/work?io_ms=50&cpu_ms=10&bytes=2048')).toEqual({ kind: 'work', ioMs: 50, cpuMs: 10, bytes: 2048, crashPct: 0, hangPct: 0 })
   })
 
   it('defaults to no wait, no CPU and 1024 bytes', () => {
-    expect(route('GET', '/work')).toEqual({ kind: 'work', ioMs: 0, cpuMs: 0, bytes: 1024 })
+    expect(route('GET', '/work')).toEqual({ kind: 'work', ioMs: 0, cpuMs: 0, bytes: 1024, crashPct: 0, hangPct: 0 })
   })
 
   it('answers health', () => {
@@ -16,6 +16,15 @@ describe('route', () => {
 
   it('refuses a parameter out of range with 400', () => {
     expect(route('GET', '/work?io_ms=-5')).toEqual({ kind: 'error', status: 400, message: 'io_ms=-5: expected an integer 0..60000' })
+  })
+
+  it('reads fault injection as percentages', () => {
+    expect(route('GET', '/work?crash_pct=0.5&hang_pct=2')).toMatchObject({ crashPct: 0.5, hangPct: 2 })
+    expect(route('GET', '/work?crash_pct=120')).toEqual({ kind: 'error', status: 400, message: 'crash_pct=120: expected a percentage 0..100' })
+  })
+
+  it('reads a server-sent events stream request', () => {
+    expect(route('GET', '/stream?events=3&interval_ms=20')).toEqual({ kind: 'stream', events: 3, intervalMs: 20 })
   })
 
   it('does not know other paths', () => {

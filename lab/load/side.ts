@@ -1,0 +1,128 @@
+/**
+ * Loads that run beside the main closed loop during a level:
+ *
+ * - a **probe**: one connection repeating `GET <path>` (a health check), its
+ *   latency kept apart from the main load's, to show what a blocked event
+ *   loop does to everything else (phenomena.md, "blocked-event-loop");
+ * - **streams**: server-sent event streams held open (`GET /stream`), each on
+ *   its own connection, to show that W streams pin W sync workers while one
+ *   event loop holds hundreds (phenomena.md, "long-lived").
+ *
+ * Both are bounded in count (the scenario schema caps them) and in time (the
+ * caller stops them at the end of the level), and target 127.0.0.1 only.
+ */
+import http from 'node:http'
+import autocannon from 'autocannon'
+import * as hdr from 'hdr-histogram-js'
+import type { LatencyMs } from '../core/results.js'
+
+type Tracker = PromiseLike<unknown> & {
+  on(event: 'response', l: (client: object, statusCode: number, bytes: number, ms: number) => void): void
+  on(event: 'reqError', l: (err: Error) => void): void
+  stop(): void
+}
+const startAutocannon = autocannon as unknown as (opts: Record<string, unknown>) => Tracker
+
+/** What the probe saw inside the measured window. */
+export interface ProbeResult {
+  path: string
+  requests: number
+  errors: number
+  latencyMs: LatencyMs
+}
+
+/** A running probe; `stop` ends it and summarizes the responses completed between `from` and `to` (performance.now() ms). */
+export interface Probe {
+  stop(from: number, to: number): Promise<ProbeResult>
+}
+
+/**
+ * Starts a probe: one connection, each request sent when the previous answer arrives.
+ * @param baseUrl - e.g. `http://127.0.0.1:40123`
+ */
+export function startProbe(baseUrl: string, path: string, timeoutS: number): Probe {
+  const samples: Array<{ at: number; ms: number }> = []
+  const errors: number[] = []
+  const tracker = startAutocannon({ url: baseUrl + path, connections: 1, duration: 3600, timeout: timeoutS, sampleInt: 100 })
+  tracker.on('response', (_c, _s, _b, ms) => samples.push({ at: performance.now(), ms }))
+  tracker.on('reqError', () => errors.push(performance.now()))
+  return {
+    async stop(from, to) {
+      tracker.stop()
+      await tracker
+      const inside = samples.filter((s) => s.at >= from && s.at <= to)
+      const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: (timeoutS + 5) * 1e6, numberOfSignificantValueDigits: 3, autoResize: true })
+      let sum = 0
+      let min = Infinity
+      let max = 0
+      for (const s of inside) {
+        hist.recordValue(Math.max(1, Math.round(s.ms * 1000)))
+        sum += s.ms
+        min = Math.min(min, s.ms)
+        max = Math.max(max, s.ms)
+      }
+      const at = (p: number) => (inside.length ? hist.getValueAtPercentile(p) / 1000 : 0)
+      const latencyMs: LatencyMs = {
+        mean: inside.length ? sum / inside.length : 0,
+        stddev: inside.length ? hist.stdDeviation / 1000 : 0,
+        min: inside.length ? min : 0,
+        p50: at(50),
+        p90: at(90),
+        p99: at(99),
+        p999: at(99.9),
+        max,
+      }
+      hist.destroy()
+      return { path, requests: inside.length, errors: errors.filter((t) => t >= from && t <= to).length, latencyMs }
+    },
+  }
+}
+
+/** What the streams saw. */
+export interface StreamsResult {
+  /** Streams that got their response headers. */
+  opened: number
+  /** Events received over all streams. */
+  events: number
+  /** Streams that failed or were closed by the server early. */
+  failed: number
+}
+
+/** Running streams; `stop` closes every one. */
+export interface Streams {
+  stop(): StreamsResult
+}
+
+/**
+ * Opens `count` server-sent event streams on their own connections.
+ * @param intervalMs - milliseconds between two events of a stream
+ */
+export function startStreams(baseUrl: string, count: number, intervalMs: number): Streams {
+  const result: StreamsResult = { opened: 0, events: 0, failed: 0 }
+  const requests: http.ClientRequest[] = []
+  let stopped = false
+  const url = `${baseUrl}/stream?events=100000&interval_ms=${intervalMs}`
+  for (let i = 0; i < count; i++) {
+    const req = http.get(url, { agent: false }, (res) => {
+      result.opened++
+      res.on('data', (chunk: Buffer) => {
+        for (const byte of chunk) if (byte === 0x0a) result.events += 0.5 // each event ends with a blank line: two newlines
+      })
+      res.on('error', () => {})
+      res.on('end', () => {
+        if (!stopped) result.failed++
+      })
+    })
+    req.on('error', () => {
+      if (!stopped) result.failed++
+    })
+    requests.push(req)
+  }
+  return {
+    stop() {
+      stopped = true
+      for (const r of requests) r.destroy()
+      return { ...result, events: Math.floor(result.events) }
+    },
+  }
+}

@@ -1,0 +1,16 @@
+import { defineScenario } from '../../lab/core/scenario.js'
+
+export default defineScenario({
+  name: 'crash-respawn',
+  title: 'Workers that crash: the master respawns them',
+  summary: 'A worker dies on a fraction of requests; clients see resets, the master boots a new worker each time.',
+  topologies: {
+    prefork: { server: { model: 'prefork', workers: 4 } },
+  },
+  workloads: {
+    'crash-1pct': { io_ms: 50, cpu_ms: 0, bytes: 1024, crash_pct: 1 },
+    'crash-10pct': { io_ms: 50, cpu_ms: 0, bytes: 1024, crash_pct: 10 },
+  },
+  load: { connections: [16], warmup_s: 1, duration_s: 5 },
+  quick: { warmup_s: 0.5, duration_s: 3 },
+})

@@ -1,0 +1,16 @@
+import { defineScenario } from '../../lab/core/scenario.js'
+
+export default defineScenario({
+  name: 'overload',
+  title: 'Overload: more clients than capacity',
+  summary: 'In a closed loop throughput stays flat and latency grows as c / capacity; a concurrency limit sheds the excess with 503s.',
+  topologies: {
+    prefork: { server: { model: 'prefork', workers: 4 } },
+    'async-limited': { server: { model: 'event-loop', limit_concurrency: 32 } },
+  },
+  workloads: {
+    'io-50ms': { io_ms: 50, cpu_ms: 0, bytes: 1024 },
+  },
+  load: { connections: [16, 64, 256], warmup_s: 1, duration_s: 3 },
+  quick: { connections: [64, 256], warmup_s: 0.5, duration_s: 2 },
+})

@@ -1,0 +1,19 @@
+import { defineScenario } from '../../lab/core/scenario.js'
+
+export default defineScenario({
+  name: 'worker-sweep',
+  title: 'How many sync workers? A sweep from 1 to 16',
+  summary: 'Throughput climbs as W/S until the cores run out: the knee is at cores × (1 + wait/cpu).',
+  topologies: {
+    w1: { server: { model: 'prefork', workers: 1 } },
+    w2: { server: { model: 'prefork', workers: 2 } },
+    w4: { server: { model: 'prefork', workers: 4 } },
+    w8: { server: { model: 'prefork', workers: 8 } },
+    w16: { server: { model: 'prefork', workers: 16 } },
+  },
+  workloads: {
+    'cpu-10-wait-40': { io_ms: 40, cpu_ms: 10, bytes: 1024 },
+  },
+  load: { connections: [64], warmup_s: 1, duration_s: 4 },
+  quick: { warmup_s: 0.5, duration_s: 2 },
+})
