@@ -14,7 +14,7 @@ import { makePlan, type Level, type Plan } from '../core/plan.js'
 import { SCHEMA_VERSION, type ResultsDocument, type RunResult } from '../core/results.js'
 import { validateScenario, type Scenario, type Workload } from '../core/scenario.js'
 import { formatSummary } from '../core/format.js'
-import { isFinitePrediction, predictLevel, type Prediction } from '../core/model.js'
+import { isFinitePrediction, meanRespawnMs, predictLevel, type Prediction } from '../core/model.js'
 import { littlesLaw } from '../core/stats.js'
 import { warningsFor } from '../core/warnings.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
@@ -242,6 +242,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     } catch (err) {
       const missing = err instanceof EngineMissingError
       stderr.write(`lab run: ${(err as Error).message}\n`)
+      emit({ type: 'done', at: now(), code: missing ? 3 : 2, complete: false, error: (err as Error).message })
       return { code: missing ? 3 : 2 }
     }
   }
@@ -323,8 +324,10 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
           const extras = await side.stop(m.windowStart, m.windowEnd)
           if (m.aborted) break
           const run = { ...toRunResult(level, m, topology, sampler), ...extras, sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) } }
-          const prediction = predictLevel(t.def, workload, level.connections, doc.env.cores, run.loadGenerator.cpuPercent.mean)
+          const prediction = predictLevel(t.def, workload, level.connections, doc.env.cores, run.loadGenerator.cpuPercent.mean, meanRespawnMs(run.events ?? []))
           if (isFinitePrediction(prediction)) run.prediction = prediction
+          // nothing answered: a client waits until it gives up, at its timeout
+          else if (prediction.perSecond === 0) run.prediction = { perSecond: 0, meanMs: plan.load.timeout_s * 1000 }
           doc.runs.push(run)
           const warnings = warningsFor(run, doc.runs.length - 1)
           doc.warnings.push(...warnings)

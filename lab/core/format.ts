@@ -5,6 +5,7 @@
  * Pure: returns strings.
  */
 import type { ResultsDocument, RunResult } from './results.js'
+import { answeredPerSecond } from './warnings.js'
 
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => n.toFixed(d)
@@ -47,6 +48,46 @@ export function serverCpuPercent(run: RunResult): number {
   return run.processes.reduce((s, p) => s + p.cpuPercent.mean, 0)
 }
 
+/** Lines for what ran beside the load: the probe, streams, TIME_WAIT sockets (only where they say something). */
+export function extras(runs: readonly RunResult[]): string[] {
+  const out: string[] = []
+  const at = (r: RunResult) => `${r.topology} @${r.connections}`
+  const probes = runs.filter((r) => r.probe)
+  if (probes.length) {
+    out.push('', `  probe ${probes[0]?.probe?.path} beside the load:`)
+    for (const r of probes) {
+      const p = r.probe as NonNullable<RunResult['probe']>
+      out.push(`    ${at(r).padEnd(20)} p50 ${fix(p.latencyMs.p50)} ms, p99 ${fix(p.latencyMs.p99)} ms, max ${fix(p.latencyMs.max)} ms (${p.requests} probes${p.errors ? `, ${p.errors} errors` : ''})`)
+    }
+  }
+  const streams = runs.filter((r) => r.streams)
+  if (streams.length) {
+    out.push('', '  streams held open beside the load:')
+    for (const r of streams) {
+      const st = r.streams as NonNullable<RunResult['streams']>
+      out.push(`    ${at(r).padEnd(20)} ${st.opened} opened, ${st.events} events received${st.failed ? `, ${st.failed} failed` : ''}`)
+    }
+  }
+  if (runs.some((r) => (r.sockets?.timeWait ?? 0) > 0)) {
+    out.push('', '  sockets left in TIME_WAIT on the server port after each level:')
+    for (const r of runs) out.push(`    ${at(r).padEnd(20)} ${r.sockets?.timeWait ?? 0}`)
+  }
+  const shed = runs.filter((r) => r.requests.ok !== undefined && r.requests.ok < r.requests.total)
+  if (shed.length) {
+    out.push('', '  answered (2xx) among all responses:')
+    for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${fix(answeredPerSecond(r))} of ${fix(r.requests.perSecond.mean)} req/s`)
+  }
+  const respawns = runs.filter((r) => r.events?.length)
+  if (respawns.length) {
+    out.push('', '  master events during each level:')
+    for (const r of respawns) {
+      const count = (kind: string) => r.events?.filter((e) => e.kind === kind).length ?? 0
+      out.push(`    ${at(r).padEnd(20)} ${count('worker-exit')} worker exits, ${count('worker-timeout')} timeout kills, ${count('worker-spawn')} workers booted`)
+    }
+  }
+  return out
+}
+
 /**
  * The whole summary: a block per workload, then the warnings.
  * @returns text ending in a newline
@@ -73,9 +114,10 @@ export function formatSummary(doc: ResultsDocument): string {
           `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
           `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}` +
           `${pad(r.prediction ? fix(r.prediction.perSecond) : '-', 14)}` +
-          `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(ps.mean / r.prediction.perSecond, 2) : '-', 13)}`,
+          `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(answeredPerSecond(r) / r.prediction.perSecond, 2) : '-', 13)}`,
       )
     }
+    lines.push(...extras(doc.runs.filter((r) => r.workload === w)))
     const v = verdict(w, doc.runs)
     if (v) lines.push('', `  ${v}`)
   }

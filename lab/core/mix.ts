@@ -87,8 +87,9 @@ function gcd(a: number, b: number): number {
 /**
  * A cycle of indexes into `weights` in which index i appears
  * `weights[i] / g` times (g: their greatest common divisor), spread evenly by
- * smooth weighted round-robin (the order nginx's upstream module uses:
- * https://github.com/phusion/nginx/commit/27e94984486058d73157038f7950a0a36ecc6e35):
+ * smooth weighted round-robin (the order nginx's upstream module picks
+ * weighted servers in: `ngx_http_upstream_get_peer()` in
+ * src/http/ngx_http_upstream_round_robin.c):
  * `[9, 1]` → 9 zeros and a one, the one in the middle, not at an end.
  * @throws RangeError when a weight is not a positive integer or the cycle would exceed `maxLength` (default 10 000)
  */

@@ -21,12 +21,17 @@
  *   load-dependent station whose rate with k requests is the inner
  *   throughput at min(k, slots);
  * - a proxy in front adds `proxyMs` of CPU per request at its own station.
+ * - `upstreams` server instances behind a proxy make one pool of all their
+ *   workers (the best a balancer can do: one shared queue); a workload
+ *   `mix` is its requests' weighted mean demand; slow clients that hold a
+ *   sync worker (see {@link heldBySlowClients}) take their slots away.
  *
  * Cores are shared with the load generator when its measured CPU is given
  * (`clientCpuPercent`): the servers get `cores − clientCpuPercent / 100`.
  *
  * Pure: no I/O.
  */
+import { meanDemand, requestKinds, type MixEntry } from './mix.js'
 
 /** One station of a closed network. Demands are in ms per request. */
 export type Station =
@@ -105,9 +110,21 @@ export interface ModelInput {
   heldSlots?: number
   /** Percent of requests that hang until a worker is killed after `timeoutMs`; they hold a slot that long and never answer. */
   hangPct?: number
+  /** Percent of requests on which the worker dies at once; the slot is empty until a new worker boots. */
+  crashPct?: number
   /** The master's worker timeout, ms (Gunicorn `--timeout`). */
   timeoutMs?: number
+  /** How often the master looks for hung workers, ms (a kill comes on average half a tick late). */
+  watchdogMs?: number
+  /** Time for the master to boot a replacement worker, ms (measured from the master's events when there are any). */
+  respawnMs?: number
+  /** Event loop: requests in progress beyond which it answers 503 (Uvicorn `--limit-concurrency`); the prediction is for the answered (2xx) ones. */
+  limitConcurrency?: number
 }
+
+/** Default worker boot time when none was measured, ms: a Node worker on a quiet 2-core machine. */
+export const DEFAULT_RESPAWN_MS = 100
+
 
 /** A prediction for one level: throughput in req/s and mean latency in ms. */
 export interface Prediction {
@@ -127,15 +144,28 @@ export function serverCores(cores: number, clientCpuPercent = 0): number {
 export function predict(input: ModelInput): Prediction {
   const { cpuMs, connections } = input
   if (!(connections >= 1) || input.ioMs < 0 || cpuMs < 0) throw new RangeError('connections must be ≥ 1 and demands ≥ 0')
-  // A hung request holds its slot until the timeout instead of for io_ms, and never answers:
-  // fold it into the mean wait, and count only the answered share of the throughput.
-  const hang = Math.min(1, (input.hangPct ?? 0) / 100)
-  const ioMs = hang > 0 && input.model !== 'event-loop' ? (1 - hang) * input.ioMs + hang * (input.timeoutMs ?? 30_000) : input.ioMs
-  const answered = 1 - hang
+  // A hung request holds its slot until the master kills the worker (timeout, plus half a watchdog
+  // tick on average) and a new one boots; a crash empties the slot until a new worker boots. Neither
+  // answers. Fold both into the mean time a slot is held, and count only the answered share.
+  const hang = input.model === 'event-loop' ? 0 : Math.min(1, (input.hangPct ?? 0) / 100)
+  const crash = input.model === 'event-loop' ? 0 : Math.min(1 - hang, (input.crashPct ?? 0) / 100)
+  const respawnMs = input.respawnMs ?? DEFAULT_RESPAWN_MS
+  const hungMs = (input.timeoutMs ?? 30_000) + (input.watchdogMs ?? 1000) / 2 + respawnMs
+  const ioMs = (1 - hang - crash) * input.ioMs + hang * hungMs + crash * respawnMs
+  const answered = 1 - hang - crash
   const cores = serverCores(input.cores, input.clientCpuPercent)
   const outer: Station[] = []
   if (input.proxyMs && input.proxyMs > 0) outer.push({ kind: 'queue', demandMs: input.proxyMs, servers: cores })
 
+  if (input.model === 'event-loop' && input.limitConcurrency) {
+    // past the limit, requests are turned away at once: the answered ones behave like a pool of `limit` slots
+    const inner: Station[] = [{ kind: 'delay', demandMs: ioMs }]
+    if (cpuMs > 0) inner.push({ kind: 'queue', demandMs: cpuMs, servers: Math.min(1, cores) })
+    const slots = Math.min(input.limitConcurrency, connections)
+    const x = mva(inner, slots).throughputPerMs[slots - 1] as number
+    if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
+    return { perSecond: x * 1000, meanMs: slots / x }
+  }
   if (input.model === 'event-loop') {
     outer.push({ kind: 'delay', demandMs: ioMs })
     if (cpuMs > 0) outer.push({ kind: 'queue', demandMs: cpuMs, servers: Math.min(1, cores) })
@@ -177,25 +207,116 @@ export function workerKnee(cores: number, ioMs: number, cpuMs: number): number {
  * @param clientCpuPercent - the load generator's measured CPU in the window
  */
 export function predictLevel(
-  def: { server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number; timeout_s?: number } },
-  workload: { io_ms: number; cpu_ms: number; hang_pct?: number; streams?: { count: number } },
+  def: {
+    server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number }
+    proxy?: ProxyShape
+    upstreams?: number
+  },
+  workload: { io_ms: number; cpu_ms: number; bytes?: number; hang_pct?: number; crash_pct?: number; streams?: { count: number }; mix?: readonly MixEntry[]; slow_clients?: SlowClientsShape },
   connections: number,
   cores: number,
   clientCpuPercent?: number,
+  respawnMs?: number,
+  proxyMs?: number,
 ): Prediction {
+  const timeoutMs = (def.server.timeout_s ?? 30) * 1000
+  // several server instances behind a proxy: one pool of all their workers (the best a balancer can do)
+  const instances = def.proxy ? (def.upstreams ?? 1) : 1
+  // a mix: the average request's demand (static files count 0 ms; see core/mix.ts)
+  const demand = workload.mix?.length
+    ? meanDemand(requestKinds({ ...workload, bytes: workload.bytes ?? 1024 }), def.proxy?.static_dir !== undefined)
+    : { ioMs: workload.io_ms, cpuMs: workload.cpu_ms }
+  const held = def.server.model === 'event-loop' ? 0 : (workload.streams?.count ?? 0) + heldBySlowClients(def, workload.slow_clients)
   return predict({
     model: def.server.model,
-    workers: def.server.workers,
+    workers: def.server.workers * instances,
     threads: def.server.threads,
-    ioMs: workload.io_ms,
-    cpuMs: workload.cpu_ms,
+    ioMs: demand.ioMs,
+    cpuMs: demand.cpuMs,
     connections,
     cores,
     clientCpuPercent,
-    heldSlots: def.server.model === 'event-loop' ? 0 : (workload.streams?.count ?? 0),
+    ...(proxyMs !== undefined && def.proxy ? { proxyMs } : {}),
+    heldSlots: held,
     hangPct: workload.hang_pct,
-    timeoutMs: (def.server.timeout_s ?? 30) * 1000,
+    crashPct: workload.crash_pct,
+    timeoutMs,
+    // lab/servers/prefork.ts checks every min(1 s, timeout / 4), as Gunicorn's arbiter wakes about once a second
+    watchdogMs: Math.min(1000, timeoutMs / 4),
+    respawnMs,
+    limitConcurrency: def.server.limit_concurrency,
   })
+}
+
+/** The proxy settings the model reads (lab/core/scenario.ts, `proxySchema`). */
+export interface ProxyShape {
+  buffering?: boolean
+  request_buffering?: boolean
+  static_dir?: string
+}
+
+/** The slow-client settings the model reads (lab/core/scenario.ts, `slowClientsSchema`). */
+export interface SlowClientsShape {
+  count: number
+  mode: 'slow-headers' | 'slow-body' | 'slow-reader'
+  response_bytes?: number
+}
+
+/**
+ * Bytes of a response the kernel's socket buffers take per unbuffered hop
+ * before a slow reader stops the writer, as measured on this project's
+ * machines (Linux loopback, default `net.ipv4.tcp_wmem` 4 MiB max): with 3
+ * slow readers at 16 KiB/s in front of 3 sync workers, a 1 MB response left
+ * the workers free and a 4 MB one pinned them; through an unbuffered proxy
+ * (two hops) 4 MB left them free and 10 MB pinned them.
+ */
+export const SOCKET_BUFFER_BYTES_PER_HOP = 2 * 1024 * 1024
+
+/**
+ * How many sync workers slow clients hold for the whole level (they are
+ * released only when a worker is killed after `timeout_s`):
+ * - `slow-headers`: bare, each holds a worker reading its endless headers;
+ *   behind any proxy none (a proxy reads request headers whole first);
+ * - `slow-body`: bare, or behind a proxy with `request_buffering` off;
+ * - `slow-reader`: bare, or behind a proxy with `buffering` off, when the
+ *   response is larger than the socket buffers on the way
+ *   ({@link SOCKET_BUFFER_BYTES_PER_HOP} per hop).
+ * An event loop is not held by a slow connection (the caller ignores this for it).
+ */
+export function heldBySlowClients(def: { proxy?: ProxyShape }, slow: SlowClientsShape | undefined): number {
+  if (!slow) return 0
+  const p = def.proxy
+  let held: boolean
+  if (slow.mode === 'slow-headers') held = !p
+  else if (slow.mode === 'slow-body') held = !p || p.request_buffering === false
+  else {
+    const hops = p ? 2 : 1
+    held = (!p || p.buffering === false) && (slow.response_bytes ?? 4_000_000) > hops * SOCKET_BUFFER_BYTES_PER_HOP
+  }
+  return held ? slow.count : 0
+}
+
+/**
+ * CPU a proxy spent per response, ms, from its measured CPU (percent of one
+ * core, all its processes) and the responses per second; undefined when
+ * nothing was answered.
+ */
+export function proxyCpuMs(proxyCpuPercent: number, perSecond: number): number | undefined {
+  return perSecond > 0 ? (proxyCpuPercent * 10) / perSecond : undefined
+}
+
+/**
+ * Mean time from a worker's death to its replacement's boot, ms, from a
+ * level's events (`worker-exit` … next `worker-spawn`); undefined without a pair.
+ */
+export function meanRespawnMs(events: ReadonlyArray<{ t: number; kind: string }>): number | undefined {
+  const exits: number[] = []
+  const gaps: number[] = []
+  for (const e of events) {
+    if (e.kind === 'worker-exit') exits.push(e.t)
+    else if (e.kind === 'worker-spawn' && exits.length) gaps.push((e.t - (exits.shift() as number)) * 1000)
+  }
+  return gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length : undefined
 }
 
 /**

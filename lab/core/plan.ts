@@ -71,7 +71,13 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
     }
     topologies.push({ id, def, levels: own })
   }
-  const workloads = Object.fromEntries(workloadIds.map((w) => [w, scenario.workloads[w] as Workload]))
+  // `load.slow_clients` applies to every workload that has none of its own
+  const workloads = Object.fromEntries(
+    workloadIds.map((w) => {
+      const own = scenario.workloads[w] as Workload
+      return [w, own.slow_clients === undefined && load.slow_clients !== undefined ? { ...own, slow_clients: load.slow_clients } : own]
+    }),
+  )
   return {
     ok: true,
     value: { load, topologies, workloads, levels, estimatedS: levels.length * (load.warmup_s + load.duration_s) },

@@ -78,7 +78,12 @@ export const runSchema = z.object({
   engines: z.object({ server: z.string(), proxy: z.string().nullable() }),
   durationS: z.number(),
   window: windowSchema.optional(),
-  requests: z.object({ total: z.number().int(), perSecond: stat }),
+  requests: z.object({
+    total: z.number().int(),
+    perSecond: stat,
+    /** Responses with a 2xx status among `total` (the answered ones, when a server sheds load with 503s). */
+    ok: z.number().int().optional(),
+  }),
   latencyMs: latencySchema,
   /** `[latencyMs, percentile]` pairs, percentile in 0..100, ascending. */
   histogram: z.array(z.tuple([z.number(), z.number()])),
@@ -108,6 +113,33 @@ export const runSchema = z.object({
   streams: z.object({ opened: z.number().int(), events: z.number().int(), failed: z.number().int() }).optional(),
   /** TCP sockets on the server's port left in TIME_WAIT at the end of the level. */
   sockets: z.object({ timeWait: z.number().int() }).optional(),
+  /** Responses in the window per upstream that answered (`X-Upstream`, e.g. `127.0.0.1:40123`), for topologies with a proxy. */
+  perUpstream: z.record(z.string(), z.number().int()).optional(),
+  /** Per request kind of a workload `mix` (by label): responses and latency in the window. */
+  perKind: z
+    .record(
+      z.string(),
+      z.object({
+        path: z.string(),
+        responses: z.number().int(),
+        latencyMs: z.object({ mean: z.number(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }),
+      }),
+    )
+    .optional(),
+  /** Slow clients held open beside the load (`slow_clients`), over the whole level. */
+  slowClients: z
+    .object({
+      count: z.number().int(),
+      mode: z.string(),
+      bytesPerS: z.number(),
+      /** Connections opened: the first `count`, then every reconnection after the server ended one. */
+      connects: z.number().int(),
+      serverClosed: z.number().int(),
+      responses: z.number().int(),
+      bytesSent: z.number().int(),
+      bytesReceived: z.number().int(),
+    })
+    .optional(),
   events: z.array(runEventSchema).optional(),
 })
 

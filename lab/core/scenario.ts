@@ -21,6 +21,18 @@ const numIn = (min: number, max: number, unit = '') => {
   return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected })
 }
 const bool = () => z.boolean({ error: 'true or false' })
+/** A folder: relative to the scenario's folder (or absolute), without `..`. */
+const folder = () =>
+  z
+    .string({ error: 'a folder inside the scenario folder, e.g. "static"' })
+    .regex(/^\/?[\w.-]+(\/[\w.-]+)*\/?$/, { error: 'a folder inside the scenario folder, e.g. "static"' })
+    .refine((p) => !p.split('/').includes('..'), { error: 'a folder inside the scenario folder, e.g. "static"' })
+/** A file below a static folder, without `..`. */
+const staticName = () =>
+  z
+    .string({ error: 'a file name in the static folder, e.g. "page-200k.txt"' })
+    .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
+    .refine((p) => !p.split('/').includes('..'), { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
 
 /**
  * A server in a topology. `model` picks the architecture; `engine` (optional)
@@ -54,6 +66,8 @@ export const serverSchema = z.strictObject({
   keepAlive: bool().optional(),
   /** Event loop: requests in progress beyond which it answers 503 at once (Uvicorn `--limit-concurrency`; none by default). */
   limit_concurrency: intIn(1, 100_000).optional(),
+  /** Folder the app serves `GET /static/<file>` from, relative to the scenario's folder (built-in servers). */
+  static_dir: folder().optional(),
 }).superRefine((s, ctx) => {
   const ok = { prefork: ['node-prefork', 'gunicorn'], 'event-loop': ['node-event-loop', 'uvicorn'] }[s.model]
   if (s.engine !== undefined && !ok.includes(s.engine)) {
@@ -61,8 +75,96 @@ export const serverSchema = z.strictObject({
   }
 })
 
-/** A topology: for now one server; the proxy issue adds `proxy`. */
-export const topologySchema = z.strictObject({ server: serverSchema })
+/**
+ * A reverse proxy in front of the server (design.md, "The three topologies"):
+ * the built-in `node-reverse-proxy` (`--stack node`) or nginx (`--stack
+ * python`, or `engine: 'nginx'`). Defaults are nginx's documented ones
+ * (https://nginx.org/en/docs/http/ngx_http_proxy_module.html,
+ * https://nginx.org/en/docs/http/ngx_http_upstream_module.html) except
+ * where noted.
+ */
+export const proxySchema = z.strictObject({
+  model: z.enum(['reverse-proxy'], { error: "'reverse-proxy'" }).default('reverse-proxy'),
+  engine: z.enum(['node-reverse-proxy', 'nginx'], { error: "'node-reverse-proxy' or 'nginx'" }).optional(),
+  /** Read the whole request before contacting an upstream (`proxy_request_buffering`, default on). */
+  request_buffering: bool().default(true),
+  /** Read the whole response, free the upstream, then send at the client's pace (`proxy_buffering`, default on). */
+  buffering: bool().default(true),
+  /** Folder served under `/static/` by the proxy itself, relative to the scenario's folder (nginx `location /static/ { alias ...; }`). */
+  static_dir: folder().optional(),
+  /** How upstreams share requests: `round-robin` (nginx's default) or `least-conn` (`least_conn`). */
+  balance: z.enum(['round-robin', 'least-conn'], { error: "'round-robin' or 'least-conn'" }).default('round-robin'),
+  /** Idle keep-alive connections kept per upstream (`keepalive`; nginx keeps none by default, the lab 16). */
+  keepalive: intIn(0, 1024).default(16),
+  /** Seconds to wait for the upstream between two reads, the response header included (`proxy_read_timeout`, 60). */
+  read_timeout_s: numIn(0.01, 3600, ' s').default(60),
+  /** Seconds to wait for an upstream to accept a connection (`proxy_connect_timeout`, 60; nginx caps it near 75). */
+  connect_timeout_s: numIn(0.01, 75, ' s').default(60),
+  /** Failures within `fail_timeout_s` that mark an upstream down (`max_fails`, 1; 0 never). */
+  max_fails: intIn(0, 1000).default(1),
+  /** Seconds an upstream stays marked down (`fail_timeout`, 10; nginx takes whole seconds). */
+  fail_timeout_s: intIn(0, 3600, ' s').default(10),
+  /** Retry a failed idempotent request once on the next upstream (`proxy_next_upstream error timeout`, `proxy_next_upstream_tries 2`). */
+  retry: bool().default(true),
+  /** Seconds a 200 answer stays fresh in the micro-cache (`proxy_cache_valid`); 0: no cache (nginx takes whole seconds). */
+  cache_ttl_s: intIn(0, 3600, ' s').default(0),
+  /** With the cache: one request refills an entry, the others wait or get the stale copy (`proxy_cache_lock`, `proxy_cache_use_stale updating`). */
+  cache_lock: bool().default(true),
+  /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
+  workers: intIn(1, 64).optional(),
+})
+
+/**
+ * A topology: a server, optionally `upstreams` instances of it (default 1),
+ * optionally a proxy in front. Several instances need a proxy to share the load.
+ */
+export const topologySchema = z
+  .strictObject({
+    server: serverSchema,
+    proxy: proxySchema.optional(),
+    /** Server instances behind the proxy, each with its own master and workers. */
+    upstreams: intIn(1, 16).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.upstreams ?? 1) > 1 && !t.proxy) {
+      ctx.addIssue({ code: 'custom', path: ['upstreams'], message: '1 without a proxy (several server instances need a proxy in front to share the load)' })
+    }
+  })
+
+/**
+ * Raw sockets opened beside the load generator for the length of each level
+ * (lab/load/slow-clients.ts): `slow-headers` sends its request headers a
+ * byte at a time and never finishes them (Slowloris), `slow-body` sends
+ * complete headers then its body slowly, `slow-reader` asks for a large
+ * response and reads it slowly.
+ */
+export const slowClientsSchema = z.strictObject({
+  count: intIn(1, 64),
+  mode: z.enum(['slow-headers', 'slow-body', 'slow-reader'], { error: "'slow-headers', 'slow-body' or 'slow-reader'" }),
+  /** Bytes per second each client sends or reads (default 1 for senders, 16384 for readers). */
+  bytes_per_s: numIn(1, 100_000_000, ' bytes/s').optional(),
+  /** slow-reader: the size of the response it asks for. */
+  response_bytes: intIn(1, 10_000_000, ' bytes').default(4_000_000),
+})
+
+/** One kind of request in a workload's `mix`: a `/work` request (missing fields from the workload) or a static file. */
+export const mixEntrySchema = z
+  .strictObject({
+    /** Relative share of the requests (an integer). */
+    weight: intIn(1, 1000).default(1),
+    io_ms: intIn(0, 60_000, ' ms').optional(),
+    cpu_ms: intIn(0, 10_000, ' ms').optional(),
+    bytes: intIn(0, 10_000_000, ' bytes').optional(),
+    /** A file in the static folder, requested as `GET /static/<file>`. */
+    static: staticName().optional(),
+    /** Name in per-kind results (default: `io_ms=10`, `static:<file>`). */
+    label: z.string({ error: 'a short label' }).min(1, { error: 'a short label' }).max(40, { error: 'a label of at most 40 characters' }).optional(),
+  })
+  .superRefine((e, ctx) => {
+    if (e.static !== undefined && (e.io_ms !== undefined || e.cpu_ms !== undefined || e.bytes !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['static'], message: 'either static (a file) or io_ms/cpu_ms/bytes (a /work request), not both' })
+    }
+  })
 
 /** What every request of a workload asks the server to do (design.md, "The workload contract"). */
 export const workloadSchema = z.strictObject({
@@ -84,6 +186,15 @@ export const workloadSchema = z.strictObject({
       interval_ms: intIn(10, 60_000, ' ms').default(1000),
     })
     .optional(),
+  /** Several kinds of request in proportion (e.g. `[{ weight: 9, io_ms: 10 }, { weight: 1, io_ms: 500 }]`), instead of one. */
+  mix: z
+    .array(mixEntrySchema, { error: 'a list of request kinds, e.g. [{ weight: 9, io_ms: 10 }, { weight: 1, io_ms: 500 }]' })
+    .min(1, { error: 'a non-empty list of request kinds' })
+    .max(16, { error: 'at most 16 request kinds' })
+    .refine((m) => m.reduce((s, e) => s + (e.weight ?? 1), 0) <= 1000, { error: 'weights adding up to at most 1000' })
+    .optional(),
+  /** Slow clients beside this workload's load (replaces `load.slow_clients`). */
+  slow_clients: slowClientsSchema.optional(),
 })
 
 const connectionsSchema = z
@@ -103,6 +214,8 @@ export const loadSchema = z.strictObject({
   timeout_s: numIn(1, 600, ' s').default(10),
   /** A probe beside the load: one connection repeating `GET <path>`, its latency recorded apart (e.g. a health check). */
   probe: z.strictObject({ path: z.string().regex(/^\/[\w\-./?=&%]*$/, { error: 'a path starting with /' }).default('/health') }).optional(),
+  /** Slow clients beside the load generator at every level (a workload's own `slow_clients` replaces it). */
+  slow_clients: slowClientsSchema.optional(),
 })
 
 const name = z
@@ -131,6 +244,9 @@ export type ScenarioInput = z.input<typeof scenarioSchema>
 export type Scenario = z.output<typeof scenarioSchema>
 export type ServerDef = z.output<typeof serverSchema>
 export type TopologyDef = z.output<typeof topologySchema>
+export type ProxyDef = z.output<typeof proxySchema>
+export type SlowClientsDef = z.output<typeof slowClientsSchema>
+export type MixEntryDef = z.output<typeof mixEntrySchema>
 export type Workload = z.output<typeof workloadSchema>
 export type LoadDef = z.output<typeof loadSchema>
 
@@ -183,6 +299,15 @@ export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]
   return lines
 }
 
+/** A workload that asks for static files needs every topology to have a static folder (the server's or the proxy's). */
+function staticDirProblems(s: Scenario): string[] {
+  const asking = Object.entries(s.workloads).filter(([, w]) => w.mix?.some((e) => e.static !== undefined)).map(([id]) => id)
+  if (asking.length === 0) return []
+  return Object.entries(s.topologies)
+    .filter(([, t]) => t.server.static_dir === undefined && t.proxy?.static_dir === undefined)
+    .map(([id]) => `topologies.${id}: no static_dir is not allowed; expected server.static_dir or proxy.static_dir, because workload ${asking.join(', ')} requests static files`)
+}
+
 /**
  * Validates a scenario and applies its defaults.
  * @param input - the scenario file's default export, after `--set` overrides
@@ -192,6 +317,8 @@ export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]
 export function validateScenario(input: unknown, folderName?: string): Validated<Scenario> {
   const parsed = scenarioSchema.safeParse(input)
   if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues) }
+  const staticProblems = staticDirProblems(parsed.data)
+  if (staticProblems.length) return { ok: false, problems: staticProblems }
   if (folderName !== undefined && parsed.data.name !== folderName) {
     return {
       ok: false,

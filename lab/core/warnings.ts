@@ -28,6 +28,7 @@ export type WarningCode =
   | 'spread-too-wide'
   | 'run-too-short'
   | 'model-mismatch'
+  | 'no-responses'
 
 const f1 = (n: number) => n.toFixed(1)
 
@@ -44,7 +45,8 @@ export function warningsFor(run: RunResult, index: number): Warning[] {
   const add = (code: WarningCode, message: string) => out.push({ code, run: index, message })
   const who = label(run)
   const { ratio, expectedMeanMs, measuredMeanMs } = run.littlesLaw
-  if (ratio !== null && expectedMeanMs !== null && measuredMeanMs !== null && Math.abs(ratio - 1) > THRESHOLDS.littlesLaw) {
+  // With failed requests the check cannot hold: their time is in no latency. errors-seen says so.
+  if (run.errors.total === 0 && ratio !== null && expectedMeanMs !== null && measuredMeanMs !== null && Math.abs(ratio - 1) > THRESHOLDS.littlesLaw) {
     add(
       'littles-law-mismatch',
       `${who}: mean latency ${f1(measuredMeanMs)} ms is ${ratio.toFixed(2)}× what Little's law gives for ` +
@@ -70,17 +72,27 @@ export function warningsFor(run: RunResult, index: number): Warning[] {
     ].filter(Boolean)
     add(
       'errors-seen',
-      `${who}: ${parts.join(', ')}. Throughput and latency count only the answers that came back; ` +
-        'the server may be overloaded, crashing, or refusing connections.',
+      `${who}: ${parts.join(', ')}. Latency counts only the answers that came back, so Little's law cannot be checked here; ` +
+        'the server may be overloaded, crashing, shedding load or refusing connections.',
     )
   }
-  if (run.prediction && run.prediction.perSecond > 0 && Number.isFinite(run.prediction.perSecond)) {
-    const ratio = run.requests.perSecond.mean / run.prediction.perSecond
+  if (run.prediction && run.prediction.perSecond > 0 && run.requests.total > 0) {
+    const measured = answeredPerSecond(run)
+    const ratio = measured / run.prediction.perSecond
     if (Math.abs(ratio - 1) > THRESHOLDS.model) {
-      add('model-mismatch', `${who}: measured ${f1(run.requests.perSecond.mean)} req/s is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s theory predicts. ${likelyCause(run, ratio)}`)
+      const what = measured === run.requests.perSecond.mean ? 'req/s' : 'answered (2xx) req/s'
+      add('model-mismatch', `${who}: measured ${f1(measured)} ${what} is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s theory predicts. ${likelyCause(run, ratio)}`)
     }
   }
-  if (run.requests.total < THRESHOLDS.minResponses) {
+  if (run.requests.total === 0) {
+    add(
+      'no-responses',
+      `${who}: no response completed in the measured window: every request was still waiting. ` +
+        (run.prediction?.perSecond === 0
+          ? 'Theory says the same (every worker is held), so this is the lesson, not a fault.'
+          : 'Look at the errors and the server output; the server may be hung or refusing connections.'),
+    )
+  } else if (run.requests.total < THRESHOLDS.minResponses) {
     add(
       'run-too-short',
       `${who}: only ${run.requests.total} responses were measured; percentiles from so few are noise. ` +
@@ -96,11 +108,17 @@ export function warningsFor(run: RunResult, index: number): Warning[] {
   return out
 }
 
+/** Throughput of 2xx responses (all responses when the level has no count of them); theory predicts these. */
+export function answeredPerSecond(run: RunResult): number {
+  const { total, ok, perSecond } = run.requests
+  return ok === undefined || total === 0 ? perSecond.mean : (perSecond.mean * ok) / total
+}
+
 /** The likeliest reason theory and measurement disagree, from what the level recorded. */
 function likelyCause(run: RunResult, ratio: number): string {
   if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return 'The load generator was saturated, so the client, not the server, set the pace.'
-  if (run.errors.total > 0) return 'Errors were seen; the model assumes every request succeeds.'
-  if (run.requests.total < 100 || run.durationS < 2) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
+  if (run.errors.timeouts > 0 || (run.errors.non2xx > 0 && run.requests.ok === undefined)) return 'Errors were seen; the model assumes every request succeeds.'
+  if (run.requests.total < 100 || run.durationS < 1.95) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
   const serverCpu = run.processes.reduce((a, p) => a + p.cpuPercent.mean, 0)
   if (ratio < 1 && serverCpu > 0) {
     return (

@@ -68,6 +68,31 @@ export interface NginxConfig {
   balance?: 'round-robin' | 'least_conn'
   /** Write access.log in the temp folder (buffered 64 KB, flushed every second); default true. */
   accessLog?: boolean
+  /** Absolute folder served under `/static/` by nginx itself (`location /static/ { alias DIR/; }`, with `sendfile on` as Debian's config has it); absent: `/static/` goes upstream. */
+  staticDir?: string
+  /** `proxy_read_timeout`, seconds (nginx default 60 s); rendered in ms. */
+  readTimeoutS?: number
+  /** `proxy_connect_timeout`, seconds (nginx default 60 s); rendered in ms. */
+  connectTimeoutS?: number
+  /** `max_fails=` on every upstream server (nginx default 1). */
+  maxFails?: number
+  /** `fail_timeout=` on every upstream server, whole seconds (nginx default 10 s). */
+  failTimeoutS?: number
+  /** false: `proxy_next_upstream off` (never retry on another upstream); default: nginx's `error timeout`. */
+  nextUpstream?: boolean
+  /** `proxy_next_upstream_tries` (nginx default 0: try every upstream). */
+  nextUpstreamTries?: number
+  /** Micro-cache: `proxy_cache` with `proxy_cache_valid 200 <N>s` (whole seconds); absent or 0: no cache. */
+  cacheTtlS?: number
+  /** With the cache: `proxy_cache_lock on` and `proxy_cache_use_stale updating` (default true). */
+  cacheLock?: boolean
+  /**
+   * Add `X-Upstream: $upstream_addr` (the upstreams tried) to every answer,
+   * and with the cache `X-Cache` (HIT, MISS, STALE: nginx's
+   * `$upstream_cache_status` with EXPIRED read as MISS and UPDATING as
+   * STALE, the built-in proxy's words); default true.
+   */
+  labHeaders?: boolean
   /**
    * `user` directive: which user the workers run as when the master runs as
    * root. Default: the lab's own user and group when running as root (so the
@@ -100,6 +125,11 @@ export function defaultNginxUser(): string | null {
 export function nginxConf(c: NginxConfig): string {
   const user = c.user === undefined ? defaultNginxUser() : c.user
   const keepalive = c.upstreamKeepalive ?? 0
+  const ms = (s: number) => `${Math.max(1, Math.round(s * 1000))}ms`
+  const cacheTtl = c.cacheTtlS && c.cacheTtlS > 0 ? Math.ceil(c.cacheTtlS) : 0
+  const labHeaders = c.labHeaders !== false
+  const serverParams =
+    (c.maxFails !== undefined ? ` max_fails=${c.maxFails}` : '') + (c.failTimeoutS !== undefined ? ` fail_timeout=${Math.ceil(c.failTimeoutS)}s` : '')
   const lines = [
     '# Written by app-server-lab (lab/engines/nginx.ts); run with: nginx -p <this folder>/ -c nginx.conf',
     'daemon off;',
@@ -121,10 +151,16 @@ export function nginxConf(c: NginxConfig): string {
     '    uwsgi_temp_path uwsgi_temp;',
     '    scgi_temp_path scgi_temp;',
     '    default_type application/octet-stream;',
+    ...(cacheTtl > 0
+      ? [
+          '    proxy_cache_path cache levels=1:2 keys_zone=lab_cache:10m inactive=10m use_temp_path=off;',
+          ...(labHeaders ? ['    map $upstream_cache_status $lab_cache_status { default $upstream_cache_status; EXPIRED MISS; UPDATING STALE; }'] : []),
+        ]
+      : []),
     '',
     '    upstream app {',
     ...(c.balance === 'least_conn' ? ['        least_conn;'] : []),
-    ...c.upstreams.map((p) => `        server 127.0.0.1:${p};`),
+    ...c.upstreams.map((p) => `        server 127.0.0.1:${p}${serverParams};`),
     ...(keepalive > 0 ? [`        keepalive ${keepalive};`] : []),
     '    }',
     '',
@@ -139,7 +175,29 @@ export function nginxConf(c: NginxConfig): string {
     ...(keepalive > 0 ? ['            proxy_http_version 1.1;', '            proxy_set_header Connection "";'] : []),
     ...(c.buffering === false ? ['            proxy_buffering off;'] : []),
     ...(c.requestBuffering === false ? ['            proxy_request_buffering off;'] : []),
+    ...(c.readTimeoutS !== undefined ? [`            proxy_read_timeout ${ms(c.readTimeoutS)};`] : []),
+    ...(c.connectTimeoutS !== undefined ? [`            proxy_connect_timeout ${ms(c.connectTimeoutS)};`] : []),
+    ...(c.nextUpstream === false ? ['            proxy_next_upstream off;'] : []),
+    ...(c.nextUpstreamTries !== undefined ? [`            proxy_next_upstream_tries ${c.nextUpstreamTries};`] : []),
+    ...(cacheTtl > 0
+      ? [
+          '            proxy_cache lab_cache;',
+          `            proxy_cache_valid 200 ${cacheTtl}s;`,
+          ...(c.cacheLock !== false ? ['            proxy_cache_lock on;', '            proxy_cache_use_stale updating;'] : []),
+          ...(labHeaders ? ['            add_header X-Cache $lab_cache_status always;'] : []),
+        ]
+      : []),
+    ...(labHeaders ? ['            add_header X-Upstream $upstream_addr always;'] : []),
     '        }',
+    ...(c.staticDir
+      ? [
+          '        location /static/ {',
+          `            alias ${c.staticDir.replace(/\/+$/, '')}/;`,
+          '            sendfile on;',
+          '            types { text/html html; text/css css; application/javascript js; application/json json; text/plain txt; image/svg+xml svg; image/png png; image/jpeg jpg jpeg; image/gif gif; font/woff2 woff2; }',
+          '        }',
+        ]
+      : []),
     '    }',
     '}',
     '',

@@ -114,6 +114,11 @@ const TYPES: Record<string, string> = {
 }
 const MAX_BODY = 16 * 1024
 
+// Importing a scenario.ts takes ~0.1 s: the catalogue reloads only files that
+// changed since (an instructor may edit one mid-class). Shared by every server.
+const loaded = new Map<string, { stamp: string; entry: Entry | undefined }>()
+const mtime = (file: string) => (existsSync(file) ? statSync(file).mtimeMs : 0)
+
 /** Whether `host` is a loopback name or address (127.0.0.0/8, ::1, localhost). */
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
@@ -167,14 +172,20 @@ export async function startLiveServer(opts: LiveServerOptions = {}): Promise<Liv
     const next = new Map<string, Entry>()
     for (const name of scenarioNames()) {
       const file = path.join(SCENARIOS_DIR, name, 'scenario.ts')
-      try {
-        const raw = await loadScenarioFile(file)
-        const v = validateScenario(raw, name)
-        if (!v.ok) continue
-        next.set(name, { raw, scenario: v.value, knobs: knobsFor(v.value), notesHtml: renderNotes(readNotes(file) ?? '') })
-      } catch {
-        // a scenario that does not load is left out of the demo (`lab list` shows why)
+      const stamp = `${mtime(file)}:${mtime(path.join(SCENARIOS_DIR, name, 'notes.md'))}`
+      let cached = loaded.get(name)
+      if (cached?.stamp !== stamp) {
+        let entry: Entry | undefined
+        try {
+          const raw = await loadScenarioFile(file)
+          const v = validateScenario(raw, name)
+          if (v.ok) entry = { raw, scenario: v.value, knobs: knobsFor(v.value), notesHtml: renderNotes(readNotes(file) ?? '') }
+        } catch {
+          // a scenario that does not load is left out of the demo (`lab list` shows why)
+        }
+        loaded.set(name, (cached = { stamp, entry }))
       }
+      if (cached.entry) next.set(name, cached.entry)
     }
     catalogue = next
     return next
@@ -350,12 +361,12 @@ export async function startLiveServer(opts: LiveServerOptions = {}): Promise<Liv
       let size = 0
       req.on('data', (c: Buffer) => {
         size += c.length
-        if (size > MAX_BODY) {
-          reject(new Error(`the body is over ${MAX_BODY} bytes`))
-          req.destroy()
-        } else chunks.push(c)
+        // past the limit, keep reading (and dropping) so the client gets its answer; past 1 MiB, hang up
+        if (size > 64 * MAX_BODY) req.destroy()
+        else if (size <= MAX_BODY) chunks.push(c)
       })
       req.on('end', () => {
+        if (size > MAX_BODY) return reject(Object.assign(new Error(`the body is over ${MAX_BODY} bytes`), { status: 413 }))
         try {
           resolve(size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8')))
         } catch (err) {
@@ -434,7 +445,8 @@ export async function startLiveServer(opts: LiveServerOptions = {}): Promise<Liv
       try {
         body = await readBody(req)
       } catch (err) {
-        return fail(res, 400, (err as Error).message, { problems: [{ field: '(body)', message: (err as Error).message }] })
+        const status = (err as { status?: number }).status ?? 400
+        return fail(res, status, (err as Error).message, { problems: [{ field: '(body)', message: (err as Error).message }] })
       }
       if (catalogue.size === 0) await loadCatalogue()
       const v = validateStart(body, catalogue, STACKS)

@@ -16,6 +16,7 @@
  */
 import autocannon from 'autocannon'
 import * as hdr from 'hdr-histogram-js'
+import { weightedCycle } from '../core/mix.js'
 import { describe } from '../core/stats.js'
 import type { TimelinePoint } from '../core/results.js'
 import type { LevelMeasurement, LevelRequest, LoadDriver } from './driver.js'
@@ -34,6 +35,31 @@ interface Tracker extends PromiseLike<unknown> {
 }
 interface Client {
   on(event: 'headers', l: (info: { headers: string[] }) => void): void
+  /** Replaces the requests this connection cycles through (autocannon's `Client.prototype.setRequests`). */
+  setRequests(requests: object[]): void
+}
+
+/** A request of a mix as autocannon takes it, with the lab's label of its kind. */
+interface MixRequest {
+  method: 'GET'
+  path: string
+  labKind: string
+}
+
+/**
+ * A mix's request cycle (weights honoured, kinds interleaved by
+ * lab/core/mix.ts `weightedCycle`), or undefined without a mix.
+ */
+function mixRequests(req: LevelRequest): { cycle: MixRequest[] } | undefined {
+  if (!req.requests || req.requests.length === 0) return undefined
+  const objects = req.requests.map((r): MixRequest => ({ method: 'GET', path: r.path, labKind: r.label }))
+  return { cycle: weightedCycle(req.requests.map((r) => r.weight)).map((i) => objects[i] as MixRequest) }
+}
+
+/** `xs` starting at index `k` (wrapping round). */
+function rotate<T>(xs: readonly T[], k: number): T[] {
+  const at = xs.length ? k % xs.length : 0
+  return [...xs.slice(at), ...xs.slice(0, at)]
 }
 const startAutocannon = autocannon as unknown as (opts: Record<string, unknown>) => Tracker
 
@@ -69,8 +95,13 @@ export class AutocannonDriver implements LoadDriver {
     const hist = newHistogram(timeoutS)
     const buckets = new Map<number, Bucket>()
     const workerOf = new WeakMap<object, string>()
+    const upstreamOf = new WeakMap<object, string>()
     const warmed = new Set<object>()
     const perWorker: Record<string, number> = {}
+    const perUpstream: Record<string, number> = {}
+    const mix = mixRequests(req)
+    const kinds = new Map<string, { path: string; hist: hdr.Histogram; sumMs: number; maxMs: number; count: number }>()
+    let clients = 0
     const byStatus: Record<string, number> = {}
     const windowTimes: number[] = []
     let sumMs = 0
@@ -100,14 +131,22 @@ export class AutocannonDriver implements LoadDriver {
       timeout: timeoutS,
       sampleInt: 100, // autocannon checks for stop() once per sample
       setupClient: (client: Client) => {
+        // each connection walks the mix's cycle from its own offset, so connections do not move in step
+        if (mix) client.setRequests(rotate(mix.cycle, Math.floor((clients++ * mix.cycle.length) / connections)))
         client.on('headers', (info: { headers: string[] }) => {
           const h = info.headers
+          let worker: string | undefined
+          let upstream: string | undefined
           for (let i = 0; i < h.length; i += 2) {
-            if ((h[i] as string).length === 8 && (h[i] as string).toLowerCase() === 'x-worker') {
-              workerOf.set(client, h[i + 1] as string)
-              return
-            }
+            const name = h[i] as string
+            if (name.length === 8 && name.toLowerCase() === 'x-worker') worker = h[i + 1] as string
+            else if (name.length === 10 && name.toLowerCase() === 'x-upstream') upstream = h[i + 1] as string
           }
+          // a response without the header (a proxy's static file or cache hit) must not count for the last one that had it
+          if (worker === undefined) workerOf.delete(client)
+          else workerOf.set(client, worker)
+          if (upstream === undefined) upstreamOf.delete(client)
+          else upstreamOf.set(client, upstream.slice(upstream.lastIndexOf(',') + 1).trim()) // after a retry: the last one tried
         })
       },
     })
@@ -152,6 +191,20 @@ export class AutocannonDriver implements LoadDriver {
       if (statusCode < 200 || statusCode > 299) non2xx++
       const w = workerOf.get(client)
       if (w !== undefined) perWorker[w] = (perWorker[w] ?? 0) + 1
+      const u = upstreamOf.get(client)
+      if (u !== undefined) perUpstream[u] = (perUpstream[u] ?? 0) + 1
+      if (mix) {
+        // the request just answered is still the connection's current one (autocannon picks the next after this event)
+        const current = (client as { requestIterator?: { currentRequest?: MixRequest } }).requestIterator?.currentRequest
+        if (current?.labKind !== undefined) {
+          let k = kinds.get(current.labKind)
+          if (!k) kinds.set(current.labKind, (k = { path: current.path, hist: newHistogram(timeoutS), sumMs: 0, maxMs: 0, count: 0 }))
+          k.hist.recordValue(us)
+          k.sumMs += responseTime
+          k.maxMs = Math.max(k.maxMs, responseTime)
+          k.count++
+        }
+      }
     })
     instance.on('reqError', (err: Error) => {
       if (stopped) return
@@ -279,6 +332,21 @@ export class AutocannonDriver implements LoadDriver {
         warmup: start < windowStart,
       })
     }
+    const perKind: NonNullable<LevelMeasurement['perKind']> = {}
+    for (const [label, k] of kinds) {
+      perKind[label] = {
+        path: k.path,
+        responses: k.count,
+        latencyMs: {
+          mean: k.sumMs / k.count,
+          p50: ms(k.hist.getValueAtPercentile(50)),
+          p90: ms(k.hist.getValueAtPercentile(90)),
+          p99: ms(k.hist.getValueAtPercentile(99)),
+          max: k.maxMs,
+        },
+      }
+      k.hist.destroy()
+    }
     hist.destroy()
     for (const b of buckets.values()) b.hist.destroy()
 
@@ -294,12 +362,14 @@ export class AutocannonDriver implements LoadDriver {
           ? WINDOW_DEFINITION
           : `${WINDOW_DEFINITION}; here the cap was reached before every connection completed a response`,
       },
-      requests: { total, perSecond },
+      requests: { total, perSecond, ok: total - non2xx },
       latencyMs,
       histogram,
       errors: { total: timeouts + resets + non2xx, timeouts, resets, non2xx, byStatus },
       timeline,
       perWorker,
+      ...(Object.keys(perUpstream).length ? { perUpstream } : {}),
+      ...(kinds.size ? { perKind } : {}),
       aborted,
     }
   }

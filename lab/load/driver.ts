@@ -23,6 +23,12 @@ export interface LevelRequest {
   onProgress?: (p: LevelProgress) => void
   /** Aborting ends the level early; what was measured so far is returned with `aborted: true`. */
   signal?: AbortSignal
+  /**
+   * A mix of request kinds (lab/core/mix.ts), sent in proportion to their
+   * weights instead of repeating `url`'s path; `url`'s origin is the target.
+   * Latencies are then also reported per kind (`perKind`).
+   */
+  requests?: Array<{ path: string; weight: number; label: string }>
 }
 
 /** Progress of a running level. */
@@ -54,7 +60,7 @@ export interface LevelMeasurement {
   windowStart: number
   windowEnd: number
   window: MeasuredWindow
-  requests: { total: number; perSecond: Described }
+  requests: { total: number; perSecond: Described; ok: number }
   latencyMs: LatencyMs
   /** `[latencyMs, percentile]`, ascending. */
   histogram: Array<[number, number]>
@@ -62,7 +68,18 @@ export interface LevelMeasurement {
   timeline: TimelinePoint[]
   /** Responses per `X-Worker` pid in the window. */
   perWorker: Record<string, number>
+  /** Responses per `X-Upstream` address (`127.0.0.1:<port>`, the one that answered) in the window; absent when none carried it. */
+  perUpstream?: Record<string, number>
+  /** Per request kind of a mix (by label): responses and latency in the window. */
+  perKind?: Record<string, KindMeasurement>
   aborted: boolean
+}
+
+/** One request kind's share of a level. */
+export interface KindMeasurement {
+  path: string
+  responses: number
+  latencyMs: { mean: number; p50: number; p90: number; p99: number; max: number }
 }
 
 /** Drives one level of load. */

@@ -56,7 +56,7 @@ export class FakeDriver implements LoadDriver {
       windowStart: now - req.durationS * 1000,
       windowEnd: now,
       window: { warmupS: req.warmupS, measuredS: req.durationS, definition: 'fake' },
-      requests: { total, perSecond: { mean: perSecond, stddev: 0, min: perSecond, max: perSecond } },
+      requests: { total, perSecond: { mean: perSecond, stddev: 0, min: perSecond, max: perSecond }, ok: total },
       latencyMs: { mean: meanMs, stddev: 0, min: meanMs, p50: meanMs, p90: meanMs, p99: meanMs, p999: meanMs, max: meanMs },
       histogram: [[meanMs, 0], [meanMs, 100]],
       errors: { total: 0, timeouts: 0, resets: 0, non2xx: 0, byStatus: { '200': total } },

@@ -10,15 +10,15 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { REASON, body, burnCpu, chance, readConfig, route, sseEvent, type ServerMessage } from './workload.js'
+import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent, type ServerMessage } from './workload.js'
 
 const config = readConfig()
 const keepAlive = config.keepAlive
 const pid = String(process.pid)
 
-function send(res: http.ServerResponse, status: number, payload: Buffer): void {
+function send(res: http.ServerResponse, status: number, payload: Buffer, type = 'text/plain'): void {
   res.writeHead(status, REASON[status], {
-    'Content-Type': 'text/plain',
+    'Content-Type': type,
     'Content-Length': payload.length,
     'X-Worker': pid,
     ...(keepAlive ? {} : { Connection: 'close' }),
@@ -57,6 +57,10 @@ const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
   const r = route(req.method ?? 'GET', req.url ?? '/')
   if (r.kind === 'health') return send(res, 200, Buffer.from('ok'))
   if (r.kind === 'error') return send(res, r.status, Buffer.from(r.message + '\n'))
+  if (r.kind === 'static') {
+    const file = readStatic(r.target, config.staticDir)
+    return file ? send(res, 200, file.body, file.type) : send(res, 404, Buffer.from('no such file\n'))
+  }
   // Uvicorn --limit-concurrency: past the limit, answer 503 at once instead of queueing
   if (limit > 0 && inFlight >= limit) return send(res, 503, Buffer.from('over capacity\n'))
   inFlight++

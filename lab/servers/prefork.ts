@@ -27,7 +27,7 @@ import cluster, { type Worker } from 'node:cluster'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { REASON, body, burnCpu, chance, readConfig, route, sseEvent, type ServerMessage } from './workload.js'
+import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent, type ServerMessage } from './workload.js'
 
 const config = readConfig()
 const SLOT_BYTES = 24 // Float64 ×3: busySinceMs (0 = idle), requests, pid
@@ -215,10 +215,10 @@ function worker(): void {
     }
   }
 
-  const respond = (fd: number, status: number, payload: Buffer, keep: boolean, head = false) => {
+  const respond = (fd: number, status: number, payload: Buffer, keep: boolean, head = false, type = 'text/plain') => {
     const headers =
       `HTTP/1.1 ${status} ${REASON[status] ?? ''}\r\n` +
-      `Content-Type: text/plain\r\nContent-Length: ${payload.length}\r\n` +
+      `Content-Type: ${type}\r\nContent-Length: ${payload.length}\r\n` +
       `X-Worker: ${xWorker}\r\nConnection: ${keep ? 'keep-alive' : 'close'}\r\n\r\n`
     writeAll(fd, head ? [Buffer.from(headers, 'latin1')] : [Buffer.from(headers, 'latin1'), payload])
   }
@@ -263,6 +263,12 @@ function worker(): void {
       const r = route(method, target)
       if (r.kind === 'health') respond(fd, 200, Buffer.from('ok'), keep, method === 'HEAD')
       else if (r.kind === 'error') respond(fd, r.status, Buffer.from(r.message + '\n'), keep)
+      else if (r.kind === 'static') {
+        // the worker reads and writes the file itself, held for the whole transfer
+        const file = readStatic(target, config.staticDir)
+        if (file) respond(fd, 200, file.body, keep, method === 'HEAD', file.type)
+        else respond(fd, 404, Buffer.from('no such file\n'), keep)
+      }
       else if (r.kind === 'stream') {
         // a sync worker is pinned to a stream for its whole life
         writeAll(fd, [Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nX-Worker: ${xWorker}\r\nConnection: close\r\n\r\n`, 'latin1')])

@@ -5,11 +5,16 @@
  * - `GET /work?io_ms=50&cpu_ms=0&bytes=1024`: wait `io_ms`, then burn `cpu_ms`
  *   of CPU time, then answer 200 with `bytes` bytes;
  * - `GET /health`: 200 `ok` at once;
+ * - `GET /static/<file>`: a file from the folder in `staticDir` (404 without one);
  * - every response carries `X-Worker: <pid>`.
  *
  * How to wait is the server's business (a sync worker blocks, an event loop
  * yields), so this module only routes, burns CPU and builds bodies.
  */
+
+import fs from 'node:fs'
+import nodePath from 'node:path'
+import { contentType, staticFile } from './proxy-logic.js'
 
 /** Upper bounds of the query parameters; larger values answer 400. */
 export const LIMITS = { io_ms: 60_000, cpu_ms: 10_000, bytes: 10_000_000, events: 100_000, interval_ms: 60_000 } as const
@@ -27,6 +32,7 @@ export type Route =
       hangPct: number
     }
   | { kind: 'stream'; events: number; intervalMs: number }
+  | { kind: 'static'; target: string }
   | { kind: 'health' }
   | { kind: 'error'; status: 400 | 404 | 405; message: string }
 
@@ -54,6 +60,10 @@ function pctParam(q: URLSearchParams, name: string): number | string {
 export function route(method: string, target: string): Route {
   const q = target.indexOf('?')
   const path = q < 0 ? target : target.slice(0, q)
+  if (path.startsWith('/static/')) {
+    if (method !== 'GET' && method !== 'HEAD') return { kind: 'error', status: 405, message: `${method} not allowed` }
+    return { kind: 'static', target }
+  }
   if (path !== '/work' && path !== '/health' && path !== '/stream') return { kind: 'error', status: 404, message: `no route ${path}` }
   if (method !== 'GET' && method !== 'HEAD') return { kind: 'error', status: 405, message: `${method} not allowed` }
   if (path === '/health') return { kind: 'health' }
@@ -71,6 +81,33 @@ export function route(method: string, target: string): Route {
   const hangPct = pctParam(query, 'hang_pct')
   for (const v of [ioMs, cpuMs, bytes, crashPct, hangPct]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
   return { kind: 'work', ioMs: ioMs as number, cpuMs: cpuMs as number, bytes: bytes as number, crashPct: crashPct as number, hangPct: hangPct as number }
+}
+
+const files = new Map<string, { mtimeMs: number; size: number; data: Buffer }>()
+
+/**
+ * A static file for `GET /static/<file>`, read from `dir` (synchronously: a
+ * sync worker blocks on its disk reads like a WSGI app serving files; kept in
+ * memory while unchanged, as the page cache would keep it).
+ * @returns the body and its content type, or undefined when there is no such file (404)
+ */
+export function readStatic(target: string, dir: string | undefined): { body: Buffer; type: string } | undefined {
+  if (!dir) return undefined
+  const file = staticFile(target, dir, nodePath.join)
+  if (!file) return undefined
+  try {
+    const st = fs.statSync(file)
+    if (!st.isFile()) return undefined
+    let cached = files.get(file)
+    if (!cached || cached.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
+      cached = { mtimeMs: st.mtimeMs, size: st.size, data: fs.readFileSync(file) }
+      if (files.size >= 64) files.delete(files.keys().next().value as string)
+      files.set(file, cached)
+    }
+    return { body: cached.data, type: contentType(file) }
+  } catch {
+    return undefined
+  }
 }
 
 /** Decides, for one request, whether the injected fault happens (`pct` percent of the time). */
@@ -137,6 +174,8 @@ export interface BuiltinServerConfig {
   limitConcurrency?: number
   /** Folder for the master's worker-state file (created and removed by the runner). */
   stateDir: string
+  /** Absolute folder `GET /static/<file>` is served from; absent: 404. */
+  staticDir?: string
 }
 
 /** Reads `LAB_SERVER_CONFIG`. @throws Error when it is missing or not JSON. */

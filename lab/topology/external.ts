@@ -8,7 +8,7 @@
  * |--------------|-------------------|------------------|
  * | `prefork`    | `node-prefork`    | `gunicorn` (sync worker; gthread when `threads` > 1) |
  * | `event-loop` | `node-event-loop` | `uvicorn`        |
- * | proxy part   | (not built yet)   | `nginx`          |
+ * | proxy part   | `node-reverse-proxy` | `nginx`       |
  *
  * so one scenario can put `node-prefork` and `gunicorn` side by side
  * (`server: { model: 'prefork', engine: 'gunicorn' }`). A topology with a
@@ -35,8 +35,8 @@ export const SERVER_ENGINES = {
 
 /** Every server engine name a topology may pin. */
 export const KNOWN_SERVER_ENGINES = ['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn'] as const
-/** Proxy engines a topology may pin (the built-in reverse proxy comes with the proxy issue). */
-export const KNOWN_PROXY_ENGINES = ['nginx'] as const
+/** Proxy engines a topology may pin (topologies with a proxy start through lab/topology/proxied.ts). */
+export const KNOWN_PROXY_ENGINES = ['nginx', 'node-reverse-proxy'] as const
 
 /**
  * Server settings real engines read that the scenario schema may not have yet;
@@ -111,14 +111,14 @@ export function serverEngineOf(server: ServerDef, stack: Stack): string {
 
 /**
  * The engine that serves a topology's proxy part, or null without one.
- * @throws Error when it names an unknown engine, or needs the built-in reverse proxy (not built yet)
+ * @throws Error when it names an unknown engine
  */
 export function proxyEngineOf(def: TopologyDef, stack: Stack): string | null {
   const proxy = proxyPart(def)
   if (!proxy) return null
   const engine = proxy.engine ?? (stack === 'python' ? 'nginx' : 'node-reverse-proxy')
   if (!(KNOWN_PROXY_ENGINES as readonly string[]).includes(engine)) {
-    throw new Error(`proxy engine ${JSON.stringify(engine)} is not available; use engine 'nginx' (or --stack python)`)
+    throw new Error(`proxy engine ${JSON.stringify(engine)} is unknown; expected one of ${KNOWN_PROXY_ENGINES.join(', ')}`)
   }
   return engine
 }

@@ -15,6 +15,7 @@ import type { ServerMessage, BuiltinServerConfig } from '../servers/workload.js'
 import type { Stack } from '../engines/types.js'
 import { startExternalTopology, usesExternalEngine } from './external.js'
 import { startGroup, type Group } from './group.js'
+import { startProxiedTopology } from './proxied.js'
 import { serverProgram } from './paths.js'
 
 /** A server process as the results name it. */
@@ -69,6 +70,8 @@ export interface StartOptions {
   runDir?: string
   /** How long the server may take to report ready (default 15 000 ms). */
   readyTimeoutMs?: number
+  /** Folder that relative paths of the topology (`static_dir`) start from: the scenario's folder (default: the working folder). */
+  baseDir?: string
 }
 
 /**
@@ -78,6 +81,7 @@ export interface StartOptions {
  */
 export async function startTopology(id: string, def: TopologyDef, opts: StartOptions = {}): Promise<RunningTopology> {
   const stack = opts.stack ?? 'node'
+  if (def.proxy || (def.upstreams ?? 1) > 1) return startProxiedTopology(id, def, opts)
   if (usesExternalEngine(def, stack)) {
     return startExternalTopology(id, def, { stack, runDir: opts.runDir ?? mkdtempSync(path.join(os.tmpdir(), 'lab-run-')) })
   }
@@ -91,6 +95,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
     keepAlive: server.keepAlive ?? server.model === 'event-loop',
     limitConcurrency: server.limit_concurrency ?? 0,
     stateDir,
+    ...(server.static_dir ? { staticDir: path.resolve(opts.baseDir ?? '.', server.static_dir) } : {}),
   }
   const group: Group = startGroup(process.execPath, [serverProgram(server.model)], {
     ipc: true,

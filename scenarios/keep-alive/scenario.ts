@@ -9,7 +9,7 @@ export default defineScenario({
     close: { server: { model: 'event-loop', keepAlive: false } },
   },
   workloads: {
-    'cpu-1ms': { io_ms: 0, cpu_ms: 1, bytes: 1024 },
+    'cpu-5ms': { io_ms: 0, cpu_ms: 5, bytes: 1024 },
     hello: { io_ms: 0, cpu_ms: 0, bytes: 1024 },
   },
   load: { connections: [16], warmup_s: 1, duration_s: 3 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mva, predict, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
+import { meanRespawnMs, mva, predict, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
 
 const prefork = (over: Partial<ModelInput>): ModelInput => ({ model: 'prefork', workers: 4, ioMs: 50, cpuMs: 0, connections: 64, cores: 2, ...over })
 
@@ -104,9 +104,38 @@ describe('predict with streams and hung requests', () => {
     expect(predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 32, cores: 2, heldSlots: 200 }).perSecond).toBeCloseTo(640, 6)
   })
 
-  it('lets 5 % of requests hung until a 1 s timeout halve a pool waiting 50 ms', () => {
-    // mean hold = 0.95 × 50 + 0.05 × 1000 = 97.5 ms; 4 / 97.5 ms = 41.0 req/s, 95 % of them answered
-    const p = predict(prefork({ hangPct: 5, timeoutMs: 1000 }))
-    expect(p.perSecond).toBeCloseTo((4 / 97.5) * 1000 * 0.95, 6)
+  it('lets 5 % of requests hung until a 1 s timeout cut a pool waiting 50 ms by more than half', () => {
+    // hung hold = 1000 ms timeout + 250/2 ms watchdog lag + 100 ms boot = 1225 ms
+    // mean hold = 0.95 × 50 + 0.05 × 1225 = 108.75 ms; 4 / 108.75 ms = 36.8 req/s, 95 % of them answered
+    const p = predict(prefork({ hangPct: 5, timeoutMs: 1000, watchdogMs: 250, respawnMs: 100 }))
+    expect(p.perSecond).toBeCloseTo((4 / 108.75) * 1000 * 0.95, 6)
+  })
+
+  it('charges each crash a worker boot of capacity', () => {
+    // mean hold = 0.9 × 50 + 0.1 × 300 = 75 ms; 4 / 75 ms = 53.3 req/s, 90 % answered
+    const p = predict(prefork({ crashPct: 10, respawnMs: 300 }))
+    expect(p.perSecond).toBeCloseTo((4 / 75) * 1000 * 0.9, 6)
+  })
+
+  it('predicts the answered requests of an event loop with a concurrency limit', () => {
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 256, cores: 2, limitConcurrency: 32 })
+    expect(p.perSecond).toBeCloseTo(640, 6)
+  })
+})
+
+describe('meanRespawnMs', () => {
+  it('pairs each worker exit with the next boot', () => {
+    const events = [
+      { t: 1.0, kind: 'worker-timeout' },
+      { t: 1.01, kind: 'worker-exit' },
+      { t: 1.21, kind: 'worker-spawn' },
+      { t: 2.0, kind: 'worker-exit' },
+      { t: 2.4, kind: 'worker-spawn' },
+    ]
+    expect(meanRespawnMs(events)).toBeCloseTo(300, 6)
+  })
+
+  it('has nothing to say without a boot', () => {
+    expect(meanRespawnMs([{ t: 1, kind: 'worker-exit' }])).toBeUndefined()
   })
 })

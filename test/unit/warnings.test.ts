@@ -64,3 +64,13 @@ describe('warningsFor', () => {
     expect(codes(makeRun({ perSecond: 80, prediction: { perSecond: 90, meanMs: 355 } }))).toEqual([])
   })
 })
+
+describe('warningsFor a level with no responses', () => {
+  it('calls it the lesson when theory also says nothing is answered', () => {
+    const run = makeRun({ perSecond: 80, prediction: { perSecond: 0, meanMs: 10_000 } })
+    run.requests.total = 0
+    const w = warningsFor(run, 0)
+    expect(w.map((x) => x.code)).toEqual(['no-responses'])
+    expect(w[0]?.message).toContain('this is the lesson, not a fault')
+  })
+})

@@ -54,7 +54,7 @@ function scale(s: Scale, position: 'bottom' | 'left' | 'right') {
         : s.type === 'logarithmic'
           ? { callback: (v: string | number) => (/^[125]/.test(String(v)) ? number.format(Number(v)) : '') }
           : {}),
-      ...(s.type === 'linear' && position === 'bottom' ? { stepSize: 1 } : {}),
+      ...(s.type === 'linear' && position === 'bottom' ? { stepSize: s.step ?? 1 } : {}),
     },
   }
 }
@@ -67,7 +67,7 @@ function annotations(bands: Band[]): Record<string, object> {
       {
         type: 'box',
         ...(b.axis === 'x' ? { xMin: b.from, xMax: b.to } : { yMin: b.from, yMax: b.to }),
-        backgroundColor: 'rgba(0, 0, 0, 0.08)',
+        backgroundColor: b.shade === false ? 'rgba(0, 0, 0, 0)' : 'rgba(0, 0, 0, 0.08)',
         borderWidth: 0,
         label: { display: true, content: b.label, position: { x: 'start', y: b.axis === 'x' ? 'end' : 'start' }, color: '#444', font: { weight: 'normal' } },
       },
@@ -135,6 +135,22 @@ function common(m: ChartModel) {
   }
 }
 
+function configFor(model: ChartModel, fontSize: number): ChartConfiguration {
+  const k = fontSize / 12 // thicker lines and bigger points along with bigger type
+  return (model.kind === 'line' ? lineConfig(model, k) : barConfig(model, k)) as ChartConfiguration
+}
+
+/**
+ * Redraws a chart in place with a new model of the same kind (the live page,
+ * every second): no new canvas, no animation.
+ */
+export function updateChart(chart: Chart, model: ChartModel, fontSize: number): void {
+  const config = configFor(model, fontSize)
+  chart.data = config.data
+  chart.options = config.options ?? {}
+  chart.update('none')
+}
+
 /**
  * Draws one chart model into a canvas.
  * @param fontSize - base font size in CSS pixels (larger in presenter mode)
@@ -144,7 +160,5 @@ export function drawChart(canvas: HTMLCanvasElement, model: ChartModel, fontSize
   Chart.defaults.font.size = fontSize
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
   Chart.defaults.color = '#222'
-  const k = fontSize / 12 // thicker lines and bigger points along with bigger type
-  const config = model.kind === 'line' ? lineConfig(model, k) : barConfig(model, k)
-  return new Chart(canvas, config as ChartConfiguration)
+  return new Chart(canvas, configFor(model, fontSize))
 }

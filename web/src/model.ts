@@ -38,6 +38,8 @@ export interface Scale {
   format?: 'percentile'
   min?: number
   max?: number
+  /** Distance between ticks of a linear x axis (default 1). */
+  step?: number
 }
 export interface LineSeries {
   label: string
@@ -55,6 +57,8 @@ export interface Band {
   from: number
   to: number
   label: string
+  /** Shade the range (default); unshaded bands only show their label, to mark alternating ranges. */
+  shade?: boolean
 }
 /** A table of formatted cells, first column is the row heading. */
 export interface Table {

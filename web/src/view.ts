@@ -7,10 +7,11 @@ import type { Chart } from 'chart.js'
 import { drawChart } from './charts.js'
 import { buildReport, type ChartModel, type ReportPayload, type Section, type Table } from './model.js'
 
-type Child = Node | string | null | undefined | false
+/** A child `h` accepts; falsy ones are skipped. */
+export type Child = Node | string | null | undefined | false
 
 /** Creates an element with attributes and children (strings become text, never HTML). */
-function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+export function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag)
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v)
   for (const c of children) if (c) el.append(c)
@@ -18,7 +19,7 @@ function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]
 }
 
 /** An accessible table: a caption, column headers, and the first cell of each row as its header. */
-function tableElement(caption: string, t: Table): HTMLElement {
+export function tableElement(caption: string, t: Table): HTMLElement {
   return h(
     'table',
     {},

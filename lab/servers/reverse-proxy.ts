@@ -1,0 +1,429 @@
+/**
+ * The built-in reverse proxy (`proxy: { model: 'reverse-proxy' }`, engine
+ * `node-reverse-proxy`): one Node process in front of one or more upstream
+ * server instances, doing what a course says nginx does in front of Gunicorn
+ * (Gunicorn docs, "Deploying Gunicorn": "we strongly advise that you use
+ * Nginx ... we require a buffering proxy"):
+ *
+ * - **request buffering** (nginx `proxy_request_buffering on`): the whole
+ *   request is read before an upstream is contacted, so a client that sends
+ *   slowly holds a cheap proxy connection, not a sync worker. Request
+ *   headers are always read whole first (nginx does the same), so a
+ *   Slowloris client never reaches an upstream;
+ * - **response buffering** (`proxy_buffering on`): the whole upstream
+ *   response is read at loopback speed, the upstream connection is released,
+ *   then the answer goes to the client at the client's pace. Off, the answer
+ *   streams through and a slow reader holds the upstream until it has read
+ *   everything;
+ * - **static files** under `/static/` from `staticDir`, never touching an upstream;
+ * - an **upstream pool**: round-robin or least connections, keep-alive
+ *   connections to the upstreams, 502 when the upstream fails, 504 when it
+ *   does not answer within `readTimeoutS`; a failed idempotent request is
+ *   tried once more on the next upstream, and a failed upstream is skipped
+ *   for `failTimeoutS` (nginx `max_fails=1 fail_timeout=10s`);
+ * - a **micro-cache** (`cacheTtlS`) with a cache lock;
+ * - headers `X-Upstream: 127.0.0.1:<port>` (the upstreams tried, like
+ *   nginx's `$upstream_addr`) and `X-Cache: HIT|MISS|STALE` when caching;
+ *   the upstream's `X-Worker` passes through.
+ *
+ * Started by the lab with `LAB_PROXY_CONFIG` (lab/servers/proxy-logic.ts,
+ * `ReverseProxyConfig`); listens on 127.0.0.1 port 0 and reports
+ * `{type:'ready', port}` over IPC. Exits on SIGTERM, SIGINT or when its
+ * parent goes away.
+ */
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { Balancer, HOP_BY_HOP, MicroCache, contentType, isIdempotent, staticFile, type CachedResponse, type ReverseProxyConfig } from './proxy-logic.js'
+
+function readProxyConfig(): ReverseProxyConfig {
+  const raw = process.env.LAB_PROXY_CONFIG
+  if (!raw) throw new Error('LAB_PROXY_CONFIG is not set; the built-in proxy is started by the lab')
+  return JSON.parse(raw) as ReverseProxyConfig
+}
+
+const config = readProxyConfig()
+const balancer = new Balancer(config.upstreams, config)
+const cache = config.cacheTtlS > 0 ? new MicroCache({ ttlS: config.cacheTtlS, lock: config.cacheLock }) : undefined
+const agents = config.upstreams.map(
+  () =>
+    new http.Agent(
+      config.keepalive > 0 ? { keepAlive: true, maxFreeSockets: config.keepalive, scheduling: 'lifo' } : { keepAlive: false },
+    ),
+)
+const LOCK_TIMEOUT_MS = 5000
+const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
+
+function tell(message: unknown): void {
+  if (process.connected) process.send?.(message)
+}
+
+// ------------------------------------------------------------ answering ---
+
+const REASONS: Record<number, string> = { 404: 'Not Found', 413: 'Request Entity Too Large', 502: 'Bad Gateway', 504: 'Gateway Timeout' }
+
+function plain(res: http.ServerResponse, status: number, extra: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy()
+    return
+  }
+  const body = Buffer.from(`${status} ${REASONS[status] ?? ''}\n`)
+  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': body.length, ...extra })
+  res.end(body)
+}
+
+/** Upstream response headers as the client gets them: hop-by-hop ones dropped. */
+function passHeaders(raw: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {}
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string
+    const lower = name.toLowerCase()
+    if (HOP_BY_HOP.has(lower) || lower === 'content-length' || lower === 'date') continue
+    const value = raw[i + 1] as string
+    const prev = out[name]
+    out[name] = prev === undefined ? value : ([] as string[]).concat(prev, value)
+  }
+  return out
+}
+
+function sendWhole(res: http.ServerResponse, r: CachedResponse, extra: Record<string, string>): void {
+  res.writeHead(r.status, { ...r.headers, ...extra, 'Content-Length': r.body.length })
+  res.end(r.body) // a HEAD response's body is dropped by node:http
+}
+
+// ------------------------------------------------------------ static files ---
+
+const files = new Map<string, { mtimeMs: number; size: number; data: Buffer }>()
+
+async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, dir: string): Promise<void> {
+  const file = staticFile(req.url ?? '/', dir, path.join)
+  if (!file) return plain(res, 404)
+  let st: fs.Stats
+  try {
+    st = await fs.promises.stat(file)
+  } catch {
+    return plain(res, 404)
+  }
+  if (!st.isFile()) return plain(res, 404)
+  let cached = files.get(file)
+  if (!cached || cached.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
+    if (st.size > 8 * 1024 * 1024) {
+      // large files stream from disk at the client's pace
+      res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': st.size, 'Last-Modified': st.mtime.toUTCString() })
+      if (req.method === 'HEAD') return void res.end()
+      fs.createReadStream(file).on('error', () => res.destroy()).pipe(res)
+      return
+    }
+    cached = { mtimeMs: st.mtimeMs, size: st.size, data: await fs.promises.readFile(file) }
+    if (files.size >= 64) files.delete(files.keys().next().value as string)
+    files.set(file, cached)
+  }
+  res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': cached.data.length, 'Last-Modified': st.mtime.toUTCString() })
+  res.end(cached.data)
+}
+
+// ---------------------------------------------------------------- upstream ---
+
+type Attempt =
+  | { ok: true; upstream: http.IncomingMessage; request: http.ClientRequest }
+  | { ok: false; why: 'error' | 'timeout' }
+
+/**
+ * Sends one request to upstream `i` and waits for its response header, at
+ * most `connectTimeoutS` to connect and `readTimeoutS` once the request is
+ * sent (an unbuffered body is sent at the client's pace, with no limit).
+ */
+function attempt(i: number, method: string, target: string, headers: http.OutgoingHttpHeaders, body: Buffer | Readable | null): Promise<Attempt> {
+  return new Promise((resolve) => {
+    let settled = false
+    let timedOut = false
+    let timer: NodeJS.Timeout | undefined
+    const settle = (a: Attempt) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve(a)
+    }
+    const request = http.request({ host: '127.0.0.1', port: config.upstreams[i], method, path: target, headers, agent: agents[i] })
+    const expire = (ms: number) => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        timedOut = true
+        request.destroy(new Error('upstream timed out'))
+      }, ms)
+    }
+    request.on('socket', (socket) => {
+      if (!socket.connecting) return
+      expire(config.connectTimeoutS * 1000)
+      socket.once('connect', () => clearTimeout(timer))
+    })
+    // nginx's proxy_read_timeout counts from the moment the request is sent
+    request.on('finish', () => expire(config.readTimeoutS * 1000))
+    request.on('response', (upstream) => settle({ ok: true, upstream, request }))
+    request.on('error', () => settle({ ok: false, why: timedOut ? 'timeout' : 'error' }))
+    if (body === null) request.end()
+    else if (Buffer.isBuffer(body)) request.end(body)
+    else body.pipe(request)
+  })
+}
+
+/** Reads a whole upstream body, giving up after `readTimeoutS` without data. */
+function readAll(upstream: http.IncomingMessage, request: http.ClientRequest): Promise<Buffer | 'error' | 'timeout'> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = []
+    let timer: NodeJS.Timeout | undefined
+    const arm = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        request.destroy()
+        resolve('timeout')
+      }, config.readTimeoutS * 1000)
+    }
+    arm()
+    upstream.on('data', (c: Buffer) => {
+      chunks.push(c)
+      arm()
+    })
+    upstream.on('end', () => {
+      clearTimeout(timer)
+      resolve(Buffer.concat(chunks))
+    })
+    upstream.on('error', () => {
+      clearTimeout(timer)
+      resolve('error')
+    })
+    upstream.on('aborted', () => {
+      clearTimeout(timer)
+      resolve('error')
+    })
+  })
+}
+
+/** Streams an upstream body to the client at the client's pace; the read timeout runs only while waiting for the upstream. */
+function streamThrough(upstream: http.IncomingMessage, request: http.ClientRequest, res: http.ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined
+    let done = false
+    const finish = (ok: boolean) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      resolve(ok)
+    }
+    const arm = () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        request.destroy()
+        res.destroy()
+        finish(false)
+      }, config.readTimeoutS * 1000)
+    }
+    arm()
+    upstream.on('data', (c: Buffer) => {
+      if (res.write(c)) return arm()
+      clearTimeout(timer) // the client is slow: the proxy is not waiting for the upstream
+      upstream.pause()
+      res.once('drain', () => {
+        upstream.resume()
+        arm()
+      })
+    })
+    upstream.on('end', () => {
+      res.end()
+      finish(true)
+    })
+    upstream.on('error', () => {
+      res.destroy()
+      finish(false)
+    })
+    upstream.on('aborted', () => {
+      res.destroy()
+      finish(false)
+    })
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        request.destroy() // the client left: let the upstream go
+        finish(true)
+      }
+    })
+  })
+}
+
+interface Exchange {
+  method: string
+  target: string
+  headers: http.OutgoingHttpHeaders
+  /** The request body: whole (buffered), a stream (unbuffered), or none. */
+  body: Buffer | Readable | null
+  /** Buffer the response whatever `config.buffering` says (to store it in the cache). */
+  forceBuffering: boolean
+  /** Extra response headers (X-Cache). */
+  extra: Record<string, string>
+}
+
+/**
+ * Passes a request upstream, retrying once on the next upstream after an
+ * error or a timeout when the method is idempotent and the body can be sent
+ * again; answers 502 or 504 when every attempt failed.
+ * @returns the whole response when it was buffered with status 200, for the cache
+ */
+async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedResponse | undefined> {
+  const tried = new Set<number>()
+  const addrs: string[] = []
+  let failure: 'error' | 'timeout' = 'error'
+  const retryable = isIdempotent(x.method) && (x.body === null || Buffer.isBuffer(x.body))
+  let clientGone = false
+  res.once('close', () => (clientGone = !res.writableFinished))
+  for (let n = 0; n < Math.max(1, config.tries) && !clientGone; n++) {
+    const i = balancer.pick(performance.now(), tried)
+    if (i === undefined) break
+    tried.add(i)
+    addrs.push(address(i))
+    balancer.begin(i)
+    const a = await attempt(i, x.method, x.target, x.headers, x.body)
+    if (!a.ok) {
+      failure = a.why
+      if (balancer.end(i, false, performance.now()) === 'marked-down') {
+        tell({ type: 'event', kind: 'upstream-down', message: `upstream ${address(i)} marked down for ${config.failTimeoutS} s after a ${a.why}` })
+      }
+      if (!retryable) break
+      continue
+    }
+    const extra = { ...x.extra, 'X-Upstream': addrs.join(', ') }
+    const headers = passHeaders(a.upstream.rawHeaders)
+    if (config.buffering || x.forceBuffering) {
+      const body = await readAll(a.upstream, a.request)
+      if (typeof body === 'string') {
+        balancer.end(i, false, performance.now())
+        plain(res, body === 'timeout' ? 504 : 502, { 'X-Upstream': addrs.join(', ') })
+        return undefined
+      }
+      balancer.end(i, true, performance.now()) // the upstream is free before the client has a byte
+      const whole: CachedResponse = { status: a.upstream.statusCode ?? 502, headers: headers as Record<string, string>, body }
+      if (!res.destroyed) sendWhole(res, whole, extra)
+      return whole.status === 200 ? whole : undefined
+    }
+    const length = a.upstream.headers['content-length']
+    res.writeHead(a.upstream.statusCode ?? 502, { ...headers, ...extra, ...(length !== undefined ? { 'Content-Length': length } : {}) })
+    const ok = await streamThrough(a.upstream, a.request, res)
+    balancer.end(i, ok, performance.now())
+    return undefined
+  }
+  if (!clientGone) plain(res, failure === 'timeout' ? 504 : 502, addrs.length ? { 'X-Upstream': addrs.join(', ') } : {})
+  return undefined
+}
+
+/** Request headers as the upstream gets them (nginx's Gunicorn example: `Host $http_host`, `X-Forwarded-For`, `X-Forwarded-Proto`). */
+function upstreamHeaders(req: http.IncomingMessage, bodyLength: number | undefined): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {}
+  const raw = req.rawHeaders
+  for (let i = 0; i < raw.length; i += 2) {
+    const lower = (raw[i] as string).toLowerCase()
+    if (HOP_BY_HOP.has(lower) || lower === 'content-length' || lower === 'x-forwarded-for') continue
+    out[lower] = raw[i + 1] as string
+  }
+  const forwarded = req.headers['x-forwarded-for']
+  out['x-forwarded-for'] = forwarded ? `${forwarded}, ${req.socket.remoteAddress}` : (req.socket.remoteAddress ?? '')
+  out['x-forwarded-proto'] = 'http'
+  if (bodyLength !== undefined) out['content-length'] = bodyLength
+  else if (req.headers['content-length'] !== undefined) out['content-length'] = req.headers['content-length']
+  return out
+}
+
+function hasBody(req: http.IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
+}
+
+/** Reads a whole request body, or answers 413 above `maxBodyBytes`. */
+function readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > config.maxBodyBytes) {
+      plain(res, 413)
+      req.resume()
+      return resolve(undefined)
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > config.maxBodyBytes) {
+        plain(res, 413)
+        req.destroy()
+        resolve(undefined)
+      } else chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', () => resolve(undefined))
+    req.on('aborted', () => resolve(undefined))
+  })
+}
+
+// ------------------------------------------------------------------ serving ---
+
+async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const method = req.method ?? 'GET'
+  const target = req.url ?? '/'
+  if (config.staticDir && target.startsWith('/static/') && (method === 'GET' || method === 'HEAD')) {
+    return serveStatic(req, res, config.staticDir)
+  }
+  let body: Buffer | Readable | null = null
+  if (hasBody(req)) {
+    if (config.requestBuffering) {
+      const whole = await readBody(req, res)
+      if (!whole) return
+      body = whole
+    } else body = req
+  }
+  const headers = upstreamHeaders(req, Buffer.isBuffer(body) ? body.length : undefined)
+
+  if (!cache || !MicroCache.cacheable(method)) {
+    await pass(res, { method, target, headers, body, forceBuffering: false, extra: {} })
+    return
+  }
+  const key = MicroCache.key(method, target)
+  const decision = cache.lookup(key, performance.now())
+  if (decision.action === 'hit') return sendWhole(res, decision.response, { 'X-Cache': 'HIT' })
+  if (decision.action === 'stale') return sendWhole(res, decision.response, { 'X-Cache': 'STALE' })
+  if (decision.action === 'wait') {
+    // nginx proxy_cache_lock_timeout 5s: after it, go upstream without caching
+    let timer: NodeJS.Timeout | undefined
+    const filled = await Promise.race([decision.wait, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOCK_TIMEOUT_MS)))])
+    clearTimeout(timer)
+    if (filled) return sendWhole(res, filled, { 'X-Cache': 'HIT' })
+    await pass(res, { method, target, headers, body, forceBuffering: false, extra: { 'X-Cache': 'MISS' } })
+    return
+  }
+  // a miss: HEAD goes upstream as GET so the entry holds the body (nginx `proxy_cache_convert_head on`)
+  const whole = await pass(res, { method: 'GET', target, headers, body, forceBuffering: true, extra: { 'X-Cache': 'MISS' } })
+  if (!decision.fill) return
+  if (whole) cache.store(key, whole, performance.now())
+  else cache.abandon(key)
+}
+
+const server = http.createServer(
+  // nginx: keepalive_timeout 75s, client_header_timeout 60s
+  { keepAliveTimeout: 75_000, headersTimeout: 60_000 },
+  (req, res) => {
+    handle(req, res).catch(() => plain(res, 502))
+  },
+)
+server.on('clientError', (_err, socket) => socket.destroy())
+
+server.listen({ port: 0, host: '127.0.0.1', backlog: config.backlog }, () => {
+  const { port } = server.address() as AddressInfo
+  tell({ type: 'ready', port, processes: [{ pid: process.pid, role: 'proxy' }] })
+})
+
+function stop(): void {
+  server.close(() => process.exit(0))
+  server.closeAllConnections()
+  for (const a of agents) a.destroy()
+  setTimeout(() => process.exit(0), 2000).unref()
+}
+process.on('SIGTERM', stop)
+process.on('SIGINT', stop)
+process.on('disconnect', stop)
