@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander'
 import { runCommand } from './commands/run.js'
 import { listCommand } from './commands/list.js'
 import { doctorCommand } from './commands/doctor.js'
+import { demoCommand } from './commands/demo.js'
 import { LAB_VERSION } from './commands/env.js'
 import { killAllGroupsNow } from './topology/group.js'
 
@@ -80,6 +81,16 @@ async function main(argv: string[]): Promise<number> {
     .description('list the engines found and missing, their versions and how to install what is missing')
     .action(async () => {
       code = await doctorCommand()
+    })
+
+  program
+    .command('demo')
+    .description('live classroom page on 127.0.0.1: pick a scenario, turn its knobs, press Run, watch it second by second')
+    .option('--port <n>', 'port to listen on (default 0: any free port)', (v: string) => Number(v))
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; anything else is reachable from the network and prints a warning)')
+    .option('--open', 'open the page in a browser')
+    .action(async (o: { port?: number; host?: string; open?: boolean }) => {
+      code = await demoCommand(o)
     })
 
   try {

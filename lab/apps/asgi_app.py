@@ -8,8 +8,9 @@ contract.
 """
 
 import asyncio
+import os
 
-from workload import body, burn_cpu, route, worker_id
+from workload import body, burn_cpu, chance, route, sse_event, worker_id
 
 
 async def lifespan(receive, send):
@@ -32,12 +33,19 @@ async def app(scope, receive, send):
     raw = scope.get("raw_path")
     path = raw.decode("latin-1").split("?", 1)[0] if raw else scope["path"]
     r = route(method, path, scope.get("query_string", b"").decode("latin-1"))
+    if r[0] == "stream":
+        await stream(send, r[1], r[2])
+        return
     if r[0] == "health":
         status, payload = 200, b"ok"
     elif r[0] == "error":
         status, payload = r[1], (r[2] + "\n").encode("utf-8")
     else:
-        _, io_ms, cpu_ms, size = r
+        _, io_ms, cpu_ms, size, crash_pct, hang_pct = r
+        if chance(crash_pct):
+            os._exit(70)  # one process, no master: the whole server goes with it
+        if chance(hang_pct):
+            await asyncio.Event().wait()  # never answers; the other requests go on
         if io_ms > 0:
             await asyncio.sleep(io_ms / 1000.0)
         burn_cpu(cpu_ms)
@@ -54,3 +62,13 @@ async def app(scope, receive, send):
         }
     )
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
+
+
+async def stream(send, events, interval_ms):
+    """Server-sent events: each stream is a coroutine; the loop holds many at once."""
+    await send({"type": "http.response.start", "status": 200, "headers": [
+        (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"), (b"x-worker", worker_id().encode("ascii"))]})
+    for i in range(events):
+        await asyncio.sleep(interval_ms / 1000.0)
+        await send({"type": "http.response.body", "body": sse_event(i), "more_body": True})
+    await send({"type": "http.response.body", "body": b""})

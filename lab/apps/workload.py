@@ -5,6 +5,9 @@ workload contract"); a line-for-line twin of lab/servers/workload.ts.
   then burn ``cpu_ms`` milliseconds of CPU time, then answer 200 with
   ``bytes`` bytes of body;
 - ``GET /health``: 200 ``ok`` at once;
+- ``GET /stream?events=10&interval_ms=1000``: server-sent events, one every
+  ``interval_ms``; ``/work`` also takes ``crash_pct`` (the worker process dies
+  on that percent of requests) and ``hang_pct`` (that percent never answer);
 - anything else: 404 (unknown path), 405 (method other than GET/HEAD on a
   known path), 400 (a parameter that is not an integer within its limit);
 - every response carries ``X-Worker: <pid>``.
@@ -16,16 +19,17 @@ routes, burns CPU and builds bodies. Standard library only.
 
 import math
 import os
+import random
 import re
 import time
 from urllib.parse import parse_qsl
 
 #: Upper bounds of the query parameters; larger values answer 400.
-LIMITS = {"io_ms": 60_000, "cpu_ms": 10_000, "bytes": 10_000_000}
-#: Defaults of the query parameters of /work.
-DEFAULTS = {"io_ms": 0, "cpu_ms": 0, "bytes": 1024}
+LIMITS = {"io_ms": 60_000, "cpu_ms": 10_000, "bytes": 10_000_000, "events": 100_000, "interval_ms": 60_000}
+#: Defaults of the query parameters of /work and /stream.
+DEFAULTS = {"io_ms": 0, "cpu_ms": 0, "bytes": 1024, "events": 10, "interval_ms": 1000}
 
-REASON = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"}
+REASON = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _PREFIXED = re.compile(r"0(?:[xX][0-9a-fA-F]+|[oO][0-7]+|[bB][01]+)", re.ASCII)
@@ -61,6 +65,27 @@ def int_param(query, name):
     return int(n)
 
 
+def pct_param(query, name):
+    """A percentage 0..100 (0 when absent), or an error message (a ``str``)."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return 0.0
+    n = js_number(raw)
+    if not math.isfinite(n) or n < 0 or n > 100:
+        return "%s=%s: expected a percentage 0..100" % (name, raw)
+    return n
+
+
+def chance(pct):
+    """Whether an injected fault happens this time (``pct`` percent of the time)."""
+    return pct > 0 and random.random() * 100 < pct
+
+
+def sse_event(i):
+    """One server-sent event: ``data: <i>`` and a blank line."""
+    return ("data: %d\n\n" % i).encode("ascii")
+
+
 def parse_query(query_string):
     """First value of each name, decoded like the WHATWG ``URLSearchParams``
     (``+`` is a space, percent escapes are UTF-8)."""
@@ -74,21 +99,26 @@ def route(method, path, query_string):
     """Routes a request.
 
     :param path: the path as sent (percent escapes intact), without the query
-    :returns: ``("work", io_ms, cpu_ms, bytes)``, ``("health",)`` or
+    :returns: ``("work", io_ms, cpu_ms, bytes, crash_pct, hang_pct)``,
+        ``("stream", events, interval_ms)``, ``("health",)`` or
         ``("error", status, message)``
     """
-    if path not in ("/work", "/health"):
+    if path not in ("/work", "/health", "/stream"):
         return ("error", 404, "no route " + path)
     if method not in ("GET", "HEAD"):
         return ("error", 405, method + " not allowed")
     if path == "/health":
         return ("health",)
     query = parse_query(query_string)
-    values = [int_param(query, name) for name in ("io_ms", "cpu_ms", "bytes")]
+    if path == "/stream":
+        values = [int_param(query, name) for name in ("events", "interval_ms")]
+    else:
+        values = [int_param(query, name) for name in ("io_ms", "cpu_ms", "bytes")]
+        values += [pct_param(query, name) for name in ("crash_pct", "hang_pct")]
     for v in values:
         if isinstance(v, str):
             return ("error", 400, v)
-    return ("work", values[0], values[1], values[2])
+    return ("stream" if path == "/stream" else "work",) + tuple(values)
 
 
 _sink = 0.0

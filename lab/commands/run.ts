@@ -14,13 +14,15 @@ import { makePlan, type Level, type Plan } from '../core/plan.js'
 import { SCHEMA_VERSION, type ResultsDocument, type RunResult } from '../core/results.js'
 import { validateScenario, type Scenario, type Workload } from '../core/scenario.js'
 import { formatSummary } from '../core/format.js'
-import { isFinitePrediction, meanRespawnMs, predictLevel, type Prediction } from '../core/model.js'
+import { isFinitePrediction, meanRespawnMs, predictLevel, proxyCpuMs, type Prediction } from '../core/model.js'
+import { requestKinds } from '../core/mix.js'
 import { littlesLaw } from '../core/stats.js'
 import { warningsFor } from '../core/warnings.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
 import { AutocannonDriver } from '../load/autocannon.js'
 import type { LevelMeasurement, LoadDriver } from '../load/driver.js'
 import { startProbe, startStreams } from '../load/side.js'
+import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.js'
 import { countTimeWait } from '../topology/sockets.js'
 import { engineVersions, requireEngines } from '../topology/external.js'
 import { resultsPath, writeResults } from '../store/results.js'
@@ -80,7 +82,18 @@ export function workPath(w: Workload): string {
   return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`
 }
 
-type Prepared = { scenario: Scenario; plan: Plan; stack: Stack; notes?: string } | { problems: string[] }
+type Prepared =
+  | {
+      scenario: Scenario
+      plan: Plan
+      stack: Stack
+      notes?: string
+      /** The scenario's folder (relative paths such as `static_dir` start there). */
+      dir: string
+      /** Topologies left out because an engine they pin is not installed (`id: why`). */
+      skipped: string[]
+    }
+  | { problems: string[] }
 
 async function prepare(opts: RunOptions): Promise<Prepared> {
   let resolved: { file: string; folderName: string }
@@ -105,9 +118,47 @@ async function prepare(opts: RunOptions): Promise<Prepared> {
   if (!applied.ok) return { problems: applied.problems }
   const valid = validateScenario(applied.value, resolved.folderName)
   if (!valid.ok) return { problems: valid.problems }
-  const plan = makePlan(valid.value, { quick: opts.quick, topologies: opts.topology, workloads: opts.workload })
+  const optional = opts.start || stack !== 'node' || opts.topology?.length ? { keep: undefined, skipped: [] } : await withoutMissingPinned(valid.value)
+  const plan = makePlan(valid.value, { quick: opts.quick, topologies: opts.topology?.length ? opts.topology : optional.keep, workloads: opts.workload })
   if (!plan.ok) return { problems: plan.problems }
-  return { scenario: valid.value, plan: plan.value, stack, notes: readNotes(resolved.file) }
+  return { scenario: valid.value, plan: plan.value, stack, notes: readNotes(resolved.file), dir: path.dirname(resolved.file), skipped: optional.skipped }
+}
+
+/**
+ * On `--stack node` without `--topology`: the topologies to run, leaving out
+ * those that pin a real engine (`proxy: { engine: 'nginx' }`) that is not
+ * installed, so a scenario that compares the built-in proxy with nginx still
+ * runs where nginx is missing. When every topology needs a missing engine,
+ * none is left out (the run then exits 3 naming it); naming a topology with
+ * `--topology`, or `--stack python`, makes its engines required.
+ */
+async function withoutMissingPinned(scenario: Scenario): Promise<{ keep: string[] | undefined; skipped: string[] }> {
+  const keep: string[] = []
+  const skipped: string[] = []
+  for (const [id, def] of Object.entries(scenario.topologies)) {
+    try {
+      await requireEngines([def], 'node')
+      keep.push(id)
+    } catch (err) {
+      if (err instanceof EngineMissingError) skipped.push(`${id}: ${err.message}`)
+      else keep.push(id)
+    }
+  }
+  return keep.length > 0 && skipped.length > 0 ? { keep, skipped } : { keep: undefined, skipped: [] }
+}
+
+/** Opens a workload's slow clients (if any) before the load starts; they last at most `maxS` seconds. */
+async function startSlow(baseUrl: string, workload: Workload, maxS: number) {
+  const s = workload.slow_clients
+  if (!s) return undefined
+  return startSlowClients({
+    baseUrl,
+    count: s.count,
+    mode: s.mode,
+    ...(s.bytes_per_s !== undefined ? { bytesPerS: s.bytes_per_s } : {}),
+    responseBytes: s.response_bytes,
+    maxS,
+  })
 }
 
 /**
@@ -176,6 +227,8 @@ export function toRunResult(
     loadGenerator: { cpuPercent: self?.cpuPercent ?? zero },
     littlesLaw: littlesLaw(level.connections, m.requests.perSecond.mean, m.requests.total > 0 ? m.latencyMs.mean : null),
     ...(events.length ? { events } : {}),
+    ...(m.perUpstream ? { perUpstream: m.perUpstream } : {}),
+    ...(m.perKind ? { perKind: m.perKind } : {}),
   }
 }
 
@@ -229,6 +282,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     return { code: 2 }
   }
   const { scenario, plan, stack } = prepared
+  for (const s of prepared.skipped) stderr.write(`lab run: skipping topology ${s}\n`)
   const driver = opts.driver ?? new AutocannonDriver()
   const startedAt = new Date().toISOString()
   const file = resultsPath(opts.out ?? 'results', scenario.name, startedAt)
@@ -295,7 +349,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   try {
     for (const t of plan.topologies) {
       if (interrupted()) break
-      const topology = await (opts.start ?? startTopology)(t.id, t.def, { stack, runDir: file.replace(/\.json$/, '.logs') })
+      const topology = await (opts.start ?? startTopology)(t.id, t.def, { stack, runDir: file.replace(/\.json$/, '.logs'), baseDir: prepared.dir })
       if (topology.engines.server.startsWith('node-')) engines[topology.engines.server] ??= LAB_VERSION
       try {
         for (const level of t.levels) {
@@ -305,26 +359,51 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
           const live = opts.onEvent ? new LevelEvents(level, topology, sampler, emit) : undefined
           emit({ type: 'level-start', at: now(), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
           const workload = plan.workloads[level.workload] as Workload
+          const maxWarmupS = warmupCap(plan.load.warmup_s, predictLevel(t.def, workload, level.connections, doc.env.cores))
+          // slow clients first, so they are ahead of the load generator in the server's accept queue
+          const slow = await startSlow(topology.url, workload, maxWarmupS + plan.load.duration_s + 5)
+          const kinds = workload.mix?.length ? requestKinds(workload) : undefined
           const side = startSideLoads(topology.url, workload, plan.load)
-          const m = await driver.runLevel({
-            url: topology.url + workPath(workload),
-            connections: level.connections,
-            warmupS: plan.load.warmup_s,
-            maxWarmupS: warmupCap(plan.load.warmup_s, predictLevel(t.def, workload, level.connections, doc.env.cores)),
-            durationS: plan.load.duration_s,
-            timeoutS: plan.load.timeout_s,
-            signal: opts.signal,
-            onProgress: (p) => {
-              sampler.watch(topology.processes().map((x) => x.pid))
-              bar.update(level.index + p.fraction, name, p.phase, p.perSecond)
-              live?.progress(p)
-            },
-          })
+          let m: LevelMeasurement
+          let slowClients: SlowClientsResult | undefined
+          try {
+            m = await driver.runLevel({
+              url: topology.url + (kinds?.[0]?.path ?? workPath(workload)),
+              ...(kinds ? { requests: kinds.map((k) => ({ path: k.path, weight: k.weight, label: k.label })), split: workload.mix_split ?? 'requests' } : {}),
+              connections: level.connections,
+              warmupS: plan.load.warmup_s,
+              maxWarmupS,
+              durationS: plan.load.duration_s,
+              timeoutS: plan.load.timeout_s,
+              signal: opts.signal,
+              onProgress: (p) => {
+                sampler.watch(topology.processes().map((x) => x.pid))
+                bar.update(level.index + p.fraction, name, p.phase, p.perSecond)
+                live?.progress(p)
+              },
+            })
+          } finally {
+            slowClients = slow?.stop()
+          }
           sampler.tick()
           const extras = await side.stop(m.windowStart, m.windowEnd)
           if (m.aborted) break
-          const run = { ...toRunResult(level, m, topology, sampler), ...extras, sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) } }
-          const prediction = predictLevel(t.def, workload, level.connections, doc.env.cores, run.loadGenerator.cpuPercent.mean, meanRespawnMs(run.events ?? []))
+          const run = {
+            ...toRunResult(level, m, topology, sampler),
+            ...extras,
+            ...(slowClients ? { slowClients } : {}),
+            sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
+          }
+          const proxyCpu = run.processes.filter((p) => p.role === 'proxy').reduce((sum, p) => sum + p.cpuPercent.mean, 0)
+          const prediction = predictLevel(
+            t.def,
+            workload,
+            level.connections,
+            doc.env.cores,
+            run.loadGenerator.cpuPercent.mean,
+            meanRespawnMs(run.events ?? []),
+            proxyCpuMs(proxyCpu, run.requests.perSecond.mean),
+          )
           if (isFinitePrediction(prediction)) run.prediction = prediction
           // nothing answered: a client waits until it gives up, at its timeout
           else if (prediction.perSecond === 0) run.prediction = { perSecond: 0, meanMs: plan.load.timeout_s * 1000 }

@@ -205,6 +205,8 @@ export function workerKnee(cores: number, ioMs: number, cpuMs: number): number {
  * The prediction for a measured level of a scenario.
  * @param cores - the machine's cores (`env.cores`)
  * @param clientCpuPercent - the load generator's measured CPU in the window
+ * @param proxyMs - CPU the proxy in front spent per response, ms (measured: {@link proxyCpuMs})
+ * @returns NaN figures when the model cannot say (a mix split by connection with static files)
  */
 export function predictLevel(
   def: {
@@ -212,7 +214,7 @@ export function predictLevel(
     proxy?: ProxyShape
     upstreams?: number
   },
-  workload: { io_ms: number; cpu_ms: number; bytes?: number; hang_pct?: number; crash_pct?: number; streams?: { count: number }; mix?: readonly MixEntry[]; slow_clients?: SlowClientsShape },
+  workload: { io_ms: number; cpu_ms: number; bytes?: number; hang_pct?: number; crash_pct?: number; streams?: { count: number }; mix?: readonly MixEntry[]; mix_split?: 'requests' | 'connections'; slow_clients?: SlowClientsShape },
   connections: number,
   cores: number,
   clientCpuPercent?: number,
@@ -222,6 +224,9 @@ export function predictLevel(
   const timeoutMs = (def.server.timeout_s ?? 30) * 1000
   // several server instances behind a proxy: one pool of all their workers (the best a balancer can do)
   const instances = def.proxy ? (def.upstreams ?? 1) : 1
+  // a mix split by connection with static files: separate populations, one of which (the static
+  // files) the model has no cost for: no prediction rather than a made-up one
+  if (workload.mix_split === 'connections' && workload.mix?.some((e) => e.static !== undefined)) return { perSecond: NaN, meanMs: NaN }
   // a mix: the average request's demand (static files count 0 ms; see core/mix.ts)
   const demand = workload.mix?.length
     ? meanDemand(requestKinds({ ...workload, bytes: workload.bytes ?? 1024 }), def.proxy?.static_dir !== undefined)

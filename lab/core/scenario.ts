@@ -193,6 +193,12 @@ export const workloadSchema = z.strictObject({
     .max(16, { error: 'at most 16 request kinds' })
     .refine((m) => m.reduce((s, e) => s + (e.weight ?? 1), 0) <= 1000, { error: 'weights adding up to at most 1000' })
     .optional(),
+  /**
+   * How the mix is shared out: `requests` (default): every connection cycles
+   * through the kinds in proportion; `connections`: each connection sends one
+   * kind, the connections shared out by weight (separate streams of users).
+   */
+  mix_split: z.enum(['requests', 'connections'], { error: "'requests' or 'connections'" }).optional(),
   /** Slow clients beside this workload's load (replaces `load.slow_clients`). */
   slow_clients: slowClientsSchema.optional(),
 })

@@ -14,7 +14,6 @@
 import { execFile } from 'node:child_process'
 import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs'
 import http from 'node:http'
-import net from 'node:net'
 import path from 'node:path'
 import { startGroup, type Group } from '../topology/group.js'
 import { ROOT } from '../topology/paths.js'
@@ -161,21 +160,7 @@ export function clearDetectCache(): void {
   cache.clear()
 }
 
-/**
- * A free TCP port on 127.0.0.1: binds port 0, reads the port the kernel chose,
- * closes, returns it. The engine then binds it; another process could take it
- * in between, which is unlikely with the kernel's randomized ephemeral ports.
- */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject)
-    probe.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve)
-  })
-  const { port } = probe.address() as net.AddressInfo
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
+export { freePort } from '../topology/ports.js'
 
 /**
  * The environment Python engines run in: the lab's, without what would make

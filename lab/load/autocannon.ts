@@ -132,7 +132,14 @@ export class AutocannonDriver implements LoadDriver {
       sampleInt: 100, // autocannon checks for stop() once per sample
       setupClient: (client: Client) => {
         // each connection walks the mix's cycle from its own offset, so connections do not move in step
-        if (mix) client.setRequests(rotate(mix.cycle, Math.floor((clients++ * mix.cycle.length) / connections)))
+        if (mix) {
+          const k = clients++
+          client.setRequests(
+            req.split === 'connections'
+              ? [mix.cycle[k % mix.cycle.length] as MixRequest] // one kind per connection, kinds shared out by weight
+              : rotate(mix.cycle, Math.floor((k * mix.cycle.length) / connections)),
+          )
+        }
         client.on('headers', (info: { headers: string[] }) => {
           const h = info.headers
           let worker: string | undefined

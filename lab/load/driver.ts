@@ -29,6 +29,14 @@ export interface LevelRequest {
    * Latencies are then also reported per kind (`perKind`).
    */
   requests?: Array<{ path: string; weight: number; label: string }>
+  /**
+   * How `requests` are shared out: `requests` (default): every connection
+   * cycles through all the kinds in proportion; `connections`: each
+   * connection sends one kind only, the connections shared out among the
+   * kinds in proportion (separate streams of users, e.g. browsers fetching
+   * a page's assets beside those waiting for the page).
+   */
+  split?: 'requests' | 'connections'
 }
 
 /** Progress of a running level. */

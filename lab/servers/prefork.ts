@@ -18,6 +18,14 @@
  * after the handler returns; the handler here serves the whole connection
  * before returning, so a worker holds at most one connection at a time.
  *
+ * node:cluster closes the shared socket when its last worker exits, which
+ * would refuse connections whenever every worker is dead at once (a crash
+ * storm, hung workers killed together); Gunicorn's arbiter keeps its socket
+ * open, so clients wait in the backlog instead. To keep that, the master
+ * starts a "socket keeper" first: a cluster worker that listens on the socket
+ * and then blocks forever without accepting anything, so the socket outlives
+ * every worker. It does no work and is not counted among the workers.
+ *
  * Worker state (busy since, requests served) lives in a small file shared
  * with the master (like Gunicorn's per-worker temp file), written with one
  * pwrite per change and read by the master to find hung workers and to answer
@@ -27,6 +35,7 @@ import cluster, { type Worker } from 'node:cluster'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
+import { freePort } from '../topology/ports.js'
 import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent, type ServerMessage } from './workload.js'
 
 const config = readConfig()
@@ -44,17 +53,6 @@ function log(message: string): void {
 
 function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer()
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject)
-    probe.listen({ port: 0, host: '127.0.0.1', exclusive: true }, resolve)
-  })
-  const { port } = probe.address() as net.AddressInfo
-  await new Promise((resolve) => probe.close(resolve))
-  return port
 }
 
 async function master(): Promise<void> {
@@ -172,6 +170,22 @@ async function master(): Promise<void> {
   process.on('SIGINT', stop)
   process.on('disconnect', stop)
 
+  let keeper: Worker | undefined
+  const startKeeper = () =>
+    new Promise<void>((resolve) => {
+      keeper = cluster.fork({ LAB_KEEPER: '1', LAB_PORT: String(port) })
+      keeper.once('listening', () => resolve())
+    })
+  cluster.on('exit', (w) => {
+    if (w === keeper && !stopping) {
+      log('the socket keeper exited; starting another')
+      void startKeeper()
+    }
+  })
+  const killKeeper = () => keeper?.process.kill('SIGKILL')
+  process.on('exit', killKeeper)
+
+  await startKeeper()
   for (let i = 0; i < config.workers; i++) spawn(i, false)
 }
 
@@ -182,7 +196,17 @@ interface StreamHandle {
   setBlocking(blocking: boolean): number
 }
 
+function keepSocket(): void {
+  const server = net.createServer()
+  // Block once cluster has told the master we listen (a later turn of the loop). The master starts
+  // the workers, and the lab its clients, only after that, so there is nothing to accept meanwhile.
+  server.listen({ port: Number(process.env.LAB_PORT), host: '127.0.0.1', backlog: config.backlog }, () => {
+    setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 20)
+  })
+}
+
 function worker(): void {
+  if (process.env.LAB_KEEPER) return keepSocket()
   const slot = Number(process.env.LAB_SLOT)
   const port = Number(process.env.LAB_PORT)
   const stateFd = fs.openSync(statePath, 'r+')

@@ -128,17 +128,26 @@ async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, 
 
 type Attempt =
   | { ok: true; upstream: http.IncomingMessage; request: http.ClientRequest }
-  | { ok: false; why: 'error' | 'timeout' }
+  /** `sent`: the connection was made, so the upstream may have seen the request. */
+  | { ok: false; why: 'error' | 'timeout'; sent: boolean }
 
 /**
  * Sends one request to upstream `i` and waits for its response header, at
  * most `connectTimeoutS` to connect and `readTimeoutS` once the request is
  * sent (an unbuffered body is sent at the client's pace, with no limit).
  */
-function attempt(i: number, method: string, target: string, headers: http.OutgoingHttpHeaders, body: Buffer | Readable | null): Promise<Attempt> {
+function attempt(
+  i: number,
+  method: string,
+  target: string,
+  headers: http.OutgoingHttpHeaders,
+  body: Buffer | Readable | null,
+  track: (r: http.ClientRequest) => void,
+): Promise<Attempt> {
   return new Promise((resolve) => {
     let settled = false
     let timedOut = false
+    let sent = false
     let timer: NodeJS.Timeout | undefined
     const settle = (a: Attempt) => {
       if (settled) return
@@ -147,6 +156,7 @@ function attempt(i: number, method: string, target: string, headers: http.Outgoi
       resolve(a)
     }
     const request = http.request({ host: '127.0.0.1', port: config.upstreams[i], method, path: target, headers, agent: agents[i] })
+    track(request)
     const expire = (ms: number) => {
       clearTimeout(timer)
       timer = setTimeout(() => {
@@ -155,14 +165,17 @@ function attempt(i: number, method: string, target: string, headers: http.Outgoi
       }, ms)
     }
     request.on('socket', (socket) => {
-      if (!socket.connecting) return
+      if (!socket.connecting) return void (sent = true)
       expire(config.connectTimeoutS * 1000)
-      socket.once('connect', () => clearTimeout(timer))
+      socket.once('connect', () => {
+        sent = true
+        clearTimeout(timer)
+      })
     })
     // nginx's proxy_read_timeout counts from the moment the request is sent
     request.on('finish', () => expire(config.readTimeoutS * 1000))
     request.on('response', (upstream) => settle({ ok: true, upstream, request }))
-    request.on('error', () => settle({ ok: false, why: timedOut ? 'timeout' : 'error' }))
+    request.on('error', () => settle({ ok: false, why: timedOut ? 'timeout' : 'error', sent }))
     if (body === null) request.end()
     else if (Buffer.isBuffer(body)) request.end(body)
     else body.pipe(request)
@@ -273,22 +286,34 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
   const tried = new Set<number>()
   const addrs: string[] = []
   let failure: 'error' | 'timeout' = 'error'
-  const retryable = isIdempotent(x.method) && (x.body === null || Buffer.isBuffer(x.body))
+  // nginx passes a non-idempotent request to the next upstream only if it was never sent
+  const resendable = x.body === null || Buffer.isBuffer(x.body)
   let clientGone = false
-  res.once('close', () => (clientGone = !res.writableFinished))
+  let current: http.ClientRequest | undefined
+  // the client left before its answer: close the upstream connection too (nginx does, with
+  // proxy_ignore_client_abort off), or an unbuffered upload would hold a sync worker until its timeout
+  res.once('close', () => {
+    if (res.writableFinished) return
+    clientGone = true
+    current?.destroy()
+  })
   for (let n = 0; n < Math.max(1, config.tries) && !clientGone; n++) {
     const i = balancer.pick(performance.now(), tried)
     if (i === undefined) break
     tried.add(i)
     addrs.push(address(i))
     balancer.begin(i)
-    const a = await attempt(i, x.method, x.target, x.headers, x.body)
+    const a = await attempt(i, x.method, x.target, x.headers, x.body, (r) => (current = r))
+    if (!a.ok && clientGone) {
+      balancer.end(i, true, performance.now()) // not the upstream's fault
+      return undefined
+    }
     if (!a.ok) {
       failure = a.why
       if (balancer.end(i, false, performance.now()) === 'marked-down') {
         tell({ type: 'event', kind: 'upstream-down', message: `upstream ${address(i)} marked down for ${config.failTimeoutS} s after a ${a.why}` })
       }
-      if (!retryable) break
+      if (!resendable || (a.sent && !isIdempotent(x.method))) break
       continue
     }
     const extra = { ...x.extra, 'X-Upstream': addrs.join(', ') }
@@ -296,7 +321,8 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
     if (config.buffering || x.forceBuffering) {
       const body = await readAll(a.upstream, a.request)
       if (typeof body === 'string') {
-        balancer.end(i, false, performance.now())
+        balancer.end(i, clientGone, performance.now()) // a client that left is not the upstream's failure
+        if (clientGone) return undefined
         plain(res, body === 'timeout' ? 504 : 502, { 'X-Upstream': addrs.join(', ') })
         return undefined
       }

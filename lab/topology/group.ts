@@ -44,7 +44,9 @@ export function startGroup(command: string, args: string[], opts: { env?: NodeJS
     stdio: opts.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   }
   const child = spawn(command, args, options)
-  if (child.pid === undefined) throw new Error(`could not start ${command}`)
+  // a failed spawn (ENOENT, EACCES) emits 'error' on the next tick: without a listener it would end the lab
+  child.on('error', () => {})
+  if (child.pid === undefined) throw new Error(`could not start ${command} (not found or not executable)`)
   const pid = child.pid
   const lines: string[] = []
   const keep = (chunk: Buffer) => {

@@ -14,7 +14,7 @@
  * `proxySchema`), rendered for each engine by {@link reverseProxyConfig} and
  * {@link nginxProxyConfig}, so both engines get the same options.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { formatIssues, proxySchema, type ProxyDef, type TopologyDef } from '../core/scenario.js'
@@ -98,12 +98,49 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: number[], port: number,
 }
 
 /** A started proxy. */
-interface ProxyPart {
+export interface ProxyPart {
+  /** `node-reverse-proxy` or `nginx`. */
   engine: string
+  /** The port it listens on, on 127.0.0.1. */
   port: number
   processes(): ProcessInfo[]
   events(): TopologyEvent[]
+  /** Stops its process group (and removes nginx's temp folder); idempotent. */
   stop(): Promise<void>
+}
+
+/** Where and how to start a proxy on its own (see {@link startProxy}). */
+export interface ProxyStartOptions {
+  /** Names nginx's log file (`<id>.nginx.log`) and the errors. */
+  id: string
+  /** Folder for nginx's log (required for nginx). */
+  runDir?: string
+  /** The folder `static_dir` is relative to. */
+  baseDir?: string
+  /** nginx's executable (default: found by detection, else `nginx`). */
+  executable?: string
+  readyTimeoutMs?: number
+}
+
+/**
+ * Starts a proxy engine in front of upstreams that are already listening
+ * (used by {@link startProxiedTopology}, and by tests and the bench with
+ * upstreams of their own).
+ * @param upstreams - ports on 127.0.0.1; nginx's readiness check needs `GET /health` to answer 200 through them
+ * @throws Error with the proxy's output when it does not start
+ */
+export async function startProxy(engine: 'node-reverse-proxy' | 'nginx', proxy: ProxyDef, upstreams: number[], opts: ProxyStartOptions): Promise<ProxyPart> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000
+  if (engine === 'node-reverse-proxy') return startBuiltinProxy(opts.id, reverseProxyConfig(proxy, upstreams, opts.baseDir), readyTimeoutMs)
+  if (!opts.runDir) throw new Error('nginx needs a run folder for its log')
+  const port = await freePort()
+  const e = await startNginx(nginxProxyConfig(proxy, upstreams, port, opts.baseDir), {
+    executable: opts.executable ?? 'nginx',
+    runDir: opts.runDir,
+    logName: `${opts.id}.nginx.log`,
+    readyTimeoutMs,
+  })
+  return { engine: 'nginx', port: e.port, processes: e.processes, events: e.events, stop: e.stop }
 }
 
 /** Starts the built-in proxy and waits for its `{type:'ready', port}`. */
@@ -153,6 +190,7 @@ export async function startProxiedTopology(id: string, def: TopologyDef, opts: S
   const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000
   const ownRunDir = opts.runDir === undefined && engine === 'nginx'
   const runDir = opts.runDir ?? (engine === 'nginx' ? mkdtempSync(path.join(os.tmpdir(), 'lab-run-')) : undefined)
+  if (runDir) mkdirSync(runDir, { recursive: true })
   const count = def.upstreams ?? 1
 
   const started = await Promise.allSettled(
@@ -174,18 +212,13 @@ export async function startProxiedTopology(id: string, def: TopologyDef, opts: S
 
   let front: ProxyPart
   try {
-    if (engine === 'nginx') {
-      const port = await freePort()
-      const e = await startNginx(nginxProxyConfig(proxy, ports, port, opts.baseDir), {
-        executable: infos.nginx?.path ?? 'nginx',
-        runDir: runDir as string,
-        logName: `${id}.nginx.log`,
-        readyTimeoutMs,
-      })
-      front = { engine: 'nginx', port: e.port, processes: e.processes, events: e.events, stop: e.stop }
-    } else {
-      front = await startBuiltinProxy(id, reverseProxyConfig(proxy, ports, opts.baseDir), readyTimeoutMs)
-    }
+    front = await startProxy(engine === 'nginx' ? 'nginx' : 'node-reverse-proxy', proxy, ports, {
+      id,
+      readyTimeoutMs,
+      ...(runDir ? { runDir } : {}),
+      ...(opts.baseDir ? { baseDir: opts.baseDir } : {}),
+      ...(infos.nginx?.path ? { executable: infos.nginx.path } : {}),
+    })
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()))
     removeRunDir()

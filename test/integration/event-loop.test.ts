@@ -1,15 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { AutocannonDriver } from '../../lab/load/autocannon.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
-import { alive, waitFor } from './helpers.js'
+import { stopAndCheck } from './helpers.js'
 
 const eventLoop = { server: { model: 'event-loop' as const, workers: 1, timeout_s: 30, backlog: 2048 } }
 let running: RunningTopology | undefined
 afterEach(async () => {
-  const pids = running?.processes().map((p) => p.pid) ?? []
-  await running?.stop()
+  await stopAndCheck(running)
   running = undefined
-  for (const pid of pids) expect(await waitFor(() => !alive(pid), 3000)).toBe(true)
 })
 
 describe('the built-in event-loop server', () => {

@@ -20,3 +20,12 @@ export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean>
   }
   return check()
 }
+
+/** Stops a topology and asserts that none of its processes outlives it (3 s grace). */
+export async function stopAndCheck(running: { processes(): Array<{ pid: number }>; stop(): Promise<void> } | undefined): Promise<void> {
+  const pids = running?.processes().map((p) => p.pid) ?? []
+  await running?.stop()
+  for (const pid of pids) {
+    if (!(await waitFor(() => !alive(pid), 3000))) throw new Error(`process ${pid} outlived its topology`)
+  }
+}

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { validateScenario, type TopologyDef } from '../../lab/core/scenario.js'
 import { AutocannonDriver } from '../../lab/load/autocannon.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
-import { alive, waitFor } from './helpers.js'
+import { stopAndCheck, waitFor } from './helpers.js'
 
 function prefork(server: Record<string, unknown>): TopologyDef {
   const v = validateScenario({
@@ -17,10 +17,8 @@ function prefork(server: Record<string, unknown>): TopologyDef {
 
 let running: RunningTopology | undefined
 afterEach(async () => {
-  const pids = running?.processes().map((p) => p.pid) ?? []
-  await running?.stop()
+  await stopAndCheck(running)
   running = undefined
-  for (const pid of pids) expect(await waitFor(() => !alive(pid), 3000)).toBe(true)
 })
 
 describe('the built-in prefork server', () => {

@@ -88,9 +88,9 @@ describe('throughputChart', () => {
     const doc = fixture()
     for (const run of doc.runs) if (run.topology === 'prefork') run.prediction = { perSecond: 80, meanMs: 400 }
     const theory = throughputChart([doc], 'io-bound').series.filter((s) => s.style === 'theory')
-    expect(theory.map((s) => [s.label, s.points.map((p) => p.y)])).toEqual([['prefork theory', [80, 80, 80]]])
+    expect(theory.map((s) => [s.label, s.points.map((p) => p.y)])).toEqual([['prefork theory (queueing model)', [80, 80, 80]]])
     const latency = latencyChart([doc], 'io-bound').series.filter((s) => s.style === 'theory')
-    expect(latency.map((s) => s.label)).toEqual(['prefork theory (mean)'])
+    expect(latency.map((s) => s.label)).toEqual(['prefork theory (queueing model), mean'])
   })
 
   it('labels every series with topology, stack, hostname and date when two documents are overlaid', () => {

@@ -18,6 +18,7 @@ import {
   type Scale as ChartScale,
 } from 'chart.js'
 import annotationPlugin from 'chartjs-plugin-annotation'
+import { EVENTS_AXIS, MARK_HEADROOM, markDatasets, markLines } from './annotations.js'
 import { percentileLabel, type Band, type BarChartModel, type ChartModel, type LineChartModel, type Scale } from './model.js'
 
 Chart.register(
@@ -79,25 +80,29 @@ function lineConfig(m: LineChartModel, k: number): ChartConfiguration<'line'> {
   return {
     type: 'line',
     data: {
-      datasets: m.series.map((s) => ({
-        label: s.label,
-        data: s.points,
-        borderColor: s.color,
-        backgroundColor: s.color,
-        borderWidth: k * (s.style === 'theory' ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
-        borderDash: s.style === 'theory' ? [6 * k, 4 * k] : [],
-        pointRadius: s.style === 'theory' ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
-        pointStyle: s.style === 'theory' ? ('line' as const) : s.marker,
-        showLine: s.style !== 'dots',
-        yAxisID: s.axis,
-      })),
+      datasets: [
+        ...m.series.map((s) => ({
+          label: s.label,
+          data: s.points,
+          borderColor: s.color,
+          backgroundColor: s.color,
+          borderWidth: k * (s.style === 'theory' ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
+          borderDash: s.style === 'theory' ? [6 * k, 4 * k] : [],
+          pointRadius: s.style === 'theory' ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
+          pointStyle: s.style === 'theory' ? ('line' as const) : s.marker,
+          showLine: s.style !== 'dots',
+          yAxisID: s.axis,
+        })),
+        ...markDatasets(m.marks ?? [], k),
+      ],
     },
     options: {
       ...common(m),
       scales: {
         x: scale(m.x, 'bottom'),
-        y: scale(m.y, 'left'),
-        ...(m.y2 ? { y2: scale(m.y2, 'right') } : {}),
+        y: { ...scale(m.y, 'left'), ...(m.marks?.length ? { grace: MARK_HEADROOM, beginAtZero: m.y.min === 0 } : {}) },
+        ...(m.y2 ? { y2: { ...scale(m.y2, 'right'), ...(m.marks?.length ? { grace: MARK_HEADROOM, beginAtZero: m.y2.min === 0 } : {}) } } : {}),
+        ...(m.marks?.length ? { events: EVENTS_AXIS } : {}),
       },
     },
   }
@@ -130,7 +135,7 @@ function common(m: ChartModel) {
     interaction: { mode: 'nearest' as const, intersect: false },
     plugins: {
       legend: { position: 'bottom' as const, labels: { usePointStyle: true, boxHeight: 8 } },
-      annotation: { annotations: annotations(m.bands) },
+      annotation: { annotations: { ...annotations(m.bands), ...(m.kind === 'line' ? markLines(m.marks ?? []) : {}) } },
     },
   }
 }

@@ -101,7 +101,9 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   let catalogue: Catalogue
   try {
     const res = await fetch('/api/scenarios', { headers: { Accept: 'application/json' } })
-    catalogue = (await res.json()) as Catalogue
+    const body = (await res.json()) as Catalogue & { error?: string }
+    if (!res.ok || !Array.isArray(body.scenarios)) throw new Error(body.error ?? `the server answered ${res.status}`)
+    catalogue = body
   } catch (err) {
     root.textContent = `Could not load the scenarios from the demo server (${(err as Error).message}). Is \`lab demo\` still running?`
     return
@@ -110,6 +112,8 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   let pending: Array<{ env: Envelope; received: number }> = []
   const form: Form = { scenario: '', quick: true, stack: 'node', topologies: new Set(), workloads: new Set(), values: new Map() }
   let requestInFlight = false
+  /** A run this page started whose first event has not arrived yet (Run stays disabled till then). */
+  let awaiting: { id: string; until: number } | null = null
   let appliedPlanOf: string | null = null
 
   // ---------------------------------------------------------------- skeleton
@@ -162,7 +166,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   const subtitle = h('p', { class: 'subtitle' })
 
   root.replaceChildren(
-    h('header', { class: 'top' }, h('div', {}, title, subtitle), h('div', { class: 'top-right' }, badge, presentButton)),
+    h('header', { class: 'top' }, h('div', { class: 'live-page-title' }, title, subtitle), h('div', { class: 'top-right' }, badge, presentButton)),
     h(
       'div',
       { class: 'live-layout' },
@@ -408,8 +412,9 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     void (async () => {
       try {
         const res = await fetch('/api/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(requestBody()) })
-        const body = (await res.json()) as { error?: string; problems?: Array<{ field: string; message: string }>; running?: string }
-        if (res.status === 400) showProblems(body.problems ?? [{ field: '', message: body.error ?? 'bad request' }])
+        const body = (await res.json()) as { id?: string; error?: string; problems?: Array<{ field: string; message: string }>; running?: string }
+        if (res.status === 202 && body.id) awaiting = { id: body.id, until: Date.now() + 10_000 }
+        else if (res.status === 400) showProblems(body.problems ?? [{ field: '', message: body.error ?? 'bad request' }])
         else if (res.status === 409) formError.textContent = `Another run (${body.running}) is going: wait for it, or press Stop.`
         else if (!res.ok) formError.textContent = body.error ?? `the server answered ${res.status}`
       } catch (err) {
@@ -522,7 +527,8 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     title.textContent = state.plan ? state.plan.scenario.title : 'app-server-lab · live'
     subtitle.textContent = state.plan ? `live · ${state.plan.scenario.name} · ${state.plan.stack}${state.plan.quick ? ' · quick' : ''} · run ${state.run}` : 'live demo: pick a scenario, turn the knobs, press Run'
     const running = state.status === 'running'
-    runButton.disabled = running || requestInFlight
+    if (awaiting && (state.run === awaiting.id || Date.now() > awaiting.until)) awaiting = null
+    runButton.disabled = running || requestInFlight || awaiting !== null
     stopButton.disabled = !running || stopButton.textContent === 'Stopping…'
     drawInto(liveCharts, [liveThroughputChart(state), liveLatencyChart(state)])
     renderMap()
@@ -581,7 +587,8 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   presentButton.addEventListener('click', () => setPresent(!document.documentElement.classList.contains('present')))
   document.documentElement.classList.toggle('present', present)
 
-  pickScenario(new URLSearchParams(location.search).get('scenario') ?? catalogue.scenarios[0]?.name ?? '')
+  // ?scenario=NAME picks one; otherwise the lab's main scenario when present
+  pickScenario(new URLSearchParams(location.search).get('scenario') ?? (catalogue.scenarios.some((s) => s.name === 'prefork-vs-async') ? 'prefork-vs-async' : catalogue.scenarios[0]?.name ?? ''))
   render()
   connect()
 }

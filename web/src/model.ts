@@ -7,6 +7,8 @@
  * `Percent` percent of one core, `Bytes` bytes (shown here in MiB, GiB).
  */
 import type { ResultsDocument, RunResult } from '../../lab/core/results.js'
+import { eventMarks, marksSummary, type EventMark } from './annotations.js'
+import { proxySection } from './proxy-charts.js'
 
 /** What `lab report` embeds in the page's `#lab-data` element. */
 export interface ReportPayload {
@@ -79,6 +81,8 @@ export interface LineChartModel extends ChartBase {
   y: Scale
   y2?: Scale
   series: LineSeries[]
+  /** Lab events (worker killed, died, booted) marked on a timeline; absent or empty draws nothing extra. */
+  marks?: EventMark[]
 }
 export interface BarSeries {
   label: string
@@ -105,6 +109,8 @@ export interface Section {
   /** `grid` lays small charts out side by side (the per-run timelines). */
   layout: 'wide' | 'grid'
   charts: ChartModel[]
+  /** Small tables shown as they are, after the charts, each with what to look for. */
+  tables?: { id: string; title: string; caption: string; table: Table }[]
 }
 export interface Verdict {
   text: string
@@ -157,6 +163,21 @@ const uniq = <T>(xs: T[]): T[] => [...new Set(xs)]
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
 
+/**
+ * Answered (2xx) req/s of a run: its req/s scaled by the 2xx share when the
+ * document counts it (`requests.ok`), as the lab's model-mismatch warning
+ * does; the queueing model predicts answers, not 503s.
+ */
+export function answeredPerSecond(run: RunResult): number {
+  const { total, ok, perSecond } = run.requests
+  return ok === undefined || total === 0 ? perSecond.mean : (perSecond.mean * ok) / total
+}
+
+/** measured ÷ theory; null when there is no theory or it is 0 (nothing to divide by). */
+export function theoryRatio(measured: number, theory: number | null | undefined): number | null {
+  return theory === null || theory === undefined || !(theory > 0) || !Number.isFinite(theory) ? null : measured / theory
+}
+
 /** `2026-11-22 10:00 UTC` from an ISO timestamp. */
 export function fmtDate(iso: string): string {
   const d = new Date(iso)
@@ -201,22 +222,29 @@ export function spectrumTicks(max: number): number[] {
 // ------------------------------------------------------------- grouping
 
 /** A series identity: one topology in one document. */
-interface Identity {
+export interface Identity {
   doc: number
   topology: string
 }
 
 /** Runs of one key averaged over repeats. */
-interface Level {
+export interface Level {
   connections: number
   perSecond: number
+  /** Answered (2xx) req/s, what the queueing model predicts (see `answeredPerSecond`). */
+  answered: number
+  /** Responses measured, summed over repeats; 0 means nothing completed and the latencies are empty. */
+  responses: number
   p50: number
   p99: number
+  /** Measured mean latency, to set beside the model's. */
+  meanMs: number
   prediction?: { perSecond: number; meanMs: number }
   runs: RunResult[]
 }
 
-class Context {
+/** Series colours, labels and averaged levels of a set of documents. */
+export class Context {
   readonly multi: boolean
   readonly topologies: string[]
   readonly workloads: string[]
@@ -250,8 +278,11 @@ class Context {
         const level: Level = {
           connections,
           perSecond: mean(rs.map((r) => r.requests.perSecond.mean)),
+          answered: mean(rs.map(answeredPerSecond)),
+          responses: sum(rs.map((r) => r.requests.total)),
           p50: mean(rs.map((r) => r.latencyMs.p50)),
           p99: mean(rs.map((r) => r.latencyMs.p99)),
+          meanMs: mean(rs.map((r) => r.latencyMs.mean)),
           runs: rs,
         }
         if (predicted[0]) level.prediction = predicted[0]
@@ -279,7 +310,8 @@ function seriesTable(xTitle: string, series: LineSeries[], formatX: (x: number) 
   }
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
+/** An id-safe form of a name: `With 4 streams!` → `with-4-streams`. */
+export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')
 
 // ------------------------------------------------------------------ verdicts
 
@@ -304,6 +336,11 @@ export function verdicts(docs: ResultsDocument[]): Verdict[] {
       const text = `${head}: ${best?.name} served ${fmtRatio(ratio)} the req/s of ${o.name}`
       out.push({ text, workload, connections, best: best?.name ?? '', other: o.name, ratio })
     }
+    // a topology that answered nothing has no ratio: say so (ratio Infinity)
+    for (const o of best ? entries.filter((e) => e.rps === 0) : []) {
+      const text = `${head}: ${best?.name} served ${fmt(best?.rps)} req/s where ${o.name} served none`
+      out.push({ text, workload, connections, best: best?.name ?? '', other: o.name, ratio: Infinity })
+    }
   }
   for (const workload of ctx.workloads) {
     const top = ctx.connections(workload).at(-1)
@@ -324,57 +361,114 @@ export function verdicts(docs: ResultsDocument[]): Verdict[] {
 
 // -------------------------------------------------------------------- charts
 
-/** Throughput (mean req/s) against connections, one line per topology; dashed theory lines when a prediction exists. */
+/** A column of a per-connections table: its title and its cell at each connection count. */
+interface Column {
+  title: string
+  at: (connections: number) => string
+}
+
+function columnsTable(xs: number[], columns: Column[]): Table {
+  return { columns: ['connections', ...columns.map((c) => c.title)], rows: xs.map((x) => [String(x), ...columns.map((c) => c.at(x))]) }
+}
+
+/** What the charts' legends call the model's lines. */
+export const THEORY = 'theory (queueing model)'
+const THEORY_CAPTION = ` Dashed: ${THEORY}, the same topology's colour.`
+
+/**
+ * Throughput (mean req/s) against connections, one line per topology; a
+ * dashed theory line where runs carry a prediction, and then the table adds
+ * the theory and measured ÷ theory (answered req/s ÷ predicted req/s).
+ */
 export function throughputChart(docs: ResultsDocument[], workload: string): LineChartModel {
   const ctx = new Context(docs)
   const series: LineSeries[] = []
+  const columns: Column[] = []
   for (const id of ctx.identities()) {
     const levels = ctx.levels(id, workload)
     if (levels.length === 0) continue
+    const at = (x: number): Level | undefined => levels.find((l) => l.connections === x)
+    const label = ctx.label(id)
     const base = { color: ctx.color(id), axis: 'y' as const, marker: 'circle' as const }
-    series.push({ ...base, label: ctx.label(id), style: 'line', points: levels.map((l) => ({ x: l.connections, y: l.perSecond })) })
+    series.push({ ...base, label, style: 'line', points: levels.map((l) => ({ x: l.connections, y: l.perSecond })) })
+    columns.push({ title: label, at: (x) => fmt(at(x)?.perSecond, 1) })
     const theory = levels.flatMap((l) => (l.prediction ? [{ x: l.connections, y: l.prediction.perSecond }] : []))
-    if (theory.length > 0) series.push({ ...base, label: `${ctx.label(id)} theory`, style: 'theory', points: theory })
+    if (theory.length === 0) continue
+    series.push({ ...base, label: `${label} ${THEORY}`, style: 'theory', points: theory })
+    columns.push(
+      { title: `${label} theory`, at: (x) => fmt(at(x)?.prediction?.perSecond, 1) },
+      { title: `${label} measured ÷ theory`, at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) },
+    )
   }
   const ticks = ctx.connections(workload)
+  const theory = series.some((s) => s.style === 'theory')
   return {
     kind: 'line',
     id: `lab-throughput-${slug(workload)}`,
     title: `Throughput, ${workload}`,
-    caption: 'Where a line flattens, that topology has run out of workers or CPU: more connections then only add waiting.',
+    caption: `Where a line flattens, that topology has run out of workers or CPU: more connections then only add waiting.${theory ? THEORY_CAPTION : ''}`,
     x: { title: 'connections', type: 'logarithmic', ticks },
     y: { title: 'req/s (mean)', type: 'linear', min: 0 },
     series,
     bands: [],
-    table: seriesTable('connections', series, String, 1),
+    table: columnsTable(ticks, columns),
   }
 }
 
-/** p50 and p99 latency against connections (log y), one pair of lines per topology; dashed theory (mean) when predicted. */
+/** measured ÷ theory at one level, null without a level, a prediction or a response. */
+function ratioAt(
+  level: Level | undefined,
+  measured: (l: Level) => number,
+  predicted: (p: NonNullable<Level['prediction']>) => number,
+): number | null {
+  if (!level?.prediction || level.responses === 0) return null
+  return theoryRatio(measured(level), predicted(level.prediction))
+}
+
+/**
+ * p50 and p99 latency against connections (log y), one pair of lines per
+ * topology; a dashed theory line (the model's mean) where predicted, and then
+ * the table adds measured mean, theory mean and their ratio. Levels where
+ * nothing completed have no latency and draw no point.
+ */
 export function latencyChart(docs: ResultsDocument[], workload: string): LineChartModel {
   const ctx = new Context(docs)
   const series: LineSeries[] = []
+  const columns: Column[] = []
   for (const id of ctx.identities()) {
     const levels = ctx.levels(id, workload)
     if (levels.length === 0) continue
+    const answered = levels.filter((l) => l.responses > 0)
+    const at = (x: number): Level | undefined => answered.find((l) => l.connections === x)
+    const label = ctx.label(id)
     const base = { color: ctx.color(id), axis: 'y' as const, style: 'line' as const }
-    series.push({ ...base, label: `${ctx.label(id)} p50`, marker: 'circle', points: levels.map((l) => ({ x: l.connections, y: l.p50 })) })
-    series.push({ ...base, label: `${ctx.label(id)} p99`, marker: 'triangle', points: levels.map((l) => ({ x: l.connections, y: l.p99 })) })
+    series.push({ ...base, label: `${label} p50`, marker: 'circle', points: answered.map((l) => ({ x: l.connections, y: l.p50 })) })
+    series.push({ ...base, label: `${label} p99`, marker: 'triangle', points: answered.map((l) => ({ x: l.connections, y: l.p99 })) })
+    columns.push({ title: `${label} p50`, at: (x) => fmt(at(x)?.p50, 2) }, { title: `${label} p99`, at: (x) => fmt(at(x)?.p99, 2) })
     const theory = levels.flatMap((l) => (l.prediction ? [{ x: l.connections, y: l.prediction.meanMs }] : []))
-    if (theory.length > 0) {
-      series.push({ ...base, style: 'theory', marker: 'circle', label: `${ctx.label(id)} theory (mean)`, points: theory })
-    }
+    if (theory.length === 0) continue
+    series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory })
+    const level = (x: number): Level | undefined => levels.find((l) => l.connections === x)
+    columns.push(
+      { title: `${label} mean`, at: (x) => fmt(at(x)?.meanMs, 2) },
+      { title: `${label} theory mean`, at: (x) => fmt(level(x)?.prediction?.meanMs, 2) },
+      { title: `${label} measured ÷ theory`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
+    )
   }
+  const theory = series.some((s) => s.style === 'theory')
+  const ticks = ctx.connections(workload)
   return {
     kind: 'line',
     id: `lab-latency-${slug(workload)}`,
     title: `Latency p50 and p99, ${workload}`,
-    caption: 'p50 is the typical request, p99 the slowest in a hundred; a line rising with connections means requests queue (log scale).',
-    x: { title: 'connections', type: 'logarithmic', ticks: ctx.connections(workload) },
+    caption:
+      'p50 is the typical request, p99 the slowest in a hundred; a line rising with connections means requests queue (log scale).' +
+      (theory ? ` Dashed: ${THEORY}, its mean latency.` : ''),
+    x: { title: 'connections', type: 'logarithmic', ticks },
     y: { title: 'latency (ms)', type: 'logarithmic' },
     series,
     bands: [],
-    table: seriesTable('connections', series, String, 2),
+    table: columnsTable(ticks, columns),
   }
 }
 
@@ -428,6 +522,7 @@ export function steadiness(run: RunResult): string {
   const { mean: m, stddev } = run.requests.perSecond
   const cv = m > 0 ? stddev / m : 0
   const warmup = run.window?.warmupS ?? run.timeline.filter((p) => p.warmup).length
+  if (run.requests.total === 0) return `no response after ${fmt(warmup, 0)} s warm-up: every request was still waiting`
   return `${cv <= 0.05 ? 'steady' : cv <= 0.2 ? 'wobbly' : 'unsteady'} after ${fmt(warmup, 0)} s warm-up: ${fmt(m)} ± ${fmt(stddev)} req/s, p99 ${fmt(run.latencyMs.p99)} ms`
 }
 
@@ -437,6 +532,7 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
   const series: LineSeries[] = []
   const bands: Band[] = []
   const captions: string[] = []
+  const marks: EventMark[] = []
   docs.forEach((doc, d) => {
     for (const run of doc.runs.filter((r) => r.workload === workload && r.topology === topology && r.connections === connections)) {
       const label = `${ctx.multi ? `${documentLabel(doc)} ` : ''}${run.repeat > 0 ? `repeat ${run.repeat + 1} ` : ''}`
@@ -450,7 +546,9 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
         marker: 'triangle',
         points: run.timeline.flatMap((p) => (p.p99Ms === null ? [] : [{ x: p.t, y: p.p99Ms }])),
       })
-      captions.push(`${label}${steadiness(run)}`)
+      const runMarks = eventMarks(run.events, label === '' ? '' : `${label.trim()}: `)
+      marks.push(...runMarks)
+      captions.push(`${label}${steadiness(run)}${runMarks.length ? `; marked: ${marksSummary(runMarks)}` : ''}`)
       const lastWarm = run.timeline.filter((p) => p.warmup).at(-1)
       if (lastWarm && !bands.some((b) => b.to === lastWarm.t)) bands.push({ axis: 'x', from: 0, to: lastWarm.t, label: 'warm-up' })
     }
@@ -460,6 +558,15 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
   if (first) {
     table.columns.push('warm-up')
     table.rows.forEach((row) => row.push(first.timeline.find((p) => String(p.t) === row[0])?.warmup ? 'yes' : ''))
+  }
+  if (marks.length) {
+    // each event in the row of the second it happened in: (previous row's t, this row's t]
+    table.columns.push('events')
+    table.rows.forEach((row, i) => {
+      const from = i === 0 ? -Infinity : Number(table.rows[i - 1]?.[0])
+      const to = i === table.rows.length - 1 ? Infinity : Number(row[0])
+      row.push(marks.filter((m) => m.t > from && m.t <= to).map((m) => m.message).join(' · '))
+    })
   }
   return {
     kind: 'line',
@@ -472,6 +579,7 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
     series,
     bands,
     table,
+    ...(marks.length ? { marks } : {}),
   }
 }
 
@@ -632,6 +740,16 @@ export const WARNING_TEXT: Record<string, { title: string; explanation: string }
     title: 'Too few responses',
     explanation: 'So few responses were measured that the percentiles are noise. Measure longer, or drop --quick.',
   },
+  'model-mismatch': {
+    title: 'Theory and measurement disagree',
+    explanation:
+      'The queueing model’s req/s (the dashed lines) is more than 15 % away from what was measured. Either the measurement is off (a saturated client, errors, a short run) or the model leaves out something that happened: that difference is worth explaining.',
+  },
+  'no-responses': {
+    title: 'Nothing was answered',
+    explanation:
+      'Not one response completed in the measured window: every connection was waiting on a request that never came back (held workers, hung requests, a dead server). Its latencies are empty, not zero.',
+  },
 }
 
 function warningViews(ctx: Context): WarningView[] {
@@ -725,6 +843,7 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
           return timelineChart(docs, w, t, c)
         }),
       },
+      ...[proxySection(docs)].filter((s): s is Section => s !== undefined),
       {
         id: 'lab-resources',
         title: 'CPU and memory',

@@ -4,8 +4,11 @@
  * view-model and hands the canvases to `charts.ts`.
  */
 import type { Chart } from 'chart.js'
+import { markKinds } from './annotations.js'
 import { drawChart } from './charts.js'
 import { buildReport, type ChartModel, type ReportPayload, type Section, type Table } from './model.js'
+import { predictSection } from './predict-view.js'
+import { sideSection } from './side.js'
 
 /** A child `h` accepts; falsy ones are skipped. */
 export type Child = Node | string | null | undefined | false
@@ -61,9 +64,14 @@ function figure(m: ChartModel, drawn: Drawn[]): HTMLElement {
     h('h3', {}, m.title),
     h('figcaption', {}, m.caption),
     // Legends are drawn inside the canvas: give long ones room so the plot keeps its height.
-    h('div', { class: 'canvas-box', style: `--legend-rows: ${Math.max(0, m.series.length - 3)}` }, canvas),
+    h('div', { class: 'canvas-box', style: `--legend-rows: ${Math.max(0, legendEntries(m) - 3)}` }, canvas),
     ...tableToggle(m.id, m.title, m.table),
   )
+}
+
+/** Legend entries a chart draws: its series and, on a timeline, one per kind of event marked. */
+function legendEntries(m: ChartModel): number {
+  return m.series.length + (m.kind === 'line' ? markKinds(m.marks ?? []).length : 0)
 }
 
 function section(s: Section, drawn: Drawn[], ...extra: Child[]): HTMLElement {
@@ -72,7 +80,10 @@ function section(s: Section, drawn: Drawn[], ...extra: Child[]): HTMLElement {
     { id: s.id, class: `panel layout-${s.layout}` },
     h('h2', {}, s.title),
     h('p', { class: 'section-caption' }, s.caption),
-    h('div', { class: 'charts' }, ...s.charts.map((c) => figure(c, drawn))),
+    s.charts.length > 0 && h('div', { class: 'charts' }, ...s.charts.map((c) => figure(c, drawn))),
+    ...(s.tables ?? []).map((t) =>
+      h('div', { class: 'side-table', id: t.id }, h('h3', {}, t.title), h('p', { class: 'section-caption' }, t.caption), h('div', { class: 'table-wrap' }, tableElement(`${t.title}, per run`, t.table))),
+    ),
     ...extra,
   )
 }
@@ -116,7 +127,11 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
     ),
     ...tableToggle('lab-errors', 'Errors per run', model.errors),
   ]
-  const sections = model.sections.map((s) => section(s, drawn, ...(s.id === 'lab-checks' ? checks : [])))
+  // "Beside the load" (probe, streams, TIME_WAIT) goes after the latency section when any run carries them
+  const side = sideSection(payload.documents)
+  const sectionModels = model.sections.flatMap((s) => (s.id === 'lab-latency' && side ? [s, side] : [s]))
+  if (side && !sectionModels.includes(side)) sectionModels.push(side)
+  const sections = sectionModels.map((s) => section(s, drawn, ...(s.id === 'lab-checks' ? checks : [])))
   const notes = h('aside', { class: 'notes', 'aria-label': 'Scenario notes' })
   notes.innerHTML = payload.notesHtml // rendered by `lab report` from the scenario's markdown, raw HTML escaped
 
@@ -141,6 +156,7 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
       h(
         'main',
         {},
+        predictSection(payload.documents),
         ...sections,
         h(
           'section',

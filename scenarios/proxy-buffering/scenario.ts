@@ -1,0 +1,29 @@
+import { defineScenario } from '../../lab/core/scenario.js'
+
+// Three sync workers, as Gunicorn runs them; the same three behind a buffering proxy.
+const server = { model: 'prefork', workers: 3 } as const
+
+export default defineScenario({
+  name: 'proxy-buffering',
+  title: 'Slow clients against sync workers, bare and behind a buffering proxy',
+  summary: 'Why Gunicorn requires a buffering proxy: three slow clients stop three sync workers cold; behind nginx nobody notices.',
+  topologies: {
+    bare: { server },
+    proxied: { server, proxy: { model: 'reverse-proxy' } },
+    nginx: { server, proxy: { model: 'reverse-proxy', engine: 'nginx' } },
+    // the same proxy with both buffers off: it passes slowness straight through
+    unbuffered: { server, proxy: { model: 'reverse-proxy', buffering: false, request_buffering: false } },
+  },
+  workloads: {
+    // fast requests (10 ms) beside 3 clients that send their headers at 1 byte/s (Slowloris)
+    'slow-headers': { io_ms: 10, slow_clients: { count: 3, mode: 'slow-headers', bytes_per_s: 1 } },
+    // beside 3 clients that upload a 1 MB body at 1 byte/s
+    'slow-uploads': { io_ms: 10, slow_clients: { count: 3, mode: 'slow-body', bytes_per_s: 1 } },
+    // beside 3 clients that download 10 MB at 16 KiB/s
+    'slow-readers': { io_ms: 10, slow_clients: { count: 3, mode: 'slow-reader', bytes_per_s: 16_384, response_bytes: 10_000_000 } },
+  },
+  // 4 topologies × 3 workloads × (1 + 3) s ≈ 48 s
+  load: { connections: [16], warmup_s: 1, duration_s: 3 },
+  // 4 × 3 × (0.5 + 1) s ≈ 18 s, plus starting and stopping
+  quick: { warmup_s: 0.5, duration_s: 1 },
+})

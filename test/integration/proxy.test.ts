@@ -1,0 +1,451 @@
+/**
+ * The reverse proxies' behaviour, checked over real loopback sockets, the
+ * same checks for the built-in proxy and for nginx (skipped only where
+ * /usr/sbin/nginx is absent and CI is unset):
+ *
+ * - against instrumented upstreams started here (node:http on 127.0.0.1, port
+ *   0), which record when a request reached them and when their answer was
+ *   fully handed to the kernel: request and response buffering, static
+ *   files, round-robin and least-connections, 502, 504, the retry on the next
+ *   upstream and marking one down, the micro-cache with its lock;
+ * - against the built-in pre-fork server as upstream (its master reports
+ *   which workers are busy): slow clients holding sync workers bare and
+ *   through an unbuffered proxy but not through a buffering one, and
+ *   round-robin across three instances.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import http from 'node:http'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { proxySchema, validateScenario, type TopologyDef } from '../../lab/core/scenario.js'
+import { startSlowClients, type SlowClients } from '../../lab/load/slow-clients.js'
+import { liveGroupCount } from '../../lab/topology/group.js'
+import { startProxy, type ProxyPart } from '../../lab/topology/proxied.js'
+import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
+import { waitFor } from './helpers.js'
+
+const NGINX = '/usr/sbin/nginx'
+const ENGINES = [
+  { engine: 'node-reverse-proxy' as const, skip: false },
+  { engine: 'nginx' as const, skip: !existsSync(NGINX) && !process.env.CI },
+]
+
+const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-proxy-test-'))
+const staticDir = path.join(runDir, 'static')
+const CSS = '.a { color: red; }\n'.repeat(1000)
+mkdirSync(staticDir, { recursive: true })
+writeFileSync(path.join(staticDir, 'site.css'), CSS)
+afterAll(() => rmSync(runDir, { recursive: true, force: true }))
+
+// ------------------------------------------------------------------ upstreams
+
+/** What an instrumented upstream saw of one request. */
+interface Seen {
+  method: string
+  path: string
+  /** performance.now() when its headers had arrived (the handler ran). */
+  headersAt: number
+  /** When its body had arrived whole. */
+  bodyAt?: number
+  /** When the whole answer had been handed to the kernel (`finish`). */
+  finishedAt?: number
+}
+
+interface Upstream {
+  name: string
+  port: number
+  /** Requests other than /health. */
+  seen: Seen[]
+  close(): Promise<void>
+}
+
+/**
+ * An upstream on 127.0.0.1: `/health` 200; `/work?io_ms=N&bytes=M` waits N ms
+ * (or `delayMs` when given) then answers M bytes with `X-Worker: <name>`;
+ * `/hang` never answers; `/reset` (or every /work with `reset`) closes the
+ * connection without an answer.
+ */
+async function upstream(name: string, opts: { delayMs?: number; reset?: boolean } = {}): Promise<Upstream> {
+  const seen: Seen[] = []
+  const sockets = new Set<net.Socket>()
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    if (url.pathname === '/health') return void res.end('ok')
+    const entry: Seen = { method: req.method ?? '', path: req.url ?? '', headersAt: performance.now() }
+    seen.push(entry)
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      entry.bodyAt = performance.now()
+      if (url.pathname === '/hang') return
+      if (url.pathname === '/reset' || opts.reset) return void req.socket.destroy()
+      const bytes = Number(url.searchParams.get('bytes') ?? 16)
+      const wait = opts.delayMs ?? Number(url.searchParams.get('io_ms') ?? 0)
+      setTimeout(() => {
+        res.once('finish', () => (entry.finishedAt = performance.now()))
+        res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': bytes, 'X-Worker': name })
+        res.end(Buffer.alloc(bytes, 'x'))
+      }, wait)
+    })
+  })
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve))
+  return {
+    name,
+    port: (server.address() as net.AddressInfo).port,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+// --------------------------------------------------------------------- client
+
+interface Reply {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+  ms: number
+}
+
+/** One request on a fresh connection, bounded to 15 s. */
+function request(url: string, opts: { method?: string; body?: Buffer } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now()
+    const req = http.request(url, { method: opts.method ?? 'GET', agent: false, timeout: 15_000 }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer in 15 s`)))
+    req.on('error', reject)
+    req.end(opts.body)
+  })
+}
+
+/** `n` requests, `concurrency` at a time. */
+async function many(url: (i: number) => string, n: number, concurrency: number): Promise<Reply[]> {
+  const out: Reply[] = []
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++
+        out[i] = await request(url(i))
+      }
+    }),
+  )
+  return out
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+// ---------------------------------------------------------------- the suites
+
+const upstreams: Upstream[] = []
+const proxies: ProxyPart[] = []
+const topologies: RunningTopology[] = []
+const slowOnes: SlowClients[] = []
+afterEach(async () => {
+  for (const s of slowOnes.splice(0)) s.stop()
+  for (const p of proxies.splice(0)) await p.stop()
+  for (const t of topologies.splice(0)) await t.stop()
+  for (const u of upstreams.splice(0)) await u.close()
+  expect(liveGroupCount()).toBe(0)
+})
+
+async function ups(...specs: Array<[string, Parameters<typeof upstream>[1]?]>): Promise<Upstream[]> {
+  const started = await Promise.all(specs.map(([name, o]) => upstream(name, o)))
+  upstreams.push(...started)
+  return started
+}
+
+for (const { engine, skip } of ENGINES) {
+  /** Starts this suite's proxy engine in front of `targets` with scenario-style settings. */
+  const proxy = async (settings: Record<string, unknown>, targets: Upstream[]): Promise<string> => {
+    const p = await startProxy(engine, proxySchema.parse(settings), targets.map((u) => u.port), {
+      id: `t${proxies.length}`,
+      runDir,
+      baseDir: runDir,
+      executable: NGINX,
+    })
+    proxies.push(p)
+    return `http://127.0.0.1:${p.port}`
+  }
+  const hits = (u: Upstream) => u.seen.length
+
+  describe.skipIf(skip)(`${engine}: buffering`, () => {
+    it('reads a whole 16 MB answer at once, freeing the upstream while the client has read nothing', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ buffering: true }, [u as Upstream])
+      const client = net.connect(Number(new URL(url).port), '127.0.0.1')
+      client.pause() // never reads
+      client.write('GET /work?bytes=16000000 HTTP/1.1\r\nHost: x\r\n\r\n')
+      const done = await waitFor(() => u?.seen[0]?.finishedAt !== undefined, 5000)
+      client.destroy()
+      expect(done).toBe(true)
+      const s = u?.seen[0] as Seen
+      expect((s.finishedAt as number) - s.headersAt).toBeLessThan(3000)
+    })
+
+    it('streams the answer with buffering off: the upstream stays busy until the client reads', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ buffering: false }, [u as Upstream])
+      const client = net.connect(Number(new URL(url).port), '127.0.0.1')
+      client.pause()
+      client.write('GET /work?bytes=32000000 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+      await sleep(2000)
+      expect(u?.seen[0]?.finishedAt).toBeUndefined()
+      const resumedAt = performance.now()
+      let received = 0
+      client.on('data', (c: Buffer) => (received += c.length))
+      client.resume()
+      expect(await waitFor(() => u?.seen[0]?.finishedAt !== undefined, 10_000)).toBe(true)
+      expect(u?.seen[0]?.finishedAt as number).toBeGreaterThan(resumedAt)
+      client.destroy()
+      expect(received).toBeGreaterThan(0)
+    })
+
+    /** Sends a 200 000-byte POST in 10 pieces, 100 ms apart; resolves with when the last piece went. */
+    const slowUpload = async (url: string): Promise<{ lastSentAt: number; reply: Promise<Reply> }> => {
+      const body = Buffer.alloc(200_000, 'y')
+      let lastSentAt = 0
+      const reply = new Promise<Reply>((resolve, reject) => {
+        const started = performance.now()
+        const req = http.request(`${url}/work?bytes=10`, { method: 'POST', agent: false, headers: { 'Content-Length': body.length } }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - started }))
+        })
+        req.on('error', reject)
+        void (async () => {
+          for (let i = 0; i < 10; i++) {
+            req.write(body.subarray(i * 20_000, (i + 1) * 20_000))
+            lastSentAt = performance.now()
+            await sleep(100)
+          }
+          req.end()
+        })()
+      })
+      const r = await reply
+      expect(r.status).toBe(200)
+      return { lastSentAt, reply }
+    }
+
+    it('reads a slow upload whole before the upstream sees the request (request_buffering on)', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ request_buffering: true }, [u as Upstream])
+      const { lastSentAt } = await slowUpload(url)
+      const s = u?.seen[0] as Seen
+      expect(s.headersAt).toBeGreaterThan(lastSentAt - 50)
+      expect((s.bodyAt as number) - s.headersAt).toBeLessThan(200) // the upstream was busy for milliseconds
+    })
+
+    it('passes a slow upload on at once with request_buffering off, so the upstream waits for the body', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ request_buffering: false }, [u as Upstream])
+      const { lastSentAt } = await slowUpload(url)
+      const s = u?.seen[0] as Seen
+      expect(s.headersAt).toBeLessThan(lastSentAt - 500)
+      expect((s.bodyAt as number) - s.headersAt).toBeGreaterThan(500)
+    })
+  })
+
+  describe.skipIf(skip)(`${engine}: static files and balancing`, () => {
+    it('serves /static/ from static_dir without touching an upstream', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ static_dir: 'static' }, [u as Upstream])
+      const r = await request(`${url}/static/site.css`)
+      expect(r.status).toBe(200)
+      expect(r.body.toString()).toBe(CSS)
+      expect(r.headers['content-type']).toMatch(/^text\/css/)
+      expect(r.headers['x-upstream']).toBeUndefined()
+      expect((await request(`${url}/static/missing.css`)).status).toBe(404)
+      expect(hits(u as Upstream)).toBe(0)
+    })
+
+    it('spreads requests round-robin within ±10 % across three upstreams, naming each in X-Upstream and passing X-Worker through', async () => {
+      const three = await ups(['a'], ['b'], ['c'])
+      const url = await proxy({ balance: 'round-robin' }, three)
+      const replies = await many(() => `${url}/work?io_ms=2`, 300, 6)
+      expect(replies.every((r) => r.status === 200)).toBe(true)
+      for (const u of three) {
+        expect(hits(u)).toBeGreaterThanOrEqual(90)
+        expect(hits(u)).toBeLessThanOrEqual(110)
+        const mine = replies.filter((r) => r.headers['x-upstream'] === `127.0.0.1:${u.port}`)
+        expect(mine.length).toBe(hits(u))
+        expect(mine.every((r) => r.headers['x-worker'] === u.name)).toBe(true)
+      }
+    })
+
+    it('sends most requests to the free upstream with least-conn, when the other is slow', async () => {
+      const [slow, fast] = await ups(['slow', { delayMs: 300 }], ['fast', { delayMs: 5 }])
+      const url = await proxy({ balance: 'least-conn' }, [slow as Upstream, fast as Upstream])
+      await many(() => `${url}/work`, 60, 3)
+      expect(hits(fast as Upstream)).toBeGreaterThan(3 * hits(slow as Upstream))
+    })
+
+    it('deals requests out evenly with round-robin even when one upstream is slow (the control)', async () => {
+      const [slow, fast] = await ups(['slow', { delayMs: 100 }], ['fast', { delayMs: 5 }])
+      const url = await proxy({ balance: 'round-robin' }, [slow as Upstream, fast as Upstream])
+      await many(() => `${url}/work`, 40, 3)
+      expect(Math.abs(hits(fast as Upstream) - hits(slow as Upstream))).toBeLessThanOrEqual(4)
+    })
+  })
+
+  describe.skipIf(skip)(`${engine}: failures`, () => {
+    it('answers 502 when the upstream drops the connection', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({}, [u as Upstream])
+      const r = await request(`${url}/reset`)
+      expect(r.status).toBe(502)
+    })
+
+    it('answers 504 when the upstream does not answer within read_timeout_s', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ read_timeout_s: 0.5 }, [u as Upstream])
+      const r = await request(`${url}/hang`)
+      expect(r.status).toBe(504)
+      expect(r.ms).toBeGreaterThan(450)
+      expect(r.ms).toBeLessThan(3000)
+    })
+
+    it('retries a failed GET once on the next upstream, then skips the failed one for fail_timeout_s', async () => {
+      const [bad, good] = await ups(['bad', { reset: true }], ['good'])
+      const url = await proxy({ retry: true, max_fails: 1, fail_timeout_s: 10 }, [bad as Upstream, good as Upstream])
+      const first = [await request(`${url}/work`), await request(`${url}/work`)]
+      expect(first.every((r) => r.status === 200)).toBe(true)
+      const retried = first.find((r) => String(r.headers['x-upstream']).includes(','))
+      expect(retried?.headers['x-upstream']).toBe(`127.0.0.1:${bad?.port}, 127.0.0.1:${good?.port}`)
+      expect(hits(bad as Upstream)).toBe(1)
+      const later = await many(() => `${url}/work`, 10, 2)
+      expect(later.every((r) => r.status === 200 && r.headers['x-upstream'] === `127.0.0.1:${good?.port}`)).toBe(true)
+      expect(hits(bad as Upstream)).toBe(1) // marked down: not tried again
+    })
+
+    it('does not retry a POST the upstream has seen (it is not idempotent)', async () => {
+      const [bad, good] = await ups(['bad', { reset: true }], ['good'])
+      const url = await proxy({ retry: true }, [bad as Upstream, good as Upstream])
+      const replies = [await request(`${url}/work`, { method: 'POST', body: Buffer.from('a=1') }), await request(`${url}/work`, { method: 'POST', body: Buffer.from('a=1') })]
+      expect(replies.map((r) => r.status).sort()).toEqual([200, 502])
+      expect(replies.find((r) => r.status === 502)?.headers['x-upstream']).toBe(`127.0.0.1:${bad?.port}`)
+    })
+  })
+
+  describe.skipIf(skip)(`${engine}: micro-cache`, () => {
+    const status = (r: Reply) => String(r.headers['x-cache'])
+
+    it('stores a 200 for cache_ttl_s: MISS first, then HIT without touching the upstream', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ cache_ttl_s: 5 }, [u as Upstream])
+      const a = await request(`${url}/work?bytes=10&k=hit`)
+      const b = await request(`${url}/work?bytes=10&k=hit`)
+      expect([status(a), status(b)]).toEqual(['MISS', 'HIT'])
+      expect(b.body.length).toBe(10)
+      expect(hits(u as Upstream)).toBe(1)
+    })
+
+    it('lets one request fill a missing entry while the others wait for it (the cache lock)', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ cache_ttl_s: 5, cache_lock: true }, [u as Upstream])
+      const replies = await Promise.all(Array.from({ length: 8 }, () => request(`${url}/work?io_ms=300&k=lock`)))
+      expect(replies.every((r) => r.status === 200)).toBe(true)
+      expect(hits(u as Upstream)).toBe(1)
+      expect(replies.map(status).sort()).toEqual(['HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'HIT', 'MISS'])
+    })
+
+    it('serves the stale copy while one request refills an expired entry', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ cache_ttl_s: 1, cache_lock: true }, [u as Upstream])
+      expect(status(await request(`${url}/work?io_ms=300&k=stale`))).toBe('MISS')
+      await sleep(2100) // nginx keeps validity in whole seconds: 1 s may last up to 2
+      const replies = await Promise.all(Array.from({ length: 6 }, () => request(`${url}/work?io_ms=300&k=stale`)))
+      expect(replies.every((r) => r.status === 200)).toBe(true)
+      expect(hits(u as Upstream)).toBe(2)
+      expect(replies.map(status).sort()).toEqual(['MISS', 'STALE', 'STALE', 'STALE', 'STALE', 'STALE'])
+    })
+
+    it('sends every request that misses to the upstream when the lock is off (the stampede)', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ cache_ttl_s: 5, cache_lock: false }, [u as Upstream])
+      await Promise.all(Array.from({ length: 6 }, () => request(`${url}/work?io_ms=300&k=stampede`)))
+      expect(hits(u as Upstream)).toBe(6)
+    })
+  })
+
+  describe.skipIf(skip)(`${engine}: in front of the built-in pre-fork server`, () => {
+    const topology = (server: Record<string, unknown>, proxyPart: Record<string, unknown> | undefined, upstreamCount?: number): TopologyDef => {
+      const v = validateScenario({
+        name: 't', title: 't', summary: 't',
+        topologies: { p: { server: { model: 'prefork', ...server }, ...(proxyPart ? { proxy: { engine, ...proxyPart } } : {}), ...(upstreamCount ? { upstreams: upstreamCount } : {}) } },
+        workloads: { w: {} },
+        load: { connections: [1] },
+      })
+      if (!v.ok) throw new Error(v.problems.join('\n'))
+      return v.value.topologies.p as TopologyDef
+    }
+    const start = async (def: TopologyDef) => {
+      const t = await startTopology('p', def, { runDir })
+      topologies.push(t)
+      return t
+    }
+    const busy = async (t: RunningTopology) => ((await t.status?.()) ?? []).filter((w) => w.busy).length
+    const slow = async (t: RunningTopology, mode: 'slow-headers' | 'slow-reader') => {
+      const s = await startSlowClients({ baseUrl: t.url, count: 2, mode, responseBytes: 10_000_000, maxS: 20 })
+      slowOnes.push(s)
+      await sleep(1500)
+      return s
+    }
+
+    it('holds no sync worker with two Slowloris clients behind the proxy (a bare prefork loses both; see the next test)', async () => {
+      const t = await start(topology({ workers: 2 }, {}))
+      await slow(t, 'slow-headers')
+      expect(await busy(t)).toBe(0)
+      expect((await request(`${t.url}/work?io_ms=10`)).status).toBe(200)
+    })
+
+    it('loses both sync workers of a bare prefork to two Slowloris clients', async () => {
+      const t = await start(topology({ workers: 2 }, undefined))
+      await slow(t, 'slow-headers')
+      expect(await busy(t)).toBe(2)
+    })
+
+    it('frees the workers from slow readers of 10 MB with buffering on, and not with buffering off', async () => {
+      const buffered = await start(topology({ workers: 2 }, { buffering: true }))
+      await slow(buffered, 'slow-reader')
+      expect(await busy(buffered)).toBe(0)
+      const unbuffered = await start(topology({ workers: 2 }, { buffering: false }))
+      await slow(unbuffered, 'slow-reader')
+      expect(await busy(unbuffered)).toBe(2)
+    })
+
+    it('round-robins across three pre-fork instances, each answering from its own workers', async () => {
+      const t = await start(topology({ workers: 1 }, { balance: 'round-robin' }, 3))
+      expect(t.processes().filter((p) => p.role === 'master')).toHaveLength(3)
+      expect(t.processes().filter((p) => p.role === 'proxy').length).toBeGreaterThanOrEqual(1)
+      const replies = await many(() => `${t.url}/work?io_ms=5`, 30, 1)
+      const byUpstream = new Map<string, Set<string>>()
+      for (const r of replies) {
+        const u = String(r.headers['x-upstream'])
+        byUpstream.set(u, (byUpstream.get(u) ?? new Set()).add(String(r.headers['x-worker'])))
+      }
+      expect(byUpstream.size).toBe(3)
+      const counts = [...byUpstream.keys()].map((u) => replies.filter((r) => r.headers['x-upstream'] === u).length)
+      expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1)
+      const workers = new Set(t.processes().filter((p) => p.role === 'worker').map((p) => String(p.pid)))
+      for (const set of byUpstream.values()) {
+        expect(set.size).toBe(1) // one worker per instance
+        for (const w of set) expect(workers.has(w)).toBe(true)
+      }
+    })
+  })
+}

@@ -1,0 +1,162 @@
+/**
+ * The "Predict, then look" section of the report page: a number field per
+ * question, a Reveal button, and the measured and predicted req/s with how
+ * far each guess was off. Guesses (and which were revealed) are kept in the
+ * page's localStorage, one key per scenario, topology and workload; nothing
+ * is sent anywhere. "Show all" reveals everything at once (for teachers), and
+ * `?reveal` in the address starts revealed.
+ */
+import type { ResultsDocument } from '../../lab/core/results.js'
+import './predict.css'
+import { parseGuess, predictGroups, revealRows, type PredictItem } from './predict.js'
+
+/** What is stored under an item's key. */
+interface Saved {
+  guess: number | null
+  revealed: boolean
+}
+
+/** A small element builder (strings become text, never HTML). */
+function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string | false | null)[]): HTMLElement {
+  const e = document.createElement(tag)
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v)
+  for (const c of children) if (c) e.append(c)
+  return e
+}
+
+/** The page's localStorage, or null where it is not available (some file:// or privacy settings throw). */
+function defaultStorage(): Storage | null {
+  try {
+    return window.localStorage
+  } catch {
+    return null
+  }
+}
+
+function load(storage: Storage | null, key: string): Saved {
+  try {
+    const v = JSON.parse(storage?.getItem(key) ?? 'null') as Partial<Saved> | null
+    return { guess: typeof v?.guess === 'number' && Number.isFinite(v.guess) ? v.guess : null, revealed: v?.revealed === true }
+  } catch {
+    return { guess: null, revealed: false }
+  }
+}
+
+function save(storage: Storage | null, key: string, value: Saved): void {
+  try {
+    storage?.setItem(key, JSON.stringify(value))
+  } catch {
+    // storage full or refused: the page still works, it just forgets
+  }
+}
+
+function answerTable(item: PredictItem, guess: number | null): HTMLElement {
+  return el(
+    'div',
+    { class: 'predict-answers' },
+    ...item.answers.map((a) =>
+      el(
+        'table',
+        { class: 'predict-table' },
+        el('caption', {}, a.doc ? `${item.topology} on ${a.doc}` : `${item.topology}, ${item.workload} @${item.connections}`),
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'req/s'), el('th', { scope: 'col' }, 'off from measured'))),
+        el(
+          'tbody',
+          {},
+          ...revealRows(a, guess).map(([who, rate, off]) =>
+            el('tr', { class: `predict-row-${who.split(' ')[0]}` }, el('th', { scope: 'row' }, who), el('td', {}, rate), el('td', {}, off)),
+          ),
+        ),
+      ),
+    ),
+  )
+}
+
+/**
+ * Builds the section, or null when no workload has a topology to ask about.
+ * @param opts.reveal - start with every answer shown (default: `?reveal` in the address)
+ * @param opts.storage - where guesses are kept (default: localStorage; null keeps nothing)
+ */
+export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean; storage?: Storage | null } = {}): HTMLElement | null {
+  const groups = predictGroups(docs)
+  if (groups.length === 0) return null
+  const storage = opts.storage === undefined ? defaultStorage() : opts.storage
+  const revealAll = opts.reveal ?? new URLSearchParams(location.search).has('reveal')
+  const reveals: (() => void)[] = []
+  const resets: (() => void)[] = []
+
+  const question = (item: PredictItem): HTMLElement => {
+    const saved = load(storage, item.key)
+    const inputId = `${item.id}-guess`
+    const input = el('input', { type: 'number', id: inputId, min: '0', step: 'any', inputmode: 'decimal', class: 'predict-guess' }) as HTMLInputElement
+    if (saved.guess !== null) input.value = String(saved.guess)
+    const button = el('button', { type: 'button', class: 'predict-reveal', 'aria-controls': `${item.id}-answer` }, 'Reveal')
+    const answer = el('div', { class: 'predict-answer', id: `${item.id}-answer`, 'aria-live': 'polite' })
+    answer.hidden = true
+    const show = (remember: boolean): void => {
+      const guess = parseGuess(input.value)
+      if (remember) save(storage, item.key, { guess, revealed: true })
+      answer.replaceChildren(answerTable(item, guess))
+      answer.hidden = false
+      input.readOnly = true
+      button.hidden = true
+    }
+    input.addEventListener('change', () => save(storage, item.key, { guess: parseGuess(input.value), revealed: false }))
+    input.addEventListener('keydown', (e) => void (e.key === 'Enter' && show(true)))
+    button.addEventListener('click', () => show(true))
+    reveals.push(() => show(false))
+    resets.push(() => {
+      try {
+        storage?.removeItem(item.key)
+      } catch {
+        // nothing to forget
+      }
+      input.value = ''
+      input.readOnly = false
+      button.hidden = false
+      answer.hidden = true
+      answer.replaceChildren()
+    })
+    if (saved.revealed || revealAll) show(false)
+    return el(
+      'li',
+      { class: 'predict-item', id: item.id, 'data-key': item.key },
+      el('p', { class: 'predict-question' }, el('strong', {}, item.topology), item.topologyText && ` (${item.topologyText})`),
+      el(
+        'p',
+        { class: 'predict-input' },
+        el('label', { for: inputId }, 'Your prediction: '),
+        input,
+        ' req/s ',
+        button,
+      ),
+      answer,
+    )
+  }
+
+  const showAll = el('button', { type: 'button', class: 'predict-show-all' }, 'Show all')
+  showAll.addEventListener('click', () => reveals.forEach((r) => r()))
+  const clear = el('button', { type: 'button', class: 'predict-clear' }, 'Clear my predictions')
+  clear.addEventListener('click', () => resets.forEach((r) => r()))
+  return el(
+    'section',
+    { id: 'lab-predict', class: 'panel predict' },
+    el('h2', {}, 'Predict, then look'),
+    el(
+      'p',
+      { class: 'section-caption' },
+      'Before you read the charts: how many requests per second did each topology serve at the highest connection count? ' +
+        'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
+        'Your guesses stay in this browser; nothing is sent anywhere.',
+    ),
+    el('p', { class: 'predict-controls' }, showAll, ' ', clear),
+    ...groups.map((g) =>
+      el(
+        'div',
+        { class: 'predict-group' },
+        el('h3', {}, `${g.workload} @${g.connections} connections`, g.workloadText && el('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
+        el('ul', { class: 'predict-list' }, ...g.items.map(question)),
+      ),
+    ),
+  )
+}

@@ -1,0 +1,175 @@
+/**
+ * "Predict, then look": for every workload, at its highest connection count,
+ * one question per topology (how many req/s?). The student types a number,
+ * then reveals what was measured, what the queueing model predicted, and how
+ * far each guess was off. Pure: the page's DOM and localStorage live in
+ * `predict-view.ts`.
+ */
+import type { ResultsDocument } from '../../lab/core/results.js'
+import { Context, documentLabel, fmt, slug } from './model.js'
+
+/** One document's answer to a question. */
+export interface PredictAnswer {
+  /** Which document, when several are compared; '' for one. */
+  doc: string
+  /** Answered (2xx) req/s at the connection count asked about, repeats averaged. */
+  measured: number
+  /** The queueing model's req/s, or null when the runs carry no prediction. */
+  theory: number | null
+}
+
+/** One question: a topology serving a workload at the workload's highest connection count. */
+export interface PredictItem {
+  /** The localStorage key of the student's guess: one per scenario, topology and workload. */
+  key: string
+  /** A DOM id for the question. */
+  id: string
+  scenario: string
+  workload: string
+  topology: string
+  connections: number
+  /** `4 pre-forked workers`, from the scenario definition ('' when it does not say). */
+  topologyText: string
+  /** `50 ms wait + 0 ms CPU per request`, from the scenario definition ('' when it does not say). */
+  workloadText: string
+  answers: PredictAnswer[]
+}
+
+/** A group of questions: one workload of one scenario. */
+export interface PredictGroup {
+  scenario: string
+  workload: string
+  connections: number
+  workloadText: string
+  items: PredictItem[]
+}
+
+/** Where the student's guesses are kept: `app-server-lab:predict:<scenario>:<topology>:<workload>`. */
+export function storageKey(scenario: string, topology: string, workload: string): string {
+  return `app-server-lab:predict:${scenario}:${topology}:${workload}`
+}
+
+type Definition = {
+  topologies?: Record<string, { server?: { model?: string; workers?: number; threads?: number }; proxy?: unknown; upstreams?: number }>
+  workloads?: Record<string, Record<string, unknown>>
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+
+/** `4 pre-forked workers`, `one event loop`, `… behind a proxy`, from a topology's definition. */
+export function describeTopology(def: unknown): string {
+  const t = (def ?? {}) as NonNullable<Definition['topologies']>[string]
+  const model = t.server?.model
+  const workers = num(t.server?.workers) ?? 4
+  const threads = num(t.server?.threads) ?? 1
+  const base =
+    model === 'prefork'
+      ? `${workers} pre-forked worker${workers === 1 ? '' : 's'}${threads > 1 ? ` × ${threads} threads` : ''}`
+      : model === 'event-loop'
+        ? 'one event loop'
+        : ''
+  const copies = num(t.upstreams) ?? 1
+  const behind = t.proxy ? `${base ? ', ' : ''}${copies > 1 ? `${copies} copies ` : ''}behind a proxy` : ''
+  return base + behind
+}
+
+/** `50 ms wait + 0 ms CPU per request, 5 % hang`, from a workload's definition. */
+export function describeWork(def: unknown): string {
+  const w = (def ?? {}) as Record<string, unknown>
+  if (Array.isArray(w.mix)) return `a mix of ${w.mix.length} kinds of request`
+  const parts: string[] = []
+  const io = num(w.io_ms)
+  const cpu = num(w.cpu_ms)
+  if (io !== undefined || cpu !== undefined) parts.push(`${io ?? 0} ms wait + ${cpu ?? 0} ms CPU per request`)
+  const hang = num(w.hang_pct)
+  if (hang) parts.push(`${hang} % hang`)
+  const crash = num(w.crash_pct)
+  if (crash) parts.push(`${crash} % crash the worker`)
+  const streams = num((w.streams as { count?: unknown } | undefined)?.count)
+  if (streams) parts.push(`${streams} stream${streams === 1 ? '' : 's'} held open`)
+  return parts.join(', ')
+}
+
+/** The questions, grouped by scenario and workload, in the order the runs came. */
+export function predictGroups(docs: ResultsDocument[]): PredictGroup[] {
+  const ctx = new Context(docs)
+  const groups: PredictGroup[] = []
+  const scenarios = [...new Set(docs.map((d) => d.scenario.name))]
+  for (const scenario of scenarios) {
+    const mine = docs.map((d, i) => ({ d, i })).filter(({ d }) => d.scenario.name === scenario)
+    const def = (mine[0]?.d.scenario.definition ?? {}) as Definition
+    const workloads = [...new Set(mine.flatMap(({ d }) => d.runs.map((r) => r.workload)))]
+    for (const workload of workloads) {
+      const top = Math.max(...mine.flatMap(({ d }) => d.runs.filter((r) => r.workload === workload).map((r) => r.connections)))
+      const topologies = [...new Set(mine.flatMap(({ d }) => d.runs.filter((r) => r.workload === workload).map((r) => r.topology)))]
+      const items = topologies.flatMap((topology): PredictItem[] => {
+        const answers = mine.flatMap(({ d, i }): PredictAnswer[] => {
+          const level = ctx.levels({ doc: i, topology }, workload).find((l) => l.connections === top)
+          if (!level) return []
+          return [{ doc: ctx.multi ? documentLabel(d) : '', measured: level.answered, theory: level.prediction?.perSecond ?? null }]
+        })
+        if (answers.length === 0) return []
+        return [
+          {
+            key: storageKey(scenario, topology, workload),
+            id: `lab-predict-${slug(scenario)}-${slug(workload)}-${slug(topology)}`,
+            scenario,
+            workload,
+            topology,
+            connections: top,
+            topologyText: describeTopology(def.topologies?.[topology]),
+            workloadText: describeWork(def.workloads?.[workload]),
+            answers,
+          },
+        ]
+      })
+      if (items.length) groups.push({ scenario, workload, connections: top, workloadText: describeWork(def.workloads?.[workload]), items })
+    }
+  }
+  return groups
+}
+
+/**
+ * How far a prediction is from the measurement, in percent of the
+ * measurement: + too high, − too low. When nothing was measured (0 req/s), a
+ * guess of 0 is exact (0) and any other has no percentage (null).
+ */
+export function percentOff(predicted: number, measured: number): number | null {
+  if (measured === 0) return predicted === 0 ? 0 : null
+  return ((predicted - measured) / measured) * 100
+}
+
+/** `26.6 % too high`, `12.0 % too low`, `exact` (under 0.05 %), or why there is no percentage. */
+export function describeOff(pct: number | null): string {
+  if (pct === null) return 'no percentage: nothing was answered'
+  if (Math.abs(pct) < 0.05) return 'exact'
+  return `${fmt(Math.abs(pct))} % too ${pct > 0 ? 'high' : 'low'}`
+}
+
+/** A guess as typed: a finite number ≥ 0, else null (empty or not a number). */
+export function parseGuess(text: string): number | null {
+  const t = text.trim().replace(',', '.')
+  if (t === '') return null
+  const n = Number(t)
+  return Number.isFinite(n) && n >= 0 ? n : null
+}
+
+/** A number of req/s as the answer shows it: one decimal below 100, none above. */
+export function fmtRate(n: number): string {
+  return fmt(n, Math.abs(n) >= 100 ? 0 : 1)
+}
+
+/**
+ * The revealed answer of one document: rows `[who, req/s, off]` for the
+ * measurement, the model and the student's guess (null: no guess made).
+ */
+export function revealRows(answer: PredictAnswer, guess: number | null): [string, string, string][] {
+  const rows: [string, string, string][] = [['measured', fmtRate(answer.measured), '']]
+  rows.push(
+    answer.theory === null
+      ? ['queueing model', '–', 'no prediction in these results']
+      : ['queueing model', fmtRate(answer.theory), describeOff(percentOff(answer.theory, answer.measured))],
+  )
+  rows.push(guess === null ? ['your prediction', '–', 'none made'] : ['your prediction', fmtRate(guess), describeOff(percentOff(guess, answer.measured))])
+  return rows
+}

@@ -1,0 +1,148 @@
+/**
+ * What ran beside the load, for the report's "Beside the load" section: the
+ * latency of a /health probe (`runs[].probe`), the server-sent event streams
+ * held open (`runs[].streams`) and the sockets left in TIME_WAIT
+ * (`runs[].sockets`). Pure, like `model.ts`, whose colours and labels it
+ * shares; it is shown only when some run carries one of these.
+ */
+import type { ResultsDocument, RunResult } from '../../lab/core/results.js'
+import { Context, fmt, slug, type LineChartModel, type LineSeries, type Section, type Table } from './model.js'
+
+const uniq = <T>(xs: T[]): T[] => [...new Set(xs)]
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+
+/**
+ * A log axis labelled at every power of ten from below the smallest value to
+ * above the largest: probes span 0.05 ms to seconds, and sub-millisecond
+ * decades would otherwise go unlabelled.
+ */
+export function decades(values: number[]): { ticks: number[]; min: number; max: number } | Record<string, never> {
+  if (values.length === 0) return {}
+  const lo = Math.floor(Math.log10(Math.min(...values)))
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...values))))
+  const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => Number((10 ** (lo + i)).toPrecision(1)))
+  return { ticks, min: ticks[0] as number, max: ticks.at(-1) as number }
+}
+
+/** A run's probe when it got at least one answer (an empty probe has no latency to draw). */
+function answeredProbe(run: RunResult): NonNullable<RunResult['probe']> | undefined {
+  return run.probe && run.probe.requests > 0 ? run.probe : undefined
+}
+
+/**
+ * The probe's p50 and p99 against connections (log y), one pair of lines per
+ * topology, like the latency chart; null when no run of the workload probed.
+ */
+export function probeChart(docs: ResultsDocument[], workload: string): LineChartModel | null {
+  const ctx = new Context(docs)
+  const series: LineSeries[] = []
+  const columns: string[] = ['connections']
+  const cells = new Map<number, string[]>()
+  const xs = uniq(docs.flatMap((d) => d.runs.filter((r) => r.workload === workload && r.probe).map((r) => r.connections))).sort((a, b) => a - b)
+  if (xs.length === 0) return null
+  const path = docs.flatMap((d) => d.runs).find((r) => r.workload === workload && r.probe)?.probe?.path ?? '/health'
+  for (const id of ctx.identities()) {
+    const levels = ctx.levels(id, workload).filter((l) => l.runs.some((r) => r.probe))
+    if (levels.length === 0) continue
+    const probes = levels.map((l) => ({ x: l.connections, probes: l.runs.flatMap((r) => (r.probe ? [r.probe] : [])) }))
+    const answered = probes.flatMap(({ x, probes: ps }) => {
+      const ok = ps.filter((p) => p.requests > 0)
+      return ok.length ? [{ x, p50: mean(ok.map((p) => p.latencyMs.p50)), p99: mean(ok.map((p) => p.latencyMs.p99)) }] : []
+    })
+    const label = ctx.label(id)
+    const base = { color: ctx.color(id), axis: 'y' as const, style: 'line' as const }
+    series.push({ ...base, label: `${label} probe p50`, marker: 'circle', points: answered.map((a) => ({ x: a.x, y: a.p50 })) })
+    series.push({ ...base, label: `${label} probe p99`, marker: 'triangle', points: answered.map((a) => ({ x: a.x, y: a.p99 })) })
+    columns.push(`${label} p50 (ms)`, `${label} p99 (ms)`, `${label} probes`, `${label} failed`)
+    for (const x of xs) {
+      const mine = probes.find((p) => p.x === x)
+      const a = answered.find((p) => p.x === x)
+      const row = cells.get(x) ?? []
+      const total = (f: (p: NonNullable<RunResult['probe']>) => number): string => (mine ? String(mine.probes.reduce((s, p) => s + f(p), 0)) : '–')
+      row.push(fmt(a?.p50, 2), fmt(a?.p99, 2), total((p) => p.requests), total((p) => p.errors))
+      cells.set(x, row)
+    }
+  }
+  const table: Table = { columns, rows: xs.map((x) => [String(x), ...(cells.get(x) ?? [])]) }
+  const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => y > 0)
+  return {
+    kind: 'line',
+    id: `lab-probe-${slug(workload)}`,
+    title: `Probe latency beside the load, ${workload}`,
+    caption:
+      `One connection asking GET ${path} over and over while the load runs (log scale). A probe that stays fast while the load queues ` +
+      'found a free worker; one that climbs with the load waited behind it, as a load balancer’s health check would.',
+    x: { title: 'connections', type: 'logarithmic', ticks: xs },
+    y: { title: 'probe latency (ms)', type: 'logarithmic', ...decades(ys) },
+    series,
+    bands: [],
+    table,
+  }
+}
+
+/** Every (document, run) that carries a field, with its label. */
+function runsWith(ctx: Context, has: (r: RunResult) => boolean): { label: string; run: RunResult }[] {
+  return ctx.docs.flatMap((d, doc) => d.runs.filter(has).map((run) => ({ label: ctx.runLabel(doc, run), run })))
+}
+
+/** One row per run that held streams open: opened, events received, failed; null when none did. */
+export function streamsTable(docs: ResultsDocument[]): Table | null {
+  const runs = runsWith(new Context(docs), (r) => r.streams !== undefined)
+  if (runs.length === 0) return null
+  return {
+    columns: ['run', 'streams opened', 'events received', 'streams failed', 'req/s beside them'],
+    rows: runs.map(({ label, run }) => {
+      const s = run.streams as NonNullable<RunResult['streams']>
+      return [label, String(s.opened), String(s.events), String(s.failed), fmt(run.requests.perSecond.mean)]
+    }),
+  }
+}
+
+/** One row per run with a TIME_WAIT count: requests and probes measured, sockets left in TIME_WAIT; null when no run counted. */
+export function socketsTable(docs: ResultsDocument[]): Table | null {
+  const runs = runsWith(new Context(docs), (r) => r.sockets !== undefined)
+  if (runs.length === 0) return null
+  return {
+    columns: ['run', 'requests', 'probes', 'sockets in TIME_WAIT'],
+    rows: runs.map(({ label, run }) => [label, String(run.requests.total), run.probe ? String(run.probe.requests) : '–', String(run.sockets?.timeWait ?? 0)]),
+  }
+}
+
+/**
+ * The "Beside the load" section: a probe chart per workload that probed, the
+ * streams table and the TIME_WAIT table; null when no run has any of them.
+ */
+export function sideSection(docs: ResultsDocument[]): Section | null {
+  const ctx = new Context(docs)
+  const charts = ctx.workloads.flatMap((w) => probeChart(docs, w) ?? [])
+  const tables: NonNullable<Section['tables']> = []
+  const streams = streamsTable(docs)
+  if (streams) {
+    tables.push({
+      id: 'lab-streams',
+      title: 'Streams held open',
+      caption:
+        'A sync worker holding a stream serves nobody else: with as many streams as workers, a pre-fork server has no worker left for requests, while one event loop holds them all and keeps serving. Failed streams were cut by the server (a worker killed or restarted).',
+      table: streams,
+    })
+  }
+  const sockets = socketsTable(docs)
+  if (sockets) {
+    tables.push({
+      id: 'lab-sockets',
+      title: 'Sockets left in TIME_WAIT',
+      caption:
+        'The side that closes a connection first keeps its socket in TIME_WAIT for 60 s: a server that closes after every response (no keep-alive) leaves one per request, probes included, and enough of them exhaust the ports. Counted at the end of each level, so the levels of the last minute add up.',
+      table: sockets,
+    })
+  }
+  if (charts.length === 0 && tables.length === 0) return null
+  return {
+    id: 'lab-side',
+    title: 'Beside the load',
+    caption: 'What a health probe, open streams and closed connections saw while the load ran.',
+    layout: 'wide',
+    charts,
+    tables,
+  }
+}
