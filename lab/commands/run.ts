@@ -175,7 +175,7 @@ export function warmupCap(warmupS: number, expected: Prediction): number {
 
 /** Starts the loads a workload or the scenario's load asks for beside the main loop; `stop` returns their results. */
 function startSideLoads(baseUrl: string, workload: Workload, load: Plan['load']) {
-  const probe = load.probe ? startProbe(baseUrl, load.probe.path, load.timeout_s) : undefined
+  const probe = load.probe ? startProbe(baseUrl, load.probe.path, load.timeout_s, load.probe.interval_ms) : undefined
   const streams = workload.streams ? startStreams(baseUrl, workload.streams.count, workload.streams.interval_ms) : undefined
   return {
     async stop(from: number, to: number): Promise<Partial<Pick<RunResult, 'probe' | 'streams'>>> {

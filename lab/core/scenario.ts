@@ -219,7 +219,13 @@ export const loadSchema = z.strictObject({
   /** Seconds before a request counts as timed out (autocannon `timeout`). */
   timeout_s: numIn(1, 600, ' s').default(10),
   /** A probe beside the load: one connection repeating `GET <path>`, its latency recorded apart (e.g. a health check). */
-  probe: z.strictObject({ path: z.string().regex(/^\/[\w\-./?=&%]*$/, { error: 'a path starting with /' }).default('/health') }).optional(),
+  probe: z
+    .strictObject({
+      path: z.string().regex(/^\/[\w\-./?=&%]*$/, { error: 'a path starting with /' }).default('/health'),
+      /** Milliseconds between one probe's answer and the next probe (a health checker's polling interval). */
+      interval_ms: intIn(1, 60_000, ' ms').default(50),
+    })
+    .optional(),
   /** Slow clients beside the load generator at every level (a workload's own `slow_clients` replaces it). */
   slow_clients: slowClientsSchema.optional(),
 })

@@ -12,16 +12,8 @@
  * caller stops them at the end of the level), and target 127.0.0.1 only.
  */
 import http from 'node:http'
-import autocannon from 'autocannon'
 import * as hdr from 'hdr-histogram-js'
 import type { LatencyMs } from '../core/results.js'
-
-type Tracker = PromiseLike<unknown> & {
-  on(event: 'response', l: (client: object, statusCode: number, bytes: number, ms: number) => void): void
-  on(event: 'reqError', l: (err: Error) => void): void
-  stop(): void
-}
-const startAutocannon = autocannon as unknown as (opts: Record<string, unknown>) => Tracker
 
 /** What the probe saw inside the measured window. */
 export interface ProbeResult {
@@ -37,19 +29,47 @@ export interface Probe {
 }
 
 /**
- * Starts a probe: one connection, each request sent when the previous answer arrives.
+ * Starts a probe: one request at a time, `intervalMs` apart (like a health
+ * checker polling), each timed from send to the end of its answer.
  * @param baseUrl - e.g. `http://127.0.0.1:40123`
  */
-export function startProbe(baseUrl: string, path: string, timeoutS: number): Probe {
+export function startProbe(baseUrl: string, path: string, timeoutS: number, intervalMs = 50): Probe {
   const samples: Array<{ at: number; ms: number }> = []
   const errors: number[] = []
-  const tracker = startAutocannon({ url: baseUrl + path, connections: 1, duration: 3600, timeout: timeoutS, sampleInt: 100 })
-  tracker.on('response', (_c, _s, _b, ms) => samples.push({ at: performance.now(), ms }))
-  tracker.on('reqError', () => errors.push(performance.now()))
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let inFlight: Promise<void> = Promise.resolve()
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const sent = performance.now()
+      const req = http.get(baseUrl + path, { agent, timeout: timeoutS * 1000 }, (res) => {
+        res.resume()
+        res.on('end', () => {
+          samples.push({ at: performance.now(), ms: performance.now() - sent })
+          resolve()
+        })
+        res.on('error', () => resolve())
+      })
+      req.on('timeout', () => req.destroy(new Error('probe timed out')))
+      req.on('error', () => {
+        if (!stopped) errors.push(performance.now())
+        resolve()
+      })
+    })
+  const loop = () => {
+    if (stopped) return
+    inFlight = once().then(() => {
+      if (!stopped) timer = setTimeout(loop, intervalMs)
+    })
+  }
+  loop()
   return {
     async stop(from, to) {
-      tracker.stop()
-      await tracker
+      stopped = true
+      clearTimeout(timer)
+      agent.destroy()
+      await inFlight
       const inside = samples.filter((s) => s.at >= from && s.at <= to)
       const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: (timeoutS + 5) * 1e6, numberOfSignificantValueDigits: 3, autoResize: true })
       let sum = 0
