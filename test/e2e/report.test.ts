@@ -182,8 +182,8 @@ describe.skipIf(skip)('the catalogue report in Chromium: theory, annotations, pr
     await expect(cat.locator('#lab-sockets table tbody tr').first().locator('th, td').allTextContents()).resolves.toEqual([
       'prefork hang-5pct @3',
       '109',
-      '5120',
-      '5268',
+      '78',
+      '241',
     ])
   })
 
