@@ -132,7 +132,7 @@ async function prepare(opts: RunOptions): Promise<Prepared> {
  * none is left out (the run then exits 3 naming it); naming a topology with
  * `--topology`, or `--stack python`, makes its engines required.
  */
-async function withoutMissingPinned(scenario: Scenario): Promise<{ keep: string[] | undefined; skipped: string[] }> {
+export async function withoutMissingPinned(scenario: Scenario): Promise<{ keep: string[] | undefined; skipped: string[] }> {
   const keep: string[] = []
   const skipped: string[] = []
   for (const [id, def] of Object.entries(scenario.topologies)) {
@@ -403,6 +403,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
             run.loadGenerator.cpuPercent.mean,
             meanRespawnMs(run.events ?? []),
             proxyCpuMs(proxyCpu, run.requests.perSecond.mean),
+            plan.load.timeout_s,
           )
           if (isFinitePrediction(prediction)) run.prediction = prediction
           // nothing answered: a client waits until it gives up, at its timeout

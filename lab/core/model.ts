@@ -118,6 +118,8 @@ export interface ModelInput {
   watchdogMs?: number
   /** Time for the master to boot a replacement worker, ms (measured from the master's events when there are any). */
   respawnMs?: number
+  /** The client's timeout, ms: how long a request nobody answers holds its connection (autocannon `timeout`). */
+  clientTimeoutMs?: number
   /** Event loop: requests in progress beyond which it answers 503 (Uvicorn `--limit-concurrency`); the prediction is for the answered (2xx) ones. */
   limitConcurrency?: number
 }
@@ -147,10 +149,16 @@ export function predict(input: ModelInput): Prediction {
   // A hung request holds its slot until the master kills the worker (timeout, plus half a watchdog
   // tick on average) and a new one boots; a crash empties the slot until a new worker boots. Neither
   // answers. Fold both into the mean time a slot is held, and count only the answered share.
-  const hang = input.model === 'event-loop' ? 0 : Math.min(1, (input.hangPct ?? 0) / 100)
-  const crash = input.model === 'event-loop' ? 0 : Math.min(1 - hang, (input.crashPct ?? 0) / 100)
+  // An event loop has no master: its first crash ends the only process, and nothing answers after.
+  if (input.model === 'event-loop' && (input.crashPct ?? 0) > 0) return { perSecond: 0, meanMs: Infinity }
+  const hang = Math.min(1, (input.hangPct ?? 0) / 100)
+  const crash = Math.min(1 - hang, (input.crashPct ?? 0) / 100)
   const respawnMs = input.respawnMs ?? DEFAULT_RESPAWN_MS
-  const hungMs = (input.timeoutMs ?? 30_000) + (input.watchdogMs ?? 1000) / 2 + respawnMs
+  // in an event loop nobody kills a hung request: its client gives up at its own timeout
+  const hungMs =
+    input.model === 'event-loop'
+      ? (input.clientTimeoutMs ?? 10_000)
+      : (input.timeoutMs ?? 30_000) + (input.watchdogMs ?? 1000) / 2 + respawnMs
   const ioMs = (1 - hang - crash) * input.ioMs + hang * hungMs + crash * respawnMs
   const answered = 1 - hang - crash
   const cores = serverCores(input.cores, input.clientCpuPercent)
@@ -220,6 +228,7 @@ export function predictLevel(
   clientCpuPercent?: number,
   respawnMs?: number,
   proxyMs?: number,
+  clientTimeoutS?: number,
 ): Prediction {
   const timeoutMs = (def.server.timeout_s ?? 30) * 1000
   // several server instances behind a proxy: one pool of all their workers (the best a balancer can do)
@@ -250,6 +259,8 @@ export function predictLevel(
     watchdogMs: Math.min(1000, timeoutMs / 4),
     respawnMs,
     limitConcurrency: def.server.limit_concurrency,
+    ...(clientTimeoutS !== undefined ? { clientTimeoutMs: clientTimeoutS * 1000 } : {}),
+    clientTimeoutMs: clientTimeoutS === undefined ? undefined : clientTimeoutS * 1000,
   })
 }
 

@@ -139,3 +139,15 @@ describe('meanRespawnMs', () => {
     expect(meanRespawnMs([{ t: 1, kind: 'worker-exit' }])).toBeUndefined()
   })
 })
+
+describe('predict for an event loop with faults', () => {
+  it('answers nothing once its only process has crashed', () => {
+    expect(predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 16, cores: 2, crashPct: 1 }).perSecond).toBe(0)
+  })
+
+  it('lets a hung request hold its connection until the client gives up', () => {
+    // cycle = 0.95 × 50 + 0.05 × 10 000 = 547.5 ms; 16 connections / 547.5 ms × 95 % answered
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 16, cores: 2, hangPct: 5, clientTimeoutMs: 10_000 })
+    expect(p.perSecond).toBeCloseTo((16 / 547.5) * 1000 * 0.95, 6)
+  })
+})
