@@ -8,7 +8,9 @@
  *    (goal ≥ 0.95);
  * 2. event-loop server: the built-in event-loop server's hello-world req/s
  *    against a bare node:http server's, both driven by plain autocannon
- *    (goal ≥ 0.9).
+ *    (goal ≥ 0.9);
+ * 3. reverse proxy: the built-in proxy's req/s as a ratio of nginx's, on the
+ *    same upstream (for reading, no goal).
  *
  * Trials alternate A, B, A, B... so drift hits both sides alike; the median of
  * each side is compared. Hello-world throughput varies ±15–20 % between runs
@@ -17,7 +19,12 @@
 import autocannon from 'autocannon'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import { proxySchema } from '../lab/core/scenario.js'
+import { detectNginx } from '../lab/engines/nginx.js'
 import { AutocannonDriver } from '../lab/load/autocannon.js'
+import { startProxy } from '../lab/topology/proxied.js'
 import { startGroup, stopAllGroups } from '../lab/topology/group.js'
 import { startTopology } from '../lab/topology/topology.js'
 
@@ -53,7 +60,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2
 }
 
-async function sideBySide(name: string, goal: number, a: () => Promise<number>, b: () => Promise<number>, labels: [string, string]) {
+/** Runs a and b alternately; prints both and the ratio of their medians; a goal of undefined is for reading only. */
+async function sideBySide(name: string, goal: number | undefined, a: () => Promise<number>, b: () => Promise<number>, labels: [string, string]) {
   await a() // warm both paths up once, unmeasured
   await b()
   const as: number[] = []
@@ -67,6 +75,10 @@ async function sideBySide(name: string, goal: number, a: () => Promise<number>, 
   console.log(`\n${name}`)
   console.log(`  ${labels[0].padEnd(34)} ${fmt(as)}`)
   console.log(`  ${labels[1].padEnd(34)} ${fmt(bs)}`)
+  if (goal === undefined) {
+    console.log(`  ratio ${ratio.toFixed(3)}  (no goal: for reading)`)
+    return true
+  }
   console.log(`  ratio ${ratio.toFixed(3)}  (goal ≥ ${goal}) ${ratio >= goal ? 'ok' : 'BELOW GOAL'}`)
   return ratio >= goal
 }
@@ -90,11 +102,45 @@ async function main(): Promise<number> {
       () => plainRate(hello.url + '/'),
       ['built-in event-loop server', 'bare node:http server'],
     )
+    await proxies(eventLoop.url)
     return driverOk && serverOk ? 0 : 1
   } finally {
     await eventLoop.stop()
     await hello.stop()
     await stopAllGroups()
+  }
+}
+
+/**
+ * 3. reverse proxy: the built-in proxy's hello-world req/s against nginx's
+ *    (one worker process, the same settings rendered for both), in front of
+ *    the same built-in event-loop upstream, both driven by plain autocannon;
+ *    for reading (the built-in proxy is a teaching tool, not a contender).
+ */
+async function proxies(upstreamUrl: string): Promise<void> {
+  const nginx = await detectNginx()
+  if (!nginx.found) {
+    console.log(`\nReverse proxy: skipped (${nginx.problem ?? 'nginx is not installed'})`)
+    return
+  }
+  const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-bench-'))
+  const settings = proxySchema.parse({})
+  const port = Number(new URL(upstreamUrl).port)
+  const builtin = await startProxy('node-reverse-proxy', settings, [port], { id: 'bench' })
+  const real = await startProxy('nginx', settings, [port], { id: 'bench', runDir, executable: nginx.path as string })
+  try {
+    const target = '/work?io_ms=0&cpu_ms=0&bytes=12'
+    await sideBySide(
+      `Reverse proxy: built-in vs nginx ${nginx.version} (1 worker), hello world through each to the same event-loop upstream`,
+      undefined,
+      () => plainRate(`http://127.0.0.1:${builtin.port}${target}`),
+      () => plainRate(`http://127.0.0.1:${real.port}${target}`),
+      ['built-in reverse proxy', 'nginx'],
+    )
+  } finally {
+    await builtin.stop()
+    await real.stop()
+    rmSync(runDir, { recursive: true, force: true })
   }
 }
 
