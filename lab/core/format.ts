@@ -101,14 +101,15 @@ export function formatSummary(doc: ResultsDocument): string {
     const params = def?.workloads?.[w]
     const desc = params ? ` (${describeWorkload(params)})` : ''
     lines.push('', `${w}${desc}`)
+    const width = Math.max(14, ...doc.runs.map((r) => r.topology.length + 2))
     lines.push(
-      `  ${'topology'.padEnd(14)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +
+      `  ${'topology'.padEnd(width)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +
         `${pad('errors', 8)}${pad('server CPU %', 14)}${pad("Little's", 10)}${pad('theory req/s', 14)}${pad('meas/theory', 13)}`,
     )
     for (const r of doc.runs.filter((r) => r.workload === w)) {
       const ps = r.requests.perSecond
       lines.push(
-        `  ${r.topology.padEnd(14)}${pad(String(r.connections), 6)}` +
+        `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}` +
           `${pad(`${fix(ps.mean)} ± ${fix(ps.stddev)}`, 22)}` +
           `${pad(fix(r.latencyMs.p50), 10)}${pad(fix(r.latencyMs.p99), 10)}` +
           `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
