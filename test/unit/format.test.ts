@@ -18,6 +18,21 @@ describe('verdict', () => {
   it('has nothing to say with one topology', () => {
     expect(verdict('io-bound', runs.filter((r) => r.topology === 'async'))).toBeNull()
   })
+
+  it('puts every other topology on the one line, best first', () => {
+    const three = [...runs, makeRun({ topology: 'threaded', connections: 128, perSecond: 320 })]
+    expect(verdict('io-bound', three)).toBe('io-bound @128: async served 6.1× the req/s of threaded, 24.3× the req/s of prefork')
+  })
+
+  it('rounds a ratio of 100 or more to a whole number, as the report does', () => {
+    const slow = runs.map((r) => (r.topology === 'prefork' ? makeRun({ topology: 'prefork', connections: r.connections, perSecond: 12.8 }) : r))
+    expect(verdict('io-bound', slow)).toBe('io-bound @128: async served 152× the req/s of prefork')
+  })
+
+  it('says how much the best served when another served none', () => {
+    const none = runs.map((r) => (r.topology === 'prefork' && r.connections === 128 ? makeRun({ topology: 'prefork', connections: 128, perSecond: 0 }) : r))
+    expect(verdict('io-bound', none)).toBe('io-bound @128: async served 1944.0 req/s where prefork served none')
+  })
 })
 
 describe('formatSummary', () => {
