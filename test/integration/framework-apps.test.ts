@@ -93,8 +93,8 @@ const engines = { gunicorn: await detectGunicorn(), uvicorn: await detectUvicorn
 /** Debian packages a pairing lacks (its server, or its framework as the server's interpreter sees it). */
 async function missingPackages(p: Pairing): Promise<string[]> {
   const engine = engines[p.server]
-  if (!engine.found || !engine.interpreter) return [...engine.packages]
-  if (!p.framework) return []
+  if (!p.framework) return engine.found ? [] : [...engine.packages]
+  if (!engine.found || !engine.interpreter) return [...engine.packages, p.framework.apt]
   const r = await capture(engine.interpreter, ['-I', '-c', `import ${p.framework.module}`])
   return r.code === 0 ? [] : [p.framework.apt]
 }
