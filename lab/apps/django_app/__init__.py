@@ -21,7 +21,9 @@ the server, and that is the lesson (Django 3.2 with asgiref 3.6, as Debian
   Django 3.2 sets no ``ThreadSensitiveContext``, so every such call goes to
   asgiref's one ``single_thread_executor``: sync views run ONE AT A TIME in a
   single thread, and ``io_ms=50`` caps a whole Uvicorn process at about
-  20 req/s (a hung sync view stops every other sync view);
+  20 req/s. Django also sends ``request_started`` and closes every response
+  through that thread, async views' included, so a hung sync view stops
+  every request of the process;
 - under ASGI, Django 3.2 reads the whole request body into a temporary file
   before any view runs (``ASGIHandler.read_body``), and iterates a streaming
   response's iterator on the event loop itself (``send_response``), so
