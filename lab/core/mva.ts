@@ -13,11 +13,20 @@
  *
  *   R(n) = Σ_{j=1}^{m−1} j/μ(j) · p(j−1 | n−1) + 1/μ(m) · [Q(n−1) + 1 − Σ_{i=0}^{m−2} (i+1) · p(i | n−1)]
  *   p(j | n) = X(n)/μ(j) · p(j−1 | n−1),  j = 1..m−1
- *   p(0 | n) = 1 − Σ_{j=1}^{m−1} p(j | n) − X(n)/μ(m) · [1 − Σ_{i=0}^{m−2} p(i | n−1)]
  *
  * so a population of N costs O(N · m) instead of O(N²): 10,000 connections
  * in front of 64 workers solve in milliseconds. With m = 1 this is the
  * load-independent R = D · (1 + Q).
+ *
+ * The idle probability is not taken as 1 − Σ p(j | n): near saturation that
+ * difference of nearly equal numbers loses every digit (the classic
+ * instability of load-dependent MVA; 64 workers at 100 connections came out
+ * 31 % low). It comes from the network without the station instead,
+ * p(0 | n) = p(0 | n−1) · X(n) / X₋ₖ(n), a product of positive numbers
+ * (from the convolution identity p(0 | n) = G₋ₖ(n) / G(n), J. P. Buzen,
+ * "Computational Algorithms for Closed Queueing Networks with Exponential
+ * Servers", CACM 16(9), 1973; Lazowska et al. §20.3). Each load-dependent
+ * station costs one solution of the network without it.
  *
  * Pure: no I/O.
  */
@@ -61,50 +70,45 @@ function shape(s: Station, population: number): Shaped {
  */
 export function mva(stations: readonly Station[], population: number, thinkMs = 0): { throughputPerMs: number[]; responseMs: number } {
   const shaped = stations.map((s) => shape(s, population))
-  const q = shaped.map(() => 0)
-  // p[k][i] = p(i | n − 1) for i = 0..m − 1 (only i ≤ m − 2 is read)
-  const p = shaped.map((s) => {
-    const a = new Array<number>(Math.max(1, s.mu.length)).fill(0)
-    a[0] = 1
-    return a
-  })
+  // X₋ₖ(n) for each load-dependent station k: the network without it (Infinity when nothing is left)
+  const without = shaped.map((s, k) => (s.mu.length > 1 ? mva(stations.filter((_, i) => i !== k), population, thinkMs).throughputPerMs : []))
+  const q = new Float64Array(shaped.length)
+  const r = new Float64Array(shaped.length)
+  // p[k][i] = p(i | n − 1), i = 0..m − 1, updated in place from the top down
+  const p = shaped.map((s) => Float64Array.from({ length: Math.max(1, s.mu.length) }, (_, i) => (i === 0 ? 1 : 0)))
+  const invMu = shaped.map((s) => Float64Array.from(s.mu, (mu) => 1 / mu))
   const throughput: number[] = []
   let response = 0
   for (let n = 1; n <= population; n++) {
-    const r = shaped.map((s, k) => {
-      if (s.delayMs !== undefined) return s.delayMs
-      const m = s.mu.length
-      const pk = p[k] as number[]
-      const last = s.mu[m - 1] as number
-      let head = 0
-      let weighted = 0
-      for (let j = 1; j < m; j++) {
-        const prev = pk[j - 1] as number
-        head += (j / (s.mu[j - 1] as number)) * prev
-        weighted += j * prev
+    response = 0
+    for (let k = 0; k < shaped.length; k++) {
+      const s = shaped[k] as Shaped
+      if (s.delayMs !== undefined) {
+        r[k] = s.delayMs
+      } else {
+        const pk = p[k] as Float64Array
+        const inv = invMu[k] as Float64Array
+        const m = inv.length
+        let head = 0
+        let weighted = 0
+        for (let j = 1; j < m && j <= n; j++) {
+          head += j * (inv[j - 1] as number) * (pk[j - 1] as number)
+          weighted += j * (pk[j - 1] as number)
+        }
+        r[k] = head + ((q[k] as number) + 1 - weighted) * (inv[m - 1] as number)
       }
-      return head + ((q[k] as number) + 1 - weighted) / last
-    })
-    response = r.reduce((a, b) => a + b, 0)
+      response += r[k] as number
+    }
     const x = n / (thinkMs + response)
     throughput.push(x)
-    shaped.forEach((s, k) => {
+    for (let k = 0; k < shaped.length; k++) {
       q[k] = x * (r[k] as number)
-      const m = s.mu.length
-      if (m <= 1) return
-      const prev = p[k] as number[]
-      const next = new Array<number>(m).fill(0)
-      let head = 0
-      let below = 0
-      for (let j = 1; j < m; j++) {
-        next[j] = (x / (s.mu[j - 1] as number)) * (prev[j - 1] as number)
-        head += next[j] as number
-        below += prev[j - 1] as number
-      }
-      // round-off can leave a tiny negative idle probability near saturation
-      next[0] = Math.max(0, 1 - head - (x / (s.mu[m - 1] as number)) * Math.max(0, 1 - below))
-      p[k] = next
-    })
+      const pk = p[k] as Float64Array
+      const inv = invMu[k] as Float64Array
+      if (inv.length <= 1) continue
+      for (let j = Math.min(inv.length - 1, n); j >= 1; j--) pk[j] = x * (inv[j - 1] as number) * (pk[j - 1] as number)
+      pk[0] = ((pk[0] as number) * x) / ((without[k] as number[])[n - 1] as number)
+    }
   }
   return { throughputPerMs: throughput, responseMs: response }
 }
