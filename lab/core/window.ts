@@ -168,7 +168,7 @@ export function windowShortfalls(m: MeasuredFacts): Shortfall[] {
   const out: Shortfall[] = []
   const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
   const whole = Math.floor(m.measuredS + 1e-6)
-  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: `${whole} whole seconds, fewer than the ${minWholeSeconds} a spread needs` })
+  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: `${whole} whole second${whole === 1 ? '' : 's'}, fewer than the ${minWholeSeconds} a spread needs` })
   const latencies = [m.meanMs, m.predictedMeanMs].filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x))
   if (latencies.length) {
     const r = Math.max(...latencies)
