@@ -12,8 +12,9 @@
  * found by bisection (f falls as X rises, so there is exactly one), capped at
  * what one client thread can drive, 1000 / c_client req/s (autocannon runs
  * on one thread). Where the servers' CPU is the limit this gives
- * X = cores / (c_server + c_client) for pre-forked workers (all cores),
- * and 1 / c_server for an event loop as long as the client leaves it a core.
+ * X = cores / (cpu_ms + c_server + c_client) for pre-forked workers (all
+ * cores), and 1 / (cpu_ms + c_server) for an event loop as long as the
+ * client leaves it a whole core.
  *
  * Pure: no I/O.
  */

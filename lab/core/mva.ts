@@ -8,8 +8,8 @@
  * The recursion then needs the marginal probabilities p(i | n) only for
  * i < m, and the tail from the mean queue length Q (Lazowska, Zahorjan,
  * Graham, Sevcik, "Quantitative System Performance", Prentice-Hall 1984,
- * §20.3, multiple-server stations; G. Bolch et al., "Queueing Networks and
- * Markov Chains", 2nd ed. 2006, §8.2.1):
+ * ch. 20, load-dependent stations; G. Bolch et al., "Queueing Networks and
+ * Markov Chains", 2nd ed. 2006, §8.2, multiple-server stations):
  *
  *   R(n) = Σ_{j=1}^{m−1} j/μ(j) · p(j−1 | n−1) + 1/μ(m) · [Q(n−1) + 1 − Σ_{i=0}^{m−2} (i+1) · p(i | n−1)]
  *   p(j | n) = X(n)/μ(j) · p(j−1 | n−1),  j = 1..m−1
@@ -25,7 +25,7 @@
  * p(0 | n) = p(0 | n−1) · X(n) / X₋ₖ(n), a product of positive numbers
  * (from the convolution identity p(0 | n) = G₋ₖ(n) / G(n), J. P. Buzen,
  * "Computational Algorithms for Closed Queueing Networks with Exponential
- * Servers", CACM 16(9), 1973; Lazowska et al. §20.3). Each load-dependent
+ * Servers", CACM 16(9), 1973). Each load-dependent
  * station costs one solution of the network without it.
  *
  * Pure: no I/O.
