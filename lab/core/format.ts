@@ -81,6 +81,12 @@ export function extras(runs: readonly RunResult[]): string[] {
   return out
 }
 
+/** Under a table: what a `~` before a theory figure means, each distinct reason once. */
+export function approximateNotes(runs: readonly RunResult[]): string[] {
+  const notes = [...new Set(runs.flatMap((r) => (r.prediction?.approximate ? [r.prediction.approximate] : [])))]
+  return notes.length ? ['', '  ~ theory is approximate here:', ...notes.map((n) => `    ${n}`)] : []
+}
+
 /**
  * The whole summary: a block per workload, then the warnings.
  * @returns text ending in a newline
@@ -107,10 +113,11 @@ export function formatSummary(doc: ResultsDocument): string {
           `${pad(fix(r.latencyMs.p50), 10)}${pad(fix(r.latencyMs.p99), 10)}` +
           `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
           `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}` +
-          `${pad(r.prediction ? fix(r.prediction.perSecond) : '-', 14)}` +
+          `${pad(r.prediction ? `${r.prediction.approximate ? '~' : ''}${fix(r.prediction.perSecond)}` : '-', 14)}` +
           `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(answeredPerSecond(r) / r.prediction.perSecond, 2) : '-', 13)}`,
       )
     }
+    lines.push(...approximateNotes(doc.runs.filter((r) => r.workload === w)))
     lines.push(...extras(doc.runs.filter((r) => r.workload === w)))
     const v = verdict(w, doc.runs)
     if (v) lines.push('', `  ${v}`)
