@@ -1,0 +1,453 @@
+/**
+ * The open-loop load driver (docs/open-loop.md): requests are scheduled at
+ * their arrival instants (lab/load/arrivals.ts, Poisson or constant) whatever
+ * the server does. Each is sent on a free keep-alive connection from a pool
+ * that grows up to `maxConnections` (undici `Client`s, one request in flight
+ * each); a request that finds every connection busy is counted as dropped,
+ * never silently skipped or queued in the client.
+ *
+ * A timer loop wakes at the next intended instant (a `setTimeout` to about a
+ * millisecond before it, then `setImmediate` until it has passed) and
+ * sends every request whose instant has passed, so a late wake-up is caught
+ * up, never skipped; how late each send was is measured (`sendLateMs`).
+ *
+ * Latency is measured from the intended send instant (coordinated omission
+ * corrected, as wrk2 and k6's arrival-rate executors do) and from the actual
+ * send (when undici writes the request on its connection), both into µs HDR
+ * histograms. The window: the schedule's first `warmupS` seconds are warm-up;
+ * the requests scheduled in the next `durationS` are the window's, awaited
+ * after it until answered or timed out (at most `timeoutS` + 2 s: undici's
+ * coarse timers fire up to a second late); throughput counts the responses
+ * completed inside the window, as the closed-loop driver does.
+ */
+import { Client, type Dispatcher } from 'undici'
+import type { IncomingHttpHeaders } from 'node:http'
+import { weightedCycle } from '../core/mix.js'
+import type { TimelinePoint } from '../core/results.js'
+import { describe } from '../core/stats.js'
+import { arrivalInstants, seededRandom } from './arrivals.js'
+import type { LevelMeasurement, LevelRequest, LoadDriver, OpenLoad, OpenRequestRecord } from './driver.js'
+import { LatencyRecorder } from './latency.js'
+
+/** At most this many requests scheduled in one level (rate × seconds): a bound on the client's memory. */
+export const MAX_REQUESTS_PER_LEVEL = 5_000_000
+
+/** Seconds the driver waits past `timeoutS` for the window's last requests (undici's timeout timers tick every ~0.5 s). */
+const DRAIN_GRACE_S = 2
+
+const WINDOW_DEFINITION =
+  'warm-up: the first warmup_s of the schedule; measured: the requests scheduled in the next duration_s ' +
+  '(latency from the intended send, awaited after the window up to timeout_s), and the responses completed in it (throughput)'
+
+/** One second of the level, counted from the load's start. */
+interface Second {
+  /** Requests scheduled in it. */
+  offered: number
+  dropped: number
+  /** Responses (any status) completed in it. */
+  count: number
+  /** Timeouts and resets in it. */
+  errors: number
+  /** Latency from the intended send of the responses completed in it. */
+  latency: LatencyRecorder | undefined
+}
+
+type Outcome = OpenRequestRecord['outcome']
+
+/**
+ * Checks an open-loop level's settings.
+ * @throws RangeError naming the field and its allowed range
+ */
+export function checkOpenLevel(req: LevelRequest): OpenLoad {
+  const o = req.open
+  if (!o) throw new RangeError('open: the open-loop driver needs `open` (rate, arrival, maxConnections)')
+  if (!(o.ratePerS > 0) || !Number.isFinite(o.ratePerS)) throw new RangeError(`open.ratePerS must be a finite number > 0 (req/s), got ${o.ratePerS}`)
+  if (!Number.isInteger(o.maxConnections) || o.maxConnections < 1) throw new RangeError(`open.maxConnections must be an integer ≥ 1, got ${o.maxConnections}`)
+  if (!(req.warmupS >= 0)) throw new RangeError(`warmupS must be ≥ 0 (s), got ${req.warmupS}`)
+  if (!(req.durationS > 0)) throw new RangeError(`durationS must be > 0 (s), got ${req.durationS}`)
+  if (!(req.timeoutS > 0)) throw new RangeError(`timeoutS must be > 0 (s), got ${req.timeoutS}`)
+  const scheduled = o.ratePerS * (req.warmupS + req.durationS)
+  if (scheduled > MAX_REQUESTS_PER_LEVEL) throw new RangeError(`open.ratePerS × (warmupS + durationS) must be ≤ ${MAX_REQUESTS_PER_LEVEL} requests, got ${Math.round(scheduled)}`)
+  return o
+}
+
+/** One request on its way: undici's handler, and what the level needs to know about it. */
+class Exchange implements Dispatcher.DispatchHandler {
+  sentAt = NaN
+  status = 0
+  worker: string | undefined
+  upstream: string | undefined
+
+  constructor(
+    private readonly level: OpenLevel,
+    readonly client: Client,
+    readonly intendedAt: number,
+    readonly kind: number,
+    readonly inWindow: boolean,
+  ) {}
+
+  onRequestStart(): void {
+    this.sentAt = performance.now()
+  }
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    this.status = statusCode
+    const w = headers['x-worker']
+    const u = headers['x-upstream']
+    this.worker = typeof w === 'string' ? w : undefined
+    // after a proxy's retry the header lists every upstream tried: the last one answered
+    this.upstream = typeof u === 'string' ? u.slice(u.lastIndexOf(',') + 1).trim() : undefined
+  }
+  onResponseData(): void {}
+  onResponseEnd(): void {
+    this.level.settle(this, undefined)
+  }
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.level.settle(this, err)
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** The state of one running level. */
+class OpenLevel {
+  private readonly open: OpenLoad
+  private readonly origin: string
+  private readonly kinds: Array<{ path: string; label: string | undefined }>
+  private readonly cycle: number[]
+  private readonly clientOptions: Client.Options
+  private readonly clients: Client[] = []
+  private readonly free: Client[] = []
+  private readonly pending = new Set<Exchange>()
+  private readonly seconds = new Map<number, Second>()
+  private readonly loadStartedAt = performance.now()
+  private windowStart: number
+  private windowEnd: number
+  private readonly timers: Array<NodeJS.Timeout> = []
+  private tickTimer: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | undefined
+  private nextSecond = 0
+  private scheduled = 0
+  private scheduleDone = false
+  private windowClosed = false
+  private stopping = false
+  private aborted = false
+  private endedAt = NaN
+  private finish: () => void = () => {}
+  // responses completed in the window
+  private total = 0
+  private ok = 0
+  private timeouts = 0
+  private resets = 0
+  private readonly byStatus: Record<string, number> = {}
+  private readonly perWorker: Record<string, number> = {}
+  private readonly perUpstream: Record<string, number> = {}
+  private readonly windowSeconds: number[] = []
+  // requests scheduled in the window
+  private offered = 0
+  private sent = 0
+  private dropped = 0
+  private inFlightAtEnd = 0
+  private readonly outcomes = { ok: 0, non2xx: 0, timeouts: 0, resets: 0, unfinished: 0 }
+  private readonly fromIntended: LatencyRecorder
+  private readonly fromSend: LatencyRecorder
+  private readonly late: LatencyRecorder
+  private readonly perKind = new Map<number, LatencyRecorder>()
+
+  constructor(private readonly req: LevelRequest) {
+    this.open = checkOpenLevel(req)
+    const url = new URL(req.url)
+    this.origin = url.origin
+    const mix = req.requests?.length ? req.requests : undefined
+    this.kinds = mix ? mix.map((r) => ({ path: r.path, label: r.label })) : [{ path: url.pathname + url.search, label: undefined }]
+    this.cycle = mix ? weightedCycle(mix.map((r) => r.weight)) : [0]
+    const timeoutMs = req.timeoutS * 1000
+    this.clientOptions = { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs }
+    this.windowStart = this.loadStartedAt + req.warmupS * 1000
+    this.windowEnd = this.windowStart + req.durationS * 1000
+    this.fromIntended = new LatencyRecorder(req.timeoutS)
+    this.fromSend = new LatencyRecorder(req.timeoutS)
+    this.late = new LatencyRecorder(req.timeoutS)
+  }
+
+  private second(at: number): Second {
+    const i = Math.floor((at - this.loadStartedAt) / 1000)
+    let s = this.seconds.get(i)
+    if (!s) this.seconds.set(i, (s = { offered: 0, dropped: 0, count: 0, errors: 0, latency: undefined }))
+    return s
+  }
+
+  private record(r: OpenRequestRecord): void {
+    this.open.onRequest?.(r)
+  }
+
+  /** Runs the level to its end (schedule done, window closed, nothing in flight), its drain bound, or an abort. */
+  async run(): Promise<LevelMeasurement> {
+    const { req, open } = this
+    const instants = arrivalInstants({
+      kind: open.arrival,
+      ratePerS: open.ratePerS,
+      untilMs: (req.warmupS + req.durationS) * 1000,
+      random: open.seed === undefined ? undefined : seededRandom(open.seed),
+    })
+    let next = instants.next()
+    const tick = () => {
+      this.tickTimer = undefined
+      if (this.stopping) return
+      while (!next.done && this.loadStartedAt + next.value <= performance.now()) {
+        this.fire(this.loadStartedAt + next.value)
+        next = instants.next()
+      }
+      if (next.done) {
+        this.scheduleDone = true
+        this.maybeFinish()
+        return
+      }
+      const delay = this.loadStartedAt + next.value - performance.now()
+      // a timer fires a millisecond or so after its delay: wake a millisecond early, then spin through immediates
+      this.tickTimer = delay >= 2 ? { timeout: setTimeout(tick, Math.floor(delay) - 1) } : { immediate: setImmediate(tick) }
+    }
+    const ended = new Promise<void>((resolve) => (this.finish = resolve))
+    const onAbort = () => {
+      this.aborted = true
+      if (!this.windowClosed) this.inFlightAtEnd = this.pending.size
+      const now = performance.now()
+      this.windowEnd = Math.min(this.windowEnd, now)
+      this.windowStart = Math.min(this.windowStart, this.windowEnd)
+      this.stop()
+    }
+    req.signal?.addEventListener('abort', onAbort, { once: true })
+    this.timers.push(
+      setTimeout(() => {
+        this.windowClosed = true
+        this.inFlightAtEnd = this.pending.size
+        this.timers.push(setTimeout(() => this.stop(), (req.timeoutS + DRAIN_GRACE_S) * 1000))
+        this.maybeFinish()
+      }, this.windowEnd - performance.now()),
+    )
+    if (req.onProgress) {
+      this.timers.push(setInterval(() => this.progress(), 250))
+      this.timers.push(setTimeout(() => this.reportSeconds(), 1001))
+    }
+    if (req.signal?.aborted) onAbort()
+    else tick()
+    try {
+      await ended
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort)
+    }
+    const unanswered = this.pending.size > 0
+    for (const ex of this.pending) {
+      if (ex.inWindow) this.outcomes.unfinished++
+      this.record({ intendedAt: ex.intendedAt - this.loadStartedAt, ...(Number.isNaN(ex.sentAt) ? {} : { sentAt: ex.sentAt - this.loadStartedAt }), outcome: 'unfinished' })
+    }
+    this.pending.clear()
+    await Promise.all(this.clients.map((c) => (unanswered ? c.destroy() : c.close()).catch(() => {})))
+    return this.measurement()
+  }
+
+  /** Schedules request at `intendedAt` (performance.now() ms): sends it on a free connection, or drops it. */
+  private fire(intendedAt: number): void {
+    const inWindow = intendedAt >= this.windowStart && intendedAt < this.windowEnd
+    const sec = this.second(intendedAt)
+    sec.offered++
+    if (inWindow) this.offered++
+    let client = this.free.pop()
+    if (!client) {
+      if (this.clients.length >= this.open.maxConnections) {
+        sec.dropped++
+        if (inWindow) this.dropped++
+        this.record({ intendedAt: intendedAt - this.loadStartedAt, outcome: 'dropped' })
+        return
+      }
+      client = new Client(this.origin, this.clientOptions)
+      this.clients.push(client)
+    }
+    if (inWindow) {
+      this.sent++
+      this.late.record(performance.now() - intendedAt)
+    }
+    const kind = this.cycle[this.scheduled++ % this.cycle.length] as number
+    const ex = new Exchange(this, client, intendedAt, kind, inWindow)
+    this.pending.add(ex)
+    client.dispatch({ origin: this.origin, path: (this.kinds[kind] as { path: string }).path, method: 'GET' }, ex)
+  }
+
+  /** Called by an exchange when its response ended or it failed. */
+  settle(ex: Exchange, err: Error | undefined): void {
+    if (this.stopping || !this.pending.delete(ex)) return
+    this.free.push(ex.client)
+    const at = performance.now()
+    const code = (err as { code?: string } | undefined)?.code
+    const outcome: Outcome = err ? (code && TIMEOUT_CODES.has(code) ? 'timeout' : 'reset') : ex.status >= 200 && ex.status <= 299 ? 'ok' : 'non2xx'
+    const latencyMs = at - ex.intendedAt
+    const sec = this.second(at)
+    if (err) sec.errors++
+    else {
+      sec.count++
+      ;(sec.latency ??= new LatencyRecorder(this.req.timeoutS)).record(latencyMs)
+    }
+    if (at >= this.windowStart && at <= this.windowEnd) this.countCompletion(ex, outcome, at)
+    if (ex.inWindow) {
+      this.outcomes[outcome === 'timeout' ? 'timeouts' : outcome === 'reset' ? 'resets' : outcome]++
+      if (!err) {
+        this.fromIntended.record(latencyMs)
+        if (!Number.isNaN(ex.sentAt)) this.fromSend.record(at - ex.sentAt)
+        if (this.kinds.length > 1) {
+          let k = this.perKind.get(ex.kind)
+          if (!k) this.perKind.set(ex.kind, (k = new LatencyRecorder(this.req.timeoutS)))
+          k.record(latencyMs)
+        }
+      }
+    }
+    const t0 = this.loadStartedAt
+    this.record({
+      intendedAt: ex.intendedAt - t0,
+      ...(Number.isNaN(ex.sentAt) ? {} : { sentAt: ex.sentAt - t0 }),
+      doneAt: at - t0,
+      ...(err ? {} : { status: ex.status }),
+      outcome,
+    })
+    this.maybeFinish()
+  }
+
+  /** Counts a response or error that completed inside the window (throughput, errors, per worker). */
+  private countCompletion(ex: Exchange, outcome: Outcome, at: number): void {
+    if (outcome === 'timeout') this.timeouts++
+    else if (outcome === 'reset') this.resets++
+    else {
+      this.total++
+      if (outcome === 'ok') this.ok++
+      const status = String(ex.status)
+      this.byStatus[status] = (this.byStatus[status] ?? 0) + 1
+      if (ex.worker !== undefined) this.perWorker[ex.worker] = (this.perWorker[ex.worker] ?? 0) + 1
+      if (ex.upstream !== undefined) this.perUpstream[ex.upstream] = (this.perUpstream[ex.upstream] ?? 0) + 1
+      const k = Math.floor((at - this.windowStart) / 1000)
+      this.windowSeconds[k] = (this.windowSeconds[k] ?? 0) + 1
+    }
+  }
+
+  private maybeFinish(): void {
+    if (this.scheduleDone && this.windowClosed && this.pending.size === 0) this.stop()
+  }
+
+  /** Ends the level: no more sends; what is still in flight stays unanswered. */
+  private stop(): void {
+    if (this.stopping) return
+    this.stopping = true
+    this.endedAt = performance.now()
+    if (this.tickTimer && 'timeout' in this.tickTimer) clearTimeout(this.tickTimer.timeout)
+    else if (this.tickTimer) clearImmediate(this.tickTimer.immediate)
+    for (const t of this.timers) clearTimeout(t)
+    this.finish()
+  }
+
+  /** Second `i` of the load (0-based) as a timeline point. */
+  private point(i: number): TimelinePoint {
+    const s = this.seconds.get(i)
+    const start = this.loadStartedAt + i * 1000
+    return {
+      t: i + 1,
+      perSecond: s?.count ?? 0,
+      p50Ms: s?.latency ? s.latency.percentile(50) : null,
+      p99Ms: s?.latency ? s.latency.percentile(99) : null,
+      errors: s?.errors ?? 0,
+      warmup: start < this.windowStart,
+      offeredPerSecond: s?.offered ?? 0,
+      dropped: s?.dropped ?? 0,
+      ...(start >= this.windowEnd ? { drain: true } : {}),
+    }
+  }
+
+  private progress(): void {
+    const now = performance.now()
+    const elapsedS = (now - this.loadStartedAt) / 1000
+    const current = Math.floor(elapsedS)
+    this.req.onProgress?.({
+      phase: now < this.windowStart ? 'warmup' : 'measure',
+      elapsedS,
+      fraction: Math.min(1, elapsedS / (this.req.warmupS + this.req.durationS)),
+      perSecond: current > 0 ? (this.seconds.get(current - 1)?.count ?? 0) : (this.seconds.get(0)?.count ?? 0) / Math.max(0.25, elapsedS),
+    })
+  }
+
+  /** Just after each second of load ends, reports it (as the timeline will record it). */
+  private reportSeconds(): void {
+    const now = performance.now()
+    while (!this.stopping && this.loadStartedAt + (this.nextSecond + 1) * 1000 <= now) {
+      const point = this.point(this.nextSecond)
+      this.req.onProgress?.({
+        phase: now < this.windowStart ? 'warmup' : 'measure',
+        elapsedS: (now - this.loadStartedAt) / 1000,
+        fraction: Math.min(1, (now - this.loadStartedAt) / 1000 / (this.req.warmupS + this.req.durationS)),
+        perSecond: point.perSecond,
+        second: { ...point, endedAt: this.loadStartedAt + (this.nextSecond + 1) * 1000 },
+      })
+      this.nextSecond++
+    }
+    if (!this.stopping) this.timers.push(setTimeout(() => this.reportSeconds(), Math.max(0, this.loadStartedAt + (this.nextSecond + 1) * 1000 - performance.now()) + 1))
+  }
+
+  private measurement(): LevelMeasurement {
+    const measuredS = (this.windowEnd - this.windowStart) / 1000
+    const rate = (n: number) => (measuredS > 0 ? n / measuredS : 0)
+    const fullSeconds = Math.floor(measuredS + 1e-9)
+    const samples = fullSeconds >= 1 ? Array.from({ length: fullSeconds }, (_, k) => this.windowSeconds[k] ?? 0) : measuredS > 0 ? [this.total / measuredS] : []
+    // whole seconds only: a part-second is not scaled up to a rate
+    const seconds = Math.floor((this.endedAt - this.loadStartedAt) / 1000 + 1e-9)
+    const timeline = Array.from({ length: seconds }, (_, i) => this.point(i))
+    const perKind: NonNullable<LevelMeasurement['perKind']> = {}
+    for (const [kind, rec] of this.perKind) {
+      const { path, label } = this.kinds[kind] as { path: string; label: string }
+      const l = rec.summary()
+      perKind[label] = { path, responses: rec.count, latencyMs: { mean: l.mean, p50: l.p50, p90: l.p90, p99: l.p99, max: l.max } }
+    }
+    const late = this.late.summary()
+    const non2xx = this.total - this.ok
+    const m: LevelMeasurement = {
+      loadStartedAt: this.loadStartedAt,
+      windowStart: this.windowStart,
+      windowEnd: this.windowEnd,
+      window: { warmupS: (this.windowStart - this.loadStartedAt) / 1000, measuredS, definition: WINDOW_DEFINITION },
+      requests: { total: this.total, perSecond: { ...describe(samples), mean: rate(this.total) }, ok: this.ok },
+      latencyMs: this.fromIntended.summary(),
+      histogram: this.fromIntended.spectrum(),
+      errors: { total: this.timeouts + this.resets + non2xx, timeouts: this.timeouts, resets: this.resets, non2xx, byStatus: this.byStatus },
+      timeline,
+      perWorker: this.perWorker,
+      ...(Object.keys(this.perUpstream).length ? { perUpstream: this.perUpstream } : {}),
+      ...(this.perKind.size ? { perKind } : {}),
+      open: {
+        arrival: this.open.arrival,
+        ratePerSecond: this.open.ratePerS,
+        maxConnections: this.open.maxConnections,
+        connectionsOpened: this.clients.length,
+        offered: this.offered,
+        offeredPerSecond: rate(this.offered),
+        answeredPerSecond: rate(this.ok),
+        sent: this.sent,
+        dropped: this.dropped,
+        outcomes: { ...this.outcomes },
+        inFlightAtEnd: this.inFlightAtEnd,
+        latencyFromSendMs: this.fromSend.summary(),
+        histogramFromSend: this.fromSend.spectrum(),
+        sendLateMs: { mean: late.mean, p99: late.p99, max: late.max },
+      },
+      aborted: this.aborted,
+    }
+    for (const r of [this.fromIntended, this.fromSend, this.late, ...this.perKind.values()]) r.destroy()
+    for (const s of this.seconds.values()) s.latency?.destroy()
+    return m
+  }
+}
+
+/** Drives open-loop load with undici in this process. */
+export class OpenLoopDriver implements LoadDriver {
+  readonly name = 'open-loop'
+
+  /**
+   * Runs one level; `req.open` says the rate, arrivals and pool bound.
+   * @throws RangeError when `req.open` is missing or a setting is out of range ({@link checkOpenLevel})
+   */
+  async runLevel(req: LevelRequest): Promise<LevelMeasurement> {
+    return new OpenLevel(req).run()
+  }
+}
