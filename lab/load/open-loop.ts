@@ -215,14 +215,16 @@ class OpenLevel {
       this.stop()
     }
     req.signal?.addEventListener('abort', onAbort, { once: true })
-    this.timers.push(
-      setTimeout(() => {
-        this.windowClosed = true
-        this.inFlightAtEnd = this.pending.size
-        this.timers.push(setTimeout(() => this.stop(), (req.timeoutS + DRAIN_GRACE_S) * 1000))
-        this.maybeFinish()
-      }, this.windowEnd - performance.now()),
-    )
+    const closeWindow = () => {
+      // a timer may fire a little early by performance.now(): wait out the rest
+      const left = this.windowEnd - performance.now()
+      if (left > 0) return void this.timers.push(setTimeout(closeWindow, Math.ceil(left)))
+      this.windowClosed = true
+      this.inFlightAtEnd = this.pending.size
+      this.timers.push(setTimeout(() => this.stop(), (req.timeoutS + DRAIN_GRACE_S) * 1000))
+      this.maybeFinish()
+    }
+    this.timers.push(setTimeout(closeWindow, this.windowEnd - performance.now()))
     if (req.onProgress) {
       this.timers.push(setInterval(() => this.progress(), 250))
       this.timers.push(setTimeout(() => this.reportSeconds(), 1001))
