@@ -6,10 +6,10 @@
  * each); a request that finds every connection busy is counted as dropped,
  * never silently skipped or queued in the client.
  *
- * A timer loop wakes at the next intended instant (a `setTimeout` to about a
- * millisecond before it, then `setImmediate` until it has passed) and
- * sends every request whose instant has passed, so a late wake-up is caught
- * up, never skipped; how late each send was is measured (`sendLateMs`).
+ * A timer loop wakes at the next intended instant (a `setTimeout` to the whole
+ * millisecond at or before it, at least 1 ms: no busy-waiting) and sends every
+ * request whose instant has passed, so a late wake-up is caught up, never
+ * skipped; how late each send was is measured (`sendLateMs`).
  *
  * Latency is measured from the intended send instant (coordinated omission
  * corrected, as wrk2 and k6's arrival-rate executors do) and from the actual
@@ -123,7 +123,7 @@ class OpenLevel {
   private windowStart: number
   private windowEnd: number
   private readonly timers: Array<NodeJS.Timeout> = []
-  private tickTimer: { timeout: NodeJS.Timeout } | { immediate: NodeJS.Immediate } | undefined
+  private tickTimer: NodeJS.Timeout | undefined
   private nextSecond = 0
   private scheduled = 0
   private scheduleDone = false
@@ -154,6 +154,7 @@ class OpenLevel {
 
   constructor(private readonly req: LevelRequest) {
     this.open = checkOpenLevel(req)
+    this.record = this.open.onRequest ?? (() => {})
     const url = new URL(req.url)
     this.origin = url.origin
     const mix = req.requests?.length ? req.requests : undefined
@@ -175,9 +176,7 @@ class OpenLevel {
     return s
   }
 
-  private record(r: OpenRequestRecord): void {
-    this.open.onRequest?.(r)
-  }
+  private readonly record: (r: OpenRequestRecord) => void
 
   /** Runs the level to its end (schedule done, window closed, nothing in flight), its drain bound, or an abort. */
   async run(): Promise<LevelMeasurement> {
@@ -201,9 +200,10 @@ class OpenLevel {
         this.maybeFinish()
         return
       }
+      // never asleep past the next instant, by the timers' whole milliseconds; no spinning (the
+      // client's CPU is taken from the server's cores), so at high rates sends go in 1 ms batches
       const delay = this.loadStartedAt + next.value - performance.now()
-      // a timer fires a millisecond or so after its delay: wake a millisecond early, then spin through immediates
-      this.tickTimer = delay >= 2 ? { timeout: setTimeout(tick, Math.floor(delay) - 1) } : { immediate: setImmediate(tick) }
+      this.tickTimer = setTimeout(tick, Math.max(1, Math.floor(delay)))
     }
     const ended = new Promise<void>((resolve) => (this.finish = resolve))
     const onAbort = () => {
@@ -336,8 +336,7 @@ class OpenLevel {
     if (this.stopping) return
     this.stopping = true
     this.endedAt = performance.now()
-    if (this.tickTimer && 'timeout' in this.tickTimer) clearTimeout(this.tickTimer.timeout)
-    else if (this.tickTimer) clearImmediate(this.tickTimer.immediate)
+    clearTimeout(this.tickTimer)
     for (const t of this.timers) clearTimeout(t)
     this.finish()
   }
