@@ -204,12 +204,22 @@ describe('open-loop driver', () => {
     expect(o.inFlightAtEnd).toBeLessThan(50)
     const p99 = m.timeline.map((p) => p.p99Ms as number)
     for (let i = 1; i < 4; i++) expect(p99[i] as number).toBeGreaterThan((p99[i - 1] as number) + 200)
+    // by arrival second: the fluid model's 300, 800, 1300, 1800 ms, i.e. 500 ms more each second; a
+    // client lag on a loaded machine costs the saturated server capacity for good, so the level may sit
+    // higher, but the slope holds
     const predicted = predictSeconds({ kind: 'pool', workers: 1, serviceMs: 50 }, 30, 4)
-    for (const p of predicted) {
-      const arrived = records.filter((r) => r.intendedAt >= (p.t - 1) * 1000 && r.intendedAt < p.t * 1000)
-      const measured = mean(arrived.map((r) => (r.doneAt as number) - r.intendedAt))
-      expect(Math.abs(measured - p.meanMs)).toBeLessThan(0.15 * p.meanMs + 30)
-    }
+    const measured = predicted.map((p) =>
+      mean(records.filter((r) => r.intendedAt >= (p.t - 1) * 1000 && r.intendedAt < p.t * 1000).map((r) => (r.doneAt as number) - r.intendedAt)),
+    )
+    predicted.forEach((p, i) => {
+      expect(measured[i] as number).toBeGreaterThan(p.meanMs - 50)
+      expect(measured[i] as number).toBeLessThan(p.meanMs + 300)
+      if (i > 0) {
+        const slope = (measured[i] as number) - (measured[i - 1] as number)
+        expect(slope).toBeGreaterThan(0.75 * (p.meanMs - (predicted[i - 1] as typeof p).meanMs))
+        expect(slope).toBeLessThan(1.25 * (p.meanMs - (predicted[i - 1] as typeof p).meanMs))
+      }
+    })
     expect(o.outcomes.ok).toBe(o.sent)
   })
 
@@ -231,8 +241,11 @@ describe('open-loop driver', () => {
     expect(o.sent + o.dropped).toBe(o.offered)
     expect(m.timeline.reduce((a, p) => a + (p.dropped ?? 0), 0)).toBe(o.dropped)
     expect(o.connectionsOpened).toBe(11)
-    // at most 10 ahead of any request: 11 × 50 ms, plus the send lag and timer slack
-    expect(m.latencyMs.max).toBeLessThan(11 * 50 + 150)
+    // at most 10 ahead of any request: about 11 × 50 ms (plus send lag and timer slack), flat from the
+    // second second on, where an unbounded queue would reach 1.8 s climbing 333 ms a second
+    expect(m.latencyMs.max).toBeLessThan(11 * 50 + 400)
+    const p99 = m.timeline.slice(1, 4).map((p) => p.p99Ms as number)
+    expect(Math.max(...p99) - Math.min(...p99)).toBeLessThan(150)
     expect(o.answeredPerSecond).toBeGreaterThan(17)
   })
 
