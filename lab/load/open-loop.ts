@@ -23,36 +23,15 @@
 import { Client, type Dispatcher } from 'undici'
 import type { IncomingHttpHeaders } from 'node:http'
 import { weightedCycle } from '../core/mix.js'
-import type { TimelinePoint } from '../core/results.js'
-import { describe } from '../core/stats.js'
 import { arrivalInstants, seededRandom } from './arrivals.js'
 import type { LevelMeasurement, LevelRequest, LoadDriver, OpenLoad, OpenRequestRecord } from './driver.js'
-import { LatencyRecorder } from './latency.js'
+import { OpenTally, type Completion } from './open-tally.js'
 
 /** At most this many requests scheduled in one level (rate × seconds): a bound on the client's memory. */
 export const MAX_REQUESTS_PER_LEVEL = 5_000_000
 
 /** Seconds the driver waits past `timeoutS` for the window's last requests (undici's timeout timers tick every ~0.5 s). */
 const DRAIN_GRACE_S = 2
-
-const WINDOW_DEFINITION =
-  'warm-up: the first warmup_s of the schedule; measured: the requests scheduled in the next duration_s ' +
-  '(latency from the intended send, awaited after the window up to timeout_s), and the responses completed in it (throughput)'
-
-/** One second of the level, counted from the load's start. */
-interface Second {
-  /** Requests scheduled in it. */
-  offered: number
-  dropped: number
-  /** Responses (any status) completed in it. */
-  count: number
-  /** Timeouts and resets in it. */
-  errors: number
-  /** Latency from the intended send of the responses completed in it. */
-  latency: LatencyRecorder | undefined
-}
-
-type Outcome = OpenRequestRecord['outcome']
 
 /**
  * Checks an open-loop level's settings.
@@ -108,9 +87,10 @@ class Exchange implements Dispatcher.DispatchHandler {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
-/** The state of one running level. */
+/** One running level: the schedule's timer loop, the connection pool, progress reports. */
 class OpenLevel {
   private readonly open: OpenLoad
+  private readonly record: (r: OpenRequestRecord) => void
   private readonly origin: string
   private readonly kinds: Array<{ path: string; label: string | undefined }>
   private readonly cycle: number[]
@@ -118,10 +98,8 @@ class OpenLevel {
   private readonly clients: Client[] = []
   private readonly free: Client[] = []
   private readonly pending = new Set<Exchange>()
-  private readonly seconds = new Map<number, Second>()
+  private readonly tally: OpenTally
   private readonly loadStartedAt = performance.now()
-  private windowStart: number
-  private windowEnd: number
   private readonly timers: Array<NodeJS.Timeout> = []
   private tickTimer: NodeJS.Timeout | undefined
   private nextSecond = 0
@@ -130,27 +108,9 @@ class OpenLevel {
   private windowClosed = false
   private stopping = false
   private aborted = false
+  private inFlightAtEnd = 0
   private endedAt = NaN
   private finish: () => void = () => {}
-  // responses completed in the window
-  private total = 0
-  private ok = 0
-  private timeouts = 0
-  private resets = 0
-  private readonly byStatus: Record<string, number> = {}
-  private readonly perWorker: Record<string, number> = {}
-  private readonly perUpstream: Record<string, number> = {}
-  private readonly windowSeconds: number[] = []
-  // requests scheduled in the window
-  private offered = 0
-  private sent = 0
-  private dropped = 0
-  private inFlightAtEnd = 0
-  private readonly outcomes = { ok: 0, non2xx: 0, timeouts: 0, resets: 0, unfinished: 0 }
-  private readonly fromIntended: LatencyRecorder
-  private readonly fromSend: LatencyRecorder
-  private readonly late: LatencyRecorder
-  private readonly perKind = new Map<number, LatencyRecorder>()
 
   constructor(private readonly req: LevelRequest) {
     this.open = checkOpenLevel(req)
@@ -162,25 +122,13 @@ class OpenLevel {
     this.cycle = mix ? weightedCycle(mix.map((r) => r.weight)) : [0]
     const timeoutMs = req.timeoutS * 1000
     this.clientOptions = { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs }
-    this.windowStart = this.loadStartedAt + req.warmupS * 1000
-    this.windowEnd = this.windowStart + req.durationS * 1000
-    this.fromIntended = new LatencyRecorder(req.timeoutS)
-    this.fromSend = new LatencyRecorder(req.timeoutS)
-    this.late = new LatencyRecorder(req.timeoutS)
+    const windowStart = this.loadStartedAt + req.warmupS * 1000
+    this.tally = new OpenTally(this.loadStartedAt, windowStart, windowStart + req.durationS * 1000, req.timeoutS, this.kinds)
   }
-
-  private second(at: number): Second {
-    const i = Math.floor((at - this.loadStartedAt) / 1000)
-    let s = this.seconds.get(i)
-    if (!s) this.seconds.set(i, (s = { offered: 0, dropped: 0, count: 0, errors: 0, latency: undefined }))
-    return s
-  }
-
-  private readonly record: (r: OpenRequestRecord) => void
 
   /** Runs the level to its end (schedule done, window closed, nothing in flight), its drain bound, or an abort. */
   async run(): Promise<LevelMeasurement> {
-    const { req, open } = this
+    const { req, open, tally } = this
     const instants = arrivalInstants({
       kind: open.arrival,
       ratePerS: open.ratePerS,
@@ -209,22 +157,20 @@ class OpenLevel {
     const onAbort = () => {
       this.aborted = true
       if (!this.windowClosed) this.inFlightAtEnd = this.pending.size
-      const now = performance.now()
-      this.windowEnd = Math.min(this.windowEnd, now)
-      this.windowStart = Math.min(this.windowStart, this.windowEnd)
+      tally.cut(performance.now())
       this.stop()
     }
     req.signal?.addEventListener('abort', onAbort, { once: true })
     const closeWindow = () => {
       // a timer may fire a little early by performance.now(): wait out the rest
-      const left = this.windowEnd - performance.now()
+      const left = tally.windowEnd - performance.now()
       if (left > 0) return void this.timers.push(setTimeout(closeWindow, Math.ceil(left)))
       this.windowClosed = true
       this.inFlightAtEnd = this.pending.size
       this.timers.push(setTimeout(() => this.stop(), (req.timeoutS + DRAIN_GRACE_S) * 1000))
       this.maybeFinish()
     }
-    this.timers.push(setTimeout(closeWindow, this.windowEnd - performance.now()))
+    this.timers.push(setTimeout(closeWindow, tally.windowEnd - performance.now()))
     if (req.onProgress) {
       this.timers.push(setInterval(() => this.progress(), 250))
       this.timers.push(setTimeout(() => this.reportSeconds(), 1001))
@@ -238,35 +184,28 @@ class OpenLevel {
     }
     const unanswered = this.pending.size > 0
     for (const ex of this.pending) {
-      if (ex.inWindow) this.outcomes.unfinished++
+      tally.unfinished(ex.inWindow)
       this.record({ intendedAt: ex.intendedAt - this.loadStartedAt, ...(Number.isNaN(ex.sentAt) ? {} : { sentAt: ex.sentAt - this.loadStartedAt }), outcome: 'unfinished' })
     }
     this.pending.clear()
     await Promise.all(this.clients.map((c) => (unanswered ? c.destroy() : c.close()).catch(() => {})))
-    return this.measurement()
+    return tally.measurement(this.endedAt, { open, connectionsOpened: this.clients.length, inFlightAtEnd: this.inFlightAtEnd, aborted: this.aborted })
   }
 
-  /** Schedules request at `intendedAt` (performance.now() ms): sends it on a free connection, or drops it. */
+  /** The request meant for `intendedAt` (performance.now() ms): sent on a free connection, or dropped. */
   private fire(intendedAt: number): void {
-    const inWindow = intendedAt >= this.windowStart && intendedAt < this.windowEnd
-    const sec = this.second(intendedAt)
-    sec.offered++
-    if (inWindow) this.offered++
+    const inWindow = this.tally.offer(intendedAt)
     let client = this.free.pop()
     if (!client) {
       if (this.clients.length >= this.open.maxConnections) {
-        sec.dropped++
-        if (inWindow) this.dropped++
+        this.tally.drop(intendedAt, inWindow)
         this.record({ intendedAt: intendedAt - this.loadStartedAt, outcome: 'dropped' })
         return
       }
       client = new Client(this.origin, this.clientOptions)
       this.clients.push(client)
     }
-    if (inWindow) {
-      this.sent++
-      this.late.record(performance.now() - intendedAt)
-    }
+    this.tally.send(intendedAt, inWindow, performance.now())
     const kind = this.cycle[this.scheduled++ % this.cycle.length] as number
     const ex = new Exchange(this, client, intendedAt, kind, inWindow)
     this.pending.add(ex)
@@ -279,27 +218,10 @@ class OpenLevel {
     this.free.push(ex.client)
     const at = performance.now()
     const code = (err as { code?: string } | undefined)?.code
-    const outcome: Outcome = err ? (code && TIMEOUT_CODES.has(code) ? 'timeout' : 'reset') : ex.status >= 200 && ex.status <= 299 ? 'ok' : 'non2xx'
-    const latencyMs = at - ex.intendedAt
-    const sec = this.second(at)
-    if (err) sec.errors++
-    else {
-      sec.count++
-      ;(sec.latency ??= new LatencyRecorder(this.req.timeoutS)).record(latencyMs)
-    }
-    if (at >= this.windowStart && at <= this.windowEnd) this.countCompletion(ex, outcome, at)
-    if (ex.inWindow) {
-      this.outcomes[outcome === 'timeout' ? 'timeouts' : outcome === 'reset' ? 'resets' : outcome]++
-      if (!err) {
-        this.fromIntended.record(latencyMs)
-        if (!Number.isNaN(ex.sentAt)) this.fromSend.record(at - ex.sentAt)
-        if (this.kinds.length > 1) {
-          let k = this.perKind.get(ex.kind)
-          if (!k) this.perKind.set(ex.kind, (k = new LatencyRecorder(this.req.timeoutS)))
-          k.record(latencyMs)
-        }
-      }
-    }
+    const outcome: Completion['outcome'] = err
+      ? code && TIMEOUT_CODES.has(code) ? 'timeout' : 'reset'
+      : ex.status >= 200 && ex.status <= 299 ? 'ok' : 'non2xx'
+    this.tally.complete({ intendedAt: ex.intendedAt, sentAt: ex.sentAt, inWindow: ex.inWindow, kind: ex.kind, status: ex.status, worker: ex.worker, upstream: ex.upstream, outcome }, at)
     const t0 = this.loadStartedAt
     this.record({
       intendedAt: ex.intendedAt - t0,
@@ -309,22 +231,6 @@ class OpenLevel {
       outcome,
     })
     this.maybeFinish()
-  }
-
-  /** Counts a response or error that completed inside the window (throughput, errors, per worker). */
-  private countCompletion(ex: Exchange, outcome: Outcome, at: number): void {
-    if (outcome === 'timeout') this.timeouts++
-    else if (outcome === 'reset') this.resets++
-    else {
-      this.total++
-      if (outcome === 'ok') this.ok++
-      const status = String(ex.status)
-      this.byStatus[status] = (this.byStatus[status] ?? 0) + 1
-      if (ex.worker !== undefined) this.perWorker[ex.worker] = (this.perWorker[ex.worker] ?? 0) + 1
-      if (ex.upstream !== undefined) this.perUpstream[ex.upstream] = (this.perUpstream[ex.upstream] ?? 0) + 1
-      const k = Math.floor((at - this.windowStart) / 1000)
-      this.windowSeconds[k] = (this.windowSeconds[k] ?? 0) + 1
-    }
   }
 
   private maybeFinish(): void {
@@ -341,21 +247,8 @@ class OpenLevel {
     this.finish()
   }
 
-  /** Second `i` of the load (0-based) as a timeline point. */
-  private point(i: number): TimelinePoint {
-    const s = this.seconds.get(i)
-    const start = this.loadStartedAt + i * 1000
-    return {
-      t: i + 1,
-      perSecond: s?.count ?? 0,
-      p50Ms: s?.latency ? s.latency.percentile(50) : null,
-      p99Ms: s?.latency ? s.latency.percentile(99) : null,
-      errors: s?.errors ?? 0,
-      warmup: start < this.windowStart,
-      offeredPerSecond: s?.offered ?? 0,
-      dropped: s?.dropped ?? 0,
-      ...(start >= this.windowEnd ? { drain: true } : {}),
-    }
+  private fraction(now: number): number {
+    return Math.min(1, (now - this.loadStartedAt) / 1000 / (this.req.warmupS + this.req.durationS))
   }
 
   private progress(): void {
@@ -363,10 +256,10 @@ class OpenLevel {
     const elapsedS = (now - this.loadStartedAt) / 1000
     const current = Math.floor(elapsedS)
     this.req.onProgress?.({
-      phase: now < this.windowStart ? 'warmup' : 'measure',
+      phase: now < this.tally.windowStart ? 'warmup' : 'measure',
       elapsedS,
-      fraction: Math.min(1, elapsedS / (this.req.warmupS + this.req.durationS)),
-      perSecond: current > 0 ? (this.seconds.get(current - 1)?.count ?? 0) : (this.seconds.get(0)?.count ?? 0) / Math.max(0.25, elapsedS),
+      fraction: this.fraction(now),
+      perSecond: current > 0 ? this.tally.answeredIn(current - 1) : this.tally.answeredIn(0) / Math.max(0.25, elapsedS),
     })
   }
 
@@ -374,69 +267,17 @@ class OpenLevel {
   private reportSeconds(): void {
     const now = performance.now()
     while (!this.stopping && this.loadStartedAt + (this.nextSecond + 1) * 1000 <= now) {
-      const point = this.point(this.nextSecond)
+      const point = this.tally.point(this.nextSecond)
       this.req.onProgress?.({
-        phase: now < this.windowStart ? 'warmup' : 'measure',
+        phase: now < this.tally.windowStart ? 'warmup' : 'measure',
         elapsedS: (now - this.loadStartedAt) / 1000,
-        fraction: Math.min(1, (now - this.loadStartedAt) / 1000 / (this.req.warmupS + this.req.durationS)),
+        fraction: this.fraction(now),
         perSecond: point.perSecond,
         second: { ...point, endedAt: this.loadStartedAt + (this.nextSecond + 1) * 1000 },
       })
       this.nextSecond++
     }
     if (!this.stopping) this.timers.push(setTimeout(() => this.reportSeconds(), Math.max(0, this.loadStartedAt + (this.nextSecond + 1) * 1000 - performance.now()) + 1))
-  }
-
-  private measurement(): LevelMeasurement {
-    const measuredS = (this.windowEnd - this.windowStart) / 1000
-    const rate = (n: number) => (measuredS > 0 ? n / measuredS : 0)
-    const fullSeconds = Math.floor(measuredS + 1e-9)
-    const samples = fullSeconds >= 1 ? Array.from({ length: fullSeconds }, (_, k) => this.windowSeconds[k] ?? 0) : measuredS > 0 ? [this.total / measuredS] : []
-    // whole seconds only: a part-second is not scaled up to a rate
-    const seconds = Math.floor((this.endedAt - this.loadStartedAt) / 1000 + 1e-9)
-    const timeline = Array.from({ length: seconds }, (_, i) => this.point(i))
-    const perKind: NonNullable<LevelMeasurement['perKind']> = {}
-    for (const [kind, rec] of this.perKind) {
-      const { path, label } = this.kinds[kind] as { path: string; label: string }
-      const l = rec.summary()
-      perKind[label] = { path, responses: rec.count, latencyMs: { mean: l.mean, p50: l.p50, p90: l.p90, p99: l.p99, max: l.max } }
-    }
-    const late = this.late.summary()
-    const non2xx = this.total - this.ok
-    const m: LevelMeasurement = {
-      loadStartedAt: this.loadStartedAt,
-      windowStart: this.windowStart,
-      windowEnd: this.windowEnd,
-      window: { warmupS: (this.windowStart - this.loadStartedAt) / 1000, measuredS, definition: WINDOW_DEFINITION },
-      requests: { total: this.total, perSecond: { ...describe(samples), mean: rate(this.total) }, ok: this.ok },
-      latencyMs: this.fromIntended.summary(),
-      histogram: this.fromIntended.spectrum(),
-      errors: { total: this.timeouts + this.resets + non2xx, timeouts: this.timeouts, resets: this.resets, non2xx, byStatus: this.byStatus },
-      timeline,
-      perWorker: this.perWorker,
-      ...(Object.keys(this.perUpstream).length ? { perUpstream: this.perUpstream } : {}),
-      ...(this.perKind.size ? { perKind } : {}),
-      open: {
-        arrival: this.open.arrival,
-        ratePerSecond: this.open.ratePerS,
-        maxConnections: this.open.maxConnections,
-        connectionsOpened: this.clients.length,
-        offered: this.offered,
-        offeredPerSecond: rate(this.offered),
-        answeredPerSecond: rate(this.ok),
-        sent: this.sent,
-        dropped: this.dropped,
-        outcomes: { ...this.outcomes },
-        inFlightAtEnd: this.inFlightAtEnd,
-        latencyFromSendMs: this.fromSend.summary(),
-        histogramFromSend: this.fromSend.spectrum(),
-        sendLateMs: { mean: late.mean, p99: late.p99, max: late.max },
-      },
-      aborted: this.aborted,
-    }
-    for (const r of [this.fromIntended, this.fromSend, this.late, ...this.perKind.values()]) r.destroy()
-    for (const s of this.seconds.values()) s.latency?.destroy()
-    return m
   }
 }
 
