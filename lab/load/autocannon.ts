@@ -63,7 +63,8 @@ function rotate<T>(xs: readonly T[], k: number): T[] {
 }
 const startAutocannon = autocannon as unknown as (opts: Record<string, unknown>) => Tracker
 
-function newHistogram(timeoutS: number): hdr.Histogram {
+/** An HDR histogram of latencies in µs, 3 significant digits, up to the timeout + 5 s (it grows past that). */
+export function newHistogram(timeoutS: number): hdr.Histogram {
   return hdr.build({
     lowestDiscernibleValue: 1, // 1 µs
     highestTrackableValue: Math.ceil((timeoutS + 5) * 1e6),
