@@ -3,8 +3,8 @@
  * for it through {@link needs}, so a missing tool is never silent:
  *
  * - found: the tests run;
- * - missing, `CI` unset: the tests are skipped, and one line on stderr says
- *   what to install (`apt-get install -y ...`);
+ * - missing, `CI` unset: the tests are skipped, and one line per missing
+ *   tool on stderr says what to install (`apt-get install -y ...`);
  * - missing, `CI` set: each suite that needed it is one failing test whose
  *   error names the missing tool and its apt-get command, so a CI image
  *   without the Debian packages fails loudly instead of passing on fewer tests.
@@ -48,9 +48,14 @@ export function underCi(env: NodeJS.ProcessEnv = process.env): boolean {
  * `gunicorn is missing (no gunicorn in /nonexistent); install it with: apt-get install -y gunicorn`.
  */
 export function missingLine(missing: readonly Tool[]): string {
-  const what = missing.map((t) => (t.problem ? `${t.name} (${t.problem})` : t.name)).join(', ')
+  const names = missing.map((t) => t.name).join(', ')
+  const problems = missing.flatMap((t) => (t.problem ? [t.problem] : []))
   const packages = [...new Set(missing.flatMap((t) => t.packages))]
-  return `${what} ${missing.length > 1 ? 'are' : 'is'} missing; install ${missing.length > 1 ? 'them' : 'it'} with: apt-get install -y ${packages.join(' ')}`
+  const several = missing.length > 1
+  return (
+    `${names} ${several ? 'are' : 'is'} missing${problems.length ? ` (${problems.join('; ')})` : ''}; ` +
+    `install ${several ? 'them' : 'it'} with: apt-get install -y ${packages.join(' ')}`
+  )
 }
 
 const told = new Set<string>()
@@ -74,9 +79,9 @@ export function needs(...tools: Tool[]): Needing {
       it: (title) => it(title, fail),
     }
   }
-  if (!told.has(line)) {
-    told.add(line)
-    console.warn(`skipped: ${line}`)
+  for (const t of missing.filter((m) => !told.has(m.name))) {
+    told.add(t.name)
+    console.warn(`skipped: ${missingLine([t])}`)
   }
   return { found: false, describe: (title, body) => describe.skip(title, body), it: (title, fn) => it.skip(title, fn) }
 }

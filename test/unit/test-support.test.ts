@@ -5,7 +5,7 @@ import { missingLine, underCi } from '../support/tools.js'
 describe('what a test that needs a tool says when it is missing', () => {
   it('names the tool, why it is missing and the apt-get command', () => {
     expect(missingLine([{ name: 'gunicorn', found: false, packages: ['gunicorn'], problem: 'no gunicorn in /nonexistent' }])).toBe(
-      'gunicorn (no gunicorn in /nonexistent) is missing; install it with: apt-get install -y gunicorn',
+      'gunicorn is missing (no gunicorn in /nonexistent); install it with: apt-get install -y gunicorn',
     )
   })
 
