@@ -1,5 +1,5 @@
-"""The workload contract, shared by the lab's Python apps (design.md, "The
-workload contract"); a line-for-line twin of lab/servers/workload.ts.
+"""The workload contract, shared by the lab's Python apps
+(docs/workload-contract.md); a line-for-line twin of lab/servers/workload.ts.
 
 - ``GET /work?io_ms=50&cpu_ms=0&bytes=1024``: wait ``io_ms`` milliseconds,
   then burn ``cpu_ms`` milliseconds of CPU time, then answer 200 with
@@ -128,7 +128,7 @@ def burn_cpu(ms):
     """Burns ``ms`` milliseconds of this thread's CPU time
     (``time.thread_time()``), not wall time: with more busy workers than cores
     a wall-clock loop is preempted and counts its waiting as work
-    (design.md). In a threaded worker the other threads wait for the GIL
+    (docs/measurement.md, "CPU time, not wall time"). In a threaded worker the other threads wait for the GIL
     meanwhile, which is the lesson of the threads-hybrid scenario."""
     global _sink
     if ms <= 0:

@@ -1,5 +1,5 @@
 /**
- * The workload contract (design.md, "The workload contract"), checked over
+ * The workload contract (docs/workload-contract.md), checked over
  * real HTTP against every engine: the built-in Node servers, Gunicorn (sync,
  * gthread, and the Flask app), Uvicorn, and each of them behind nginx. One
  * suite, the same checks for all; every suite stops what it started and
