@@ -19,7 +19,7 @@
  *
  * Trials alternate A, B, A, B... so drift hits both sides alike; the median of
  * each side is compared. Hello-world throughput varies ±15–20 % between runs
- * on a 2-core machine (design.md), so read the ratios, not the raw req/s.
+ * on a 2-core machine (docs/measurement.md, "The client's CPU"), so read the ratios, not the raw req/s.
  */
 import autocannon from 'autocannon'
 import path from 'node:path'

@@ -1,7 +1,7 @@
 /**
  * `lab doctor`: which engines this machine has. One row per engine: the
  * built-in Node servers (always there once built) and the real ones
- * (Gunicorn, Uvicorn, Flask, nginx; design.md, "Real engines"): found or
+ * (Gunicorn, Uvicorn, Flask, nginx; docs/measurement.md, "Real engines"): found or
  * missing, version, path; then the exact `apt-get install` line for what is
  * missing. Always exits 0: a missing optional engine is information, not an error.
  */

@@ -1,6 +1,6 @@
 /**
  * `lab run <name|path>`: load → validate → plan → start each topology → drive
- * each level → save after every level → summarize (design.md, "CLI contract").
+ * each level → save after every level → summarize (docs/architecture.md, "The command line").
  *
  * Exit codes: 0 done; 1 run failed; 2 bad input; 3 a required engine is missing;
  * 130 interrupted (SIGINT) and 143 (SIGTERM), with what was measured saved.
@@ -76,7 +76,7 @@ export interface RunOutcome {
   doc?: ResultsDocument
 }
 
-/** `/work?io_ms=..&cpu_ms=..&bytes=..` for a workload (design.md, "The workload contract"). */
+/** `/work?io_ms=..&cpu_ms=..&bytes=..` for a workload (docs/workload-contract.md). */
 export function workPath(w: Workload): string {
   const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}`
   return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`

@@ -2,8 +2,8 @@
  * The lab's event stream: what `runCommand` tells a listener while a scenario
  * runs. The live demo page (over server-sent events, with history for a late
  * browser) and the NDJSON event log beside the results both carry these
- * events unchanged (style.md, "k6 web dashboard": one stream feeds the live
- * page and the record).
+ * events unchanged (docs/architecture.md, "One stream of events": one stream
+ * feeds the live page and the record).
  *
  * Every event has `at`: wall-clock epoch milliseconds
  * (`performance.timeOrigin + performance.now()`), so a browser on the same

@@ -1,5 +1,5 @@
 /**
- * The results document, schema version 1 (see `design.md`, "Results document").
+ * The results document, schema version 1 (docs/results-schema.md).
  *
  * One document per `lab run`, written after every measured level so an
  * interrupted run keeps what it measured (`complete: false` until the last
@@ -66,7 +66,7 @@ export const runEventSchema = z.object({
   message: z.string(),
 })
 
-/** How the measured window was chosen (design.md: "make the window honest"). */
+/** How the measured window was chosen (docs/measurement.md, "Warm-up and the measured window"). */
 export const windowSchema = z.object({
   /** Seconds of load discarded before the window opened. */
   warmupS: z.number(),

@@ -19,7 +19,7 @@ import { startGroup, type Group } from '../topology/group.js'
 import { ROOT } from '../topology/paths.js'
 import type { ProcessInfo, TopologyEvent } from '../topology/topology.js'
 
-/** The one command that installs every real engine (design.md, "Real engines"). */
+/** The one command that installs every real engine (docs/measurement.md, "Real engines"). */
 export const INSTALL_COMMAND = 'apt-get install -y nginx gunicorn python3-flask uvicorn python3-uvloop python3-httptools'
 
 /** The real engines, and the Debian packages each one needs. */

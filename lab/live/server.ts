@@ -2,8 +2,8 @@
  * The live demo server (`lab demo`): a node:http server on loopback that serves
  * the built live page (`web/dist/live.html`), an API to list scenarios and
  * their knobs, start and stop a run, and the run's events as server-sent
- * events, with history so a late browser catches up (style.md, "k6 web
- * dashboard").
+ * events, with history so a late browser catches up (docs/architecture.md, "One stream
+ * of events").
  *
  * API (JSON unless said otherwise):
  *

@@ -2,7 +2,7 @@
  * The autocannon load driver: a closed loop of `connections` connections, each
  * sending its next request as soon as the previous response completes (no
  * think time), on autocannon 9 patched (patches/autocannon+9.0.0.patch) to time
- * `Connection: close` responses correctly (design.md, "Measurement").
+ * `Connection: close` responses correctly (docs/measurement.md, "autocannon and connection-close servers").
  *
  * Every response's latency (autocannon's float milliseconds) is recorded in an
  * HDR histogram with microsecond resolution (hdr-histogram-js); autocannon's
@@ -21,7 +21,7 @@ import { describe } from '../core/stats.js'
 import type { TimelinePoint } from '../core/results.js'
 import type { LevelMeasurement, LevelRequest, LoadDriver } from './driver.js'
 
-/** Percentiles listed in `histogram` (design.md: `[latencyMs, percentile]` pairs). */
+/** Percentiles listed in `histogram` (docs/results-schema.md, `histogram`: `[latencyMs, percentile]` pairs). */
 export const SPECTRUM = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999, 100]
 
 const MAX_EXTRA_WARMUP_S = 10

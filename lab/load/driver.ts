@@ -1,7 +1,7 @@
 /**
  * The load-driver seam: the autocannon driver measures real servers; a fake
  * one returns canned measurements so CLI → JSON → report can be tested in
- * milliseconds (style.md, "Test seams").
+ * milliseconds (docs/architecture.md, "Test seams").
  */
 import type { Described } from '../core/stats.js'
 import type { LatencyMs, MeasuredWindow, OpenLoopResult, TimelinePoint } from '../core/results.js'

@@ -1,6 +1,5 @@
 /**
- * The workload contract shared by the built-in servers (design.md, "The
- * workload contract"):
+ * The workload contract shared by the built-in servers (docs/workload-contract.md):
  *
  * - `GET /work?io_ms=50&cpu_ms=0&bytes=1024`: wait `io_ms`, then burn `cpu_ms`
  *   of CPU time, then answer 200 with `bytes` bytes;
@@ -125,7 +124,7 @@ let sink = 0
 /**
  * Burns `ms` milliseconds of this process's CPU time (user + system, from
  * `process.cpuUsage()`), not wall time: with more busy processes than cores a
- * wall-clock loop is preempted and counts its waiting as work (design.md).
+ * wall-clock loop is preempted and counts its waiting as work (docs/measurement.md, "CPU time, not wall time").
  */
 export function burnCpu(ms: number): void {
   if (ms <= 0) return

@@ -1,5 +1,5 @@
 /**
- * Topologies on real engines (design.md, "Real engines").
+ * Topologies on real engines (docs/measurement.md, "Real engines").
  *
  * Which engine serves a part: the part's own `engine` when it names one,
  * otherwise the stack's engine for its model:

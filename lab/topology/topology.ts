@@ -59,7 +59,7 @@ export interface WorkerStatus {
   requests: number
 }
 
-/** Built-in engine names, by model (design.md, "The three topologies"). */
+/** Built-in engine names, by model (docs/architecture.md, "Topologies"). */
 export const BUILTIN_ENGINES = { prefork: 'node-prefork', 'event-loop': 'node-event-loop' } as const
 
 /** Options of {@link startTopology}. */
