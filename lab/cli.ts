@@ -9,7 +9,7 @@ import { runCommand } from './commands/run.js'
 import { listCommand } from './commands/list.js'
 import { doctorCommand } from './commands/doctor.js'
 import { demoCommand } from './commands/demo.js'
-import { LAB_VERSION } from './commands/env.js'
+import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]

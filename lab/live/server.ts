@@ -43,9 +43,9 @@ import type { LoadDriver } from '../load/driver.js'
 import { EventLog, eventLogPath } from '../store/events.js'
 import type { startTopology } from '../topology/topology.js'
 import { ROOT } from '../topology/paths.js'
-import { renderNotes } from '../commands/report.js'
+import { renderNotes } from '../store/report.js'
 import { runCommand } from '../commands/run.js'
-import { SCENARIOS_DIR, loadScenarioFile, readNotes, scenarioNames } from '../commands/scenarios.js'
+import { SCENARIOS_DIR, loadScenarioFile, readNotes, scenarioNames } from '../store/scenarios.js'
 
 /** Options of {@link startLiveServer}. */
 export interface LiveServerOptions {
