@@ -5,6 +5,7 @@
  * command (run: load, validate, plan, run, save, summarize).
  */
 import { Command, CommanderError } from 'commander'
+import { shellLine } from './core/command-line.js'
 import { runCommand } from './commands/run.js'
 import { listCommand } from './commands/list.js'
 import { doctorCommand } from './commands/doctor.js'
@@ -16,7 +17,7 @@ const collect = (value: string, previous: string[]) => [...previous, value]
 
 /** `npx lab run ...` as typed, for the results' `command` field. */
 function commandLine(argv: string[]): string {
-  return ['npx', 'lab', ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
+  return shellLine(['npx', 'lab', ...argv])
 }
 
 async function main(argv: string[]): Promise<number> {
