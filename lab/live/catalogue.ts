@@ -23,7 +23,8 @@ export interface Entry {
   notesHtml: string
 }
 
-const loaded = new Map<string, { stamp: string; entry: Entry | undefined }>()
+// the promise is kept, so servers that load at the same moment share one import of each file
+const loaded = new Map<string, { stamp: string; entry: Promise<Entry | undefined> }>()
 const mtime = (file: string): number => (existsSync(file) ? statSync(file).mtimeMs : 0)
 
 /** The scenarios a demo offers. */
@@ -46,10 +47,9 @@ export class Catalogue {
       const file = path.join(SCENARIOS_DIR, name, 'scenario.ts')
       const stamp = `${mtime(file)}:${mtime(path.join(SCENARIOS_DIR, name, 'notes.md'))}`
       let cached = loaded.get(name)
-      if (cached?.stamp !== stamp) {
-        loaded.set(name, (cached = { stamp, entry: await loadEntry(name, file) }))
-      }
-      if (cached.entry) next.set(name, cached.entry)
+      if (cached?.stamp !== stamp) loaded.set(name, (cached = { stamp, entry: loadEntry(name, file) }))
+      const entry = await cached.entry
+      if (entry) next.set(name, entry)
     }
     this.entries = next
     return next
