@@ -59,7 +59,7 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
     sampler.stop()
     await stopAllGroups()
     if (err instanceof EngineMissingError) return refuse(events, 'engine-missing', [err.message], prepared.skipped)
-    failure = (err as Error).message
+    failure = err instanceof Error ? err.message : String(err)
   }
   sampler.stop()
   return finish(req, recorder, prepared.skipped, failure, events)
