@@ -2,7 +2,7 @@
  * The autocannon load driver: a closed loop of `connections` connections, each
  * sending its next request as soon as the previous response completes (no
  * think time), on autocannon 9 patched (patches/autocannon+9.0.0.patch) to time
- * `Connection: close` responses correctly (design.md, "Measurement").
+ * `Connection: close` responses correctly (docs/measurement.md).
  *
  * Every response's latency (autocannon's float milliseconds) is recorded in an
  * HDR histogram with microsecond resolution (hdr-histogram-js); autocannon's
