@@ -1,6 +1,6 @@
 /**
- * The lab's event stream: what `runCommand` tells a listener while a scenario
- * runs. The live demo page (over server-sent events, with history for a late
+ * The lab's event stream: what the run engine (lab/run) tells its listeners
+ * while a scenario runs. The live demo page (over server-sent events, with history for a late
  * browser) and the NDJSON event log beside the results both carry these
  * events unchanged (docs/architecture.md, "One stream of events": one stream
  * feeds the live page and the record).
@@ -42,6 +42,8 @@ export interface PlanEvent {
   file: string
   /** The command line that reproduces the run. */
   command: string
+  /** Topologies left out because an engine they pin is not installed (`id: why`); absent when none. */
+  skipped?: string[]
 }
 
 /** A server process at the start of a level. */
@@ -128,7 +130,7 @@ export interface DoneEvent {
   links?: { results?: string; report?: string; events?: string }
 }
 
-/** Everything `runCommand` reports, discriminated on `type`. */
+/** Everything the run engine reports, discriminated on `type`. */
 export type LabEvent = PlanEvent | LevelStartEvent | SampleEvent | LevelDoneEvent | WarningEvent | DoneEvent
 
 /** The `type`s of {@link LabEvent}. */

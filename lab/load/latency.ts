@@ -5,7 +5,7 @@
  */
 import type * as hdr from 'hdr-histogram-js'
 import type { LatencyMs } from '../core/results.js'
-import { newHistogram, SPECTRUM } from './autocannon.js'
+import { newHistogram, SPECTRUM } from './level-stats.js'
 
 /** Records latencies in ms; call {@link LatencyRecorder.destroy} when done. */
 export class LatencyRecorder {
