@@ -399,7 +399,7 @@ for (const { engine, skip } of ENGINES) {
       return t
     }
     const busy = async (t: RunningTopology) => ((await t.status?.()) ?? []).filter((w) => w.busy).length
-    const slow = async (t: RunningTopology, mode: 'slow-headers' | 'slow-reader') => {
+    const slow = async (t: RunningTopology, mode: 'slow-headers' | 'slow-body' | 'slow-reader') => {
       const s = await startSlowClients({ baseUrl: t.url, count: 2, mode, responseBytes: 10_000_000, maxS: 20 })
       slowOnes.push(s)
       await sleep(1500)
@@ -417,6 +417,15 @@ for (const { engine, skip } of ENGINES) {
       const t = await start(topology({ workers: 2 }, undefined))
       await slow(t, 'slow-headers')
       expect(await busy(t)).toBe(2)
+    })
+
+    it('loses both sync workers of a bare prefork to two slow uploads to POST /work, whose handler reads the body, and none behind request buffering', async () => {
+      const bare = await start(topology({ workers: 2 }, undefined))
+      await slow(bare, 'slow-body')
+      expect(await busy(bare)).toBe(2)
+      const buffered = await start(topology({ workers: 2 }, { request_buffering: true }))
+      await slow(buffered, 'slow-body')
+      expect(await busy(buffered)).toBe(0)
     })
 
     it('frees the workers from slow readers of 10 MB with buffering on, and not with buffering off', async () => {
