@@ -1,4 +1,7 @@
+import http from 'node:http'
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
+import { detectUvicorn } from '../../lab/engines/uvicorn.js'
 import { AutocannonDriver } from '../../lab/load/autocannon.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
 import { stopAndCheck } from './helpers.js'
@@ -49,5 +52,146 @@ describe('the built-in event-loop server', () => {
     expect(res.headers.get('connection')).toBe('keep-alive')
     expect(res.headers.get('x-worker')).toBe(String(running.processes()[0]?.pid))
     expect(await res.text()).toHaveLength(5)
+  })
+})
+
+// ------------------------------------------------------------ batches and 503
+
+/**
+ * A raw HTTP/1.1 exchange on a new connection: sends `request`, reads the
+ * answer (its head and Content-Length body), then waits up to 1 s to see
+ * whether the server closes the connection.
+ */
+function raw(url: string, request: string): Promise<{ head: string; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(url).port), '127.0.0.1')
+    let data = ''
+    let head = ''
+    let timer: NodeJS.Timeout | undefined
+    const done = (closedByServer: boolean) => {
+      clearTimeout(timer)
+      socket.destroy()
+      resolve({ head, closedByServer })
+    }
+    socket.setEncoding('latin1')
+    socket.on('data', (c: string) => {
+      data += c
+      const end = data.indexOf('\r\n\r\n')
+      if (end < 0 || head) return
+      const length = Number(/content-length: *(\d+)/i.exec(data.slice(0, end))?.[1] ?? 0)
+      if (data.length < end + 4 + length) return
+      head = data.slice(0, end)
+      timer = setTimeout(() => done(false), 1000)
+    })
+    socket.on('end', () => done(head !== ''))
+    socket.on('error', reject)
+    socket.write(request)
+  })
+}
+
+/** GET over a keep-alive agent; resolves when the whole answer is in. */
+function get(url: string, agent: http.Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      })
+      .on('error', reject)
+  })
+}
+
+/**
+ * `c` closed-loop connections asking for `cpu_ms` of CPU, and a probe asking
+ * `/health` after pauses of 10–30 ms; counts, for each probe, the main
+ * answers that arrived while it waited.
+ */
+async function mainAnswersPerProbe(url: string, c: number, cpuMs: number, probes: number): Promise<number[]> {
+  const answers: number[] = []
+  let stop = false
+  const mains = Array.from({ length: c }, async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    while (!stop) {
+      await get(`${url}/work?cpu_ms=${cpuMs}`, agent)
+      answers.push(performance.now())
+    }
+    agent.destroy()
+  })
+  const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  await new Promise((r) => setTimeout(r, 300)) // every main connection busy
+  const counts: number[] = []
+  for (let i = 0; i < probes; i++) {
+    const sent = performance.now()
+    await get(`${url}/health`, probeAgent)
+    const answered = performance.now()
+    counts.push(answers.filter((t) => t > sent && t <= answered).length)
+    await new Promise((r) => setTimeout(r, 10 + 20 * Math.random()))
+  }
+  stop = true
+  await Promise.all(mains)
+  probeAgent.destroy()
+  return counts
+}
+
+const uvicorn = await detectUvicorn()
+const STACKS = [
+  { stack: 'node' as const, skip: false },
+  { stack: 'python' as const, skip: !uvicorn.found && !process.env.CI },
+]
+
+for (const { stack, skip } of STACKS) {
+  describe.skipIf(skip)(`an event loop on the ${stack} stack (${stack === 'node' ? 'node-event-loop' : 'Uvicorn'})`, () => {
+    it('runs the ready requests in batches, as asyncio does: a /health probe waits for about one answer per main connection, not for one job', async () => {
+      running = await startTopology('a', eventLoop, { stack })
+      const counts = await mainAnswersPerProbe(running.url, 3, 20, 20)
+      const mean = counts.reduce((s, n) => s + n, 0) / counts.length
+      // one job at a time between polls would give ≈ 1; a batch of 3 gives ≈ 3 (scenarios/blocked-event-loop/notes.md)
+      expect(mean).toBeGreaterThan(1.8)
+      expect(mean).toBeLessThan(5)
+    })
+  })
+}
+
+describe('the built-in event loop past limit_concurrency', () => {
+  it('answers 503 with Connection: close and closes the connection, as Uvicorn 0.17.6 does', async () => {
+    running = await startTopology('a', { server: { ...eventLoop.server, limit_concurrency: 1 } })
+    const url = running.url
+    const held = fetch(`${url}/work?io_ms=3000`)
+    let shed = { head: '', closedByServer: false }
+    const deadline = Date.now() + 5000
+    while (!shed.head.startsWith('HTTP/1.1 503') && Date.now() < deadline) {
+      shed = await raw(url, 'GET /work HTTP/1.1\r\nHost: x\r\n\r\n')
+    }
+    expect(shed.head).toMatch(/^HTTP\/1\.1 503 /)
+    expect(shed.head.toLowerCase()).toContain('connection: close')
+    expect(shed.closedByServer).toBe(true)
+    expect((await held).status).toBe(200)
+  })
+})
+
+describe('the built-in event loop and request bodies', () => {
+  it('reads a chunked POST /work body whole before it answers, like an ASGI app reading http.request messages', async () => {
+    running = await startTopology('a', eventLoop)
+    const { port } = new URL(running.url)
+    let lastSentAt = 0
+    const reply = await new Promise<{ status: number; bytes: number; at: number }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/work?bytes=7', agent: false }, (res) => {
+        let bytes = 0
+        res.on('data', (c: Buffer) => (bytes += c.length))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, at: performance.now() }))
+      })
+      req.on('error', reject)
+      void (async () => {
+        for (let i = 0; i < 5; i++) {
+          req.write(Buffer.alloc(1000, 'y')) // no Content-Length: node sends it chunked
+          lastSentAt = performance.now()
+          await new Promise((r) => setTimeout(r, 100))
+        }
+        req.end()
+      })()
+    })
+    expect(reply.status).toBe(200)
+    expect(reply.bytes).toBe(7)
+    expect(reply.at).toBeGreaterThan(lastSentAt)
   })
 })
