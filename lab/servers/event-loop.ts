@@ -21,31 +21,53 @@ const keepAlive = config.keepAlive
 const pid = String(process.pid)
 
 function send(res: http.ServerResponse, status: number, payload: Buffer, type = 'text/plain', close = !keepAlive): void {
-  res.writeHead(status, REASON[status], {
-    'Content-Type': type,
-    'Content-Length': payload.length,
-    'X-Worker': pid,
-    ...(close ? { Connection: 'close' } : {}),
+  afterBatch(() => {
+    if (res.destroyed) return // the client left meanwhile
+    res.writeHead(status, REASON[status], {
+      'Content-Type': type,
+      'Content-Length': payload.length,
+      'X-Worker': pid,
+      ...(close ? { Connection: 'close' } : {}),
+    })
+    res.end(payload)
   })
-  res.end(payload)
 }
 
 // The ready queue, asyncio's `_ready`. CPython's `BaseEventLoop._run_once`
 // (Lib/asyncio/base_events.py, 3.11) polls for I/O, then runs the callbacks
 // ready at that moment (`ntodo = len(self._ready)`), every one of them, and
 // only then polls again; callbacks made ready meanwhile wait for the next
-// turn. uvloop (0.17) runs its ready queue the same way. Uvicorn (0.17.6)
-// starts one task per request from its parser callback (`create_task` in
+// turn. uvloop 0.17 does the same (`Loop._on_idle`, uvloop/loop.pyx), and
+// holds the small writes the batch made (below the transport's high-water
+// mark) until the batch ends (`_exec_queued_writes`). Uvicorn 0.17.6 starts
+// one task per request from its parser callback (`create_task` in
 // `on_headers_complete`), so a request read by one poll runs in the batch
-// after it, behind every other request that poll read, whatever it asks for.
-// Node's immediates behave alike: the check phase, right after the poll, runs
-// every immediate queued before it began, and one queued meanwhile waits for
-// the next turn of the loop (Node.js docs, `setImmediate`). Each task is its
-// own immediate, so Node flushes its deferred socket writes (process.nextTick)
-// after each task, as a transport's write goes out at once.
+// after it, behind every other request that poll read, and its answer leaves
+// when that batch ends. Here the request handler (Node's poll phase) queues
+// the task, the batch runs in one `setImmediate` (the check phase, before the
+// next poll), and the answers are written when the batch ends.
+let ready: Array<() => void> = []
+let writes: Array<() => void> = []
+let inBatch = false
+function runBatch(): void {
+  const batch = ready
+  ready = []
+  inBatch = true
+  for (const task of batch) task()
+  inBatch = false
+  const out = writes
+  writes = []
+  for (const write of out) write()
+}
 /** Queues `task` for the next batch (asyncio `loop.call_soon`). */
 function callSoon(task: () => void): void {
-  setImmediate(task)
+  ready.push(task)
+  if (ready.length === 1) setImmediate(runBatch)
+}
+/** Runs `write` when the batch in progress ends (at once outside a batch), as uvloop flushes its queued writes. */
+function afterBatch(write: () => void): void {
+  if (inBatch) writes.push(write)
+  else write()
 }
 
 let inFlight = 0
@@ -94,17 +116,16 @@ const server = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
 
 /** A server-sent events stream: one timer per stream, so the loop holds many at once. */
 function stream(res: http.ServerResponse, events: number, intervalMs: number): void {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Worker': pid })
+  afterBatch(() => res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Worker': pid }))
   let sent = 0
   const timer = setInterval(
     () =>
       callSoon(() => {
-        if (sent >= events || res.destroyed) return
-        res.write(sseEvent(sent++))
-        if (sent >= events) {
-          clearInterval(timer)
-          res.end()
-        }
+        if (sent >= events) return
+        const event = sseEvent(sent++)
+        const last = sent >= events
+        if (last) clearInterval(timer)
+        afterBatch(() => (last ? res.end(event) : res.write(event)))
       }),
     intervalMs,
   )
