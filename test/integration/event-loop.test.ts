@@ -36,14 +36,16 @@ describe('the built-in event-loop server', () => {
       url: `${running.url}/work?io_ms=0&cpu_ms=10&bytes=1024`,
       connections: 32,
       warmupS: 0.5,
-      durationS: 2,
+      durationS: 4,
       timeoutS: 10,
     })
     expect(m.requests.perSecond.mean).toBeLessThan(105)
     expect(m.requests.perSecond.mean).toBeGreaterThan(60)
+    // answers leave in batches of up to 32 (≈ 0.3 s apart), so a window holds a whole number of
+    // them: ±1 batch in 4 s moves the ratio by up to ±10 %
     const ratio = m.latencyMs.mean / ((32 * 1000) / m.requests.perSecond.mean)
-    expect(ratio).toBeGreaterThan(0.9)
-    expect(ratio).toBeLessThan(1.1)
+    expect(ratio).toBeGreaterThan(0.85)
+    expect(ratio).toBeLessThan(1.15)
   })
 
   it('keeps connections alive and names its pid', async () => {
