@@ -5,6 +5,7 @@
  */
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
+import type { WarningCode } from './vocabulary.js'
 
 /** Thresholds, with where each comes from. */
 export const THRESHOLDS = {
@@ -19,16 +20,6 @@ export const THRESHOLDS = {
   /** Measured / predicted throughput outside 1 ± this: theory and measurement disagree (issue 6). */
   model: 0.15,
 } as const
-
-/** Codes of the catalogue. */
-export type WarningCode =
-  | 'littles-law-mismatch'
-  | 'client-saturated'
-  | 'errors-seen'
-  | 'spread-too-wide'
-  | 'run-too-short'
-  | 'model-mismatch'
-  | 'no-responses'
 
 const f1 = (n: number) => n.toFixed(1)
 

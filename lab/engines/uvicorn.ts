@@ -11,30 +11,18 @@
  * `--limit-concurrency` none, `--limit-max-requests` none, access log on.
  */
 import path from 'node:path'
-import type { ProcessInfo } from '../topology/topology.js'
-import {
-  APPS_DIR,
-  APT_PACKAGES,
-  capture,
-  findExecutable,
-  launch,
-  memoDetect,
-  pythonEnv,
-  pythonVersions,
-  shebangInterpreter,
-  type DetectOptions,
-  type EngineInfo,
-  type EngineProcess,
-  type RunPlace,
-} from './common.js'
-
-/** The ASGI entry point in lab/apps (`module:attribute`). */
-export const ASGI_APP = 'asgi_app:app'
+import { freePort } from '../contract/ports.js'
+import type { ServerDef } from '../core/scenario.js'
+import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import type { App, DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine } from './engine.js'
 
 /** Reads the version from `uvicorn --version` (`Running uvicorn 0.17.6 with CPython 3.11.2 on Linux`). */
 export function parseUvicornVersion(output: string): string | undefined {
   return /uvicorn ([0-9][^\s]*)/.exec(output)?.[1]
 }
+
+/** Modules that make Uvicorn fast when installed, and their Debian packages. */
+const SPEEDUPS = { uvloop: 'python3-uvloop', httptools: 'python3-httptools' } as const
 
 /**
  * Finds Uvicorn: the `uvicorn` entry point in the search path, its version
@@ -44,23 +32,15 @@ export function parseUvicornVersion(output: string): string | undefined {
  * @returns `found: false` with a `problem` when it is absent or does not run
  */
 export function detectUvicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return memoDetect('uvicorn', opts, async (dirs) => {
-    const packages = APT_PACKAGES.uvicorn
-    const file = findExecutable('uvicorn', dirs)
-    if (!file) return { name: 'uvicorn', found: false, packages, problem: `no uvicorn in ${dirs.join(':')}` }
-    const r = await capture(file, ['--version'])
-    const version = parseUvicornVersion(r.stdout + r.stderr)
-    if (!version) return { name: 'uvicorn', found: false, path: file, packages, problem: `${file} --version failed: ${(r.error ?? r.stderr).trim()}` }
-    const interpreter = shebangInterpreter(file)
-    const components = interpreter ? await pythonVersions(interpreter, ['uvloop', 'httptools']) : {}
-    return { name: 'uvicorn', found: true, version, path: file, packages, components, ...(interpreter ? { interpreter } : {}) }
-  })
+  return detectCommand({ name: 'uvicorn', file: 'uvicorn', args: ['--version'], parse: parseUvicornVersion, python: Object.keys(SPEEDUPS) }, opts)
 }
 
 /** How to run Uvicorn, in the lab's units. */
 export interface UvicornConfig {
   /** Port on 127.0.0.1 (`--host 127.0.0.1 --port PORT`). */
   port: number
+  /** The ASGI app, `module:attribute` in `appsDir`, e.g. `asgi_app:app`. */
+  app: string
   /** Folder of the apps (`--app-dir`); default lab/apps. */
   appsDir?: string
   /** `--backlog` (default 2048). */
@@ -89,7 +69,7 @@ export interface UvicornConfig {
  */
 export function uvicornArgs(c: UvicornConfig): string[] {
   const args = [
-    ASGI_APP,
+    c.app,
     '--app-dir', c.appsDir ?? APPS_DIR,
     '--host', '127.0.0.1',
     '--port', String(c.port),
@@ -128,4 +108,44 @@ export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<E
     readyTimeoutMs: place.readyTimeoutMs ?? 15_000,
     processes: uvicornProcesses,
   })
+}
+
+/** Uvicorn's settings for a server part (keep-alive on unless `keepAlive: false`, as Uvicorn itself). */
+export function uvicornConfig(server: ServerDef, app: App, port: number): UvicornConfig {
+  return {
+    port,
+    app: app.entry,
+    backlog: server.backlog,
+    keepAliveTimeoutS: server.keep_alive_s,
+    keepAlive: server.keepAlive,
+    limitConcurrency: server.limit_concurrency,
+  }
+}
+
+/** Uvicorn in the registry: the ASGI event-loop server, Debian's `uvicorn` (uvloop and httptools recommended). */
+export const uvicorn: ServerEngine = {
+  name: 'uvicorn',
+  role: 'server',
+  stack: 'python',
+  source: { kind: 'debian', packages: ['uvicorn', ...Object.values(SPEEDUPS)] },
+  models: ['event-loop'],
+  serves: ['asgi'],
+  protocols: ['http'],
+  detect: detectUvicorn,
+  async start({ server, app }, place) {
+    if (!app) throw new Error('uvicorn needs an ASGI app')
+    return startUvicorn(uvicornConfig(server, app, await freePort()), runPlaceOf(place, 'uvicorn'))
+  },
+  doctorNotes(info): DoctorNotes {
+    const out: DoctorNotes = { notes: [], install: [] }
+    for (const [module, pkg] of Object.entries(SPEEDUPS)) {
+      const version = info.components?.[module]
+      if (version) out.notes.push(`${module} ${version}`)
+      else {
+        out.notes.push(`${module} missing (slower fallback)`)
+        out.install.push(pkg)
+      }
+    }
+    return out
+  },
 }

@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { TopologyDef } from '../../lab/core/scenario.js'
-import { freePort } from '../../lab/engines/common.js'
+import { freePort } from '../../lab/contract/ports.js'
 import { detectGunicorn, startGunicorn } from '../../lab/engines/gunicorn.js'
 import { detectNginx, startNginx } from '../../lab/engines/nginx.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
@@ -33,7 +33,7 @@ describe.skipIf(!gunicorn.found)('gunicorn', () => {
     mkdirSync(apps, { recursive: true })
     writeFileSync(path.join(apps, 'wsgi_app.py'), 'raise RuntimeError("this app cannot be imported")\n')
     const err = await failureOf(startGunicorn(
-      { port: await freePort(), appsDir: apps, workers: 2, timeoutS: 30, backlog: 64 },
+      { port: await freePort(), app: 'wsgi_app:application', appsDir: apps, workers: 2, timeoutS: 30, backlog: 64 },
       { executable: gunicorn.path as string, runDir, logName: 'broken.gunicorn.log', readyTimeoutMs: 10_000 },
     ))
     expect(err).toBeInstanceOf(Error)

@@ -22,8 +22,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { proxySchema, validateScenario, type TopologyDef } from '../../lab/core/scenario.js'
 import { startSlowClients, type SlowClients } from '../../lab/load/slow-clients.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
-import { startProxy, type ProxyPart } from '../../lab/topology/proxied.js'
-import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
+import type { RunningPart } from '../../lab/engines/engine.js'
+import { startProxy, startTopology, type RunningTopology } from '../../lab/topology/topology.js'
 import { waitFor } from './helpers.js'
 
 const NGINX = '/usr/sbin/nginx'
@@ -152,7 +152,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 // ---------------------------------------------------------------- the suites
 
 const upstreams: Upstream[] = []
-const proxies: ProxyPart[] = []
+const proxies: RunningPart[] = []
 const topologies: RunningTopology[] = []
 const slowOnes: SlowClients[] = []
 afterEach(async () => {

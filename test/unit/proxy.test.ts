@@ -10,7 +10,9 @@ import { nginxConf } from '../../lab/engines/nginx.js'
 import { bodyHeaders, defaultRate, readerRequest, senderBytes } from '../../lab/load/slow-clients.js'
 import { proxySchema, validateScenario } from '../../lab/core/scenario.js'
 import { Balancer, MicroCache, contentType, isIdempotent, staticFile } from '../../lab/servers/proxy-logic.js'
-import { nginxProxyConfig, proxySettings, reverseProxyConfig } from '../../lab/topology/proxied.js'
+import { nginxProxyConfig } from '../../lab/engines/nginx.js'
+import { reverseProxyConfig } from '../../lab/engines/node-reverse-proxy.js'
+import { proxySettings } from '../../lab/topology/topology.js'
 
 function scenario(topology: Record<string, unknown>, workload: Record<string, unknown> = {}, load: Record<string, unknown> = {}) {
   return {
