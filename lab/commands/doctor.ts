@@ -9,7 +9,7 @@
 import path from 'node:path'
 import type { App, DetectOptions, Engine, EngineInfo } from '../engines/engine.js'
 import { searchPathOf } from '../engines/common.js'
-import { APPS, detectApp, engines, packagesOf } from '../engines/registry.js'
+import { APPS, detectApp, engines, interfacesOf, packagesOf } from '../engines/registry.js'
 
 /** One row of the doctor's table. */
 export interface DoctorRow {
@@ -55,9 +55,9 @@ function row(name: string, role: string, info: EngineInfo, packages: readonly st
   }
 }
 
-/** The engine the doctor checks an app with: the first Debian server engine that serves its interface. */
+/** The engine the doctor checks an app with: the first Debian server engine that serves one of its interfaces. */
 function hostOf(app: App): Engine | undefined {
-  return engines().find((e) => e.role === 'server' && e.source.kind === 'debian' && e.serves.includes(app.interface))
+  return engines().find((e) => e.role === 'server' && e.source.kind === 'debian' && e.serves.some((i) => app.entries[i] !== undefined))
 }
 
 /**
@@ -74,7 +74,7 @@ export async function doctorRows(opts: DoctorOptions = {}): Promise<DoctorRow[]>
     const host = hostOf(app)
     const hostInfo = found.find((f) => f.e === host)?.info ?? { name: 'a Python server engine', found: false }
     const info = await detectApp(app, hostInfo)
-    rows.push(row(app.name, `app: ${app.interface.toUpperCase()}${host ? ` (in ${host.name})` : ''}`, info, app.packages, 'debian'))
+    rows.push(row(app.name, `app: ${interfacesOf(app).join(', ').toUpperCase()}${host ? ` (in ${host.name})` : ''}`, info, app.packages, 'debian'))
   }
   return rows
 }

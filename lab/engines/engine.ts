@@ -139,14 +139,25 @@ export interface RunningPart {
 /** A Python app in lab/apps that real server engines serve. */
 export interface App {
   name: AppName
-  /** The interface it implements: `wsgi` (PEP 3333) or `asgi`. */
-  interface: AppInterface
-  /** Its entry point in lab/apps, `module:attribute` (Gunicorn's `APP_MODULE`, Uvicorn's `APP`). */
-  entry: string
+  /**
+   * Its entry point for each interface it implements (`wsgi`, PEP 3333;
+   * `asgi`), as `module:attribute` in lab/apps (Gunicorn's `APP_MODULE`,
+   * Uvicorn's `APP`), e.g. `{ wsgi: 'flask_app:application' }`; an app with
+   * both (Django) names both.
+   */
+  entries: Partial<Record<AppInterface, string>>
   /** The module the server's interpreter must import for it (detected with that interpreter); absent: standard library only. */
   imports?: string
   /** Debian packages it needs beyond the server's (empty: standard library only). */
   packages: readonly string[]
+}
+
+/** An app as a server engine serves it: through one of its interfaces. */
+export interface ServedApp {
+  app: App
+  interface: AppInterface
+  /** The entry point for that interface, `module:attribute`. */
+  entry: string
 }
 
 /** An engine that serves a topology's server part. */
@@ -163,7 +174,7 @@ export interface ServerEngine extends EngineBase {
    * @param app - the app to serve (engines that serve apps), resolved by the registry
    * @throws Error with the engine's own last output when it exits or is not ready in time; nothing is left running
    */
-  start(part: { server: ServerDef; app?: App }, place: Place): Promise<RunningPart>
+  start(part: { server: ServerDef; app?: ServedApp }, place: Place): Promise<RunningPart>
 }
 
 /** An engine that serves a topology's proxy part. */

@@ -19,7 +19,7 @@ import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
-import type { App, DetectOptions, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
+import type { DetectOptions, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
 
 /** Reads the version from `gunicorn --version` (`gunicorn (version 20.1.0)`). */
 export function parseGunicornVersion(output: string): string | undefined {
@@ -148,15 +148,15 @@ export async function startGunicorn(c: GunicornConfig, place: RunPlace): Promise
 }
 
 /**
- * Gunicorn's settings for a server part: `threaded` (or `threads` > 1) runs
+ * Gunicorn's settings for a server part serving `app` (`module:callable`): `threaded` (or `threads` > 1) runs
  * the gthread worker; with `keepAlive: false` gthread closes after every
  * response (`--keep-alive 0`; the sync worker always does).
  */
-export function gunicornConfig(server: ServerDef, app: App, port: number): GunicornConfig {
+export function gunicornConfig(server: ServerDef, app: string, port: number): GunicornConfig {
   const workerClass = server.model === 'threaded' ? 'gthread' : effectiveWorkerClass({ threads: server.threads })
   return {
     port,
-    app: app.entry,
+    app,
     workers: server.workers,
     workerClass,
     threads: server.threads,
@@ -180,6 +180,6 @@ export const gunicorn: ServerEngine = {
   detect: detectGunicorn,
   async start({ server, app }, place) {
     if (!app) throw new Error('gunicorn needs a WSGI app')
-    return startGunicorn(gunicornConfig(server, app, await freePort()), runPlaceOf(place, 'gunicorn'))
+    return startGunicorn(gunicornConfig(server, app.entry, await freePort()), runPlaceOf(place, 'gunicorn'))
   },
 }

@@ -22,9 +22,9 @@
  * so one scenario can put `node-prefork` and `gunicorn` side by side.
  */
 import type { ServerDef, TopologyDef } from '../core/scenario.js'
-import type { AppName, ProxyEngineName, ServerEngineName, Stack } from '../core/vocabulary.js'
+import type { AppInterface, AppName, ProxyEngineName, ServerEngineName, Stack } from '../core/vocabulary.js'
 import { aptInstall, detectPythonModule } from './common.js'
-import type { App, DetectOptions, Engine, EngineInfo, ProxyEngine, ServerEngine } from './engine.js'
+import type { App, DetectOptions, Engine, EngineInfo, ProxyEngine, ServedApp, ServerEngine } from './engine.js'
 import { gunicorn } from './gunicorn.js'
 import { nginx } from './nginx.js'
 import { nodeEventLoop } from './node-event-loop.js'
@@ -43,11 +43,16 @@ export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { rea
   nginx,
 }
 
-/** The Python apps in lab/apps, one line each, keyed by name (the vocabulary's `APP_NAMES`); the first of an interface is its default. */
+/** The Python apps in lab/apps, one line each, keyed by name (the vocabulary's `APP_NAMES`); the first with an interface is its default. */
 export const APPS: { readonly [K in AppName]: App } = {
-  wsgi: { name: 'wsgi', interface: 'wsgi', entry: 'wsgi_app:application', packages: [] },
-  asgi: { name: 'asgi', interface: 'asgi', entry: 'asgi_app:app', packages: [] },
-  flask: { name: 'flask', interface: 'wsgi', entry: 'flask_app:application', imports: 'flask', packages: ['python3-flask'] },
+  wsgi: { name: 'wsgi', entries: { wsgi: 'wsgi_app:application' }, packages: [] },
+  asgi: { name: 'asgi', entries: { asgi: 'asgi_app:app' }, packages: [] },
+  flask: { name: 'flask', entries: { wsgi: 'flask_app:application' }, imports: 'flask', packages: ['python3-flask'] },
+}
+
+/** The interfaces an app implements, e.g. `['wsgi']`. */
+export function interfacesOf(app: App): AppInterface[] {
+  return (Object.keys(app.entries) as AppInterface[]).filter((i) => app.entries[i] !== undefined)
 }
 
 /** The engines in table order. */
@@ -62,7 +67,7 @@ export function isBuiltinEngine(name: string): boolean {
 
 /** The command that installs an engine or app: `npm run build` for built-ins, `apt-get install -y ...` for Debian's. */
 export function installCommand(what: Engine | App): string {
-  if ('entry' in what) return aptInstall(what.packages)
+  if ('entries' in what) return aptInstall(what.packages)
   return what.source.kind === 'built-in' ? 'npm run build' : aptInstall(what.source.packages)
 }
 
@@ -102,26 +107,42 @@ export function proxyEngineOf(def: Pick<TopologyDef, 'proxy'>, stack: Stack): Pr
   return found
 }
 
+/** An app through the first of the engine's interfaces it implements, or undefined. */
+function served(app: App, engine: ServerEngine): ServedApp | undefined {
+  for (const i of engine.serves) {
+    const entry = app.entries[i]
+    if (entry !== undefined) return { app, interface: i, entry }
+  }
+  return undefined
+}
+
 /**
  * The app a server engine serves for a part: the part's `app`, else the
- * first app of the engine's first interface; undefined for engines that
- * serve no apps (the built-in servers, which implement the contract themselves).
- * @throws Error when the app's interface is not one the engine serves
+ * table's first app of an interface the engine serves; undefined for engines
+ * that serve no apps (the built-in servers, which implement the contract
+ * themselves, and ignore `app`).
+ * @throws Error when the app implements no interface the engine serves
  */
-export function appOf(server: Pick<ServerDef, 'app'>, engine: ServerEngine): App | undefined {
-  const first = engine.serves[0]
-  if (first === undefined) return undefined
-  const app = server.app !== undefined ? APPS[server.app] : Object.values(APPS).find((a) => a.interface === first)
-  if (!app || !engine.serves.includes(app.interface)) {
-    throw new Error(`server.app: ${server.app} is a ${app?.interface.toUpperCase()} app; ${engine.name} serves ${engine.serves.join(', ').toUpperCase()}`)
+export function appOf(server: Pick<ServerDef, 'app'>, engine: ServerEngine): ServedApp | undefined {
+  if (engine.serves.length === 0) return undefined
+  const upper = (list: readonly string[]) => list.join(', ').toUpperCase()
+  if (server.app !== undefined) {
+    const app = APPS[server.app]
+    const s = served(app, engine)
+    if (!s) throw new Error(`server.app: ${app.name} implements ${upper(interfacesOf(app))}; ${engine.name} serves ${upper(engine.serves)}`)
+    return s
   }
-  return app
+  for (const app of Object.values(APPS)) {
+    const s = served(app, engine)
+    if (s) return s
+  }
+  throw new Error(`server.app: no app in lab/apps implements ${upper(engine.serves)}, which ${engine.name} serves`)
 }
 
 /** The engines and app of a topology on a stack. */
 export interface Resolved {
   server: ServerEngine
-  app?: App
+  app?: ServedApp
   proxy: ProxyEngine | null
 }
 
@@ -165,8 +186,9 @@ async function needs(defs: readonly TopologyDef[], stack: Stack, opts: DetectOpt
     for (const e of [server, proxy]) {
       if (e && e.source.kind === 'debian' && !out.has(e.name)) out.set(e.name, e.detect(opts).then((info) => ({ info, packages: packagesOf(e) })))
     }
-    if (app?.imports && !out.has(app.name)) {
-      out.set(app.name, server.detect(opts).then(async (s) => ({ info: await detectApp(app, s), packages: app.packages })))
+    const needed = app?.app
+    if (needed?.imports && !out.has(needed.name)) {
+      out.set(needed.name, server.detect(opts).then(async (s) => ({ info: await detectApp(needed, s), packages: needed.packages })))
     }
   }
   return Promise.all(out.values())

@@ -14,7 +14,7 @@ import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
-import type { App, DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine } from './engine.js'
+import type { DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine } from './engine.js'
 
 /** Reads the version from `uvicorn --version` (`Running uvicorn 0.17.6 with CPython 3.11.2 on Linux`). */
 export function parseUvicornVersion(output: string): string | undefined {
@@ -110,11 +110,11 @@ export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<E
   })
 }
 
-/** Uvicorn's settings for a server part (keep-alive on unless `keepAlive: false`, as Uvicorn itself). */
-export function uvicornConfig(server: ServerDef, app: App, port: number): UvicornConfig {
+/** Uvicorn's settings for a server part serving `app` (`module:attribute`; keep-alive on unless `keepAlive: false`, as Uvicorn itself). */
+export function uvicornConfig(server: ServerDef, app: string, port: number): UvicornConfig {
   return {
     port,
-    app: app.entry,
+    app,
     backlog: server.backlog,
     keepAliveTimeoutS: server.keep_alive_s,
     keepAlive: server.keepAlive,
@@ -134,7 +134,7 @@ export const uvicorn: ServerEngine = {
   detect: detectUvicorn,
   async start({ server, app }, place) {
     if (!app) throw new Error('uvicorn needs an ASGI app')
-    return startUvicorn(uvicornConfig(server, app, await freePort()), runPlaceOf(place, 'uvicorn'))
+    return startUvicorn(uvicornConfig(server, app.entry, await freePort()), runPlaceOf(place, 'uvicorn'))
   },
   doctorNotes(info): DoctorNotes {
     const out: DoctorNotes = { notes: [], install: [] }

@@ -38,11 +38,11 @@ describe('gunicorn', () => {
   })
 
   it('serves the Flask app when asked', () => {
-    expect(gunicornArgs(gunicornConfig(server('prefork', { app: 'flask' }), APPS.flask, 41234)).at(-1)).toBe('flask_app:application')
+    expect(gunicornArgs(gunicornConfig(server('prefork', { app: 'flask' }), APPS.flask.entries.wsgi as string, 41234)).at(-1)).toBe('flask_app:application')
   })
 
   it('runs the gthread worker for the threaded model, and keeps no connection alive when keepAlive is false', () => {
-    const c = gunicornConfig(server('threaded', { threads: 4, keepAlive: false }), APPS.wsgi, 41234)
+    const c = gunicornConfig(server('threaded', { threads: 4, keepAlive: false }), 'wsgi_app:application', 41234)
     expect(flag(gunicornArgs(c), '--worker-class')).toBe('gthread')
     expect(flag(gunicornArgs(c), '--threads')).toBe('4')
     expect(flag(gunicornArgs(c), '--keep-alive')).toBe('0')

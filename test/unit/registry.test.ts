@@ -32,7 +32,8 @@ describe('the registry table', () => {
     expect(Object.keys(APPS).sort()).toEqual([...APP_NAMES].sort())
     for (const [key, app] of Object.entries(APPS)) {
       expect(app.name).toBe(key)
-      expect(app.entry).toMatch(/^\w+:\w+$/)
+      expect(Object.keys(app.entries).length, key).toBeGreaterThan(0)
+      for (const entry of Object.values(app.entries)) expect(entry).toMatch(/^\w+:\w+$/)
     }
   })
 
@@ -91,11 +92,11 @@ describe('the stack defaults', () => {
   })
 
   it("serve the app of the engine's interface unless the part names one, and refuse an app of another interface", () => {
-    expect(appOf({}, ENGINES.gunicorn)).toBe(APPS.wsgi)
-    expect(appOf({ app: 'flask' }, ENGINES.gunicorn)).toBe(APPS.flask)
-    expect(appOf({}, ENGINES.uvicorn)).toBe(APPS.asgi)
+    expect(appOf({}, ENGINES.gunicorn)).toEqual({ app: APPS.wsgi, interface: 'wsgi', entry: 'wsgi_app:application' })
+    expect(appOf({ app: 'flask' }, ENGINES.gunicorn)).toEqual({ app: APPS.flask, interface: 'wsgi', entry: 'flask_app:application' })
+    expect(appOf({}, ENGINES.uvicorn)).toEqual({ app: APPS.asgi, interface: 'asgi', entry: 'asgi_app:app' })
     expect(appOf({ app: 'flask' }, ENGINES['node-prefork'])).toBeUndefined()
-    expect(() => appOf({ app: 'flask' }, ENGINES.uvicorn)).toThrow('server.app: flask is a WSGI app; uvicorn serves ASGI')
+    expect(() => appOf({ app: 'flask' }, ENGINES.uvicorn)).toThrow('server.app: flask implements WSGI; uvicorn serves ASGI')
   })
 })
 
