@@ -12,7 +12,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { doctorRows } from '../../lab/commands/doctor.js'
 import { proxySchema, validateScenario, type ServerDef, type TopologyDef } from '../../lab/core/scenario.js'
-import { APP_NAMES, ENGINE_NAMES, PROXY_ENGINE_NAMES, SERVER_ENGINE_NAMES, STACKS } from '../../lab/core/vocabulary.js'
+import { APP_NAMES, ENGINE_NAMES, PROXY_ENGINE_NAMES, SERVER_ENGINE_NAMES, STACKS, oneOf } from '../../lab/core/vocabulary.js'
 import { APPS, ENGINES, appOf, engines, installCommand, isBuiltinEngine, packagesOf, proxyEngineOf, resolveTopology, serverEngineOf } from '../../lab/engines/registry.js'
 
 const empty = mkdtempSync(path.join(os.tmpdir(), 'lab-no-engines-'))
@@ -111,13 +111,14 @@ describe('a scenario naming an engine', () => {
   })
 
   it('the registry does not have fails validation, naming the field and the allowed engines', () => {
-    expect(validateScenario(scenario({ server: { model: 'prefork', engine: 'uwsgi' } }))).toEqual({
+    for (const name of SERVER_ENGINE_NAMES) expect(oneOf(SERVER_ENGINE_NAMES)).toContain(`'${name}'`)
+    expect(validateScenario(scenario({ server: { model: 'prefork', engine: 'no-such-server' } }))).toEqual({
       ok: false,
-      problems: [`topologies.t.server.engine: "uwsgi" is not allowed; expected 'node-prefork', 'node-event-loop', 'gunicorn' or 'uvicorn'`],
+      problems: [`topologies.t.server.engine: "no-such-server" is not allowed; expected ${oneOf(SERVER_ENGINE_NAMES)}`],
     })
-    expect(validateScenario(scenario({ server: { model: 'prefork' }, proxy: { engine: 'caddy' } }))).toEqual({
+    expect(validateScenario(scenario({ server: { model: 'prefork' }, proxy: { engine: 'no-such-proxy' } }))).toEqual({
       ok: false,
-      problems: [`topologies.t.proxy.engine: "caddy" is not allowed; expected 'node-reverse-proxy' or 'nginx'`],
+      problems: [`topologies.t.proxy.engine: "no-such-proxy" is not allowed; expected ${oneOf(PROXY_ENGINE_NAMES)}`],
     })
   })
 
