@@ -65,10 +65,9 @@ export function isBuiltinEngine(name: string): boolean {
   return engines().some((e) => e.name === name && e.source.kind === 'built-in')
 }
 
-/** The command that installs an engine or app: `npm run build` for built-ins, `apt-get install -y ...` for Debian's. */
-export function installCommand(what: Engine | App): string {
-  if ('entries' in what) return aptInstall(what.packages)
-  return what.source.kind === 'built-in' ? 'npm run build' : aptInstall(what.source.packages)
+/** The command that installs an engine: `npm run build` for built-ins, `apt-get install -y <its packages>` for Debian's. */
+export function installCommand(engine: Engine): string {
+  return engine.source.kind === 'built-in' ? 'npm run build' : aptInstall(engine.source.packages)
 }
 
 /** Debian packages of an engine (none for built-ins). */
