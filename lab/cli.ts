@@ -10,13 +10,14 @@ import { listCommand } from './commands/list.js'
 import { doctorCommand } from './commands/doctor.js'
 import { demoCommand } from './commands/demo.js'
 import { LAB_VERSION } from './commands/env.js'
+import { shellCommand } from './core/labels.js'
 import { killAllGroupsNow } from './topology/group.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
 /** `npx lab run ...` as typed, for the results' `command` field. */
 function commandLine(argv: string[]): string {
-  return ['npx', 'lab', ...argv].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ')
+  return shellCommand(['npx', 'lab', ...argv])
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -3,14 +3,13 @@
 Run by the lab as ``uvicorn --app-dir lab/apps asgi_app:app``. A wait
 (``io_ms``) is ``await asyncio.sleep``: it yields, so one event loop overlaps
 any number of waits; the CPU burn (``cpu_ms``) runs on the loop and blocks
-every other request meanwhile (that is the lesson). See workload.py for the
-contract.
+every other request meanwhile (that is the lesson). A ``POST /work`` body is
+read by the app from its ``http.request`` messages; waiting for them yields.
+See workload.py for the contract, serving.py for the waits and faults.
 """
 
-import asyncio
-import os
-
-from workload import body, burn_cpu, chance, route, sse_event, worker_id
+from serving import SSE_HEADERS, asgi_raw_path, drain_async, events_async, static_answer, text_headers, work_async
+from workload import route, worker_id
 
 
 async def lifespan(receive, send):
@@ -23,6 +22,21 @@ async def lifespan(receive, send):
             return
 
 
+async def body_chunks(receive):
+    """The request body's chunks, from ``http.request`` messages until ``more_body`` is false."""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # http.disconnect: the client went away
+        yield message.get("body", b"")
+        if not message.get("more_body", False):
+            return
+
+
+def encode(headers):
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+
+
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
@@ -30,45 +44,23 @@ async def app(scope, receive, send):
     if scope["type"] != "http":
         return  # websockets are not part of the workload
     method = scope["method"]
-    raw = scope.get("raw_path")
-    path = raw.decode("latin-1").split("?", 1)[0] if raw else scope["path"]
-    r = route(method, path, scope.get("query_string", b"").decode("latin-1"))
+    r = route(method, asgi_raw_path(scope), scope.get("query_string", b"").decode("latin-1"))
+    content_type = "text/plain"
     if r[0] == "stream":
-        await stream(send, r[1], r[2])
+        await send({"type": "http.response.start", "status": 200, "headers": encode(SSE_HEADERS + [("X-Worker", worker_id())])})
+        async for event in events_async(r[1], r[2]):
+            await send({"type": "http.response.body", "body": event, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
         return
     if r[0] == "health":
         status, payload = 200, b"ok"
     elif r[0] == "error":
         status, payload = r[1], (r[2] + "\n").encode("utf-8")
+    elif r[0] == "static":
+        status, payload, content_type = static_answer(r[1])
     else:
-        _, io_ms, cpu_ms, size, crash_pct, hang_pct = r
-        if chance(crash_pct):
-            os._exit(70)  # one process, no master: the whole server goes with it
-        if chance(hang_pct):
-            await asyncio.Event().wait()  # never answers; the other requests go on
-        if io_ms > 0:
-            await asyncio.sleep(io_ms / 1000.0)
-        burn_cpu(cpu_ms)
-        status, payload = 200, body(size)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"text/plain"),
-                (b"content-length", str(len(payload)).encode("ascii")),
-                (b"x-worker", worker_id().encode("ascii")),
-            ],
-        }
-    )
+        if method == "POST":
+            await drain_async(body_chunks(receive))
+        status, payload = 200, await work_async(*r[1:])
+    await send({"type": "http.response.start", "status": status, "headers": encode(text_headers(len(payload), content_type))})
     await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
-
-
-async def stream(send, events, interval_ms):
-    """Server-sent events: each stream is a coroutine; the loop holds many at once."""
-    await send({"type": "http.response.start", "status": 200, "headers": [
-        (b"content-type", b"text/event-stream"), (b"cache-control", b"no-cache"), (b"x-worker", worker_id().encode("ascii"))]})
-    for i in range(events):
-        await asyncio.sleep(interval_ms / 1000.0)
-        await send({"type": "http.response.body", "body": sse_event(i), "more_body": True})
-    await send({"type": "http.response.body", "body": b""})

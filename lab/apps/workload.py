@@ -1,20 +1,29 @@
-"""The workload contract, shared by the lab's Python apps (design.md, "The
-workload contract"); a line-for-line twin of lab/servers/workload.ts.
+"""The workload contract, shared by the lab's Python apps
+(docs/workload-contract.md); a line-for-line twin of lab/servers/workload.ts.
 
 - ``GET /work?io_ms=50&cpu_ms=0&bytes=1024``: wait ``io_ms`` milliseconds,
   then burn ``cpu_ms`` milliseconds of CPU time, then answer 200 with
   ``bytes`` bytes of body;
+- ``POST /work?...``: the handler first reads the whole request body itself
+  (``wsgi.input`` / ASGI ``http.request`` messages, Content-Length or
+  chunked), then does what ``GET /work`` does; a slow upload holds whatever
+  serves the handler (a sync worker, a thread) while the body trickles in;
 - ``GET /health``: 200 ``ok`` at once;
+- ``GET /static/<file>``: a file from the folder named by the environment
+  variable ``LAB_STATIC_DIR`` (404 ``no such file`` without one, or for a
+  name that is missing or would leave the folder);
 - ``GET /stream?events=10&interval_ms=1000``: server-sent events, one every
   ``interval_ms``; ``/work`` also takes ``crash_pct`` (the worker process dies
   on that percent of requests) and ``hang_pct`` (that percent never answer);
-- anything else: 404 (unknown path), 405 (method other than GET/HEAD on a
-  known path), 400 (a parameter that is not an integer within its limit);
+- anything else: 404 (unknown path), 405 (a method other than GET and
+  HEAD, and POST on /work, on a known path), 400 (a parameter that is not
+  an integer within its limit);
 - every response carries ``X-Worker: <pid>``.
 
 How to wait is the server's business (``time.sleep`` blocks a WSGI worker,
-``await asyncio.sleep`` yields in an ASGI event loop), so this module only
-routes, burns CPU and builds bodies. Standard library only.
+``await asyncio.sleep`` yields in an ASGI event loop; serving.py has both),
+so this module only routes, burns CPU, reads static files and builds bodies.
+Standard library only.
 """
 
 import json
@@ -23,7 +32,7 @@ import os
 import random
 import re
 import time
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 #: The bounds of the query parameters, shared with the lab and the built-in
 #: servers: lab/contract/bounds.json (one object per parameter: min, max, default).
@@ -101,30 +110,62 @@ def parse_query(query_string):
     return query
 
 
+def work_params(query_string):
+    """``(io_ms, cpu_ms, bytes, crash_pct, hang_pct)`` of a /work query, or an error message (a ``str``)."""
+    query = parse_query(query_string)
+    values = [int_param(query, name) for name in ("io_ms", "cpu_ms", "bytes")]
+    values += [pct_param(query, name) for name in ("crash_pct", "hang_pct")]
+    return next((v for v in values if isinstance(v, str)), tuple(values))
+
+
+def stream_params(query_string):
+    """``(events, interval_ms)`` of a /stream query, or an error message (a ``str``)."""
+    query = parse_query(query_string)
+    values = [int_param(query, name) for name in ("events", "interval_ms")]
+    return next((v for v in values if isinstance(v, str)), tuple(values))
+
+
 def route(method, path, query_string):
     """Routes a request.
 
     :param path: the path as sent (percent escapes intact), without the query
-    :returns: ``("work", io_ms, cpu_ms, bytes, crash_pct, hang_pct)``,
-        ``("stream", events, interval_ms)``, ``("health",)`` or
+    :returns: ``("work", io_ms, cpu_ms, bytes, crash_pct, hang_pct)`` (for
+        ``POST`` the caller reads the body first), ``("stream", events,
+        interval_ms)``, ``("static", path)``, ``("health",)`` or
         ``("error", status, message)``
     """
+    if path.startswith("/static/"):
+        if method not in ("GET", "HEAD"):
+            return ("error",) + not_allowed(method)
+        return ("static", path)
     if path not in ("/work", "/health", "/stream"):
         return ("error", 404, "no route " + path)
-    if method not in ("GET", "HEAD"):
-        return ("error", 405, method + " not allowed")
+    if method not in (("GET", "HEAD", "POST") if path == "/work" else ("GET", "HEAD")):
+        return ("error",) + not_allowed(method)
     if path == "/health":
         return ("health",)
-    query = parse_query(query_string)
-    if path == "/stream":
-        values = [int_param(query, name) for name in ("events", "interval_ms")]
-    else:
-        values = [int_param(query, name) for name in ("io_ms", "cpu_ms", "bytes")]
-        values += [pct_param(query, name) for name in ("crash_pct", "hang_pct")]
-    for v in values:
-        if isinstance(v, str):
-            return ("error", 400, v)
-    return ("stream" if path == "/stream" else "work",) + tuple(values)
+    values = stream_params(query_string) if path == "/stream" else work_params(query_string)
+    if isinstance(values, str):
+        return ("error", 400, values)
+    return ("stream" if path == "/stream" else "work",) + values
+
+
+def not_allowed(method):
+    """``(405, message)`` for a method a known path does not take."""
+    return 405, method + " not allowed"
+
+
+def refusal(method, path):
+    """``(status, message)`` for a request a framework's own router turned
+    away (its 404 or 405 handler), decided by :func:`route` so that every app
+    answers the same status and message; a ``/static/`` path the router could
+    not match is a missing file."""
+    r = route(method, path, "")
+    if r[0] == "error":
+        return r[1], r[2]
+    if r[0] == "static":
+        return 404, NO_SUCH_FILE
+    return 404, "no route " + path
 
 
 _sink = 0.0
@@ -134,7 +175,7 @@ def burn_cpu(ms):
     """Burns ``ms`` milliseconds of this thread's CPU time
     (``time.thread_time()``), not wall time: with more busy workers than cores
     a wall-clock loop is preempted and counts its waiting as work
-    (design.md). In a threaded worker the other threads wait for the GIL
+    (docs/workload-contract.md). In a threaded worker the other threads wait for the GIL
     meanwhile, which is the lesson of the threads-hybrid scenario."""
     global _sink
     if ms <= 0:
@@ -167,3 +208,57 @@ def worker_id():
     right in every forked worker even when the app was imported before the
     fork)."""
     return str(os.getpid())
+
+
+#: The message of a 404 under /static/.
+NO_SUCH_FILE = "no such file"
+
+#: Content types by file extension (lab/servers/proxy-logic.ts CONTENT_TYPES;
+#: anything else is ``application/octet-stream``, nginx's ``default_type``).
+CONTENT_TYPES = {
+    "html": "text/html", "css": "text/css", "js": "application/javascript", "json": "application/json",
+    "txt": "text/plain", "svg": "image/svg+xml", "png": "image/png", "jpg": "image/jpeg",
+    "jpeg": "image/jpeg", "gif": "image/gif", "woff2": "font/woff2",
+}
+
+_files = {}
+
+
+def static_file(path):
+    """The file ``GET /static/<name>`` asks for, from ``$LAB_STATIC_DIR``.
+
+    The name is percent-decoded (UTF-8); an empty name, NUL, a backslash, or a
+    ``.``/``..``/empty segment is refused, as lab/servers/proxy-logic.ts
+    ``staticFile`` does. Read synchronously (a WSGI worker blocks on its
+    disk reads) and kept in memory while its mtime and size are unchanged, as
+    the page cache would keep it.
+
+    :param path: the path as sent (percent escapes intact), without the query
+    :returns: ``(body, content_type)``, or ``None`` (404)
+    """
+    folder = os.environ.get("LAB_STATIC_DIR")
+    if not folder or not path.startswith("/static/"):
+        return None
+    try:
+        name = unquote(path[len("/static/"):], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    parts = name.split("/")
+    if name == "" or "\0" in name or "\\" in name or any(p in ("", ".", "..") for p in parts):
+        return None
+    file = os.path.join(folder, *parts)
+    try:
+        st = os.stat(file)
+        if not os.path.isfile(file):
+            return None
+        cached = _files.get(file)
+        if cached is None or cached[0] != (st.st_mtime_ns, st.st_size):
+            with open(file, "rb") as f:
+                cached = ((st.st_mtime_ns, st.st_size), f.read())
+            if len(_files) >= 64:
+                _files.pop(next(iter(_files)))
+            _files[file] = cached
+    except OSError:
+        return None
+    ext = file.rsplit(".", 1)[1].lower() if "." in os.path.basename(file) else ""
+    return cached[1], CONTENT_TYPES.get(ext, "application/octet-stream")

@@ -5,33 +5,26 @@
  * Pure: returns strings.
  */
 import type { ResultsDocument, RunResult } from './results.js'
-import { answeredPerSecond } from './warnings.js'
+import { answeredPerSecond, rankPerSecond, verdictText } from './labels.js'
 
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => n.toFixed(d)
 
 /**
  * The verdict at the highest connection count of a workload: the topology
- * with the most req/s against each other one, e.g.
- * `io-bound @128: async served 24.3× the req/s of prefork`.
- * @returns null when fewer than two topologies were measured at that level
+ * with the most req/s (mean over repeats) against each other one, e.g.
+ * `io-bound @128: async served 24.3× the req/s of prefork` (ranked and worded
+ * by `rankPerSecond` and `verdictText`, as the report's verdicts are).
+ * @returns null when fewer than two topologies were measured at that level, or none served anything
  */
 export function verdict(workload: string, runs: readonly RunResult[]): string | null {
   const mine = runs.filter((r) => r.workload === workload)
   if (mine.length === 0) return null
   const top = Math.max(...mine.map((r) => r.connections))
   const byTopology = new Map<string, number[]>()
-  for (const r of mine.filter((r) => r.connections === top)) {
-    const list = byTopology.get(r.topology) ?? []
-    list.push(r.requests.perSecond.mean)
-    byTopology.set(r.topology, list)
-  }
-  const means = [...byTopology].map(([t, xs]) => ({ t, x: xs.reduce((a, b) => a + b, 0) / xs.length }))
-  if (means.length < 2) return null
-  means.sort((a, b) => b.x - a.x)
-  const best = means[0] as { t: string; x: number }
-  const others = means.slice(1).map((o) => (o.x > 0 ? `${fix(best.x / o.x)}× the req/s of ${o.t}` : `req/s where ${o.t} served none`))
-  return `${workload} @${top}: ${best.t} served ${others.join(', ')}`
+  for (const r of mine.filter((r) => r.connections === top)) byTopology.set(r.topology, [...(byTopology.get(r.topology) ?? []), r.requests.perSecond.mean])
+  const comparisons = rankPerSecond([...byTopology].map(([name, xs]) => ({ name, perSecond: xs.reduce((a, b) => a + b, 0) / xs.length })))
+  return comparisons.length ? verdictText(`${workload} @${top}`, comparisons) : null
 }
 
 /** `io_ms=50 cpu_ms=0 bytes=1024`, plus any other field that is set (`crash_pct=1`, `streams={"count":4}`). */
@@ -88,6 +81,12 @@ export function extras(runs: readonly RunResult[]): string[] {
   return out
 }
 
+/** Under a table: what a `~` before a theory figure means, each distinct reason once. */
+export function approximateNotes(runs: readonly RunResult[]): string[] {
+  const notes = [...new Set(runs.flatMap((r) => (r.prediction?.approximate ? [r.prediction.approximate] : [])))]
+  return notes.length ? ['', '  ~ theory is approximate here:', ...notes.map((n) => `    ${n}`)] : []
+}
+
 /**
  * The whole summary: a block per workload, then the warnings.
  * @returns text ending in a newline
@@ -114,10 +113,11 @@ export function formatSummary(doc: ResultsDocument): string {
           `${pad(fix(r.latencyMs.p50), 10)}${pad(fix(r.latencyMs.p99), 10)}` +
           `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
           `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}` +
-          `${pad(r.prediction ? fix(r.prediction.perSecond) : '-', 14)}` +
+          `${pad(r.prediction ? `${r.prediction.approximate ? '~' : ''}${fix(r.prediction.perSecond)}` : '-', 14)}` +
           `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(answeredPerSecond(r) / r.prediction.perSecond, 2) : '-', 13)}`,
       )
     }
+    lines.push(...approximateNotes(doc.runs.filter((r) => r.workload === w)))
     lines.push(...extras(doc.runs.filter((r) => r.workload === w)))
     const v = verdict(w, doc.runs)
     if (v) lines.push('', `  ${v}`)

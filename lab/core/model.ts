@@ -20,6 +20,12 @@
  *   + CPU) is solved for 1..slots requests, and the pool becomes one
  *   load-dependent station whose rate with k requests is the inner
  *   throughput at min(k, slots);
+ * - threads (`threads` > 1, Gunicorn's gthread worker): W processes × T
+ *   threads are W·T slots whose waits overlap, but a process runs Python on
+ *   one thread at a time (the GIL), so CPU has at most `min(cores, W)`
+ *   servers. The station lets any W requests run at once, as if the requests
+ *   at the CPU were always in different processes: an upper bound when W > 1
+ *   (exact for W = 1);
  * - a proxy in front adds `proxyMs` of CPU per request at its own station.
  * - `upstreams` server instances behind a proxy make one pool of all their
  *   workers (the best a balancer can do: one shared queue); a workload
@@ -29,73 +35,31 @@
  * Cores are shared with the load generator when its measured CPU is given
  * (`clientCpuPercent`): the servers get `cores − clientCpuPercent / 100`.
  *
+ * Exactness (see {@link predictionMethod}): MVA is exact for product-form
+ * networks (F. Baskett, K. M. Chandy, R. R. Muntz, F. G. Palacios, "Open,
+ * Closed, and Mixed Networks of Queues with Different Classes of Customers",
+ * JACM 22(2), 1975). A delay station is product-form for any distribution
+ * of waits, but an FCFS CPU station is only for exponential service; the
+ * lab's CPU work is fixed-length, so wherever requests queue for a CPU the
+ * prediction is an approximation (its asymptotes, N / (wait + CPU) and
+ * servers / CPU, are exact).
+ *
  * Pure: no I/O.
  */
 import { meanDemand, requestKinds, type MixEntry } from './mix.js'
+import { mva, type Station } from './mva.js'
 
-/** One station of a closed network. Demands are in ms per request. */
-export type Station =
-  | { kind: 'delay'; demandMs: number }
-  /** `servers` identical servers sharing one queue (servers may be fractional: a share of the cores). */
-  | { kind: 'queue'; demandMs: number; servers: number }
-  /** Any load-dependent station: completions per ms with j requests present, j ≥ 1. */
-  | { kind: 'rate'; ratePerMs: (j: number) => number }
-
-/** Service rate (requests per ms) of a station holding j ≥ 1 requests. */
-function rate(s: Exclude<Station, { kind: 'delay' }>, j: number): number {
-  if (s.kind === 'rate') return s.ratePerMs(j)
-  return s.demandMs > 0 ? Math.min(j, s.servers) / s.demandMs : Infinity
-}
-
-/**
- * Exact MVA of a single-class closed network.
- * @param stations - the stations every request visits once
- * @param population - requests in the network (connections), ≥ 1
- * @param thinkMs - think time per cycle outside the stations, ms (0 for a closed loop with no think time)
- * @returns throughput in requests per ms for every population 1..N (index n − 1), and the response time at N in ms
- */
-export function mva(stations: readonly Station[], population: number, thinkMs = 0): { throughputPerMs: number[]; responseMs: number } {
-  // queue lengths (load-independent view) and marginal probabilities p[k][j] for load-dependent stations
-  const q = stations.map(() => 0)
-  const p = stations.map(() => [1])
-  const throughput: number[] = []
-  let response = 0
-  for (let n = 1; n <= population; n++) {
-    const r = stations.map((s, k) => {
-      if (s.kind === 'delay') return s.demandMs
-      if (s.kind === 'queue' && s.servers === 1) return s.demandMs * (1 + (q[k] as number))
-      const pk = p[k] as number[]
-      let sum = 0
-      for (let j = 1; j <= n; j++) sum += (j / rate(s, j)) * (pk[j - 1] ?? 0)
-      return sum
-    })
-    response = r.reduce((a, b) => a + b, 0)
-    const x = n / (thinkMs + response)
-    throughput.push(x)
-    stations.forEach((s, k) => {
-      q[k] = x * (r[k] as number)
-      if (s.kind === 'delay' || (s.kind === 'queue' && s.servers === 1)) return
-      const prev = p[k] as number[]
-      const next = new Array<number>(n + 1).fill(0)
-      let busy = 0
-      for (let j = 1; j <= n; j++) {
-        next[j] = (x / rate(s, j)) * (prev[j - 1] ?? 0)
-        busy += next[j] as number
-      }
-      // round-off can leave a tiny negative idle probability near saturation
-      next[0] = Math.max(0, 1 - busy)
-      p[k] = next
-    })
-  }
-  return { throughputPerMs: throughput, responseMs: response }
-}
+export { mva, type Station } from './mva.js'
 
 /** What the model needs to know about one level. */
 export interface ModelInput {
   model: 'prefork' | 'event-loop' | 'threaded'
   /** Worker processes (prefork, threaded); ignored for an event loop. */
   workers: number
-  /** Threads per worker (threaded); default 1. */
+  /**
+   * Threads per worker process; default 1. More than 1 makes any non-event-loop
+   * model the threaded case (Gunicorn runs its gthread worker when `--threads` > 1).
+   */
   threads?: number
   ioMs: number
   cpuMs: number
@@ -132,6 +96,11 @@ export const DEFAULT_RESPAWN_MS = 100
 export interface Prediction {
   perSecond: number
   meanMs: number
+  /**
+   * Set when the figure is MVA's approximation rather than the network's exact
+   * solution: why, in one or two sentences for the reader (see {@link approximations}).
+   */
+  approximate?: string
 }
 
 /** Cores left for the servers once the load generator has taken its share (at least 10 % of one core). */
@@ -144,8 +113,8 @@ export function serverCores(cores: number, clientCpuPercent = 0): number {
  * @throws RangeError when connections < 1 or a demand is negative
  */
 export function predict(input: ModelInput): Prediction {
-  const { cpuMs, connections } = input
-  if (!(connections >= 1) || input.ioMs < 0 || cpuMs < 0) throw new RangeError('connections must be ≥ 1 and demands ≥ 0')
+  const { connections } = input
+  if (!(connections >= 1) || input.ioMs < 0 || input.cpuMs < 0) throw new RangeError('connections must be ≥ 1 and demands ≥ 0')
   // A hung request holds its slot until the master kills the worker (timeout, plus half a watchdog
   // tick on average) and a new one boots; a crash empties the slot until a new worker boots. Neither
   // answers. Fold both into the mean time a slot is held, and count only the answered share.
@@ -161,6 +130,8 @@ export function predict(input: ModelInput): Prediction {
       : (input.timeoutMs ?? 30_000) + (input.watchdogMs ?? 1000) / 2 + respawnMs
   const ioMs = (1 - hang - crash) * input.ioMs + hang * hungMs + crash * respawnMs
   const answered = 1 - hang - crash
+  // a request crashes or hangs before its work starts (lab/servers, lab/apps): only answered ones burn CPU
+  const cpuMs = answered * input.cpuMs
   const cores = serverCores(input.cores, input.clientCpuPercent)
   const outer: Station[] = []
   if (input.proxyMs && input.proxyMs > 0) outer.push({ kind: 'queue', demandMs: input.proxyMs, servers: cores })
@@ -172,13 +143,14 @@ export function predict(input: ModelInput): Prediction {
     const slots = Math.min(input.limitConcurrency, connections)
     const x = mva(inner, slots).throughputPerMs[slots - 1] as number
     if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
-    return { perSecond: x * 1000, meanMs: slots / x }
+    return withNotes({ perSecond: x * 1000 * answered, meanMs: slots / x }, approximations({ ...input, cpuMs }, cores))
   }
   if (input.model === 'event-loop') {
     outer.push({ kind: 'delay', demandMs: ioMs })
     if (cpuMs > 0) outer.push({ kind: 'queue', demandMs: cpuMs, servers: Math.min(1, cores) })
   } else {
-    const threads = input.model === 'threaded' ? (input.threads ?? 1) : 1
+    // threads > 1 is the threaded case whatever `model` says (Gunicorn runs gthread when --threads > 1)
+    const threads = input.threads ?? 1
     const slots = input.workers * threads - (input.heldSlots ?? 0)
     if (slots <= 0) return { perSecond: 0, meanMs: Infinity }
     // under a GIL a process runs one thread at a time: at most `workers` CPU servers
@@ -188,14 +160,48 @@ export function predict(input: ModelInput): Prediction {
     const innerX = ioMs + cpuMs > 0 ? mva(inner, slots).throughputPerMs : []
     const pool: Station =
       ioMs + cpuMs > 0
-        ? { kind: 'rate', ratePerMs: (j) => innerX[Math.min(j, slots) - 1] as number }
+        ? { kind: 'rate', ratePerMs: (j) => innerX[Math.min(j, slots) - 1] as number, constantFrom: slots }
         : { kind: 'delay', demandMs: 0 }
     outer.push(pool)
   }
   const { throughputPerMs } = mva(outer, connections)
   const x = throughputPerMs[connections - 1] as number
   if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
-  return { perSecond: x * 1000 * answered, meanMs: connections / x }
+  return withNotes({ perSecond: x * 1000 * answered, meanMs: connections / x }, approximations({ ...input, cpuMs }, cores))
+}
+
+function withNotes(p: Prediction, notes: string[]): Prediction {
+  return notes.length ? { ...p, approximate: notes.join(' ') } : p
+}
+
+/**
+ * Why a prediction is an approximation, one sentence per reason; empty when
+ * MVA's figure is the exact solution of the network as modelled. MVA is exact
+ * for product-form networks (Baskett, Chandy, Muntz, Palacios, JACM 22(2),
+ * 1975): a delay station for any distribution of waits, an FCFS queue only
+ * for exponential service. The lab's CPU work is fixed-length and FCFS, so
+ * wherever requests can queue for a CPU the knee of the curve is approximate
+ * (the asymptotes are exact).
+ * @param input - the level, with `cpuMs` the CPU per attempt
+ * @param cores - cores left for the servers
+ */
+export function approximations(input: ModelInput, cores: number): string[] {
+  const out: string[] = []
+  const fcfs = 'CPU work is fixed-length and served first come, first served, which is not product-form, so near the knee the figure is approximate (its asymptotes are exact)'
+  const threads = input.model === 'event-loop' ? 1 : (input.threads ?? 1)
+  if (input.model === 'event-loop') {
+    const present = input.limitConcurrency ? Math.min(input.limitConcurrency, input.connections) : input.connections
+    if (input.cpuMs > 0 && present > 1) out.push(`Event loop: ${fcfs}.`)
+    if (input.limitConcurrency) out.push(`Concurrency limit: the answered requests are modelled as ${input.limitConcurrency} slots and the 503s as costing nothing.`)
+  } else {
+    const slots = input.workers * threads - (input.heldSlots ?? 0)
+    if (input.cpuMs > 0 && Math.min(slots, input.connections) > Math.min(cores, input.workers)) out.push(`Workers sharing the cores: ${fcfs}.`)
+    if (threads > 1 && input.workers > 1 && input.cpuMs > 0) {
+      out.push(`Threads: the GIL is modelled as ${input.workers} CPU servers shared by all ${input.workers * threads} threads, as if running requests were always in different processes (an upper bound).`)
+    }
+  }
+  if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(`Proxy: its ${fcfs}.`)
+  return out
 }
 
 /**
@@ -259,7 +265,6 @@ export function predictLevel(
     watchdogMs: Math.min(1000, timeoutMs / 4),
     respawnMs,
     limitConcurrency: def.server.limit_concurrency,
-    ...(clientTimeoutS !== undefined ? { clientTimeoutMs: clientTimeoutS * 1000 } : {}),
     clientTimeoutMs: clientTimeoutS === undefined ? undefined : clientTimeoutS * 1000,
   })
 }
@@ -313,13 +318,17 @@ export function heldBySlowClients(def: { proxy?: ProxyShape }, slow: SlowClients
 }
 
 /**
- * CPU a proxy spent per response, ms, from its measured CPU (percent of one
- * core, all its processes) and the responses per second; undefined when
- * nothing was answered.
+ * CPU spent per response, ms: CPU-seconds per second (percent of one core
+ * ÷ 100, all the processes counted) ÷ responses per second × 1000, i.e.
+ * `cpuPercent × 10 / perSecond`; undefined when nothing was answered.
+ * E.g. half a core (50 %) for 500 req/s is 1 ms per response.
  */
-export function proxyCpuMs(proxyCpuPercent: number, perSecond: number): number | undefined {
-  return perSecond > 0 ? (proxyCpuPercent * 10) / perSecond : undefined
+export function cpuMsPerResponse(cpuPercent: number, perSecond: number): number | undefined {
+  return perSecond > 0 ? (cpuPercent * 10) / perSecond : undefined
 }
+
+/** CPU a proxy spent per response, ms, from its measured CPU and the responses per second ({@link cpuMsPerResponse}). */
+export const proxyCpuMs = cpuMsPerResponse
 
 /**
  * Mean time from a worker's death to its replacement's boot, ms, from a

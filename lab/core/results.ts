@@ -105,7 +105,14 @@ export const runSchema = z.object({
     /** measured / expected; null when nothing completed. */
     ratio: z.number().nullable(),
   }),
-  prediction: z.object({ perSecond: z.number(), meanMs: z.number() }).optional(),
+  prediction: z
+    .object({
+      perSecond: z.number(),
+      meanMs: z.number(),
+      /** Why the figure is MVA's approximation rather than an exact solution (lab/core/model.ts `approximations`); absent when exact. */
+      approximate: z.string().optional(),
+    })
+    .optional(),
   /** A probe's latency beside the load (`load.probe`), over the same window. */
   probe: z
     .object({ path: z.string(), requests: z.number().int(), errors: z.number().int(), latencyMs: latencySchema })

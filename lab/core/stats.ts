@@ -1,6 +1,7 @@
 /**
  * Statistics used by every run. Pure: no I/O.
  */
+import { summarize } from './confidence.js'
 
 /** Mean, sample standard deviation (n − 1; 0 for fewer than two values), min and max. */
 export interface Described {
@@ -11,24 +12,15 @@ export interface Described {
 }
 
 /**
- * Describes a list of numbers.
- * @returns zeros for an empty list
+ * Describes a list of numbers (see {@link summarize} for n, the standard
+ * error and a 95 % interval).
+ * @returns zeros for an empty list; a standard deviation of 0 for one value
+ * @throws RangeError when a value is not a finite number
  */
 export function describe(values: readonly number[]): Described {
-  const n = values.length
-  if (n === 0) return { mean: 0, stddev: 0, min: 0, max: 0 }
-  let sum = 0
-  let min = Infinity
-  let max = -Infinity
-  for (const v of values) {
-    sum += v
-    if (v < min) min = v
-    if (v > max) max = v
-  }
-  const mean = sum / n
-  let sq = 0
-  for (const v of values) sq += (v - mean) ** 2
-  return { mean, stddev: n > 1 ? Math.sqrt(sq / (n - 1)) : 0, min, max }
+  if (values.length === 0) return { mean: 0, stddev: 0, min: 0, max: 0 }
+  const { mean, stddev, min, max } = summarize(values)
+  return { mean, stddev: stddev ?? 0, min, max }
 }
 
 /** The Little's-law self-check of one closed-loop level. */

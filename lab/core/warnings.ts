@@ -3,6 +3,7 @@
  * for the numbers to mean what they seem to (style.md, "Warnings are a typed
  * catalogue that teaches"). Pure: no I/O.
  */
+import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
 import type { WarningCode } from './vocabulary.js'
@@ -11,8 +12,8 @@ import type { WarningCode } from './vocabulary.js'
 export const THRESHOLDS = {
   /** Little's law must hold in a closed loop; more than 10 % off means the measurement is wrong (design.md). */
   littlesLaw: 0.1,
-  /** autocannon is single-threaded; above ~85 % of a core it measures itself (design.md). */
-  clientCpuPercent: 85,
+  /** autocannon is single-threaded; above ~85 % of a core it measures itself (core/diagnosis.ts). */
+  clientCpuPercent: DIAGNOSIS_THRESHOLDS.clientCpuPercent,
   /** σ/mean of per-second throughput above this: the level never settled. */
   spread: 0.2,
   /** Fewer measured responses than this make percentiles meaningless. */
@@ -30,8 +31,11 @@ function label(run: RunResult): string {
 /**
  * Checks one level.
  * @param index - the level's index in `runs`
+ * @param ctx - the machine's cores (and the workload's fault rate): with it, a
+ *   disagreement with theory is blamed on CPU saturation found in the data
+ *   (core/diagnosis.ts) before a short run
  */
-export function warningsFor(run: RunResult, index: number): Warning[] {
+export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContext): Warning[] {
   const out: Warning[] = []
   const add = (code: WarningCode, message: string) => out.push({ code, run: index, message })
   const who = label(run)
@@ -72,7 +76,7 @@ export function warningsFor(run: RunResult, index: number): Warning[] {
     const ratio = measured / run.prediction.perSecond
     if (Math.abs(ratio - 1) > THRESHOLDS.model) {
       const what = measured === run.requests.perSecond.mean ? 'req/s' : 'answered (2xx) req/s'
-      add('model-mismatch', `${who}: measured ${f1(measured)} ${what} is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s theory predicts. ${likelyCause(run, ratio)}`)
+      add('model-mismatch', `${who}: measured ${f1(measured)} ${what} is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s theory predicts. ${likelyCause(run, ratio, ctx)}`)
     }
   }
   if (run.requests.total === 0) {
@@ -106,9 +110,11 @@ export function answeredPerSecond(run: RunResult): number {
 }
 
 /** The likeliest reason theory and measurement disagree, from what the level recorded. */
-function likelyCause(run: RunResult, ratio: number): string {
+function likelyCause(run: RunResult, ratio: number, ctx?: DiagnosisContext): string {
   if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return 'The load generator was saturated, so the client, not the server, set the pace.'
   if (run.errors.timeouts > 0 || (run.errors.non2xx > 0 && run.requests.ok === undefined)) return 'Errors were seen; the model assumes every request succeeds.'
+  const cpu = ctx ? diagnose(run, ctx).find((d) => d.code === 'cpu-saturated' || d.code === 'cores-saturated') : undefined
+  if (cpu) return `Likely cause, from the data: ${cpu.message.slice(cpu.message.indexOf(': ') + 2)}`
   if (run.requests.total < 100 || run.durationS < 1.95) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
   const serverCpu = run.processes.reduce((a, p) => a + p.cpuPercent.mean, 0)
   if (ratio < 1 && serverCpu > 0) {

@@ -6,12 +6,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { stamp } from '../core/labels.js'
 import { parseResults, type ResultsDocument } from '../core/results.js'
-
-/** `2026-11-22T10:00:00.123Z` → `20261122T100000Z` (sortable, no colons). */
-export function stamp(iso: string): string {
-  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-}
 
 /** Path of a run's results JSON. */
 export function resultsPath(outDir: string, scenario: string, startedAt: string): string {

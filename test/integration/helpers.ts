@@ -29,3 +29,10 @@ export async function stopAndCheck(running: { processes(): Array<{ pid: number }
     if (!(await waitFor(() => !alive(pid), 3000))) throw new Error(`process ${pid} outlived its topology`)
   }
 }
+
+/** CPU time (user + system, all threads) a process has used so far, in ms, from `/proc/<pid>/stat` fields 14–15 (proc(5); 10 ms ticks). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10
+}

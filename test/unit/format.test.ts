@@ -18,6 +18,21 @@ describe('verdict', () => {
   it('has nothing to say with one topology', () => {
     expect(verdict('io-bound', runs.filter((r) => r.topology === 'async'))).toBeNull()
   })
+
+  it('puts every other topology on the one line, best first', () => {
+    const three = [...runs, makeRun({ topology: 'threaded', connections: 128, perSecond: 320 })]
+    expect(verdict('io-bound', three)).toBe('io-bound @128: async served 6.1× the req/s of threaded, 24.3× the req/s of prefork')
+  })
+
+  it('rounds a ratio of 100 or more to a whole number, as the report does', () => {
+    const slow = runs.map((r) => (r.topology === 'prefork' ? makeRun({ topology: 'prefork', connections: r.connections, perSecond: 12.8 }) : r))
+    expect(verdict('io-bound', slow)).toBe('io-bound @128: async served 152× the req/s of prefork')
+  })
+
+  it('says how much the best served when another served none', () => {
+    const none = runs.map((r) => (r.topology === 'prefork' && r.connections === 128 ? makeRun({ topology: 'prefork', connections: 128, perSecond: 0 }) : r))
+    expect(verdict('io-bound', none)).toBe('io-bound @128: async served 1944.0 req/s where prefork served none')
+  })
 })
 
 describe('formatSummary', () => {
@@ -44,5 +59,31 @@ describe('formatSummary', () => {
 
   it('marks an incomplete document', () => {
     expect(formatSummary({ ...doc, complete: false }).split('\n')[0]).toContain('incomplete')
+  })
+})
+
+describe('formatSummary with approximate theory', () => {
+  it('marks an approximate theory figure with ~ and says why once under the table', () => {
+    const why = 'Event loop: CPU work is fixed-length and served first come, first served.'
+    const approx = [
+      makeRun({ topology: 'async', workload: 'cpu-bound', connections: 8, perSecond: 99, prediction: { perSecond: 100, meanMs: 80, approximate: why } }),
+      makeRun({ topology: 'async', workload: 'cpu-bound', connections: 64, perSecond: 99, prediction: { perSecond: 100, meanMs: 640, approximate: why } }),
+      makeRun({ topology: 'prefork', workload: 'cpu-bound', connections: 64, perSecond: 190, prediction: { perSecond: 200, meanMs: 320 } }),
+    ]
+    const text = formatSummary({
+      schemaVersion: 1,
+      complete: true,
+      scenario: { name: 'x', title: 'x', definition: {} },
+      stack: 'node',
+      startedAt: '2026-11-22T10:00:00.000Z',
+      finishedAt: null,
+      env: { os: 'Debian', kernel: '6', cpuModel: 'x', cores: 2, memoryBytes: 1, node: 'v20', lab: '0.1.0', engines: {} },
+      runs: approx,
+      warnings: [],
+    })
+    expect(text).toMatch(/async\s+64\s+99\.0 ± 0\.5.*\s~100\.0\s+0\.99\n/)
+    expect(text).toMatch(/prefork\s+64\s+190\.0 ± 0\.5.*\s200\.0\s+0\.95\n/)
+    expect(text.split(why).length - 1).toBe(1)
+    expect(text).toContain('~ theory is approximate here:')
   })
 })

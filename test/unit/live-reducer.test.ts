@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Envelope, LabEvent, PlanEvent, SampleEvent } from '../../lab/core/events.js'
 import type { Level } from '../../lab/core/plan.js'
-import {
-  initialState,
-  ladderCharts,
-  liveLatencyChart,
-  liveThroughputChart,
-  liveVerdicts,
-  logTicks,
-  reduce,
-  replay,
-  statusLine,
-  workerMap,
-} from '../../web/src/live.js'
+import { ladderCharts, liveLatencyChart, liveThroughputChart, liveVerdicts, logTicks } from '../../web/src/live/charts.js'
+import { initialState, reduce, replay } from '../../web/src/live/state.js'
+import { statusLine } from '../../web/src/live/status.js'
+import { workerMap } from '../../web/src/live/workers.js'
 import { makeRun } from './fixtures.js'
 
 const T0 = 1_800_000_000_000
@@ -102,7 +94,7 @@ describe('the live reducer', () => {
     expect(s.levels[0]?.state).toBe('running')
     expect(s.samples).toHaveLength(1)
     expect(statusLine(s)).toEqual({
-      headline: 'Level 1 of 4: prefork · io-bound @8',
+      headline: 'Level 1 of 4: prefork io-bound @8',
       detail: 'warming up, second 1: 80 req/s, p99 110.0 ms',
       progress: 0.5 / 4, // second 1 of 2 (0.5 + 1.5 s) of the first of four levels
     })

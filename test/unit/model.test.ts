@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { meanRespawnMs, mva, predict, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
+import { approximations, meanRespawnMs, mva, predict, predictLevel, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
 
 const prefork = (over: Partial<ModelInput>): ModelInput => ({ model: 'prefork', workers: 4, ioMs: 50, cpuMs: 0, connections: 64, cores: 2, ...over })
 
@@ -149,5 +149,100 @@ describe('predict for an event loop with faults', () => {
     // cycle = 0.95 × 50 + 0.05 × 10 000 = 547.5 ms; 16 connections / 547.5 ms × 95 % answered
     const p = predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 16, cores: 2, hangPct: 5, clientTimeoutMs: 10_000 })
     expect(p.perSecond).toBeCloseTo((16 / 547.5) * 1000 * 0.95, 6)
+  })
+})
+
+describe('mva with stations whose rate stops growing', () => {
+  it('gives the same throughput whether or not a load-dependent rate is declared constant from m on', () => {
+    const rate = (j: number) => Math.min(j, 3) / 20
+    const full = mva([{ kind: 'delay', demandMs: 30 }, { kind: 'rate', ratePerMs: rate }], 50)
+    const cut = mva([{ kind: 'delay', demandMs: 30 }, { kind: 'rate', ratePerMs: rate, constantFrom: 3 }], 50)
+    cut.throughputPerMs.forEach((x, i) => expect(x).toBeCloseTo(full.throughputPerMs[i] as number, 12))
+  })
+
+  it('treats a station with a fractional share of one core as one slower server', () => {
+    // 0.5 of a core at 10 ms of CPU is one server at 20 ms: delay 40 + 20, N = 2 → R = 40 + 20 × (1 + 20/60)
+    const r = mva([{ kind: 'delay', demandMs: 40 }, { kind: 'queue', demandMs: 10, servers: 0.5 }], 2)
+    expect(r.throughputPerMs[1]).toBeCloseTo(2 / (40 + 20 * (1 + 20 / 60)), 12)
+  })
+
+  it('solves 10,000 connections in front of 64 sync workers: W / S = 1280 req/s', () => {
+    expect(predict(prefork({ workers: 64, connections: 10_000 })).perSecond).toBeCloseTo(1280, 6)
+  })
+})
+
+describe('predict charges CPU only to the attempts that do the work', () => {
+  it('lets an event loop answer 1 / cpu when 5 % of requests hang before their work: 100 req/s, not 95', () => {
+    // a hung attempt holds its connection for the client's timeout but burns no CPU; deep in saturation
+    // the loop completes one answered request per 10 ms of CPU
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 0, cpuMs: 10, connections: 10_000, cores: 2, hangPct: 5, clientTimeoutMs: 10_000 })
+    expect(p.perSecond).toBeCloseTo(100, 3)
+  })
+
+  it('gives one connection of that loop 0.95 / (500 + 9.5 ms) answered', () => {
+    // cycle = 0.05 × 10 000 ms hung + 0.95 × 10 ms of CPU = 509.5 ms
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 0, cpuMs: 10, connections: 1, cores: 2, hangPct: 5, clientTimeoutMs: 10_000 })
+    expect(p.perSecond).toBeCloseTo((0.95 * 1000) / 509.5, 9)
+  })
+
+  it('lets 64 workers on 2 cores answer cores / cpu = 200 req/s although 10 % of attempts crash', () => {
+    // crashed attempts cost a 100 ms boot of the slot, no CPU: the cores serve only answered requests
+    const p = predict(prefork({ workers: 64, ioMs: 0, cpuMs: 10, crashPct: 10, respawnMs: 100 }))
+    expect(p.perSecond).toBeCloseTo(200, 3)
+  })
+})
+
+describe('predict with threads (Gunicorn gthread)', () => {
+  it('selects the threaded case when a prefork server has threads > 1: 2 × 4 threads waiting 50 ms serve 160 req/s', () => {
+    expect(predict(prefork({ workers: 2, threads: 4 })).perSecond).toBeCloseTo(160, 6)
+    expect(predictLevel({ server: { model: 'prefork', workers: 2, threads: 4 } }, { io_ms: 50, cpu_ms: 0 }, 64, 2).perSecond).toBeCloseTo(160, 6)
+  })
+
+  it('serialises one process’s threads on the GIL: 1 × 3 threads, 20 ms wait + 10 ms CPU, 3 connections = 3 / 38 ms', () => {
+    // exact MVA by hand, delay 20 + one CPU server 10:
+    // n=1: R = 30, X = 1/30, Q = 1/3; n=2: R = 20 + 10 × 4/3, X = 0.06, Q = 0.8; n=3: R = 20 + 10 × 1.8 = 38
+    expect(predict(prefork({ workers: 1, threads: 3, ioMs: 20, cpuMs: 10, connections: 3 })).perSecond).toBeCloseTo(3000 / 38, 9)
+  })
+
+  it('runs two single-threaded processes on two cores with no queueing: 2 / 30 ms', () => {
+    expect(predict(prefork({ workers: 2, ioMs: 20, cpuMs: 10, connections: 2 })).perSecond).toBeCloseTo(2000 / 30, 9)
+  })
+})
+
+describe('predictLevel passes the client timeout once', () => {
+  it('holds a hung event-loop request for the client timeout it is given: 16 / (0.95 × 50 + 0.05 × 2000 ms)', () => {
+    const p = predictLevel({ server: { model: 'event-loop', workers: 1 } }, { io_ms: 50, cpu_ms: 0, hang_pct: 5 }, 16, 2, undefined, undefined, undefined, 2)
+    expect(p.perSecond).toBeCloseTo((16 / 147.5) * 1000 * 0.95, 6)
+  })
+})
+
+describe('predict says when it approximates', () => {
+  it('calls an event loop that queues for its CPU an approximation, and says why', () => {
+    const p = predict({ model: 'event-loop', workers: 1, ioMs: 0, cpuMs: 10, connections: 64, cores: 2 })
+    expect(p.approximate).toMatch(/Event loop: CPU work is fixed-length and served first come, first served, which is not product-form/)
+  })
+
+  it('calls waits that overlap exact', () => {
+    expect(predict({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 128, cores: 2 }).approximate).toBeUndefined()
+    expect(predict(prefork({})).approximate).toBeUndefined()
+  })
+
+  it('calls one connection exact: nothing ever queues', () => {
+    expect(predict({ model: 'event-loop', workers: 1, ioMs: 0, cpuMs: 10, connections: 1, cores: 2 }).approximate).toBeUndefined()
+  })
+
+  it('names the GIL bound when several threaded processes burn CPU', () => {
+    expect(approximations(prefork({ workers: 2, threads: 4, cpuMs: 10 }), 2).join(' ')).toContain('Threads: the GIL is modelled as 2 CPU servers shared by all 8 threads')
+  })
+})
+
+describe('mva stays exact deep in saturation', () => {
+  it('gives 64 workers with 50 ms wait + 2.3 ms CPU the same 868.78 req/s at 64, 100, 256 and 10,000 connections', () => {
+    // past 64 connections the pool is full: extra connections wait in the backlog and change nothing.
+    // (1 − Σ p(j) for the idle probability once gave 596 req/s at 100 connections.)
+    const at = (c: number) => predict(prefork({ workers: 64, ioMs: 50, cpuMs: 2.3, connections: c })).perSecond
+    const full = at(64)
+    expect(full).toBeCloseTo(868.7787, 3)
+    for (const c of [100, 256, 10_000]) expect(at(c)).toBeCloseTo(full, 6)
   })
 })

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
-import { eventMarks, markDatasets, markKinds, markLines, marksSummary, markTooltip } from '../../web/src/annotations.js'
-import { buildReport, latencyChart, THEORY, throughputChart, timelineChart, verdicts, WARNING_TEXT } from '../../web/src/model.js'
+import { eventMarks, markKinds, marksSummary } from '../../web/src/report/annotations.js'
+import { buildReport } from '../../web/src/report/build.js'
+import { latencyChart } from '../../web/src/report/latency.js'
+import { THEORY } from '../../web/src/report/theory.js'
+import { throughputChart } from '../../web/src/report/throughput.js'
+import { timelineChart } from '../../web/src/report/timeline.js'
+import { verdicts } from '../../web/src/report/verdicts.js'
+import { WARNING_TEXT } from '../../web/src/report/warnings.js'
+import { markDatasets, markLines, markTooltip } from '../../web/src/panels/marks.js'
 import {
   describeOff,
   describeTopology,
@@ -12,8 +19,8 @@ import {
   predictGroups,
   revealRows,
   storageKey,
-} from '../../web/src/predict.js'
-import { decades, probeChart, sideSection, socketsTable, streamsTable } from '../../web/src/side.js'
+} from '../../web/src/report/predict.js'
+import { decades, probeChart, sideSection, socketsTable, streamsTable } from '../../web/src/report/side.js'
 
 function load(name: string): ResultsDocument {
   const parsed = parseResults(JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')))

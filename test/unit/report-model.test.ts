@@ -1,21 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
-import {
-  buildReport,
-  cpuChart,
-  latencyChart,
-  littlesLawChart,
-  memoryChart,
-  percentileLabel,
-  spectrumChart,
-  spectrumTicks,
-  spectrumX,
-  steadiness,
-  throughputChart,
-  timelineChart,
-  verdicts,
-} from '../../web/src/model.js'
+import { buildReport } from '../../web/src/report/build.js'
+import { latencyChart } from '../../web/src/report/latency.js'
+import { littlesLawChart } from '../../web/src/report/littles.js'
+import { cpuChart, memoryChart } from '../../web/src/report/resources.js'
+import { percentileLabel, spectrumChart, spectrumTicks, spectrumX } from '../../web/src/report/spectrum.js'
+import { throughputChart } from '../../web/src/report/throughput.js'
+import { steadiness, timelineChart } from '../../web/src/report/timeline.js'
+import { verdicts } from '../../web/src/report/verdicts.js'
 
 function fixture(): ResultsDocument {
   const parsed = parseResults(JSON.parse(readFileSync(new URL('../fixtures/results-prefork-vs-async.json', import.meta.url), 'utf8')))

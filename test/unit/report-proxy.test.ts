@@ -1,9 +1,9 @@
-/** The report's proxy charts (web/src/proxy-charts.ts): responses per upstream and latency per request kind. */
+/** The report's proxy charts (web/src/report/proxy.ts): responses per upstream and latency per request kind. */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { ResultsDocument } from '../../lab/core/results.js'
-import { buildReport } from '../../web/src/model.js'
-import { kindChart, proxySection, upstreamChart } from '../../web/src/proxy-charts.js'
+import { buildReport } from '../../web/src/report/build.js'
+import { kindChart, proxySection, upstreamChart } from '../../web/src/report/proxy.js'
 import { makeRun } from './fixtures.js'
 
 const base = JSON.parse(readFileSync(new URL('../fixtures/results-prefork-vs-async.json', import.meta.url), 'utf8')) as ResultsDocument

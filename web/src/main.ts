@@ -1,8 +1,8 @@
 // Entry point of the report page: reads the results `lab report` embedded in
 // #lab-data and renders them. Nothing here touches the network.
 import './style.css'
-import type { ReportPayload } from './model.js'
-import { mountReport } from './view.js'
+import type { ReportPayload } from './report/types.js'
+import { mountReport } from './report-view.js'
 
 const root = document.getElementById('app') ?? document.body
 let payload: ReportPayload | undefined

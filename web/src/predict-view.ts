@@ -8,20 +8,13 @@
  */
 import type { ResultsDocument } from '../../lab/core/results.js'
 import './predict.css'
-import { parseGuess, predictGroups, revealRows, type PredictItem } from './predict.js'
+import { h } from './panels/dom.js'
+import { parseGuess, predictGroups, revealRows, type PredictItem } from './report/predict.js'
 
 /** What is stored under an item's key. */
 interface Saved {
   guess: number | null
   revealed: boolean
-}
-
-/** A small element builder (strings become text, never HTML). */
-function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string | false | null)[]): HTMLElement {
-  const e = document.createElement(tag)
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v)
-  for (const c of children) if (c) e.append(c)
-  return e
 }
 
 /** The page's localStorage, or null where it is not available (some file:// or privacy settings throw). */
@@ -51,20 +44,20 @@ function save(storage: Storage | null, key: string, value: Saved): void {
 }
 
 function answerTable(item: PredictItem, guess: number | null): HTMLElement {
-  return el(
+  return h(
     'div',
     { class: 'predict-answers' },
     ...item.answers.map((a) =>
-      el(
+      h(
         'table',
         { class: 'predict-table' },
-        el('caption', {}, a.doc ? `${item.topology} on ${a.doc}` : `${item.topology}, ${item.workload} @${item.connections}`),
-        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), el('th', { scope: 'col' }, 'req/s'), el('th', { scope: 'col' }, 'off from measured'))),
-        el(
+        h('caption', {}, a.doc ? `${item.topology} on ${a.doc}` : `${item.topology}, ${item.workload} @${item.connections}`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'req/s'), h('th', { scope: 'col' }, 'off from measured'))),
+        h(
           'tbody',
           {},
           ...revealRows(a, guess).map(([who, rate, off]) =>
-            el('tr', { class: `predict-row-${who.split(' ')[0]}` }, el('th', { scope: 'row' }, who), el('td', {}, rate), el('td', {}, off)),
+            h('tr', { class: `predict-row-${who.split(' ')[0]}` }, h('th', { scope: 'row' }, who), h('td', {}, rate), h('td', {}, off)),
           ),
         ),
       ),
@@ -88,10 +81,10 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
   const question = (item: PredictItem): HTMLElement => {
     const saved = load(storage, item.key)
     const inputId = `${item.id}-guess`
-    const input = el('input', { type: 'number', id: inputId, min: '0', step: 'any', inputmode: 'decimal', class: 'predict-guess' }) as HTMLInputElement
+    const input = h('input', { type: 'number', id: inputId, min: '0', step: 'any', inputmode: 'decimal', class: 'predict-guess' }) as HTMLInputElement
     if (saved.guess !== null) input.value = String(saved.guess)
-    const button = el('button', { type: 'button', class: 'predict-reveal', 'aria-controls': `${item.id}-answer` }, 'Reveal')
-    const answer = el('div', { class: 'predict-answer', id: `${item.id}-answer`, 'aria-live': 'polite' })
+    const button = h('button', { type: 'button', class: 'predict-reveal', 'aria-controls': `${item.id}-answer` }, 'Reveal')
+    const answer = h('div', { class: 'predict-answer', id: `${item.id}-answer`, 'aria-live': 'polite' })
     answer.hidden = true
     const show = (remember: boolean): void => {
       const guess = parseGuess(input.value)
@@ -118,14 +111,14 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
       answer.replaceChildren()
     })
     if (saved.revealed || revealAll) show(false)
-    return el(
+    return h(
       'li',
       { class: 'predict-item', id: item.id, 'data-key': item.key },
-      el('p', { class: 'predict-question' }, el('strong', {}, item.topology), item.topologyText && ` (${item.topologyText})`),
-      el(
+      h('p', { class: 'predict-question' }, h('strong', {}, item.topology), item.topologyText && ` (${item.topologyText})`),
+      h(
         'p',
         { class: 'predict-input' },
-        el('label', { for: inputId }, 'Your prediction: '),
+        h('label', { for: inputId }, 'Your prediction: '),
         input,
         ' req/s ',
         button,
@@ -134,28 +127,28 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
     )
   }
 
-  const showAll = el('button', { type: 'button', class: 'predict-show-all' }, 'Show all')
+  const showAll = h('button', { type: 'button', class: 'predict-show-all' }, 'Show all')
   showAll.addEventListener('click', () => reveals.forEach((r) => r()))
-  const clear = el('button', { type: 'button', class: 'predict-clear' }, 'Clear my predictions')
+  const clear = h('button', { type: 'button', class: 'predict-clear' }, 'Clear my predictions')
   clear.addEventListener('click', () => resets.forEach((r) => r()))
-  return el(
+  return h(
     'section',
     { id: 'lab-predict', class: 'panel predict' },
-    el('h2', {}, 'Predict, then look'),
-    el(
+    h('h2', {}, 'Predict, then look'),
+    h(
       'p',
       { class: 'section-caption' },
       'Before you read the charts: how many requests per second did each topology serve at the highest connection count? ' +
         'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
         'Your guesses stay in this browser; nothing is sent anywhere.',
     ),
-    el('p', { class: 'predict-controls' }, showAll, ' ', clear),
+    h('p', { class: 'predict-controls' }, showAll, ' ', clear),
     ...groups.map((g) =>
-      el(
+      h(
         'div',
         { class: 'predict-group' },
-        el('h3', {}, `${g.workload} @${g.connections} connections`, g.workloadText && el('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
-        el('ul', { class: 'predict-list' }, ...g.items.map(question)),
+        h('h3', {}, `${g.workload} @${g.connections} connections`, g.workloadText && h('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
+        h('ul', { class: 'predict-list' }, ...g.items.map(question)),
       ),
     ),
   )

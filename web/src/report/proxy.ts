@@ -2,19 +2,16 @@
  * The report's charts for topologies with a proxy and workloads with a mix:
  * how many responses each upstream answered (`perUpstream`, from
  * `X-Upstream`), and the latency of each request kind (`perKind`). Pure, like
- * model.ts: results documents in, chart models out.
+ * the rest of the report: results documents in, chart models out.
  */
-import type { ResultsDocument, RunResult } from '../../lab/core/results.js'
-import { Context, PALETTE, documentLabel, fmt, slug, type BarChartModel, type BarSeries, type Section } from './model.js'
+import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
+import { Context } from './context.js'
+import { PALETTE, fmt, slug } from './format.js'
+import type { BarChartModel, BarSeries, Section } from './types.js'
 
 /** Every (document, run) of a workload that has `key`, in document order. */
 function runsWith(docs: ResultsDocument[], workload: string, key: 'perUpstream' | 'perKind'): { doc: number; run: RunResult }[] {
   return docs.flatMap((d, doc) => d.runs.filter((r) => r.workload === workload && r[key] !== undefined && Object.keys(r[key] ?? {}).length > 0).map((run) => ({ doc, run })))
-}
-
-function category(ctx: Context, doc: number, run: RunResult): string[] {
-  const d = ctx.docs[doc]
-  return [run.topology, `@${run.connections}`, ...(ctx.multi && d ? [documentLabel(d)] : [])]
 }
 
 /**
@@ -43,7 +40,7 @@ export function upstreamChart(docs: ResultsDocument[], workload: string): BarCha
     id: `lab-upstreams-${slug(workload)}`,
     title: `Responses per upstream, ${workload}`,
     caption: 'Requests per second each upstream answered (X-Upstream): round-robin deals them out evenly whatever each upstream is doing; least-connections sends more to the one that is free.',
-    categories: runs.map(({ doc, run }) => category(ctx, doc, run)),
+    categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
     y: { title: 'responses per second', type: 'linear', min: 0 },
     series,
     bands: [],
@@ -83,7 +80,7 @@ export function kindChart(docs: ResultsDocument[], workload: string): BarChartMo
     id: `lab-kinds-${slug(workload)}`,
     title: `Latency per request kind, ${workload}`,
     caption: 'Each kind of request of the mix apart: a fast request stuck behind slow ones, or a static file waiting in the workers’ queue, shows here and not in the overall percentiles.',
-    categories: runs.map(({ doc, run }) => category(ctx, doc, run)),
+    categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
     y: { title: 'latency (ms)', type: 'linear', min: 0 },
     series,
     bands: [],

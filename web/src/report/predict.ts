@@ -5,8 +5,9 @@
  * far each guess was off. Pure: the page's DOM and localStorage live in
  * `predict-view.ts`.
  */
-import type { ResultsDocument } from '../../lab/core/results.js'
-import { Context, documentLabel, fmt, slug } from './model.js'
+import type { ResultsDocument } from '../../../lab/core/results.js'
+import { Context } from './context.js'
+import { documentLabel, fmt, slug } from './format.js'
 
 /** One document's answer to a question. */
 export interface PredictAnswer {

@@ -2,14 +2,13 @@
  * What ran beside the load, for the report's "Beside the load" section: the
  * latency of a /health probe (`runs[].probe`), the server-sent event streams
  * held open (`runs[].streams`) and the sockets left in TIME_WAIT
- * (`runs[].sockets`). Pure, like `model.ts`, whose colours and labels it
- * shares; it is shown only when some run carries one of these.
+ * (`runs[].sockets`). Pure, like the rest of the report, whose colours and
+ * labels it shares; it is shown only when some run carries one of these.
  */
-import type { ResultsDocument, RunResult } from '../../lab/core/results.js'
-import { Context, fmt, slug, type LineChartModel, type LineSeries, type Section, type Table } from './model.js'
-
-const uniq = <T>(xs: T[]): T[] => [...new Set(xs)]
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
+import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
+import { Context } from './context.js'
+import { fmt, mean, slug, uniq } from './format.js'
+import type { LineChartModel, LineSeries, Section, Table } from './types.js'
 
 /**
  * A log axis labelled at every power of ten from below the smallest value to

@@ -1,6 +1,6 @@
 /**
  * Chart.js drawing for the view-model's chart models. Everything that decides
- * *what* to draw lives in `model.ts`; this file only decides *how*.
+ * *what* to draw lives in `report/` and `live/`; this file only decides *how*.
  */
 import {
   BarController,
@@ -18,8 +18,9 @@ import {
   type Scale as ChartScale,
 } from 'chart.js'
 import annotationPlugin from 'chartjs-plugin-annotation'
-import { EVENTS_AXIS, MARK_HEADROOM, markDatasets, markLines } from './annotations.js'
-import { percentileLabel, type Band, type BarChartModel, type ChartModel, type LineChartModel, type Scale } from './model.js'
+import { percentileLabel } from '../report/spectrum.js'
+import type { Band, BarChartModel, ChartModel, LineChartModel, Scale } from '../report/types.js'
+import { EVENTS_AXIS, MARK_HEADROOM, markDatasets, markLines } from './marks.js'
 
 Chart.register(
   LineController,

@@ -1,0 +1,127 @@
+/**
+ * A model calibrated to the machine, beside the textbook one (issue 11, "A
+ * model calibrated to the machine"). The textbook model knows `io_ms` and
+ * `cpu_ms` only, the law students learn. On a real machine serving a
+ * request also costs CPU (accept, parse, respond, close: measured per
+ * engine on a hello-world level), and the load generator takes its share of
+ * the same cores. "This machine" adds the server's cost per request to the
+ * CPU station and gives the servers only the cores the client leaves them.
+ *
+ * The client's share depends on the throughput it drives, which depends on
+ * the cores left: the prediction is the fixed point X = f(cores − X · c_client),
+ * found by bisection (f falls as X rises, so there is exactly one), capped at
+ * what one client thread can drive, 1000 / c_client req/s (autocannon runs
+ * on one thread). Where the servers' CPU is the limit this gives
+ * X = cores / (cpu_ms + c_server + c_client) for pre-forked workers (all
+ * cores), and 1 / (cpu_ms + c_server) for an event loop as long as the
+ * client leaves it a whole core.
+ *
+ * Pure: no I/O.
+ */
+import { cpuMsPerResponse, predict, type ModelInput, type Prediction } from './model.js'
+
+/** What a short calibration measured for one engine on this machine. All ms of CPU per response. */
+export interface Calibration {
+  /** The server's CPU per response on a hello-world level, all its processes (CPU-seconds per response × 1000). */
+  serverMsPerRequest: number
+  /** The load generator's CPU per response on the same level. */
+  clientMsPerRequest: number
+  /** The proxy's CPU per response, when the topology has one (from its own engine's calibration). */
+  proxyMsPerRequest?: number
+}
+
+/** Threads the load generator runs on: autocannon drives every connection from one. */
+export const CLIENT_THREADS = 1
+
+/**
+ * A calibration from one hello-world level: CPU percent of one core (all
+ * the processes of each side) and the responses per second, through
+ * {@link cpuMsPerResponse}. E.g. an event loop at 103 % of a core serving
+ * 12,525 req/s costs 0.082 ms per request.
+ * @throws RangeError when nothing was answered or a CPU figure is negative
+ */
+export function calibrationFromLevel(m: { serverCpuPercent: number; clientCpuPercent: number; proxyCpuPercent?: number; perSecond: number }): Calibration {
+  if (!(m.perSecond > 0)) throw new RangeError('a calibration level must answer requests')
+  if (m.serverCpuPercent < 0 || m.clientCpuPercent < 0 || (m.proxyCpuPercent ?? 0) < 0) throw new RangeError('CPU percentages must be ≥ 0')
+  const proxy = m.proxyCpuPercent === undefined ? undefined : cpuMsPerResponse(m.proxyCpuPercent, m.perSecond)
+  return {
+    serverMsPerRequest: cpuMsPerResponse(m.serverCpuPercent, m.perSecond) as number,
+    clientMsPerRequest: cpuMsPerResponse(m.clientCpuPercent, m.perSecond) as number,
+    ...(proxy === undefined ? {} : { proxyMsPerRequest: proxy }),
+  }
+}
+
+/** The "this machine" prediction, with how the cores were shared at it. */
+export interface MachinePrediction extends Prediction {
+  /** Cores the load generator takes at the predicted throughput. */
+  clientCores: number
+  /** Cores left for the servers (and a proxy). */
+  serverCores: number
+  /** True when the load generator, not the servers, sets the pace (one thread at 100 %). */
+  clientBound: boolean
+}
+
+/** The textbook input: `io_ms` and `cpu_ms` only, no client share and no proxy cost. */
+export function textbookInput(input: ModelInput): ModelInput {
+  const { clientCpuPercent: _client, proxyMs: _proxy, ...rest } = input
+  return rest
+}
+
+/**
+ * Predicts a level on this machine from its calibration.
+ * @param input - the level (its `clientCpuPercent` and `proxyMs`, if any, are replaced by the calibration's)
+ * @throws RangeError when a calibration figure is negative, or as {@link predict}
+ */
+export function predictThisMachine(input: ModelInput, cal: Calibration): MachinePrediction {
+  if (cal.serverMsPerRequest < 0 || cal.clientMsPerRequest < 0 || (cal.proxyMsPerRequest ?? 0) < 0) throw new RangeError('CPU per request must be ≥ 0')
+  const base: ModelInput = {
+    ...textbookInput(input),
+    cpuMs: input.cpuMs + cal.serverMsPerRequest,
+    ...(cal.proxyMsPerRequest !== undefined ? { proxyMs: cal.proxyMsPerRequest } : input.proxyMs !== undefined ? { proxyMs: input.proxyMs } : {}),
+  }
+  const clientCores = (x: number) => Math.min(CLIENT_THREADS, (x * cal.clientMsPerRequest) / 1000)
+  const at = (x: number) => predict({ ...base, clientCpuPercent: clientCores(x) * 100 })
+  const clientMax = cal.clientMsPerRequest > 0 ? (1000 * CLIENT_THREADS) / cal.clientMsPerRequest : Infinity
+  const result = (x: number, p: Prediction, clientBound: boolean): MachinePrediction => ({
+    ...p,
+    perSecond: x,
+    clientCores: clientCores(x),
+    serverCores: Math.max(0.1, input.cores - clientCores(x)),
+    clientBound,
+  })
+  const free = at(0)
+  if (!(free.perSecond > 0) || !Number.isFinite(free.perSecond)) return result(free.perSecond, free, false)
+  const top = at(Math.min(free.perSecond, clientMax))
+  if (clientMax <= free.perSecond && top.perSecond >= clientMax) {
+    // even with the client at its limit the servers keep up: the client sets the pace
+    return result(clientMax, { ...top, meanMs: (input.connections * 1000) / clientMax }, true)
+  }
+  // bisection on g(x) = f(x) − x, which falls from g(0) > 0
+  let lo = 0
+  let hi = Math.min(free.perSecond, clientMax)
+  let p = top
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2
+    p = at(mid)
+    if (p.perSecond > mid) lo = mid
+    else hi = mid
+  }
+  const x = (lo + hi) / 2
+  return result(x, at(x), false)
+}
+
+/** Both predictions of a level, side by side. */
+export interface BothPredictions {
+  /** `io_ms` and `cpu_ms` only: the law students learn. */
+  textbook: Prediction
+  /** Calibrated to this machine; null without a calibration. */
+  thisMachine: MachinePrediction | null
+}
+
+/**
+ * The textbook and the calibrated prediction of one level.
+ * @throws RangeError as {@link predict} and {@link predictThisMachine}
+ */
+export function predictBoth(input: ModelInput, cal?: Calibration): BothPredictions {
+  return { textbook: predict(textbookInput(input)), thisMachine: cal ? predictThisMachine(input, cal) : null }
+}

@@ -1,0 +1,77 @@
+/**
+ * Timelines without invented points (issue 11): responses are binned into
+ * whole seconds; the part-second left at the end of a window is kept as it
+ * is, marked `partial`, and never divided by its width (a fifth of a second
+ * with 78 responses is not 390 req/s). Per-second samples for statistics
+ * come from whole seconds only ({@link wholeSecondSamples}).
+ *
+ * Pure: no I/O.
+ */
+
+/** Widths below this, s, are timer rounding, not a part-second (1 µs). */
+const EPS_S = 1e-6
+
+/** One second (or the trailing part-second) of a timeline. */
+export interface TimelineSecond {
+  /** End of the second, s since the origin (for a partial one: the end of the window). */
+  t: number
+  /** Its width, s: 1 for a whole second, less for the trailing part. */
+  widthS: number
+  /** Responses completed in it. */
+  responses: number
+  /** Responses per second: `responses` for a whole second; null for a part-second, which is never scaled up. */
+  perSecond: number | null
+  /** True for the trailing part-second. */
+  partial: boolean
+}
+
+function second(index: number, responses: number, widthS: number): TimelineSecond {
+  const partial = widthS < 1 - EPS_S
+  return { t: partial ? index + widthS : index + 1, widthS: partial ? widthS : 1, responses, perSecond: partial ? null : responses, partial }
+}
+
+/**
+ * Bins response times into the seconds of [startMs, endMs]: whole seconds
+ * from `startMs`, then the part-second left, if any, marked partial.
+ * Responses before `startMs` or after `endMs` are left out; one exactly at
+ * `endMs` of a whole-second window counts in its last second.
+ * @param timesMs - completion times, ms, any clock (`performance.now()`), any order
+ * @throws RangeError when endMs < startMs
+ */
+export function secondsFromTimes(timesMs: readonly number[], startMs: number, endMs: number): TimelineSecond[] {
+  if (!(endMs >= startMs)) throw new RangeError(`window ends (${endMs}) before it starts (${startMs})`)
+  const spanS = (endMs - startMs) / 1000
+  const whole = Math.floor(spanS + EPS_S)
+  const rest = spanS - whole
+  const slots = whole + (rest > EPS_S ? 1 : 0)
+  const counts = new Array<number>(slots).fill(0)
+  for (const at of timesMs) {
+    if (at < startMs || at > endMs) continue
+    const k = Math.min(slots - 1, Math.floor((at - startMs) / 1000))
+    if (k >= 0) counts[k] = (counts[k] as number) + 1
+  }
+  return counts.map((c, i) => second(i, c, i < whole ? 1 : rest))
+}
+
+/**
+ * Timeline points from per-second counts aligned to an origin (`counts[i]`
+ * responses completed in [i, i + 1) s), counted until `endS` s: seconds
+ * wholly before `endS` are whole, the one `endS` cuts is partial, later
+ * counts are left out.
+ * @throws RangeError when endS < 0
+ */
+export function secondsFromCounts(counts: readonly number[], endS: number): TimelineSecond[] {
+  if (!(endS >= 0)) throw new RangeError(`the count must end at ≥ 0 s, got ${endS}`)
+  const whole = Math.floor(endS + EPS_S)
+  const rest = endS - whole
+  const slots = whole + (rest > EPS_S ? 1 : 0)
+  return Array.from({ length: slots }, (_, i) => second(i, counts[i] ?? 0, i < whole ? 1 : rest))
+}
+
+/**
+ * The per-second samples of a window for its statistics: responses in each
+ * whole second from `startMs`; the trailing part-second is left out.
+ */
+export function wholeSecondSamples(timesMs: readonly number[], startMs: number, endMs: number): number[] {
+  return secondsFromTimes(timesMs, startMs, endMs).flatMap((s) => (s.partial ? [] : [s.responses]))
+}

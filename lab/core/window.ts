@@ -1,0 +1,188 @@
+/**
+ * How long a level must be measured for its numbers to mean something
+ * (issue 11, "The window measures what was asked, long enough to mean it").
+ * Before a level: {@link chooseWindow} sizes the window from the model's
+ * prediction; after it: {@link windowShortfalls} checks what was measured.
+ *
+ * In a closed loop with no think time Little's law makes completions per
+ * connection = X · T / N = T / R, so the latency rule and the completions
+ * rule agree when the prediction holds; they part where attempts go
+ * unanswered (hangs, crashes: fewer completions than cycles) or the
+ * measurement strays from the model, which is why both are kept.
+ *
+ * Pure: no I/O.
+ */
+
+/**
+ * The rules, as numbers to tune against measurement (docs/measurement.md).
+ * Starting values from issue 11: a cycle seen only once or twice per
+ * connection is mostly warm-up and end effects; 2 whole seconds are the
+ * fewest that give a spread; 20 expected events make a Poisson count's
+ * relative standard deviation 1/√20 ≈ 22 %.
+ */
+export const WINDOW_RULES = {
+  /** The window holds at least this many predicted mean latencies. */
+  latencyMultiple: 5,
+  /** Each connection completes at least this many responses in the window. */
+  completionsPerConnection: 5,
+  /** The window holds at least this many whole seconds (the per-second samples). */
+  minWholeSeconds: 2,
+  /** A scenario with crashes or hangs expects at least this many of them in the window. */
+  rareEvents: 20,
+} as const
+
+/** What the lab knows before measuring a level. */
+export interface WindowPlan {
+  /** Seconds the scenario asks for (`load.duration_s`, or the quick value). */
+  durationS: number
+  connections: number
+  /** The model's mean latency, ms; absent or not finite when it cannot say. */
+  predictedMeanMs?: number
+  /** The model's answered throughput, req/s; absent or not finite when it cannot say. */
+  predictedPerSecond?: number
+  /** Percent of requests that crash or hang (`crash_pct + hang_pct`); absent or 0 without faults. */
+  eventPct?: number
+  /** The longest window the lab will measure, s. */
+  capS: number
+}
+
+/** The rule that needed the longest window. */
+export type WindowRule = 'asked' | 'whole-seconds' | 'latency' | 'completions' | 'rare-events'
+
+/** The window to measure and why. */
+export interface WindowChoice {
+  /** `as-asked`: the scenario's duration suffices; `extended`: longer, up to the cap; `too-short`: the cap is not enough to trust the level. */
+  verdict: 'as-asked' | 'extended' | 'too-short'
+  /** Seconds to measure. */
+  durationS: number
+  /** Seconds the rules need. */
+  neededS: number
+  rule: WindowRule
+  /** One sentence for the run's output and report. */
+  message: string
+}
+
+/**
+ * Seconds to expect `events` rare events (crashes, hangs) at `pct` % of
+ * `attemptsPerSecond`: events / (rate · pct / 100).
+ * @returns Infinity when no event is expected (pct or rate 0)
+ */
+export function rareEventWindowS(attemptsPerSecond: number, pct: number, events: number = WINDOW_RULES.rareEvents): number {
+  const rate = (attemptsPerSecond * pct) / 100
+  return rate > 0 ? events / rate : Infinity
+}
+
+/**
+ * Seconds each rule needs, the longest first. Rules with no finite,
+ * positive prediction behind them are left out: a model that predicts
+ * 0 req/s (every worker held) is sized by whole seconds only.
+ */
+export function windowNeeds(plan: WindowPlan): Array<{ rule: WindowRule; seconds: number }> {
+  const needs: Array<{ rule: WindowRule; seconds: number }> = [{ rule: 'whole-seconds', seconds: WINDOW_RULES.minWholeSeconds }]
+  const r = plan.predictedMeanMs
+  if (r !== undefined && Number.isFinite(r) && r > 0) needs.push({ rule: 'latency', seconds: (WINDOW_RULES.latencyMultiple * r) / 1000 })
+  const x = plan.predictedPerSecond
+  // a prediction of 0 req/s (every worker held) is the lesson: no window holds a completion, so none is sized for one
+  if (x !== undefined && Number.isFinite(x) && x > 0) {
+    needs.push({ rule: 'completions', seconds: (WINDOW_RULES.completionsPerConnection * plan.connections) / x })
+    const pct = plan.eventPct ?? 0
+    // the prediction counts answered requests; the faults are a share of all attempts
+    if (pct > 0 && pct < 100) needs.push({ rule: 'rare-events', seconds: rareEventWindowS(x / (1 - pct / 100), pct) })
+  }
+  return needs.sort((a, b) => b.seconds - a.seconds)
+}
+
+/**
+ * The duration to measure a level for: the scenario's own when it meets
+ * every rule in {@link WINDOW_RULES}; else the whole seconds the rules need,
+ * when that is within `capS`; else the cap, marked too short to trust.
+ * @throws RangeError when durationS or capS is not positive, or connections < 1
+ */
+export function chooseWindow(plan: WindowPlan): WindowChoice {
+  if (!(plan.durationS > 0) || !(plan.capS > 0) || !(plan.connections >= 1)) throw new RangeError('durationS and capS must be > 0 and connections ≥ 1')
+  const [top] = windowNeeds(plan) as [{ rule: WindowRule; seconds: number }]
+  const asked = plan.durationS
+  if (asked >= top.seconds) {
+    return { verdict: 'as-asked', durationS: asked, neededS: top.seconds, rule: 'asked', message: `measured ${asked} s as asked` }
+  }
+  const whole = Math.ceil(top.seconds - 1e-9)
+  const why = reason(top.rule, plan, top.seconds)
+  if (whole <= plan.capS) {
+    return { verdict: 'extended', durationS: whole, neededS: top.seconds, rule: top.rule, message: `measured ${whole} s instead of ${asked} s: ${why}` }
+  }
+  const durationS = Math.max(asked, plan.capS)
+  return {
+    verdict: 'too-short',
+    durationS,
+    neededS: top.seconds,
+    rule: top.rule,
+    message: `too short to trust: ${why}; measured ${durationS} s (the cap)`,
+  }
+}
+
+function reason(rule: WindowRule, plan: WindowPlan, seconds: number): string {
+  const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
+  const s = `${seconds.toFixed(1)} s`
+  switch (rule) {
+    case 'latency':
+      return `${latencyMultiple} × the predicted mean latency of ${(plan.predictedMeanMs ?? 0).toFixed(0)} ms is ${s}`
+    case 'completions':
+      return `${completionsPerConnection} responses on each of ${plan.connections} connections at ${(plan.predictedPerSecond ?? 0).toFixed(1)} req/s take ${s}`
+    case 'rare-events':
+      return `${rareEvents} expected crashes or hangs at ${plan.eventPct} % of requests take ${s}`
+    default:
+      return `a spread needs ${minWholeSeconds} whole seconds`
+  }
+}
+
+/** What a measured level holds. */
+export interface MeasuredFacts {
+  /** Seconds the window lasted. */
+  measuredS: number
+  connections: number
+  /** Responses completed in the window (any status). */
+  responses: number
+  /** Measured mean latency, ms; null when nothing completed. */
+  meanMs: number | null
+  /** The model's mean latency, ms, when there was one. */
+  predictedMeanMs?: number
+  /** Percent of requests that crash or hang, as in {@link WindowPlan}. */
+  eventPct?: number
+}
+
+/** One rule a measured window broke: what it needed and what it held. */
+export interface Shortfall {
+  rule: Exclude<WindowRule, 'asked'>
+  needed: number
+  got: number
+  message: string
+}
+
+/**
+ * The rules a measured window broke; empty when the level is long enough
+ * to trust. The latency rule uses the longer of the measured and the
+ * predicted mean latency; the rare-event rule counts the events expected
+ * among the attempts, responses / (1 − pct) · pct.
+ */
+export function windowShortfalls(m: MeasuredFacts): Shortfall[] {
+  const out: Shortfall[] = []
+  const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
+  const whole = Math.floor(m.measuredS + 1e-6)
+  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: `${whole} whole second${whole === 1 ? '' : 's'}, fewer than the ${minWholeSeconds} a spread needs` })
+  const latencies = [m.meanMs, m.predictedMeanMs].filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x))
+  if (latencies.length) {
+    const r = Math.max(...latencies)
+    const got = (m.measuredS * 1000) / r
+    if (got < latencyMultiple) out.push({ rule: 'latency', needed: latencyMultiple, got, message: `the window held ${got.toFixed(1)} mean latencies of ${r.toFixed(0)} ms, fewer than ${latencyMultiple}` })
+  }
+  const perConnection = m.responses / m.connections
+  if (perConnection < completionsPerConnection) {
+    out.push({ rule: 'completions', needed: completionsPerConnection, got: perConnection, message: `${perConnection.toFixed(1)} responses per connection, fewer than ${completionsPerConnection}` })
+  }
+  const pct = m.eventPct ?? 0
+  if (pct > 0 && pct < 100) {
+    const expected = (m.responses / (1 - pct / 100)) * (pct / 100)
+    if (expected < rareEvents) out.push({ rule: 'rare-events', needed: rareEvents, got: expected, message: `about ${expected.toFixed(1)} crashes or hangs expected in the window, fewer than ${rareEvents}` })
+  }
+  return out
+}

@@ -1,0 +1,107 @@
+/**
+ * The live page's state: a pure reducer from the run's events
+ * (lab/core/events.ts, as the demo server streams them) to what the page
+ * draws. No DOM, no Chart.js, so it is tested in unit tests.
+ *
+ * Feed it every envelope in order; a late browser gets the run's history
+ * first, then live events, and ends in the same state as one that watched
+ * from the start. A duplicate (an EventSource reconnect that replays) is ignored.
+ */
+import type { DoneEvent, Envelope, LiveProcess, PlanEvent, SampleEvent } from '../../../lab/core/events.js'
+import type { Level } from '../../../lab/core/plan.js'
+import type { ResultsDocument, RunResult, Warning } from '../../../lab/core/results.js'
+
+/** A level of the plan as the page shows it. */
+export interface LevelView {
+  level: Level
+  state: 'pending' | 'running' | 'done' | 'skipped'
+  /** Epoch ms of its `level-start`. */
+  startedAt?: number
+  /** Epoch ms of its `level-done` (or of the run's end). */
+  endedAt?: number
+  run?: RunResult
+}
+
+/** The run as the page knows it. */
+export interface LiveState {
+  /** The run's id; null before any event. */
+  run: string | null
+  /** `seq` of the last event applied, -1 before any. */
+  seq: number
+  /** `idle` before a plan; `stopped` when interrupted; `failed` for any other non-zero code. */
+  status: 'idle' | 'running' | 'done' | 'stopped' | 'failed'
+  plan: PlanEvent | null
+  levels: LevelView[]
+  /** Index of the running level. */
+  current: number | null
+  /** Processes of the running (or last) level, from its `level-start`. */
+  processes: LiveProcess[]
+  samples: SampleEvent[]
+  runs: RunResult[]
+  warnings: Warning[]
+  done: DoneEvent | null
+}
+
+/** The state before any event. */
+export function initialState(): LiveState {
+  return { run: null, seq: -1, status: 'idle', plan: null, levels: [], current: null, processes: [], samples: [], runs: [], warnings: [], done: null }
+}
+
+/**
+ * Applies one event. Pure: returns a new state (arrays that change are copied).
+ * An envelope of another run starts over from that run.
+ */
+export function reduce(state: LiveState, env: Envelope): LiveState {
+  let s = state
+  if (env.run !== s.run) s = { ...initialState(), run: env.run }
+  else if (env.seq <= s.seq) return s
+  s = { ...s, seq: env.seq }
+  const e = env.event
+  switch (e.type) {
+    case 'plan':
+      return { ...s, status: 'running', plan: e, levels: e.levels.map((level) => ({ level, state: 'pending' })) }
+    case 'level-start': {
+      const levels = s.levels.slice()
+      levels[e.level.index] = { level: e.level, state: 'running', startedAt: e.at }
+      return { ...s, levels, current: e.level.index, processes: e.processes }
+    }
+    case 'sample':
+      return { ...s, samples: [...s.samples, e] }
+    case 'level-done': {
+      const levels = s.levels.slice()
+      const old = levels[e.level]
+      if (old) levels[e.level] = { ...old, state: 'done', endedAt: e.at, run: e.run }
+      return { ...s, levels, runs: [...s.runs, e.run], current: s.current === e.level ? null : s.current }
+    }
+    case 'warning':
+      return { ...s, warnings: [...s.warnings, e.warning] }
+    case 'done': {
+      const levels = s.levels.map((l): LevelView => (l.state === 'done' ? l : { ...l, state: 'skipped', ...(l.state === 'running' ? { endedAt: e.at } : {}) }))
+      const status = e.code === 0 ? 'done' : e.code === 130 || e.code === 143 ? 'stopped' : 'failed'
+      return { ...s, levels, current: null, status, done: e }
+    }
+  }
+}
+
+/** Applies a list of envelopes in order (a late browser's history). */
+export function replay(envelopes: readonly Envelope[], state: LiveState = initialState()): LiveState {
+  return envelopes.reduce(reduce, state)
+}
+
+/** A results document holding what the run measured so far, for the report's charts and verdicts. */
+export function partialDocument(state: LiveState): ResultsDocument | null {
+  const plan = state.plan
+  if (!plan) return null
+  return {
+    schemaVersion: 1,
+    complete: state.done?.complete ?? false,
+    scenario: { name: plan.scenario.name, title: plan.scenario.title, definition: { workloads: plan.workloads } },
+    stack: plan.stack,
+    startedAt: new Date(plan.at).toISOString(),
+    finishedAt: state.done ? new Date(state.done.at).toISOString() : null,
+    env: { os: '', kernel: '', cpuModel: '', cores: 0, memoryBytes: 0, node: '', lab: '', engines: {} },
+    command: plan.command,
+    runs: state.runs,
+    warnings: state.warnings,
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The report's view-model: results documents in, everything the report page
+ * shows out (verdicts, sections of chart models, warnings, tables). Pure (no
+ * DOM, no Chart.js), so the report page and the live page draw the same
+ * things from the same data. Each section is built in its own file.
+ */
+import type { ResultsDocument } from '../../../lab/core/results.js'
+import { Context } from './context.js'
+import { environmentTable } from './environment.js'
+import { documentLabel, reproduceCommand, sum, uniq } from './format.js'
+import { latencyChart } from './latency.js'
+import { littlesLawChart } from './littles.js'
+import { proxySection } from './proxy.js'
+import { cpuChart, memoryChart } from './resources.js'
+import { spectrumChart } from './spectrum.js'
+import { throughputChart } from './throughput.js'
+import { timelineChart } from './timeline.js'
+import { sideSection } from './side.js'
+import type { ChartModel, ReportModel } from './types.js'
+import { verdicts } from './verdicts.js'
+import { warningViews } from './warnings.js'
+
+/**
+ * Everything the report page shows, derived from the documents (no DOM). The
+ * sections come in reading order: throughput, latency, what ran beside the
+ * load (when any run probed, held streams or counted TIME_WAIT), spectrum,
+ * second by second, upstreams and request kinds (when any), CPU and memory,
+ * checks.
+ */
+export function buildReport(docs: ResultsDocument[]): ReportModel {
+  const ctx = new Context(docs)
+  const names = uniq(docs.map((d) => d.scenario.name))
+  const notices: string[] = []
+  if (names.length > 1) {
+    notices.push(`These documents come from different scenarios (${names.join(', ')}); their charts are drawn together but do not measure the same thing.`)
+  }
+  for (const doc of docs) {
+    if (!doc.complete) {
+      const who = ctx.multi ? `${documentLabel(doc)}: the run` : 'The run'
+      notices.push(`${who} was interrupted; this shows the ${doc.runs.length} level(s) measured before it stopped.`)
+    }
+  }
+  const perWorkload = (fn: (docs: ResultsDocument[], w: string) => ChartModel): ChartModel[] => ctx.workloads.map((w) => fn(docs, w))
+  const timelineKeys = uniq(docs.flatMap((d) => d.runs.map((r) => JSON.stringify([r.workload, r.topology, r.connections]))))
+  const errorRuns = docs.flatMap((d, doc) => d.runs.map((run) => ({ doc, run })))
+  const first = docs[0]
+  const side = sideSection(docs)
+  const proxy = proxySection(docs)
+  return {
+    title: names.length === 1 && first ? first.scenario.title : `${docs.length} results from ${names.length} scenarios`,
+    subtitle: docs.map((d) => `${d.scenario.name} · ${documentLabel(d)}`).join('  |  '),
+    notices,
+    verdicts: verdicts(docs),
+    sections: [
+      {
+        id: 'lab-throughput',
+        title: 'Throughput',
+        caption: 'Requests per second against the number of concurrent connections.',
+        layout: 'wide',
+        charts: perWorkload(throughputChart),
+      },
+      {
+        id: 'lab-latency',
+        title: 'Latency',
+        caption: 'How long one request took, typical (p50) and slow (p99).',
+        layout: 'wide',
+        charts: perWorkload(latencyChart),
+      },
+      ...(side ? [side] : []),
+      {
+        id: 'lab-spectrum',
+        title: 'Latency spectrum',
+        caption: 'Every percentile at the highest connection count, HDR style.',
+        layout: 'wide',
+        charts: perWorkload(spectrumChart),
+      },
+      {
+        id: 'lab-timeline',
+        title: 'Second by second',
+        caption: 'Each run as it happened: req/s (line, left axis) and p99 (triangles, right axis). Shaded seconds are warm-up, left out of the statistics; after them both should be flat.',
+        layout: 'grid',
+        charts: timelineKeys.map((k) => {
+          const [w, t, c] = JSON.parse(k) as [string, string, number]
+          return timelineChart(docs, w, t, c)
+        }),
+      },
+      ...(proxy ? [proxy] : []),
+      {
+        id: 'lab-resources',
+        title: 'CPU and memory',
+        caption: 'Sampled from /proc over the measured window.',
+        layout: 'wide',
+        charts: [...perWorkload(cpuChart), ...perWorkload(memoryChart)],
+      },
+      {
+        id: 'lab-checks',
+        title: 'Checks',
+        caption: "The lab's self-check: does the measurement agree with Little's law?",
+        layout: 'wide',
+        charts: [littlesLawChart(docs)],
+      },
+    ],
+    warnings: warningViews(ctx),
+    errorsTotal: sum(errorRuns.map(({ run }) => run.errors.total)),
+    errors: {
+      columns: ['run', 'requests', 'errors', 'timeouts', 'resets', 'non-2xx', 'status codes'],
+      rows: errorRuns.map(({ doc, run }) => [
+        ctx.runLabel(doc, run),
+        String(run.requests.total),
+        String(run.errors.total),
+        String(run.errors.timeouts),
+        String(run.errors.resets),
+        String(run.errors.non2xx),
+        Object.entries(run.errors.byStatus).map(([s, n]) => `${s}: ${n}`).join(', '),
+      ]),
+    },
+    environment: environmentTable(docs),
+    commands: uniq(docs.map(reproduceCommand)),
+  }
+}

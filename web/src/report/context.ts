@@ -1,0 +1,97 @@
+/**
+ * A set of results documents as the charts read them: which topologies and
+ * workloads they hold, each series' colour and label, and the levels of a
+ * series with repeats averaged. Pure.
+ */
+import { answeredPerSecond, runLabel } from '../../../lab/core/labels.js'
+import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
+import { PALETTE, documentLabel, mean, sum, uniq } from './format.js'
+
+/** A series identity: one topology in one document. */
+export interface Identity {
+  doc: number
+  topology: string
+}
+
+/** Runs of one key averaged over repeats. */
+export interface Level {
+  connections: number
+  perSecond: number
+  /** Answered (2xx) req/s, what the queueing model predicts (see `answeredPerSecond`). */
+  answered: number
+  /** Responses measured, summed over repeats; 0 means nothing completed and the latencies are empty. */
+  responses: number
+  p50: number
+  p99: number
+  /** Measured mean latency, to set beside the model's. */
+  meanMs: number
+  prediction?: { perSecond: number; meanMs: number }
+  runs: RunResult[]
+}
+
+/** Series colours, labels and averaged levels of a set of documents. */
+export class Context {
+  readonly multi: boolean
+  readonly topologies: string[]
+  readonly workloads: string[]
+  constructor(readonly docs: ResultsDocument[]) {
+    this.multi = docs.length > 1
+    this.topologies = uniq(docs.flatMap((d) => d.runs.map((r) => r.topology)))
+    this.workloads = uniq(docs.flatMap((d) => d.runs.map((r) => r.workload)))
+  }
+  /** Every (document, topology) that has runs, documents in order, topologies in the order they first ran. */
+  identities(): Identity[] {
+    return this.docs.flatMap((d, doc) =>
+      this.topologies.filter((t) => d.runs.some((r) => r.topology === t)).map((topology) => ({ doc, topology })),
+    )
+  }
+  /** A series' colour: one per topology, and per document when several are compared. */
+  color(id: Identity): string {
+    const i = id.doc * this.topologies.length + this.topologies.indexOf(id.topology)
+    return PALETTE[i % PALETTE.length] ?? PALETTE[0]
+  }
+  /** `prefork` alone; `prefork · node · lab-vm-01 · 2026-11-22 10:00 UTC` when documents are compared. */
+  label(id: Identity): string {
+    const doc = this.docs[id.doc]
+    return this.multi && doc ? `${id.topology} · ${documentLabel(doc)}` : id.topology
+  }
+  /** Connection levels of one identity and workload, ascending, repeats averaged. */
+  levels(id: Identity, workload: string): Level[] {
+    const runs = (this.docs[id.doc]?.runs ?? []).filter((r) => r.topology === id.topology && r.workload === workload)
+    return uniq(runs.map((r) => r.connections))
+      .sort((a, b) => a - b)
+      .map((connections) => {
+        const rs = runs.filter((r) => r.connections === connections)
+        const predicted = rs.flatMap((r) => (r.prediction ? [r.prediction] : []))
+        const level: Level = {
+          connections,
+          perSecond: mean(rs.map((r) => r.requests.perSecond.mean)),
+          answered: mean(rs.map(answeredPerSecond)),
+          responses: sum(rs.map((r) => r.requests.total)),
+          p50: mean(rs.map((r) => r.latencyMs.p50)),
+          p99: mean(rs.map((r) => r.latencyMs.p99)),
+          meanMs: mean(rs.map((r) => r.latencyMs.mean)),
+          runs: rs,
+        }
+        if (predicted[0]) level.prediction = predicted[0]
+        return level
+      })
+  }
+  /** The connection counts a workload was measured at, in any document, ascending. */
+  connections(workload: string): number[] {
+    return uniq(this.docs.flatMap((d) => d.runs.filter((r) => r.workload === workload).map((r) => r.connections))).sort(
+      (a, b) => a - b,
+    )
+  }
+  /** `prefork io-bound @128 (repeat 2)`, with its document's label when documents are compared. */
+  runLabel(doc: number, run: RunResult): string {
+    const base = runLabel(run)
+    const d = this.docs[doc]
+    return this.multi && d ? `${base} · ${documentLabel(d)}` : base
+  }
+  /** The label lines of a run's bar group: topology, `@connections`, and its document when several are compared. */
+  runCategory(doc: number, run: RunResult): string[] {
+    const d = this.docs[doc]
+    return [run.topology, `@${run.connections}`, ...(this.multi && d ? [documentLabel(d)] : [])]
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The latency chart: p50 and p99 against connections (log scale), with the
+ * model's mean latency and measured ÷ theory in its table. Pure.
+ */
+import type { ResultsDocument } from '../../../lab/core/results.js'
+import { Context, type Level } from './context.js'
+import { columnsTable, fmt, slug, type Column } from './format.js'
+import { THEORY, ratioAt } from './theory.js'
+import type { LineChartModel, LineSeries } from './types.js'
+
+/**
+ * p50 and p99 latency against connections (log y), one pair of lines per
+ * topology; a dashed theory line (the model's mean) where predicted, and then
+ * the table adds measured mean, theory mean and their ratio. Levels where
+ * nothing completed have no latency and draw no point.
+ */
+export function latencyChart(docs: ResultsDocument[], workload: string): LineChartModel {
+  const ctx = new Context(docs)
+  const series: LineSeries[] = []
+  const columns: Column[] = []
+  for (const id of ctx.identities()) {
+    const levels = ctx.levels(id, workload)
+    if (levels.length === 0) continue
+    const answered = levels.filter((l) => l.responses > 0)
+    const at = (x: number): Level | undefined => answered.find((l) => l.connections === x)
+    const label = ctx.label(id)
+    const base = { color: ctx.color(id), axis: 'y' as const, style: 'line' as const }
+    series.push({ ...base, label: `${label} p50`, marker: 'circle', points: answered.map((l) => ({ x: l.connections, y: l.p50 })) })
+    series.push({ ...base, label: `${label} p99`, marker: 'triangle', points: answered.map((l) => ({ x: l.connections, y: l.p99 })) })
+    columns.push({ title: `${label} p50`, at: (x) => fmt(at(x)?.p50, 2) }, { title: `${label} p99`, at: (x) => fmt(at(x)?.p99, 2) })
+    const theory = levels.flatMap((l) => (l.prediction ? [{ x: l.connections, y: l.prediction.meanMs }] : []))
+    if (theory.length === 0) continue
+    series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory })
+    const level = (x: number): Level | undefined => levels.find((l) => l.connections === x)
+    columns.push(
+      { title: `${label} mean`, at: (x) => fmt(at(x)?.meanMs, 2) },
+      { title: `${label} theory mean`, at: (x) => fmt(level(x)?.prediction?.meanMs, 2) },
+      { title: `${label} measured ÷ theory`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
+    )
+  }
+  const theory = series.some((s) => s.style === 'theory')
+  const ticks = ctx.connections(workload)
+  return {
+    kind: 'line',
+    id: `lab-latency-${slug(workload)}`,
+    title: `Latency p50 and p99, ${workload}`,
+    caption:
+      'p50 is the typical request, p99 the slowest in a hundred; a line rising with connections means requests queue (log scale).' +
+      (theory ? ` Dashed: ${THEORY}, its mean latency.` : ''),
+    x: { title: 'connections', type: 'logarithmic', ticks },
+    y: { title: 'latency (ms)', type: 'logarithmic' },
+    series,
+    bands: [],
+    table: columnsTable(ticks, columns),
+  }
+}

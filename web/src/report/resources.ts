@@ -1,0 +1,93 @@
+/**
+ * CPU and memory of every run: server processes stacked by role beside the
+ * load generator, and a table with every process. Pure.
+ */
+import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
+import { Context } from './context.js'
+import { MiB, PALETTE, ROLE_COLORS, fmt, slug, sum } from './format.js'
+import type { BarChartModel, BarSeries, Table } from './types.js'
+
+type Role = 'master' | 'worker' | 'server' | 'proxy'
+const ROLES: Role[] = ['master', 'worker', 'server', 'proxy']
+const ROLE_LABEL: Record<Role, string> = { master: 'master', worker: 'workers (sum)', server: 'server', proxy: 'proxy' }
+
+/** Every (document, run) of a workload, in document order. */
+function runsOf(docs: ResultsDocument[], workload: string): { doc: number; run: RunResult }[] {
+  return docs.flatMap((d, doc) => d.runs.filter((r) => r.workload === workload).map((run) => ({ doc, run })))
+}
+
+/** One row per server process and one per load generator: what the CPU and memory charts draw, in full. */
+function processTable(ctx: Context, runs: { doc: number; run: RunResult }[]): Table {
+  return {
+    columns: ['run', 'role', 'pid', 'CPU mean (%)', 'CPU max (%)', 'RSS mean (MiB)', 'RSS max (MiB)', 'requests'],
+    rows: runs.flatMap(({ doc, run }) => [
+      ...run.processes.map((p) => [
+        ctx.runLabel(doc, run),
+        p.role,
+        String(p.pid),
+        fmt(p.cpuPercent.mean),
+        fmt(p.cpuPercent.max),
+        fmt(p.rssBytes.mean / MiB),
+        fmt(p.rssBytes.max / MiB),
+        String(p.requests),
+      ]),
+      [ctx.runLabel(doc, run), 'load generator', '', fmt(run.loadGenerator.cpuPercent.mean), fmt(run.loadGenerator.cpuPercent.max), '', '', ''],
+    ]),
+  }
+}
+
+/** Server CPU % per role (stacked) beside the load generator's CPU %, one bar group per run. */
+export function cpuChart(docs: ResultsDocument[], workload: string): BarChartModel {
+  const ctx = new Context(docs)
+  const runs = runsOf(docs, workload)
+  const roles = ROLES.filter((role) => runs.some(({ run }) => run.processes.some((p) => p.role === role)))
+  const series: BarSeries[] = roles.map((role) => ({
+    label: ROLE_LABEL[role],
+    color: ROLE_COLORS[role] ?? PALETTE[0],
+    stack: 'server',
+    style: 'bar',
+    values: runs.map(({ run }) => sum(run.processes.filter((p) => p.role === role).map((p) => p.cpuPercent.mean))),
+  }))
+  series.push({
+    label: 'load generator',
+    color: ROLE_COLORS['load generator'] ?? PALETTE[4],
+    stack: 'client',
+    style: 'bar',
+    values: runs.map(({ run }) => run.loadGenerator.cpuPercent.mean),
+  })
+  return {
+    kind: 'bar',
+    id: `lab-cpu-${slug(workload)}`,
+    title: `CPU, ${workload}`,
+    caption: 'Server processes stacked (100 % = one core) beside the load generator; a client above ~85 % measures itself, not the server.',
+    categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
+    y: { title: 'CPU (% of one core, mean)', type: 'linear', min: 0 },
+    series,
+    bands: [],
+    table: processTable(ctx, runs),
+  }
+}
+
+/** Resident memory per role (stacked), one bar group per run. */
+export function memoryChart(docs: ResultsDocument[], workload: string): BarChartModel {
+  const ctx = new Context(docs)
+  const runs = runsOf(docs, workload)
+  const roles = ROLES.filter((role) => runs.some(({ run }) => run.processes.some((p) => p.role === role)))
+  return {
+    kind: 'bar',
+    id: `lab-memory-${slug(workload)}`,
+    title: `Memory (RSS), ${workload}`,
+    caption: 'Every pre-forked worker is a whole process with its own memory; one event loop holds all its connections in one.',
+    categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
+    y: { title: 'RSS (MiB, mean)', type: 'linear', min: 0 },
+    series: roles.map((role) => ({
+      label: ROLE_LABEL[role],
+      color: ROLE_COLORS[role] ?? PALETTE[0],
+      stack: 'server',
+      style: 'bar',
+      values: runs.map(({ run }) => sum(run.processes.filter((p) => p.role === role).map((p) => p.rssBytes.mean / MiB))),
+    })),
+    bands: [],
+    table: processTable(ctx, runs),
+  }
+}

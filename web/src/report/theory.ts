@@ -1,0 +1,22 @@
+/**
+ * The queueing model's lines beside the measurements: what the legends call
+ * them, and measured ÷ theory at one level. Pure.
+ */
+import type { Level } from './context.js'
+import { theoryRatio } from './format.js'
+
+/** What the charts' legends call the model's lines. */
+export const THEORY = 'theory (queueing model)'
+
+/** The caption's sentence about the dashed lines. */
+export const THEORY_CAPTION = ` Dashed: ${THEORY}, the same topology's colour.`
+
+/** measured ÷ theory at one level, null without a level, a prediction or a response. */
+export function ratioAt(
+  level: Level | undefined,
+  measured: (l: Level) => number,
+  predicted: (p: NonNullable<Level['prediction']>) => number,
+): number | null {
+  if (!level?.prediction || level.responses === 0) return null
+  return theoryRatio(measured(level), predicted(level.prediction))
+}

@@ -1,0 +1,80 @@
+/**
+ * A run second by second: req/s and p99 per second, the warm-up shaded, the
+ * lab's worker events marked. Pure.
+ */
+import { repeatLabel } from '../../../lab/core/labels.js'
+import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
+import { eventMarks, marksSummary, type EventMark } from './annotations.js'
+import { Context } from './context.js'
+import { documentLabel, fmt, seriesTable, slug } from './format.js'
+import type { Band, LineChartModel, LineSeries } from './types.js'
+
+/**
+ * One line on whether a run held still after its warm-up, from σ/mean of its
+ * per-second req/s: `steady` up to 5 %, `wobbly` up to 20 % (where the
+ * `spread-too-wide` warning starts), else `unsteady`.
+ */
+export function steadiness(run: RunResult): string {
+  const { mean: m, stddev } = run.requests.perSecond
+  const cv = m > 0 ? stddev / m : 0
+  const warmup = run.window?.warmupS ?? run.timeline.filter((p) => p.warmup).length
+  if (run.requests.total === 0) return `no response after ${fmt(warmup, 0)} s warm-up: every request was still waiting`
+  return `${cv <= 0.05 ? 'steady' : cv <= 0.2 ? 'wobbly' : 'unsteady'} after ${fmt(warmup, 0)} s warm-up: ${fmt(m)} ± ${fmt(stddev)} req/s, p99 ${fmt(run.latencyMs.p99)} ms`
+}
+
+/** Per-second req/s (line) and p99 (dots, right axis) of one run; warm-up seconds shaded. */
+export function timelineChart(docs: ResultsDocument[], workload: string, topology: string, connections: number): LineChartModel {
+  const ctx = new Context(docs)
+  const series: LineSeries[] = []
+  const bands: Band[] = []
+  const captions: string[] = []
+  const marks: EventMark[] = []
+  docs.forEach((doc, d) => {
+    for (const run of doc.runs.filter((r) => r.workload === workload && r.topology === topology && r.connections === connections)) {
+      const label = `${ctx.multi ? `${documentLabel(doc)} ` : ''}${repeatLabel(run.repeat) && `${repeatLabel(run.repeat)} `}`
+      const color = ctx.color({ doc: d, topology })
+      series.push({ label: `${label}req/s`, color, style: 'line', axis: 'y', marker: 'circle', points: run.timeline.map((p) => ({ x: p.t, y: p.perSecond })) })
+      series.push({
+        label: `${label}p99 ms`,
+        color,
+        style: 'dots',
+        axis: 'y2',
+        marker: 'triangle',
+        points: run.timeline.flatMap((p) => (p.p99Ms === null ? [] : [{ x: p.t, y: p.p99Ms }])),
+      })
+      const runMarks = eventMarks(run.events, label === '' ? '' : `${label.trim()}: `)
+      marks.push(...runMarks)
+      captions.push(`${label}${steadiness(run)}${runMarks.length ? `; marked: ${marksSummary(runMarks)}` : ''}`)
+      const lastWarm = run.timeline.filter((p) => p.warmup).at(-1)
+      if (lastWarm && !bands.some((b) => b.to === lastWarm.t)) bands.push({ axis: 'x', from: 0, to: lastWarm.t, label: 'warm-up' })
+    }
+  })
+  const table = seriesTable('second', series, String, 1)
+  const first = docs.flatMap((doc) => doc.runs).find((r) => r.workload === workload && r.topology === topology && r.connections === connections)
+  if (first) {
+    table.columns.push('warm-up')
+    table.rows.forEach((row) => row.push(first.timeline.find((p) => String(p.t) === row[0])?.warmup ? 'yes' : ''))
+  }
+  if (marks.length) {
+    // each event in the row of the second it happened in: (previous row's t, this row's t]
+    table.columns.push('events')
+    table.rows.forEach((row, i) => {
+      const from = i === 0 ? -Infinity : Number(table.rows[i - 1]?.[0])
+      const to = i === table.rows.length - 1 ? Infinity : Number(row[0])
+      row.push(marks.filter((m) => m.t > from && m.t <= to).map((m) => m.message).join(' · '))
+    })
+  }
+  return {
+    kind: 'line',
+    id: `lab-timeline-${slug(workload)}-${slug(topology)}-${connections}`,
+    title: `${topology} · ${workload} @${connections}`,
+    caption: captions.join('; '),
+    x: { title: 'second', type: 'linear', min: 0 },
+    y: { title: 'req/s', type: 'linear', min: 0 },
+    y2: { title: 'p99 (ms)', type: 'linear', min: 0 },
+    series,
+    bands,
+    table,
+    ...(marks.length ? { marks } : {}),
+  }
+}
