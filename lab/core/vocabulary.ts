@@ -81,10 +81,11 @@ export type AppInterface = z.infer<typeof appInterface>
 
 /**
  * The Python apps in lab/apps a real server engine can serve (`server.app`):
- * `wsgi` and `asgi`, the standard-library apps; `flask`, the Flask app.
- * The built-in servers implement the workload contract themselves and ignore it.
+ * `wsgi` and `asgi`, the standard-library apps; `flask`, `django`, `fastapi`
+ * and `quart`, the same contract on each framework. The built-in servers
+ * implement the workload contract themselves and ignore it.
  */
-export const APP_NAMES = ['wsgi', 'asgi', 'flask'] as const
+export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart'] as const
 export const appName = words(APP_NAMES)
 export type AppName = z.infer<typeof appName>
 
@@ -92,7 +93,7 @@ export type AppName = z.infer<typeof appName>
 export const protocol = words(['http', 'uwsgi'])
 export type Protocol = z.infer<typeof protocol>
 
-/** The codes of the warnings catalogue (lab/core/warnings.ts). */
+/** The codes of the warnings catalogue (lab/core/warnings.ts) and of the diagnoses (lab/core/diagnosis.ts). */
 export const warningCode = words([
   'littles-law-mismatch',
   'client-saturated',
@@ -101,6 +102,9 @@ export const warningCode = words([
   'run-too-short',
   'model-mismatch',
   'no-responses',
+  'cpu-saturated',
+  'cores-saturated',
+  'too-short-to-trust',
 ])
 export type WarningCode = z.infer<typeof warningCode>
 
@@ -145,5 +149,20 @@ export const WARNING_TEXT: Readonly<Record<WarningCode, WarningText>> = {
     title: 'Nothing was answered',
     explanation:
       'Not one response completed in the measured window: every connection was waiting on a request that never came back (held workers, hung requests, a dead server). Its latencies are empty, not zero.',
+  },
+  'cpu-saturated': {
+    title: 'A process ran out of CPU',
+    explanation:
+      'A server process (or the proxy) used a whole core for the whole window: it was computing, not waiting, and it set the pace. An event loop can use one core only; more workers help only while there are idle cores. The message says whose CPU ran out.',
+  },
+  'cores-saturated': {
+    title: 'Every core was busy',
+    explanation:
+      'The servers and the load generator together used all of the machine’s cores, so the machine’s CPU set the pace, not the server’s design. Compare with the “this machine” prediction, which gives the servers only the CPU the load generator leaves them.',
+  },
+  'too-short-to-trust': {
+    title: 'Too short to trust',
+    explanation:
+      'The measured window broke one of the lab’s window rules (docs/measurement.md): too few predicted latencies, too few responses per connection, too few whole seconds, or too few of the crashes or hangs the workload injects. Measure longer or repeat before trusting this level.',
   },
 }

@@ -44,6 +44,8 @@ export interface GunicornConfig {
   app: string
   /** Folder of the apps (`--chdir`); default lab/apps. */
   appsDir?: string
+  /** Absolute folder the app serves `GET /static/<file>` from (`$LAB_STATIC_DIR`); absent: 404. */
+  staticDir?: string
   /** `--workers` (Gunicorn default 1). */
   workers: number
   /** `--worker-class` (default `sync`). */
@@ -131,12 +133,12 @@ export function gunicornProcesses(masterPid: number): ProcessInfo[] {
  */
 export async function startGunicorn(c: GunicornConfig, place: RunPlace): Promise<EngineProcess> {
   const appsDir = c.appsDir ?? APPS_DIR
-  if (!existsSync(path.join(appsDir, `${c.app.split(':')[0]}.py`))) throw new Error(`the WSGI app ${c.app} is missing from ${appsDir}`)
+  if (!existsSync(`${path.join(appsDir, ...(c.app.split(':')[0] ?? '').split('.'))}.py`)) throw new Error(`the WSGI app ${c.app} is missing from ${appsDir}`)
   return launch({
     name: 'gunicorn',
     command: place.executable,
     args: gunicornArgs(c),
-    env: pythonEnv(),
+    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },
     cwd: place.runDir,
     port: c.port,
     logPath: path.join(place.runDir, place.logName),
@@ -150,9 +152,10 @@ export async function startGunicorn(c: GunicornConfig, place: RunPlace): Promise
 /**
  * Gunicorn's settings for a server part serving `app` (`module:callable`): `threaded` (or `threads` > 1) runs
  * the gthread worker; with `keepAlive: false` gthread closes after every
- * response (`--keep-alive 0`; the sync worker always does).
+ * response (`--keep-alive 0`; the sync worker always does); `static_dir` is
+ * resolved from `baseDir` (the scenario's folder).
  */
-export function gunicornConfig(server: ServerDef, app: string, port: number): GunicornConfig {
+export function gunicornConfig(server: ServerDef, app: string, port: number, baseDir = '.'): GunicornConfig {
   const workerClass = server.model === 'threaded' ? 'gthread' : effectiveWorkerClass({ threads: server.threads })
   return {
     port,
@@ -165,6 +168,7 @@ export function gunicornConfig(server: ServerDef, app: string, port: number): Gu
     keepAliveS: server.keep_alive_s ?? (server.keepAlive === false && workerClass === 'gthread' ? 0 : undefined),
     maxRequests: server.max_requests,
     maxRequestsJitter: server.max_requests_jitter,
+    ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
   }
 }
 
@@ -180,6 +184,6 @@ export const gunicorn: ServerEngine = {
   detect: detectGunicorn,
   async start({ server, app }, place) {
     if (!app) throw new Error('gunicorn needs a WSGI app')
-    return startGunicorn(gunicornConfig(server, app.entry, await freePort()), runPlaceOf(place, 'gunicorn'))
+    return startGunicorn(gunicornConfig(server, app.entry, await freePort(), place.baseDir), runPlaceOf(place, 'gunicorn'))
   },
 }

@@ -48,6 +48,9 @@ export const APPS: { readonly [K in AppName]: App } = {
   wsgi: { name: 'wsgi', entries: { wsgi: 'wsgi_app:application' }, packages: [] },
   asgi: { name: 'asgi', entries: { asgi: 'asgi_app:app' }, packages: [] },
   flask: { name: 'flask', entries: { wsgi: 'flask_app:application' }, imports: 'flask', packages: ['python3-flask'] },
+  django: { name: 'django', entries: { wsgi: 'django_app.wsgi:application', asgi: 'django_app.asgi:application' }, imports: 'django', packages: ['python3-django'] },
+  fastapi: { name: 'fastapi', entries: { asgi: 'fastapi_app:app' }, imports: 'fastapi', packages: ['python3-fastapi'] },
+  quart: { name: 'quart', entries: { asgi: 'quart_app:app' }, imports: 'quart', packages: ['python3-quart'] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */

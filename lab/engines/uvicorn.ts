@@ -43,6 +43,8 @@ export interface UvicornConfig {
   app: string
   /** Folder of the apps (`--app-dir`); default lab/apps. */
   appsDir?: string
+  /** Absolute folder the app serves `GET /static/<file>` from (`$LAB_STATIC_DIR`); absent: 404. */
+  staticDir?: string
   /** `--backlog` (default 2048). */
   backlog: number
   /** `--timeout-keep-alive` seconds (default 5; whole seconds in 0.17, rounded up). */
@@ -65,7 +67,9 @@ export interface UvicornConfig {
  * Uvicorn's command-line arguments (after the executable). `--workers 1` is
  * explicit (the event-loop model is one process; the scenario's `workers`
  * does not apply), as are `--loop auto --http auto` (uvloop and httptools when
- * installed).
+ * installed) and `--lifespan auto` (Uvicorn's default: the lifespan protocol
+ * for apps that speak it; Django 3.2's ASGI handler refuses it with a
+ * ValueError, which `on` would make fatal).
  */
 export function uvicornArgs(c: UvicornConfig): string[] {
   const args = [
@@ -76,7 +80,7 @@ export function uvicornArgs(c: UvicornConfig): string[] {
     '--workers', '1',
     '--loop', 'auto',
     '--http', 'auto',
-    '--lifespan', 'on',
+    '--lifespan', 'auto',
     '--backlog', String(c.backlog),
   ]
   if (c.keepAliveTimeoutS !== undefined) args.push('--timeout-keep-alive', String(Math.max(0, Math.ceil(c.keepAliveTimeoutS))))
@@ -101,7 +105,7 @@ export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<E
     name: 'uvicorn',
     command: place.executable,
     args: uvicornArgs(c),
-    env: pythonEnv(),
+    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },
     cwd: place.runDir,
     port: c.port,
     logPath: path.join(place.runDir, place.logName),
@@ -110,8 +114,12 @@ export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<E
   })
 }
 
-/** Uvicorn's settings for a server part serving `app` (`module:attribute`; keep-alive on unless `keepAlive: false`, as Uvicorn itself). */
-export function uvicornConfig(server: ServerDef, app: string, port: number): UvicornConfig {
+/**
+ * Uvicorn's settings for a server part serving `app` (`module:attribute`;
+ * keep-alive on unless `keepAlive: false`, as Uvicorn itself); `static_dir`
+ * is resolved from `baseDir` (the scenario's folder).
+ */
+export function uvicornConfig(server: ServerDef, app: string, port: number, baseDir = '.'): UvicornConfig {
   return {
     port,
     app,
@@ -119,6 +127,7 @@ export function uvicornConfig(server: ServerDef, app: string, port: number): Uvi
     keepAliveTimeoutS: server.keep_alive_s,
     keepAlive: server.keepAlive,
     limitConcurrency: server.limit_concurrency,
+    ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
   }
 }
 
@@ -134,7 +143,7 @@ export const uvicorn: ServerEngine = {
   detect: detectUvicorn,
   async start({ server, app }, place) {
     if (!app) throw new Error('uvicorn needs an ASGI app')
-    return startUvicorn(uvicornConfig(server, app.entry, await freePort()), runPlaceOf(place, 'uvicorn'))
+    return startUvicorn(uvicornConfig(server, app.entry, await freePort(), place.baseDir), runPlaceOf(place, 'uvicorn'))
   },
   doctorNotes(info): DoctorNotes {
     const out: DoctorNotes = { notes: [], install: [] }

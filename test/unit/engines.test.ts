@@ -114,6 +114,7 @@ describe('uvicorn', () => {
     const args = uvicornArgs(base)
     expect(flag(args, '--loop')).toBe('auto')
     expect(flag(args, '--http')).toBe('auto')
+    expect(flag(args, '--lifespan')).toBe('auto')
     expect(args).toContain('--no-access-log')
     expect(uvicornArgs({ ...base, accessLog: true })).toContain('--access-log')
   })

@@ -33,7 +33,7 @@ describe('the registry table', () => {
     for (const [key, app] of Object.entries(APPS)) {
       expect(app.name).toBe(key)
       expect(Object.keys(app.entries).length, key).toBeGreaterThan(0)
-      for (const entry of Object.values(app.entries)) expect(entry).toMatch(/^\w+:\w+$/)
+      for (const entry of Object.values(app.entries)) expect(entry).toMatch(/^[\w.]+:\w+$/)
     }
   })
 
@@ -51,7 +51,7 @@ describe('the registry table', () => {
 
   it('gives every engine a doctor row, and every app that needs a package one too, with its packages when it is missing', async () => {
     const rows = await doctorRows({ searchPath: [empty] })
-    expect(rows.map((r) => r.engine)).toEqual([...engines().map((e) => e.name), 'flask'])
+    expect(rows.map((r) => r.engine)).toEqual([...engines().map((e) => e.name), 'flask', 'django', 'fastapi', 'quart'])
     for (const e of engines()) {
       const row = rows.find((r) => r.engine === e.name)
       expect(row?.role, e.name).toMatch(new RegExp(`--stack ${e.stack}$`))
