@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config'
 
 // Three projects: `unit` is pure and fast; `integration` starts real processes
 // on 127.0.0.1 and runs one file at a time so measurements do not share the two
-// cores; `e2e` drives Debian's Chromium.
+// cores; `e2e` drives Debian's Chromium. The last two compile lab/ first (their
+// servers run from dist/), and e2e builds the pages, so nothing is tested stale.
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +12,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/build.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 30_000,
@@ -20,6 +22,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/build.ts', 'test/support/build-pages.ts'],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 60_000,

@@ -10,11 +10,16 @@
  *    against a bare node:http server's, both driven by plain autocannon
  *    (goal ≥ 0.9);
  * 3. reverse proxy: the built-in proxy's req/s as a ratio of nginx's, on the
- *    same upstream (for reading, no goal).
+ *    same upstream (for reading, no goal);
+ * 4. open-loop driver: an offered 20,000 req/s (constant arrivals) against the
+ *    bare node:http hello server, answered req/s and % dropped (goal < 1 %
+ *    dropped and ≥ 98 % answered; below it, lower rates until one is kept up
+ *    with, to say where it stops), and its client CPU per response beside the
+ *    closed-loop driver's.
  *
  * Trials alternate A, B, A, B... so drift hits both sides alike; the median of
  * each side is compared. Hello-world throughput varies ±15–20 % between runs
- * on a 2-core machine (design.md), so read the ratios, not the raw req/s.
+ * on a 2-core machine (docs/measurement.md, "The client's CPU"), so read the ratios, not the raw req/s.
  */
 import autocannon from 'autocannon'
 import path from 'node:path'
@@ -24,6 +29,7 @@ import os from 'node:os'
 import { proxySchema } from '../lab/core/scenario.js'
 import { detectNginx } from '../lab/engines/nginx.js'
 import { AutocannonDriver } from '../lab/load/autocannon.js'
+import { OpenLoopDriver } from '../lab/load/open-loop.js'
 import { startGroup, stopAllGroups } from '../lab/topology/group.js'
 import { startProxy, startTopology } from '../lab/topology/topology.js'
 
@@ -102,7 +108,8 @@ async function main(): Promise<number> {
       ['built-in event-loop server', 'bare node:http server'],
     )
     await proxies(eventLoop.url)
-    return driverOk && serverOk ? 0 : 1
+    const openOk = await openLoop(hello.url + '/')
+    return driverOk && serverOk && openOk ? 0 : 1
   } finally {
     await eventLoop.stop()
     await hello.stop()
@@ -141,6 +148,51 @@ async function proxies(upstreamUrl: string): Promise<void> {
     await real.stop()
     rmSync(runDir, { recursive: true, force: true })
   }
+}
+
+const OPEN_GOAL_RATE = 20_000
+const OPEN_MAX_CONNECTIONS = 256
+
+/** Client CPU (user + system) per response of one level, µs, and the level's result. */
+async function cpuPerResponse<T extends { requests: { total: number } }>(run: () => Promise<T>): Promise<{ m: T; us: number }> {
+  const before = process.cpuUsage()
+  const m = await run()
+  const used = process.cpuUsage(before)
+  return { m, us: (used.user + used.system) / Math.max(1, m.requests.total) }
+}
+
+/**
+ * 4. open-loop driver: offered 20,000 req/s against the bare hello server, on
+ *    up to 256 connections, 1 s warm-up; goal < 1 % of the window's requests
+ *    dropped. Below the goal, steps the offered rate down (×0.75) until under
+ *    1 % are dropped, to say where the driver stops keeping up.
+ */
+async function openLoop(url: string): Promise<boolean> {
+  console.log(`\nOpen-loop driver: offered ${OPEN_GOAL_RATE} req/s (constant) on up to ${OPEN_MAX_CONNECTIONS} connections, against a bare node:http hello server`)
+  const closed = await cpuPerResponse(() => new AutocannonDriver().runLevel({ url, connections: CONNECTIONS, warmupS: 1, durationS: SECONDS, timeoutS: 10 }))
+  console.log(`  closed loop (AutocannonDriver, ${CONNECTIONS} connections): ${closed.m.requests.perSecond.mean.toFixed(0)} req/s, client CPU ${closed.us.toFixed(1)} µs per response`)
+  let ok = false
+  for (let rate = OPEN_GOAL_RATE, tries = 0; tries < 6; rate = Math.round(rate * 0.75), tries++) {
+    const { m, us } = await cpuPerResponse(() =>
+      new OpenLoopDriver().runLevel({ url, connections: 0, warmupS: 1, durationS: SECONDS, timeoutS: 10, open: { ratePerS: rate, arrival: 'constant', maxConnections: OPEN_MAX_CONNECTIONS } }),
+    )
+    const o = m.open!
+    const droppedPct = o.offered ? (100 * o.dropped) / o.offered : 0
+    // kept up: under 1 % dropped, and answered at the offered rate (a driver short of CPU falls behind without dropping)
+    const keptUp = droppedPct < 1 && o.answeredPerSecond >= 0.98 * o.offeredPerSecond
+    console.log(
+      `  offered ${rate} req/s: answered ${o.answeredPerSecond.toFixed(0)} req/s, dropped ${droppedPct.toFixed(2)} % (${o.dropped} of ${o.offered}), ` +
+        `${o.connectionsOpened} connections, send lag p99 ${o.sendLateMs.p99.toFixed(1)} ms, latency from intended p50 ${m.latencyMs.p50.toFixed(2)} / p99 ${m.latencyMs.p99.toFixed(1)} ms, ` +
+        `client CPU ${us.toFixed(1)} µs per response`,
+    )
+    if (keptUp) {
+      if (rate === OPEN_GOAL_RATE) ok = true
+      console.log(rate === OPEN_GOAL_RATE ? `  goal (< 1 % dropped at ${OPEN_GOAL_RATE} req/s) ok` : `  BELOW GOAL: keeps up (< 1 % dropped, ≥ 98 % answered) at ${rate} req/s, not at ${OPEN_GOAL_RATE}`)
+      return ok
+    }
+  }
+  console.log(`  BELOW GOAL: fell behind at every rate tried`)
+  return ok
 }
 
 main().then(

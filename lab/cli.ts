@@ -5,12 +5,12 @@
  * command (run: load, validate, plan, run, save, summarize).
  */
 import { Command, CommanderError } from 'commander'
+import { shellCommand } from './core/labels.js'
 import { runCommand } from './commands/run.js'
 import { listCommand } from './commands/list.js'
 import { doctorCommand } from './commands/doctor.js'
 import { demoCommand } from './commands/demo.js'
-import { LAB_VERSION } from './commands/env.js'
-import { shellCommand } from './core/labels.js'
+import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]

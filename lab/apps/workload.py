@@ -175,7 +175,7 @@ def burn_cpu(ms):
     """Burns ``ms`` milliseconds of this thread's CPU time
     (``time.thread_time()``), not wall time: with more busy workers than cores
     a wall-clock loop is preempted and counts its waiting as work
-    (docs/workload-contract.md). In a threaded worker the other threads wait for the GIL
+    (docs/measurement.md, "CPU time, not wall time"). In a threaded worker the other threads wait for the GIL
     meanwhile, which is the lesson of the threads-hybrid scenario."""
     global _sink
     if ms <= 0:

@@ -8,7 +8,8 @@
  * 2 bad input (port); 130 a second Ctrl-C quit at once.
  */
 import type { Writable } from 'node:stream'
-import { isLoopback, startLiveServer, type LiveServer, type LiveServerOptions } from '../live/server.js'
+import { isLoopback } from '../live/guard.js'
+import { startLiveServer, type LiveServer, type LiveServerOptions } from '../live/server.js'
 import { killAllGroupsNow } from '../topology/group.js'
 import { openFile } from './report.js'
 

@@ -3,7 +3,7 @@
  */
 import type { Writable } from 'node:stream'
 import { validateScenario } from '../core/scenario.js'
-import { SCENARIOS_DIR, loadScenarioFile, scenarioNames } from './scenarios.js'
+import { SCENARIOS_DIR, loadScenarioFile, scenarioNames } from '../store/scenarios.js'
 import path from 'node:path'
 
 /** Prints `name  summary` per scenario; a scenario that fails validation is listed with its first problem. */

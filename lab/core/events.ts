@@ -1,9 +1,9 @@
 /**
- * The lab's event stream: what `runCommand` tells a listener while a scenario
- * runs. The live demo page (over server-sent events, with history for a late
+ * The lab's event stream: what the run engine (lab/run) tells its listeners
+ * while a scenario runs. The live demo page (over server-sent events, with history for a late
  * browser) and the NDJSON event log beside the results both carry these
- * events unchanged (style.md, "k6 web dashboard": one stream feeds the live
- * page and the record).
+ * events unchanged (docs/architecture.md, "One stream of events": one stream
+ * feeds the live page and the record).
  *
  * Every event has `at`: wall-clock epoch milliseconds
  * (`performance.timeOrigin + performance.now()`), so a browser on the same
@@ -43,6 +43,8 @@ export interface PlanEvent {
   file: string
   /** The command line that reproduces the run. */
   command: string
+  /** Topologies left out because an engine they pin is not installed (`id: why`); absent when none. */
+  skipped?: string[]
 }
 
 /** A server process at the start of a level. */
@@ -129,7 +131,7 @@ export interface DoneEvent {
   links?: { results?: string; report?: string; events?: string }
 }
 
-/** Everything `runCommand` reports, discriminated on `type`. */
+/** Everything the run engine reports, discriminated on `type`. */
 export type LabEvent = PlanEvent | LevelStartEvent | SampleEvent | LevelDoneEvent | WarningEvent | DoneEvent
 
 /** The `type`s of {@link LabEvent}. */

@@ -164,7 +164,7 @@ export interface StartRequest {
   knobs?: Record<string, number | number[]>
 }
 
-/** A start request that passed every check: what to hand to `runCommand`. */
+/** A start request that passed every check: what to hand to the run engine (`runScenario`). */
 export interface ValidStart {
   scenario: string
   quick: boolean

@@ -205,7 +205,7 @@ export function approximations(input: ModelInput, cores: number): string[] {
 }
 
 /**
- * The knee of a worker sweep (phenomena.md, "worker-sweep"): the number of
+ * The knee of a worker sweep (docs/add-a-scenario.md, "Phenomena": worker-sweep): the number of
  * workers beyond which the cores, not the workers, limit throughput:
  * cores × (1 + wait / cpu) (B. Goetz et al., "Java Concurrency in Practice",
  * 2006, §8.2: threads = cores × (1 + wait/compute)).

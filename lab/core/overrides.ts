@@ -1,5 +1,5 @@
 /**
- * `--set path=value` overrides (design.md, "Scenario files"): applied to the
+ * `--set path=value` overrides (docs/scenario-format.md, "--set overrides"): applied to the
  * scenario as written, before validation, so the validator judges the result.
  *
  * Pure: no I/O.

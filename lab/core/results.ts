@@ -1,5 +1,5 @@
 /**
- * The results document, schema version 1 (see `design.md`, "Results document").
+ * The results document, schema version 1 (docs/results-schema.md).
  *
  * One document per `lab run`, written after every measured level so an
  * interrupted run keeps what it measured (`complete: false` until the last
@@ -40,6 +40,12 @@ export const timelinePointSchema = z.object({
   errors: z.number(),
   /** True while the warm-up (discarded from the statistics) was still running. */
   warmup: z.boolean().optional(),
+  /** Open loop: requests scheduled (intended send instant) in this second, req/s. */
+  offeredPerSecond: z.number().optional(),
+  /** Open loop: requests scheduled in this second that found every connection busy and were not sent. */
+  dropped: z.number().int().optional(),
+  /** Open loop: true after the last scheduled request, while the requests still in flight were awaited. */
+  drain: z.boolean().optional(),
 })
 
 /** CPU and memory of one server process over the measured window, sampled from /proc. */
@@ -61,13 +67,56 @@ export const runEventSchema = z.object({
   message: z.string(),
 })
 
-/** How the measured window was chosen (design.md: "make the window honest"). */
+/** How the measured window was chosen (docs/measurement.md, "Warm-up and the measured window"). */
 export const windowSchema = z.object({
   /** Seconds of load discarded before the window opened. */
   warmupS: z.number(),
   /** Seconds the window lasted. */
   measuredS: z.number(),
   definition: z.string(),
+})
+
+/**
+ * What an open-loop level offered and what became of it (docs/open-loop.md).
+ * In an open-loop run the run's `latencyMs` and `histogram` are measured from
+ * each request's intended send instant (coordinated omission corrected) over
+ * the requests scheduled in the window, awaited after it; `requests`,
+ * `errors` and `timeline` count what completed in the window, as for a closed loop.
+ */
+export const openLoopSchema = z.object({
+  arrival: z.enum(['poisson', 'constant']),
+  /** The offered rate asked for, req/s. */
+  ratePerSecond: z.number(),
+  /** The client's bound on connections, each with at most one request in flight. */
+  maxConnections: z.number().int(),
+  /** Connections the pool opened (its peak size). */
+  connectionsOpened: z.number().int(),
+  /** Requests scheduled in the measured window (= sent + dropped). */
+  offered: z.number().int(),
+  /** offered / window.measuredS, req/s. */
+  offeredPerSecond: z.number(),
+  /** 2xx responses completed in the window / window.measuredS, req/s (the achieved rate). */
+  answeredPerSecond: z.number(),
+  /** Of the window's scheduled requests: sent on a free connection. */
+  sent: z.number().int(),
+  /** Of the window's scheduled requests: found every connection busy, not sent. */
+  dropped: z.number().int(),
+  /** What became of the window's sent requests (they sum to `sent`); `unfinished` were still unanswered when the level stopped (abort or drain bound). */
+  outcomes: z.object({
+    ok: z.number().int(),
+    non2xx: z.number().int(),
+    timeouts: z.number().int(),
+    resets: z.number().int(),
+    unfinished: z.number().int(),
+  }),
+  /** Requests sent and not yet answered when the window closed (the queue the level left behind). */
+  inFlightAtEnd: z.number().int(),
+  /** Latency of the window's answered requests from their actual send (written on the connection), ms. */
+  latencyFromSendMs: latencySchema,
+  /** `[latencyMs, percentile]` pairs from the actual send, ascending. */
+  histogramFromSend: z.array(z.tuple([z.number(), z.number()])),
+  /** How far behind its intended instant each of the window's requests was handed to a connection, ms (the driver's own lag). */
+  sendLateMs: z.object({ mean: z.number(), p99: z.number(), max: z.number() }),
 })
 
 /** One measured level: one topology, one workload, one connection count, one repeat. */
@@ -149,6 +198,8 @@ export const runSchema = z.object({
     })
     .optional(),
   events: z.array(runEventSchema).optional(),
+  /** An open-loop level's offered load and outcomes (`load.mode: open`); absent for a closed loop. */
+  openLoop: openLoopSchema.optional(),
 })
 
 /** A warning from the catalogue in `core/warnings`. `run` indexes `runs`. */
@@ -191,6 +242,7 @@ export type LatencyMs = z.infer<typeof latencySchema>
 export type TimelinePoint = z.infer<typeof timelinePointSchema>
 export type ProcessStats = z.infer<typeof processSchema>
 export type RunEvent = z.infer<typeof runEventSchema>
+export type OpenLoopResult = z.infer<typeof openLoopSchema>
 export type MeasuredWindow = z.infer<typeof windowSchema>
 export type RunResult = z.infer<typeof runSchema>
 export type Warning = z.infer<typeof warningSchema>

@@ -1,6 +1,6 @@
 /**
  * Scenario definitions: the schema every `scenarios/<name>/scenario.ts` follows
- * (design.md, "Scenario files"), and their validation.
+ * (docs/scenario-format.md), and their validation.
  *
  * Pure: no I/O. Validation returns one line per problem, naming the path, the
  * value and what is allowed, e.g.
@@ -76,7 +76,7 @@ export const serverSchema = z.strictObject({
 })
 
 /**
- * A reverse proxy in front of the server (design.md, "The three topologies"):
+ * A reverse proxy in front of the server (docs/architecture.md, "Topologies"):
  * the built-in `node-reverse-proxy` (`--stack node`) or nginx (`--stack
  * python`, or `engine: 'nginx'`). Defaults are nginx's documented ones
  * (https://nginx.org/en/docs/http/ngx_http_proxy_module.html,
@@ -166,7 +166,7 @@ export const mixEntrySchema = z
     }
   })
 
-/** What every request of a workload asks the server to do (lab/contract/workload.ts; bounds in lab/contract/bounds.json). */
+/** What every request of a workload asks the server to do (docs/workload-contract.md; bounds in lab/contract/bounds.json). */
 export const workloadSchema = z.strictObject({
   /** Milliseconds of waiting (a simulated database call): blocks a sync worker, yields in an event loop. */
   io_ms: param('io_ms').default(BOUNDS.io_ms.default),

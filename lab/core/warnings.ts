@@ -1,7 +1,7 @@
 /**
  * The warnings catalogue: checks every measured level against what must hold
- * for the numbers to mean what they seem to (style.md, "Warnings are a typed
- * catalogue that teaches"). Pure: no I/O.
+ * for the numbers to mean what they seem to (docs/measurement.md, "Warnings";
+ * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
 import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
 import type { RunResult, Warning } from './results.js'
@@ -10,9 +10,9 @@ import type { WarningCode } from './vocabulary.js'
 
 /** Thresholds, with where each comes from. */
 export const THRESHOLDS = {
-  /** Little's law must hold in a closed loop; more than 10 % off means the measurement is wrong (design.md). */
+  /** Little's law must hold in a closed loop; more than 10 % off means the measurement is wrong (docs/measurement.md, "Little's law"). */
   littlesLaw: 0.1,
-  /** autocannon is single-threaded; above ~85 % of a core it measures itself (core/diagnosis.ts). */
+  /** autocannon is single-threaded; above ~85 % of a core it measures itself (docs/measurement.md, "The client's CPU"; core/diagnosis.ts). */
   clientCpuPercent: DIAGNOSIS_THRESHOLDS.clientCpuPercent,
   /** σ/mean of per-second throughput above this: the level never settled. */
   spread: 0.2,

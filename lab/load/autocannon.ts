@@ -2,7 +2,7 @@
  * The autocannon load driver: a closed loop of `connections` connections, each
  * sending its next request as soon as the previous response completes (no
  * think time), on autocannon 9 patched (patches/autocannon+9.0.0.patch) to time
- * `Connection: close` responses correctly (design.md, "Measurement").
+ * `Connection: close` responses correctly (docs/measurement.md).
  *
  * Every response's latency (autocannon's float milliseconds) is recorded in an
  * HDR histogram with microsecond resolution (hdr-histogram-js); autocannon's
@@ -15,14 +15,9 @@
  * responses that complete inside it.
  */
 import autocannon from 'autocannon'
-import * as hdr from 'hdr-histogram-js'
 import { weightedCycle } from '../core/mix.js'
-import { describe } from '../core/stats.js'
-import type { TimelinePoint } from '../core/results.js'
-import type { LevelMeasurement, LevelRequest, LoadDriver } from './driver.js'
-
-/** Percentiles listed in `histogram` (design.md: `[latencyMs, percentile]` pairs). */
-export const SPECTRUM = [0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 97.5, 99, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999, 100]
+import type { LevelMeasurement, LevelProgress, LevelRequest, LoadDriver } from './driver.js'
+import { SecondBuckets, WindowStats } from './level-stats.js'
 
 const MAX_EXTRA_WARMUP_S = 10
 
@@ -63,301 +58,117 @@ function rotate<T>(xs: readonly T[], k: number): T[] {
 }
 const startAutocannon = autocannon as unknown as (opts: Record<string, unknown>) => Tracker
 
-function newHistogram(timeoutS: number): hdr.Histogram {
-  return hdr.build({
-    lowestDiscernibleValue: 1, // 1 µs
-    highestTrackableValue: Math.ceil((timeoutS + 5) * 1e6),
-    numberOfSignificantValueDigits: 3,
-    autoResize: true,
-  })
+
+/**
+ * Each connection's mix: with `split: 'requests'` every connection walks the
+ * whole cycle from its own offset, so connections do not move in step; with
+ * `split: 'connections'` each sends one kind only, the kinds shared out by weight.
+ */
+function requestsOf(req: LevelRequest, cycle: readonly MixRequest[], k: number): MixRequest[] {
+  return req.split === 'connections' ? [cycle[k % cycle.length] as MixRequest] : rotate(cycle, Math.floor((k * cycle.length) / req.connections))
 }
 
-interface Bucket {
-  count: number
-  errors: number
-  hist: hdr.Histogram
+/** The request a connection has just been answered for (autocannon picks the next one after the `response` event). */
+function currentKind(client: object): { label: string; path: string } | undefined {
+  const current = (client as { requestIterator?: { currentRequest?: MixRequest } }).requestIterator?.currentRequest
+  return current?.labKind !== undefined ? { label: current.labKind, path: current.path } : undefined
+}
+
+/** Which worker (`X-Worker`) and upstream (`X-Upstream`) answered each connection's last response. */
+class ClientTags {
+  private readonly worker = new WeakMap<object, string>()
+  private readonly upstream = new WeakMap<object, string>()
+
+  /** Reads a response's headers (autocannon's flat `[name, value, ...]` list). */
+  read(client: object, h: string[]): void {
+    let worker: string | undefined
+    let upstream: string | undefined
+    for (let i = 0; i < h.length; i += 2) {
+      const name = h[i] as string
+      if (name.length === 8 && name.toLowerCase() === 'x-worker') worker = h[i + 1] as string
+      else if (name.length === 10 && name.toLowerCase() === 'x-upstream') upstream = h[i + 1] as string
+    }
+    // a response without the header (a proxy's static file or cache hit) must not count for the last one that had it
+    if (worker === undefined) this.worker.delete(client)
+    else this.worker.set(client, worker)
+    if (upstream === undefined) this.upstream.delete(client)
+    else this.upstream.set(client, upstream.slice(upstream.lastIndexOf(',') + 1).trim()) // after a retry: the last one tried
+  }
+
+  of(client: object): { worker?: string; upstream?: string } {
+    const worker = this.worker.get(client)
+    const upstream = this.upstream.get(client)
+    return { ...(worker !== undefined ? { worker } : {}), ...(upstream !== undefined ? { upstream } : {}) }
+  }
 }
 
 const WINDOW_DEFINITION =
   'warm-up: at least warmup_s and until every connection completed one response (at most twice the predicted latency, and 10 s, more); ' +
   'measured: responses completed in the next duration_s'
 
-/** Drives load with autocannon in this process. */
-export class AutocannonDriver implements LoadDriver {
-  readonly name = 'autocannon'
+/** The state of one level while autocannon drives it: the window, the timers, what was counted. */
+class LevelLoad {
+  readonly loadStartedAt = performance.now()
+  private windowStart = Infinity
+  private windowEnd = Infinity
+  private stopped = false
+  private aborted = false
+  /** Connections that have completed a response during the warm-up. */
+  private readonly warmed = new Set<object>()
+  private readonly seconds: SecondBuckets
+  private readonly stats: WindowStats
+  /** The warm-up's two timers: the minimum and the cap. */
+  private readonly timers: NodeJS.Timeout[] = []
+  private progressTimer: NodeJS.Timeout | undefined
+  private stopTimer: NodeJS.Timeout | undefined
+  private secondTimer: NodeJS.Timeout | undefined
+  /** The next second of load to report to `onProgress` (0-based). */
+  private nextSecond = 0
+  private instance: Tracker | undefined
+  private readonly onAbort = () => this.abort()
 
-  /**
-   * Runs one level.
-   * @throws Error when autocannon rejects its options
-   */
-  async runLevel(req: LevelRequest): Promise<LevelMeasurement> {
-    const { connections, warmupS, durationS, timeoutS } = req
-    const hist = newHistogram(timeoutS)
-    const buckets = new Map<number, Bucket>()
-    const workerOf = new WeakMap<object, string>()
-    const upstreamOf = new WeakMap<object, string>()
-    const warmed = new Set<object>()
-    const perWorker: Record<string, number> = {}
-    const perUpstream: Record<string, number> = {}
-    const mix = mixRequests(req)
-    const kinds = new Map<string, { path: string; hist: hdr.Histogram; sumMs: number; maxMs: number; count: number }>()
-    let clients = 0
-    const byStatus: Record<string, number> = {}
-    const windowTimes: number[] = []
-    let sumMs = 0
-    let minMs = Infinity
-    let maxMs = 0
-    let timeouts = 0
-    let resets = 0
-    let non2xx = 0
-    let stopped = false
-    let aborted = false
-    let windowStart = Infinity
-    let windowEnd = Infinity
-    let stopTimer: NodeJS.Timeout | undefined
+  constructor(private readonly req: LevelRequest) {
+    this.seconds = new SecondBuckets(this.loadStartedAt, req.timeoutS)
+    this.stats = new WindowStats(req.timeoutS)
+  }
 
-    const loadStartedAt = performance.now()
-    const bucketOf = (at: number): Bucket => {
-      const i = Math.floor((at - loadStartedAt) / 1000)
-      let b = buckets.get(i)
-      if (!b) buckets.set(i, (b = { count: 0, errors: 0, hist: newHistogram(timeoutS) }))
-      return b
-    }
+  /** Starts listening to autocannon, the window's timers, the progress reports and the abort signal. */
+  attach(instance: Tracker, tags: ClientTags, mixed: boolean): void {
+    const { req } = this
+    this.instance = instance
+    this.timers.push(
+      setTimeout(() => {
+        if (this.warmed.size >= req.connections) this.openWindow(performance.now())
+      }, req.warmupS * 1000),
+      setTimeout(() => this.openWindow(performance.now()), (req.maxWarmupS ?? req.warmupS + MAX_EXTRA_WARMUP_S) * 1000),
+    )
+    instance.on('response', (client, statusCode, _bytes, latencyMs) => this.response(client, statusCode, latencyMs, tags, mixed))
+    instance.on('reqError', (err) => this.reqError(err))
+    this.progressTimer = setInterval(() => this.tick(), 250)
+    if (req.onProgress) this.secondTimer = setTimeout(() => this.reportSeconds(), 1001)
+    req.signal?.addEventListener('abort', this.onAbort, { once: true })
+    if (req.signal?.aborted) this.abort()
+  }
 
-    const instance = startAutocannon({
-      url: req.url,
-      connections,
-      duration: Math.max(req.maxWarmupS ?? 0, warmupS + MAX_EXTRA_WARMUP_S) + durationS + 5,
-      timeout: timeoutS,
-      sampleInt: 100, // autocannon checks for stop() once per sample
-      setupClient: (client: Client) => {
-        // each connection walks the mix's cycle from its own offset, so connections do not move in step
-        if (mix) {
-          const k = clients++
-          client.setRequests(
-            req.split === 'connections'
-              ? [mix.cycle[k % mix.cycle.length] as MixRequest] // one kind per connection, kinds shared out by weight
-              : rotate(mix.cycle, Math.floor((k * mix.cycle.length) / connections)),
-          )
-        }
-        client.on('headers', (info: { headers: string[] }) => {
-          const h = info.headers
-          let worker: string | undefined
-          let upstream: string | undefined
-          for (let i = 0; i < h.length; i += 2) {
-            const name = h[i] as string
-            if (name.length === 8 && name.toLowerCase() === 'x-worker') worker = h[i + 1] as string
-            else if (name.length === 10 && name.toLowerCase() === 'x-upstream') upstream = h[i + 1] as string
-          }
-          // a response without the header (a proxy's static file or cache hit) must not count for the last one that had it
-          if (worker === undefined) workerOf.delete(client)
-          else workerOf.set(client, worker)
-          if (upstream === undefined) upstreamOf.delete(client)
-          else upstreamOf.set(client, upstream.slice(upstream.lastIndexOf(',') + 1).trim()) // after a retry: the last one tried
-        })
-      },
-    })
+  /** Ends every timer and listener (autocannon has finished). */
+  detach(): void {
+    this.stopped = true
+    for (const t of [...this.timers, this.stopTimer, this.secondTimer]) clearTimeout(t)
+    clearInterval(this.progressTimer)
+    this.req.signal?.removeEventListener('abort', this.onAbort)
+  }
 
-    const stop = () => {
-      if (stopped) return
-      stopped = true
-      clearTimeout(stopTimer)
-      instance.stop()
-    }
-    const openWindow = (at: number) => {
-      if (windowStart !== Infinity) return
-      windowStart = at
-      windowEnd = at + durationS * 1000
-      stopTimer = setTimeout(stop, windowEnd - performance.now())
-    }
-    const warmupTimer = setTimeout(() => {
-      if (warmed.size >= connections) openWindow(performance.now())
-    }, warmupS * 1000)
-    const capTimer = setTimeout(() => openWindow(performance.now()), (req.maxWarmupS ?? warmupS + MAX_EXTRA_WARMUP_S) * 1000)
-
-    instance.on('response', (client: object, statusCode: number, _bytes: number, responseTime: number) => {
-      if (stopped) return
-      const at = performance.now()
-      const us = Math.max(1, Math.round(responseTime * 1000))
-      const b = bucketOf(at)
-      b.count++
-      b.hist.recordValue(us)
-      if (windowStart === Infinity) {
-        warmed.add(client)
-        if (warmed.size >= connections && at - loadStartedAt >= warmupS * 1000) openWindow(at)
-        return
-      }
-      if (at < windowStart || at > windowEnd) return
-      windowTimes.push(at)
-      hist.recordValue(us)
-      sumMs += responseTime
-      if (responseTime < minMs) minMs = responseTime
-      if (responseTime > maxMs) maxMs = responseTime
-      const status = String(statusCode)
-      byStatus[status] = (byStatus[status] ?? 0) + 1
-      if (statusCode < 200 || statusCode > 299) non2xx++
-      const w = workerOf.get(client)
-      if (w !== undefined) perWorker[w] = (perWorker[w] ?? 0) + 1
-      const u = upstreamOf.get(client)
-      if (u !== undefined) perUpstream[u] = (perUpstream[u] ?? 0) + 1
-      if (mix) {
-        // the request just answered is still the connection's current one (autocannon picks the next after this event)
-        const current = (client as { requestIterator?: { currentRequest?: MixRequest } }).requestIterator?.currentRequest
-        if (current?.labKind !== undefined) {
-          let k = kinds.get(current.labKind)
-          if (!k) kinds.set(current.labKind, (k = { path: current.path, hist: newHistogram(timeoutS), sumMs: 0, maxMs: 0, count: 0 }))
-          k.hist.recordValue(us)
-          k.sumMs += responseTime
-          k.maxMs = Math.max(k.maxMs, responseTime)
-          k.count++
-        }
-      }
-    })
-    instance.on('reqError', (err: Error) => {
-      if (stopped) return
-      const at = performance.now()
-      bucketOf(at).errors++
-      if (at < windowStart || at > windowEnd) return
-      if (err.message === 'request timed out') timeouts++
-      else resets++
-    })
-
-    const progress = setInterval(() => {
-      const now = performance.now()
-      const inWindow = windowStart !== Infinity
-      const elapsedS = (now - loadStartedAt) / 1000
-      const doneS = inWindow ? warmupS + (now - windowStart) / 1000 : Math.min(elapsedS, warmupS)
-      // the last complete second, or the first second so far
-      const current = Math.floor((now - loadStartedAt) / 1000)
-      const lastSecond = current > 0 ? (buckets.get(current - 1)?.count ?? 0) : (buckets.get(0)?.count ?? 0) / Math.max(0.25, elapsedS)
-      req.onProgress?.({
-        phase: inWindow ? 'measure' : 'warmup',
-        elapsedS,
-        fraction: Math.min(1, doneS / (warmupS + durationS)),
-        perSecond: lastSecond,
-      })
-    }, 250)
-    // Per-second samples for live views: just after each second of load ends,
-    // report that second's bucket (read-only: nothing above changes).
-    let nextSecond = 0
-    let secondTimer: NodeJS.Timeout | undefined
-    const reportSeconds = () => {
-      const now = performance.now()
-      while (!stopped && loadStartedAt + (nextSecond + 1) * 1000 <= now) {
-        const b = buckets.get(nextSecond)
-        const start = loadStartedAt + nextSecond * 1000
-        const endedAt = start + 1000
-        req.onProgress?.({
-          phase: windowStart === Infinity ? 'warmup' : 'measure',
-          elapsedS: (now - loadStartedAt) / 1000,
-          fraction: Math.min(1, (windowStart === Infinity ? Math.min((now - loadStartedAt) / 1000, warmupS) : warmupS + (now - windowStart) / 1000) / (warmupS + durationS)),
-          perSecond: b?.count ?? 0,
-          second: {
-            t: nextSecond + 1,
-            perSecond: b?.count ?? 0,
-            p50Ms: b && b.count ? b.hist.getValueAtPercentile(50) / 1000 : null,
-            p99Ms: b && b.count ? b.hist.getValueAtPercentile(99) / 1000 : null,
-            errors: b?.errors ?? 0,
-            warmup: start < windowStart,
-            endedAt,
-          },
-        })
-        nextSecond++
-      }
-      if (!stopped) secondTimer = setTimeout(reportSeconds, Math.max(0, loadStartedAt + (nextSecond + 1) * 1000 - performance.now()) + 1)
-    }
-    if (req.onProgress) secondTimer = setTimeout(reportSeconds, 1001)
-
-    const onAbort = () => {
-      aborted = true
-      openWindow(performance.now())
-      windowEnd = Math.min(windowEnd, performance.now())
-      stop()
-    }
-    req.signal?.addEventListener('abort', onAbort, { once: true })
-    if (req.signal?.aborted) onAbort()
-
-    try {
-      await instance
-    } finally {
-      stopped = true
-      clearTimeout(warmupTimer)
-      clearTimeout(capTimer)
-      clearTimeout(stopTimer)
-      clearInterval(progress)
-      clearTimeout(secondTimer)
-      req.signal?.removeEventListener('abort', onAbort)
-    }
+  /** What the level measured; call once, after {@link detach}. */
+  result(): LevelMeasurement {
     // autocannon may end on its own duration before the window closes (it should not).
-    if (windowStart === Infinity) windowStart = windowEnd = performance.now()
-    windowEnd = Math.min(windowEnd, performance.now())
-
+    if (this.windowStart === Infinity) this.windowStart = this.windowEnd = performance.now()
+    this.windowEnd = Math.min(this.windowEnd, performance.now())
+    const { loadStartedAt, windowStart, windowEnd } = this
     const measuredS = (windowEnd - windowStart) / 1000
-    const total = windowTimes.length
-    const fullSeconds = Math.floor(measuredS + 1e-9)
-    let perSecondSamples: number[]
-    if (fullSeconds >= 1) {
-      perSecondSamples = new Array<number>(fullSeconds).fill(0)
-      for (const at of windowTimes) {
-        const k = Math.floor((at - windowStart) / 1000)
-        if (k < fullSeconds) perSecondSamples[k] = (perSecondSamples[k] ?? 0) + 1
-      }
-    } else perSecondSamples = measuredS > 0 ? [total / measuredS] : []
-    const perSecond = { ...describe(perSecondSamples), mean: measuredS > 0 ? total / measuredS : 0 }
-
-    const ms = (us: number) => us / 1000
-    const latencyMs =
-      total > 0
-        ? {
-            mean: sumMs / total,
-            stddev: ms(hist.stdDeviation),
-            min: minMs,
-            p50: ms(hist.getValueAtPercentile(50)),
-            p90: ms(hist.getValueAtPercentile(90)),
-            p99: ms(hist.getValueAtPercentile(99)),
-            p999: ms(hist.getValueAtPercentile(99.9)),
-            max: maxMs,
-          }
-        : { mean: 0, stddev: 0, min: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 }
-    const histogram: Array<[number, number]> =
-      total > 0
-        ? SPECTRUM.map((p) => [p === 0 ? minMs : p === 100 ? maxMs : ms(hist.getValueAtPercentile(p)), p])
-        : []
-
-    const lastBucket = Math.ceil((windowEnd - loadStartedAt) / 1000)
-    const timeline: TimelinePoint[] = []
-    for (let i = 0; i < lastBucket; i++) {
-      const b = buckets.get(i)
-      const start = loadStartedAt + i * 1000
-      const width = Math.min(1000, windowEnd - start) / 1000
-      timeline.push({
-        t: i + 1,
-        perSecond: b ? b.count / width : 0,
-        p50Ms: b && b.count ? ms(b.hist.getValueAtPercentile(50)) : null,
-        p99Ms: b && b.count ? ms(b.hist.getValueAtPercentile(99)) : null,
-        errors: b?.errors ?? 0,
-        warmup: start < windowStart,
-      })
-    }
-    const perKind: NonNullable<LevelMeasurement['perKind']> = {}
-    for (const [label, k] of kinds) {
-      perKind[label] = {
-        path: k.path,
-        responses: k.count,
-        latencyMs: {
-          mean: k.sumMs / k.count,
-          p50: ms(k.hist.getValueAtPercentile(50)),
-          p90: ms(k.hist.getValueAtPercentile(90)),
-          p99: ms(k.hist.getValueAtPercentile(99)),
-          max: k.maxMs,
-        },
-      }
-      k.hist.destroy()
-    }
-    hist.destroy()
-    for (const b of buckets.values()) b.hist.destroy()
-
-    const warmupDone = warmed.size >= connections
+    const { perWorker, perUpstream, perKind, ...counted } = this.stats.summary(windowStart, measuredS)
+    const timeline = this.seconds.timeline(windowStart, windowEnd)
+    this.seconds.destroy()
+    const warmupDone = this.warmed.size >= this.req.connections
     return {
       loadStartedAt,
       windowStart,
@@ -365,19 +176,121 @@ export class AutocannonDriver implements LoadDriver {
       window: {
         warmupS: (windowStart - loadStartedAt) / 1000,
         measuredS,
-        definition: warmupDone
-          ? WINDOW_DEFINITION
-          : `${WINDOW_DEFINITION}; here the cap was reached before every connection completed a response`,
+        definition: warmupDone ? WINDOW_DEFINITION : `${WINDOW_DEFINITION}; here the cap was reached before every connection completed a response`,
       },
-      requests: { total, perSecond, ok: total - non2xx },
-      latencyMs,
-      histogram,
-      errors: { total: timeouts + resets + non2xx, timeouts, resets, non2xx, byStatus },
+      ...counted,
       timeline,
       perWorker,
-      ...(Object.keys(perUpstream).length ? { perUpstream } : {}),
-      ...(kinds.size ? { perKind } : {}),
-      aborted,
+      ...(perUpstream ? { perUpstream } : {}),
+      ...(perKind ? { perKind } : {}),
+      aborted: this.aborted,
     }
+  }
+
+  private response(client: object, statusCode: number, latencyMs: number, tags: ClientTags, mixed: boolean): void {
+    if (this.stopped) return
+    const at = performance.now()
+    this.seconds.response(at, Math.max(1, Math.round(latencyMs * 1000)))
+    if (this.windowStart === Infinity) {
+      this.warmed.add(client)
+      if (this.warmed.size >= this.req.connections && at - this.loadStartedAt >= this.req.warmupS * 1000) this.openWindow(at)
+      return
+    }
+    if (at < this.windowStart || at > this.windowEnd) return
+    const kind = mixed ? currentKind(client) : undefined
+    this.stats.response({ at, latencyMs, statusCode, ...tags.of(client), ...(kind ? { kind } : {}) })
+  }
+
+  private reqError(err: Error): void {
+    if (this.stopped) return
+    const at = performance.now()
+    this.seconds.error(at)
+    if (at < this.windowStart || at > this.windowEnd) return
+    this.stats.error(err.message === 'request timed out')
+  }
+
+  private stop(): void {
+    if (this.stopped) return
+    this.stopped = true
+    clearTimeout(this.stopTimer)
+    this.instance?.stop()
+  }
+
+  /** Opens the measured window at `at` (once) and schedules the stop at its end. */
+  private openWindow(at: number): void {
+    if (this.windowStart !== Infinity) return
+    this.windowStart = at
+    this.windowEnd = at + this.req.durationS * 1000
+    this.stopTimer = setTimeout(() => this.stop(), this.windowEnd - performance.now())
+  }
+
+  private abort(): void {
+    this.aborted = true
+    this.openWindow(performance.now())
+    this.windowEnd = Math.min(this.windowEnd, performance.now())
+    this.stop()
+  }
+
+  /** The phase and the part of the level done (0..1, counting the warm-up as `warmupS`) at `now` (ms). */
+  private position(now: number): Pick<LevelProgress, 'phase' | 'fraction'> {
+    const { warmupS, durationS } = this.req
+    const inWindow = this.windowStart !== Infinity
+    const doneS = inWindow ? warmupS + (now - this.windowStart) / 1000 : Math.min((now - this.loadStartedAt) / 1000, warmupS)
+    return { phase: inWindow ? 'measure' : 'warmup', fraction: Math.min(1, doneS / (warmupS + durationS)) }
+  }
+
+  /** Progress about every 250 ms: the rate of the last complete second, or of the first second so far. */
+  private tick(): void {
+    const now = performance.now()
+    const elapsedS = (now - this.loadStartedAt) / 1000
+    const current = Math.floor(elapsedS)
+    const perSecond = current > 0 ? this.seconds.count(current - 1) : this.seconds.count(0) / Math.max(0.25, elapsedS)
+    this.req.onProgress?.({ ...this.position(now), elapsedS, perSecond })
+  }
+
+  /** Per-second samples for live views: just after each second of load ends, reports that second (read-only). */
+  private reportSeconds(): void {
+    const now = performance.now()
+    while (!this.stopped && this.loadStartedAt + (this.nextSecond + 1) * 1000 <= now) {
+      const endedAt = this.loadStartedAt + (this.nextSecond + 1) * 1000
+      const point = this.seconds.point(this.nextSecond, this.windowStart)
+      this.req.onProgress?.({ ...this.position(now), elapsedS: (now - this.loadStartedAt) / 1000, perSecond: point.perSecond, second: { ...point, endedAt } })
+      this.nextSecond++
+    }
+    if (!this.stopped) this.secondTimer = setTimeout(() => this.reportSeconds(), Math.max(0, this.loadStartedAt + (this.nextSecond + 1) * 1000 - performance.now()) + 1)
+  }
+}
+
+/** Drives load with autocannon in this process. */
+export class AutocannonDriver implements LoadDriver {
+  readonly name = 'autocannon'
+
+  /**
+   * Runs one level: warm-up, then the measured window (see the file's header).
+   * @throws Error when autocannon rejects its options
+   */
+  async runLevel(req: LevelRequest): Promise<LevelMeasurement> {
+    const level = new LevelLoad(req)
+    const tags = new ClientTags()
+    const mix = mixRequests(req)
+    let clients = 0
+    const instance = startAutocannon({
+      url: req.url,
+      connections: req.connections,
+      duration: Math.max(req.maxWarmupS ?? 0, req.warmupS + MAX_EXTRA_WARMUP_S) + req.durationS + 5,
+      timeout: req.timeoutS,
+      sampleInt: 100, // autocannon checks for stop() once per sample
+      setupClient: (client: Client) => {
+        if (mix) client.setRequests(requestsOf(req, mix.cycle, clients++))
+        client.on('headers', (info) => tags.read(client, info.headers))
+      },
+    })
+    level.attach(instance, tags, mix !== undefined)
+    try {
+      await instance
+    } finally {
+      level.detach()
+    }
+    return level.result()
   }
 }

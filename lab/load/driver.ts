@@ -1,10 +1,10 @@
 /**
  * The load-driver seam: the autocannon driver measures real servers; a fake
  * one returns canned measurements so CLI → JSON → report can be tested in
- * milliseconds (style.md, "Test seams").
+ * milliseconds (docs/architecture.md, "Test seams").
  */
 import type { Described } from '../core/stats.js'
-import type { LatencyMs, MeasuredWindow, TimelinePoint } from '../core/results.js'
+import type { LatencyMs, MeasuredWindow, OpenLoopResult, TimelinePoint } from '../core/results.js'
 
 /** What to measure at one level of a closed loop. */
 export interface LevelRequest {
@@ -37,6 +37,32 @@ export interface LevelRequest {
    * a page's assets beside those waiting for the page).
    */
   split?: 'requests' | 'connections'
+  /** An open loop (lab/load/open-loop.ts) instead of a closed one; `connections` is then not used. */
+  open?: OpenLoad
+}
+
+/** An open loop's schedule and pool (docs/open-loop.md). */
+export interface OpenLoad {
+  /** Offered rate, req/s (> 0). */
+  ratePerS: number
+  arrival: 'poisson' | 'constant'
+  /** The pool's bound: connections, each with at most one request in flight (≥ 1). */
+  maxConnections: number
+  /** Seed of a Poisson schedule (same seed, same instants); default: unseeded. */
+  seed?: number
+  /** Called once per scheduled request with what became of it (tests, live views). */
+  onRequest?: (r: OpenRequestRecord) => void
+}
+
+/** One scheduled request of an open loop; times are ms since the level's load started. */
+export interface OpenRequestRecord {
+  intendedAt: number
+  /** When it was written on a connection; absent when dropped or never written. */
+  sentAt?: number
+  /** When its response ended or it failed; absent when dropped or unfinished. */
+  doneAt?: number
+  status?: number
+  outcome: 'ok' | 'non2xx' | 'timeout' | 'reset' | 'dropped' | 'unfinished'
 }
 
 /** Progress of a running level. */
@@ -80,6 +106,8 @@ export interface LevelMeasurement {
   perUpstream?: Record<string, number>
   /** Per request kind of a mix (by label): responses and latency in the window. */
   perKind?: Record<string, KindMeasurement>
+  /** Open loop only: what was offered and what became of it. */
+  open?: OpenLoopResult
   aborted: boolean
 }
 

@@ -3,10 +3,10 @@
  *
  * - a **probe**: one connection repeating `GET <path>` (a health check), its
  *   latency kept apart from the main load's, to show what a blocked event
- *   loop does to everything else (phenomena.md, "blocked-event-loop");
+ *   loop does to everything else (docs/add-a-scenario.md, "Phenomena": blocked-event-loop);
  * - **streams**: server-sent event streams held open (`GET /stream`), each on
  *   its own connection, to show that W streams pin W sync workers while one
- *   event loop holds hundreds (phenomena.md, "long-lived").
+ *   event loop holds hundreds (docs/add-a-scenario.md, "Phenomena": long-lived).
  *
  * Both are bounded in count (the scenario schema caps them) and in time (the
  * caller stops them at the end of the level), and target 127.0.0.1 only.

@@ -3,7 +3,7 @@
  * workload's own): raw sockets to 127.0.0.1 that take a long time over one
  * request, the way clients on slow networks (or attackers) do, to show what
  * they do to sync workers with and without a buffering proxy in front
- * (phenomena.md, "proxy-buffering", "slow-readers"):
+ * (docs/add-a-scenario.md, "Phenomena": proxy-buffering, slow readers):
  *
  * - `slow-headers` (Slowloris): sends a request line, then header lines a
  *   byte at a time, never ending the header block;

@@ -1,6 +1,6 @@
 /**
- * The built-in servers' side of the workload contract (its routes, bounds and
- * messages are in lab/contract/workload.ts):
+ * The built-in servers' side of the workload contract (docs/workload-contract.md;
+ * its routes, bounds and messages are in lab/contract/workload.ts):
  *
  * - `GET /work?io_ms=50&cpu_ms=0&bytes=1024`: wait `io_ms`, then burn `cpu_ms`
  *   of CPU time, then answer 200 with `bytes` bytes;
@@ -122,7 +122,7 @@ let sink = 0
 /**
  * Burns `ms` milliseconds of this process's CPU time (user + system, from
  * `process.cpuUsage()`), not wall time: with more busy processes than cores a
- * wall-clock loop is preempted and counts its waiting as work (design.md).
+ * wall-clock loop is preempted and counts its waiting as work (docs/measurement.md, "CPU time, not wall time").
  */
 export function burnCpu(ms: number): void {
   if (ms <= 0) return

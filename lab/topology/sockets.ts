@@ -2,7 +2,7 @@
  * Counts TCP sockets in TIME_WAIT on a port, from /proc/net/tcp and
  * /proc/net/tcp6 (proc(5)): the side that closes a connection first keeps it
  * in TIME_WAIT for 60 s on Linux, so a server that closes after every
- * response piles them up (phenomena.md, "keep-alive").
+ * response piles them up (docs/add-a-scenario.md, "Phenomena": keep-alive).
  */
 import { readFileSync } from 'node:fs'
 

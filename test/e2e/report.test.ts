@@ -1,17 +1,17 @@
-import { execFileSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium as playwright, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
 import { reportCommand } from '../../lab/commands/report.js'
 import { ROOT } from '../../lab/topology/paths.js'
+import { chromium, needs } from '../support/tools.js'
 
-const CHROMIUM = '/usr/bin/chromium'
+const browserTool = chromium()
+const needsChromium = needs(browserTool)
 const root = ROOT
 const dir = mkdtempSync(join(tmpdir(), 'lab-report-e2e-'))
-const skip = !existsSync(CHROMIUM) && !process.env.CI
 
 let browser: Browser
 let page: Page
@@ -36,18 +36,15 @@ function colouredPixels(p: Page): Promise<{ id: string; coloured: number }[]> {
   )
 }
 
-describe.skipIf(skip)('the HTML report in Chromium', () => {
+needsChromium.describe('the HTML report in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(root, 'web', 'dist', 'index.html'))) {
-      execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], { cwd: root })
-    }
     const json = join(dir, 'results.json')
     copyFileSync(join(root, 'test', 'fixtures', 'results-prefork-vs-async.json'), json)
     const quiet = { write: () => true }
     expect(await reportCommand([json], {}, { stdout: quiet, stderr: process.stderr })).toBe(0)
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
+    browser = await playwright.launch({
+      executablePath: browserTool.path as string,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     })
     page = await browser.newPage({ viewport: { width: 1500, height: 1000 } })
@@ -132,7 +129,7 @@ function pixelsOf(p: Page, selector: string, rgb: [number, number, number], tole
   )
 }
 
-describe.skipIf(skip)('the catalogue report in Chromium: theory, annotations, probe, predict-then-run', () => {
+needsChromium.describe('the catalogue report in Chromium: theory, annotations, probe, predict-then-run', () => {
   const catDir = mkdtempSync(join(tmpdir(), 'lab-report-e2e-catalogue-'))
   let catBrowser: Browser
   let cat: Page
@@ -141,15 +138,12 @@ describe.skipIf(skip)('the catalogue report in Chromium: theory, annotations, pr
   const outside: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(join(root, 'web', 'dist', 'index.html'))) {
-      execFileSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], { cwd: root })
-    }
     const json = join(catDir, 'catalogue.json')
     copyFileSync(join(root, 'test', 'fixtures', 'results-catalogue.json'), json)
     expect(await reportCommand([json], {}, { stdout: { write: () => true }, stderr: process.stderr })).toBe(0)
     url = pathToFileURL(join(catDir, 'catalogue.html')).href
-    catBrowser = await chromium.launch({
-      executablePath: CHROMIUM,
+    catBrowser = await playwright.launch({
+      executablePath: browserTool.path as string,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     })
     cat = await catBrowser.newPage({ viewport: { width: 1500, height: 1000 } })

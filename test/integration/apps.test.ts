@@ -6,17 +6,19 @@
  * serves /static/ from the part's `static_dir`, and leaves nothing running.
  * The full contract per app is test/integration/framework-apps.test.ts; this
  * checks the registry's wiring. A pairing whose engine or framework is
- * missing skips outside CI, naming what to install, and fails under CI.
+ * missing skips outside CI, naming what to install, and fails under CI
+ * (test/support/tools.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, expect, it } from 'vitest'
 import type { TopologyDef } from '../../lab/core/scenario.js'
 import type { ServerEngine } from '../../lab/engines/engine.js'
-import { APPS, detectApp, engines, packagesOf } from '../../lab/engines/registry.js'
+import { APPS, engines } from '../../lab/engines/registry.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
 import { startTopology } from '../../lab/topology/topology.js'
+import { app as appTool, engine as engineTool, needs } from '../support/tools.js'
 
 const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-apps-'))
 mkdirSync(path.join(runDir, 'static'))
@@ -27,11 +29,7 @@ const servers = engines().filter((e): e is ServerEngine => e.role === 'server' &
 const pairings = Object.values(APPS).flatMap((app) => servers.filter((e) => e.serves.some((i) => app.entries[i] !== undefined)).map((engine) => ({ app, engine })))
 
 for (const { app, engine } of pairings) {
-  const info = await engine.detect()
-  const appInfo = await detectApp(app, info)
-  const missing = [...(info.found ? [] : packagesOf(engine)), ...(appInfo.found ? [] : app.packages)]
-  const skip = missing.length > 0 && !process.env.CI
-  describe.skipIf(skip)(`${app.name} under ${engine.name}${skip ? ` (skipped: apt-get install -y ${missing.join(' ')})` : ''}`, () => {
+  needs(await engineTool(engine.name), await appTool(app.name, engine.name)).describe(`${app.name} under ${engine.name}`, () => {
     it('answers /work with the body asked for from one of its processes, serves static_dir, and leaves nothing running', async () => {
       const def = { server: { model: engine.models[0], engine: engine.name, app: app.name, workers: 1, timeout_s: 30, backlog: 64, static_dir: 'static' } } as TopologyDef
       const t = await startTopology(`${app.name}-${engine.name}`, def, { stack: 'python', runDir, baseDir: runDir, readyTimeoutMs: 30_000 })

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import autocannon from 'autocannon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-// Regression for design.md, "autocannon 9 mis-times connection-close servers":
+// Regression for docs/measurement.md, "autocannon and connection-close servers":
 // unpatched, a 50 ms Connection: close server at 10 connections reads as a mean
 // of 772 ms over 3 s and 2,009 ms over 8 s. patches/autocannon+9.0.0.patch
 // fixes it; these tests fail without the patch.

@@ -6,17 +6,18 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, expect, it } from 'vitest'
 import type { TopologyDef } from '../../lab/core/scenario.js'
 import { freePort } from '../../lab/contract/ports.js'
-import { detectGunicorn, startGunicorn } from '../../lab/engines/gunicorn.js'
-import { detectNginx, startNginx } from '../../lab/engines/nginx.js'
+import { startGunicorn } from '../../lab/engines/gunicorn.js'
+import { startNginx } from '../../lab/engines/nginx.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
 import { isAlive } from '../../lab/topology/proc.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
+import { engine, needs } from '../support/tools.js'
 import { waitFor } from './helpers.js'
 
-const [gunicorn, nginx] = await Promise.all([detectGunicorn(), detectNginx()])
+const [gunicorn, nginx] = await Promise.all([engine('gunicorn'), engine('nginx')])
 const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-engines-'))
 afterAll(() => rmSync(runDir, { recursive: true, force: true }))
 
@@ -27,7 +28,7 @@ afterEach(async () => {
   expect(liveGroupCount()).toBe(0)
 })
 
-describe.skipIf(!gunicorn.found)('gunicorn', () => {
+needs(gunicorn).describe('gunicorn', () => {
   it("fails to start with the app's own traceback in the error, and leaves no process behind", async () => {
     const apps = path.join(runDir, 'broken-apps')
     mkdirSync(apps, { recursive: true })
@@ -57,7 +58,7 @@ describe.skipIf(!gunicorn.found)('gunicorn', () => {
   })
 })
 
-describe.skipIf(!nginx.found)('nginx', () => {
+needs(nginx).describe('nginx', () => {
   it('fails to start within its time limit when its upstream never answers, removing its temp folder', async () => {
     const dead = await freePort() // nothing listens there: nginx answers 502
     const err = await failureOf(startNginx(

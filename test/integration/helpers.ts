@@ -11,14 +11,25 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** A condition to poll: answered at once, or asynchronously (e.g. a question over IPC). */
+type Check = () => boolean | Promise<boolean>
+
 /** Polls `check` every 50 ms until it returns true or `ms` pass; returns its last answer. */
-export async function waitFor(check: () => boolean, ms = 5000): Promise<boolean> {
+export async function waitFor(check: Check, ms = 5000): Promise<boolean> {
   const end = Date.now() + ms
   while (Date.now() < end) {
-    if (check()) return true
+    if (await check()) return true
     await new Promise((r) => setTimeout(r, 50))
   }
   return check()
+}
+
+/**
+ * Polls `check` every 50 ms for `ms`: true when it held at every poll, false
+ * at the first poll where it did not (a condition that must last, not a snapshot).
+ */
+export async function holds(check: Check, ms: number): Promise<boolean> {
+  return !(await waitFor(async () => !(await check()), ms))
 }
 
 /** Stops a topology and asserts that none of its processes outlives it (3 s grace). */

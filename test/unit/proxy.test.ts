@@ -5,7 +5,7 @@
  * and static-file paths; the slow clients' bytes.
  */
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { assert, describe, expect, it } from 'vitest'
 import { nginxConf } from '../../lab/engines/nginx.js'
 import { bodyHeaders, defaultRate, readerRequest, senderBytes } from '../../lab/load/slow-clients.js'
 import { proxySchema, validateScenario } from '../../lab/core/scenario.js'
@@ -243,9 +243,9 @@ describe('the micro-cache', () => {
     const c = new MicroCache({ ttlS: 1, lock: true })
     c.lookup('k', 0)
     const waiting = c.lookup('k', 1)
-    expect(waiting.action).toBe('wait')
+    assert(waiting.action === 'wait', `expected wait, got ${waiting.action}`)
     c.store('k', answer('filled'), 2)
-    if (waiting.action === 'wait') expect((await waiting.wait)?.body.toString()).toBe('filled')
+    expect((await waiting.wait)?.body.toString()).toBe('filled')
   })
 
   it('serves the stale copy while one request refills an expired entry', () => {
@@ -254,8 +254,8 @@ describe('the micro-cache', () => {
     c.store('k', answer('old'), 0)
     expect(c.lookup('k', 1500)).toEqual({ action: 'miss', fill: true })
     const other = c.lookup('k', 1501)
-    expect(other.action).toBe('stale')
-    if (other.action === 'stale') expect(other.response.body.toString()).toBe('old')
+    assert(other.action === 'stale', `expected stale, got ${other.action}`)
+    expect(other.response.body.toString()).toBe('old')
   })
 
   it('sends every request upstream without the lock (the stampede), and keeps only 200s', async () => {
@@ -264,9 +264,10 @@ describe('the micro-cache', () => {
     const locked = new MicroCache({ ttlS: 1, lock: true })
     locked.lookup('k', 0)
     const waiting = locked.lookup('k', 0)
+    assert(waiting.action === 'wait', `expected wait, got ${waiting.action}`)
     locked.store('k', { status: 502, headers: {}, body: Buffer.alloc(0) }, 0)
     expect(locked.size).toBe(0)
-    if (waiting.action === 'wait') expect(await waiting.wait).toBeUndefined()
+    expect(await waiting.wait).toBeUndefined()
   })
 
   it('shares one entry between GET and HEAD, and caches nothing else', () => {

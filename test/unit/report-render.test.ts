@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DATA_TOKEN, renderNotes, renderReport, writeReport } from '../../lab/commands/report.js'
+import { DATA_TOKEN, renderNotes, renderReport, writeReport } from '../../lab/store/report.js'
 import type { ResultsDocument } from '../../lab/core/results.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-report-render-'))

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, assert, describe, expect, it } from 'vitest'
 import { runCommand, type RunOptions } from '../../lab/commands/run.js'
 import type { LabEvent, SampleEvent } from '../../lab/core/events.js'
 import { FakeDriver } from '../../lab/load/fake.js'
+import { ROOT } from '../../lab/topology/paths.js'
 import type { RunningTopology } from '../../lab/topology/topology.js'
 
 const dirs: string[] = []
@@ -99,9 +100,12 @@ describe('the events of lab run', () => {
 
   it('ends with done naming the results and report files', async () => {
     const { events, outcome } = await run({})
-    expect(events.at(-1)).toMatchObject({ type: 'done', code: 0, complete: true, file: outcome.file })
     const done = events.at(-1)
-    if (done?.type === 'done' && done.report) expect(done.report).toBe(outcome.report)
+    expect(done).toMatchObject({ type: 'done', code: 0, complete: true, file: outcome.file })
+    assert(done?.type === 'done')
+    // the HTML report is written when the page is built, and done names it exactly when it is
+    expect(outcome.report !== undefined).toBe(existsSync(path.join(ROOT, 'web', 'dist', 'index.html')))
+    expect(done.report).toBe(outcome.report)
   })
 
   it('sends the level’s warnings after its result', async () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { body, burnCpu, route } from '../../lab/servers/workload.js'
 
 describe('route', () => {
@@ -33,11 +33,32 @@ describe('route', () => {
 })
 
 describe('burnCpu', () => {
-  it('burns CPU time, not wall time', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  it('burns at least the CPU time asked for', () => {
     const before = process.cpuUsage()
     burnCpu(20)
     const used = process.cpuUsage(before)
     expect((used.user + used.system) / 1000).toBeGreaterThanOrEqual(20)
+  })
+
+  it('burns CPU time, not wall time: it stops on the CPU clock, whatever the wall clock says', () => {
+    // CPU time advances 0.5 ms per reading; every wall clock jumps 1 s per reading, so a
+    // wall-clock loop would stop after one reading having burnt 0.5 ms of the 20 asked for.
+    let cpuUs = 0
+    const cpuUsage = (prev?: NodeJS.CpuUsage): NodeJS.CpuUsage => {
+      cpuUs += 500
+      return prev ? { user: cpuUs - prev.user, system: -prev.system } : { user: cpuUs, system: 0 }
+    }
+    vi.spyOn(process, 'cpuUsage').mockImplementation(cpuUsage)
+    let wallMs = 0
+    const wall = () => (wallMs += 1000)
+    vi.spyOn(Date, 'now').mockImplementation(wall)
+    vi.spyOn(performance, 'now').mockImplementation(wall)
+    vi.spyOn(process.hrtime, 'bigint').mockImplementation(() => BigInt(wall()) * 1_000_000n)
+    burnCpu(20)
+    expect(cpuUs / 1000).toBeGreaterThanOrEqual(20)
+    expect(cpuUs / 1000).toBeLessThanOrEqual(21) // and stops there
   })
 })
 

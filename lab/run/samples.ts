@@ -3,8 +3,8 @@
  * figures, the /proc sampler's CPU readings and the pre-fork master's worker
  * status into `sample` events (lab/core/events.ts).
  *
- * Only used when `runCommand` has an `onEvent` listener, so a plain
- * `lab run` asks its servers nothing extra.
+ * Only used when someone listens to `sample` events (lab/run/events.ts), so
+ * a plain `lab run` asks its servers nothing extra.
  */
 import { epochMs, type LiveProcess, type SampleEvent, type WorkerSample } from '../core/events.js'
 import type { Level } from '../core/plan.js'
@@ -18,7 +18,7 @@ interface StatusSnapshot {
 }
 
 /** Builds `sample` events for one level. */
-export class LevelEvents {
+export class LevelSamples {
   private readonly snapshots: StatusSnapshot[] = []
   private polling = false
 

@@ -1,0 +1,150 @@
+/**
+ * The run engine: plan → start each topology → drive each level → sample →
+ * predict → check → save, telling its listeners as it goes (docs/architecture.md,
+ * "The flow of one run"). The CLI (lab/commands/run.ts) draws a progress bar
+ * and prints from the events and the outcome; the demo (lab/live) streams
+ * them. The engine itself writes nothing to stdout or stderr.
+ *
+ * Events, in order (lab/core/events.ts): `plan`; per level `level-start`, a
+ * `sample` every second (only when someone listens to samples), `level-done`
+ * and its `warning`s; `done` last, also after bad input or a failure.
+ */
+import { epochMs, type PlanEvent } from '../core/events.js'
+import type { Plan } from '../core/plan.js'
+import type { Scenario } from '../core/scenario.js'
+import { EngineMissingError } from '../engines/types.js'
+import { AutocannonDriver } from '../load/autocannon.js'
+import { resultsPath } from '../store/results.js'
+import { stopAllGroups } from '../topology/group.js'
+import { Sampler } from '../topology/sampler.js'
+import { startTopology } from '../topology/topology.js'
+import { LAB_VERSION } from './env.js'
+import { RunEvents } from './events.js'
+import { runLevel, type LevelContext } from './level.js'
+import { detectEngines, prepare, type Prepared } from './prepare.js'
+import { ResultsRecorder, logsDir, newDocument, writeHtmlReport } from './save.js'
+import { exitCode, type RunOutcome, type RunRequest, type RunStatus } from './types.js'
+
+const now = (): number => epochMs(performance.now())
+
+/**
+ * Runs a scenario.
+ * @param events - where to tell what happens (subscribe before calling)
+ * @returns the outcome: status and exit code, the results and report files, the document.
+ *   Never rejects for a run that fails: the error is in `problems` with status `failed`.
+ */
+export async function runScenario(req: RunRequest, events: RunEvents = new RunEvents()): Promise<RunOutcome> {
+  const prepared = await prepare(req)
+  if (!prepared.ok) return refuse(events, prepared.status, prepared.problems, [])
+  const { scenario, plan, stack } = prepared
+  const startedAt = new Date().toISOString()
+  const file = resultsPath(req.out ?? 'results', scenario.name, startedAt)
+  let engines: Record<string, string> = {}
+  if (!req.start) {
+    // every real engine is detected before anything starts: exit 3 with the install command
+    const detected = await detectEngines(plan.topologies.map((t) => t.def), stack)
+    if (!detected.ok) return refuse(events, detected.status, detected.problems, prepared.skipped)
+    engines = detected.engines
+  }
+  const command = req.command ?? `npx lab run ${scenario.name}${req.quick ? ' --quick' : ''}`
+  const recorder = new ResultsRecorder(file, newDocument(prepared, engines, startedAt, command), engines)
+  events.emit(planEvent(scenario, plan, prepared, req.quick === true, file, command))
+
+  const sampler = new Sampler(250)
+  sampler.start()
+  let failure: string | undefined
+  try {
+    await runLevels(req, prepared, recorder, engines, sampler, events)
+  } catch (err) {
+    sampler.stop()
+    await stopAllGroups()
+    if (err instanceof EngineMissingError) return refuse(events, 'engine-missing', [err.message], prepared.skipped)
+    failure = err instanceof Error ? err.message : String(err)
+  }
+  sampler.stop()
+  return finish(req, recorder, prepared.skipped, failure, events)
+}
+
+/** Starts each topology in turn and measures its levels; stops at an interrupt. */
+async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder, engines: Record<string, string>, sampler: Sampler, events: RunEvents): Promise<void> {
+  const interrupted = () => req.signal?.aborted === true
+  const driver = req.driver ?? new AutocannonDriver()
+  for (const t of p.plan.topologies) {
+    if (interrupted()) return
+    const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
+    if (topology.engines.server.startsWith('node-')) engines[topology.engines.server] ??= LAB_VERSION
+    const ctx: LevelContext = { def: t.def, topology, plan: p.plan, cores: recorder.doc.env.cores, driver, sampler, events, ...(req.signal ? { signal: req.signal } : {}) }
+    try {
+      for (const level of t.levels) {
+        if (interrupted()) return
+        const measured = await runLevel(ctx, level)
+        if (!measured) return
+        const warnings = recorder.add(measured.run)
+        events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
+        for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
+        sampler.forget(measured.windowEnd)
+      }
+    } finally {
+      await topology.stop()
+    }
+  }
+}
+
+/** The `plan` event: what will run, for a live view to lay out before the first sample. */
+function planEvent(scenario: Scenario, plan: Plan, p: Prepared, quick: boolean, file: string, command: string): PlanEvent {
+  return {
+    type: 'plan',
+    at: now(),
+    scenario: { name: scenario.name, title: scenario.title, summary: scenario.summary },
+    stack: p.stack,
+    quick,
+    topologies: plan.topologies.map((t) => ({
+      id: t.id,
+      model: t.def.server.model,
+      ...(t.def.server.model === 'prefork' ? { workers: t.def.server.workers } : {}),
+    })),
+    workloads: plan.workloads,
+    load: { connections: plan.load.connections, warmup_s: plan.load.warmup_s, duration_s: plan.load.duration_s, repeat: plan.load.repeat },
+    levels: plan.levels,
+    estimatedS: plan.estimatedS,
+    file,
+    command,
+    ...(p.skipped.length ? { skipped: p.skipped } : {}),
+  }
+}
+
+/** Ends a run that measured nothing and saved nothing: `done` with the problems. */
+function refuse(events: RunEvents, status: RunStatus, problems: string[], skipped: string[]): RunOutcome {
+  const code = exitCode(status)
+  events.emit({ type: 'done', at: now(), code, complete: false, error: problems.join('\n') })
+  return { status, code, problems, skipped, saved: false }
+}
+
+/** Saves what was measured, writes the report, and tells `done`. */
+async function finish(req: RunRequest, recorder: ResultsRecorder, skipped: string[], failure: string | undefined, events: RunEvents): Promise<RunOutcome> {
+  const status: RunStatus = req.signal?.aborted ? 'interrupted' : failure !== undefined ? 'failed' : 'done'
+  const code = exitCode(status, req.signal?.reason)
+  const { doc, file } = recorder
+  const saved = recorder.finish(status === 'done')
+  const written = doc.runs.length > 0 ? await writeHtmlReport(doc, file) : {}
+  const { report } = written
+  events.emit({
+    type: 'done',
+    at: now(),
+    code,
+    complete: doc.complete,
+    ...(saved ? { file } : {}),
+    ...(report ? { report } : {}),
+    ...(failure ? { error: failure } : {}),
+  })
+  return {
+    status,
+    code,
+    problems: failure !== undefined ? [failure] : [],
+    skipped,
+    file,
+    saved,
+    ...written,
+    doc,
+  }
+}

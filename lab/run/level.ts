@@ -1,0 +1,151 @@
+/**
+ * One level of a run, on a topology already started: slow clients first, the
+ * side loads (probe, streams), then the closed loop of the load driver with
+ * its warm-up and measured window, the /proc samples around it, and the
+ * level's result with the model's prediction beside it. Emits `level-start`,
+ * `sample`s (when someone listens) and progress ticks; `level-done` is the
+ * caller's, once the result is saved.
+ */
+import { epochMs } from '../core/events.js'
+import { requestKinds } from '../core/mix.js'
+import { predictLevel, type Prediction } from '../core/model.js'
+import type { Level, Plan } from '../core/plan.js'
+import type { RunResult } from '../core/results.js'
+import type { TopologyDef, Workload } from '../core/scenario.js'
+import type { LevelMeasurement, LevelProgress, LoadDriver } from '../load/driver.js'
+import { startProbe, startStreams } from '../load/side.js'
+import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.js'
+import type { Sampler } from '../topology/sampler.js'
+import { countTimeWait } from '../topology/sockets.js'
+import type { RunningTopology } from '../topology/topology.js'
+import type { RunEvents } from './events.js'
+import { predictionFor, toRunResult } from './result.js'
+import { LevelSamples } from './samples.js'
+
+/** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault rates, when set) for a workload (docs/workload-contract.md). */
+export function workPath(w: Workload): string {
+  const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}`
+  return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`
+}
+
+/**
+ * How long a level's warm-up may run (s): at least `warmupS`, and long enough
+ * for every connection to get one answer at the predicted latency (twice it,
+ * for slack), but at most 10 s more; a level the model says cannot answer at
+ * all (every worker held) gets no extension.
+ */
+export function warmupCap(warmupS: number, expected: Prediction): number {
+  if (expected.perSecond === 0) return warmupS
+  if (!Number.isFinite(expected.meanMs)) return warmupS + 10
+  return warmupS + Math.min(10, Math.max(1, (2 * expected.meanMs) / 1000))
+}
+
+/** What a level needs besides the level itself. */
+export interface LevelContext {
+  /** The topology's definition (for the model). */
+  def: TopologyDef
+  topology: RunningTopology
+  plan: Plan
+  /** The machine's cores (`env.cores`). */
+  cores: number
+  driver: LoadDriver
+  /** The /proc sampler, already started. */
+  sampler: Sampler
+  events: RunEvents
+  signal?: AbortSignal
+}
+
+/** A measured level. */
+export interface MeasuredLevel {
+  run: RunResult
+  /** End of the measured window, `performance.now()` ms (older samples may be forgotten). */
+  windowEnd: number
+}
+
+/**
+ * Runs one level.
+ * @returns the level's result, or undefined when the run was interrupted during it
+ * @throws whatever the driver or a side load throws (the caller stops the topology)
+ */
+export async function runLevel(ctx: LevelContext, level: Level): Promise<MeasuredLevel | undefined> {
+  const { topology, sampler, plan, events } = ctx
+  const workload = plan.workloads[level.workload] as Workload
+  sampler.watch(topology.processes().map((p) => p.pid))
+  const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
+  events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
+  const maxWarmupS = warmupCap(plan.load.warmup_s, predictLevel(ctx.def, workload, level.connections, ctx.cores))
+  // slow clients first, so they are ahead of the load generator in the server's accept queue
+  const slow = await startSlow(topology.url, workload, maxWarmupS + plan.load.duration_s + 5)
+  const side = startSideLoads(topology.url, workload, plan.load)
+  let m: LevelMeasurement
+  let slowClients: SlowClientsResult | undefined
+  try {
+    m = await drive(ctx, level, workload, maxWarmupS, (p) => {
+      sampler.watch(topology.processes().map((x) => x.pid))
+      events.progress({ level, fraction: p.fraction, phase: p.phase, perSecond: p.perSecond })
+      samples?.progress(p)
+    })
+  } catch (err) {
+    await side.stop(0, 0).catch(() => {})
+    throw err
+  } finally {
+    slowClients = slow?.stop()
+  }
+  sampler.tick()
+  const extras = await side.stop(m.windowStart, m.windowEnd)
+  if (m.aborted) return undefined
+  const run: RunResult = {
+    ...toRunResult(level, m, topology, sampler),
+    ...extras,
+    ...(slowClients ? { slowClients } : {}),
+    sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
+  }
+  const prediction = predictionFor(ctx.def, workload, run, ctx.cores, plan.load.timeout_s)
+  if (prediction) run.prediction = prediction
+  return { run, windowEnd: m.windowEnd }
+}
+
+/** Hands the level to the load driver: the workload's path, or its mix of request kinds. */
+function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
+  const { plan, topology } = ctx
+  const kinds = workload.mix?.length ? requestKinds(workload) : undefined
+  return ctx.driver.runLevel({
+    url: topology.url + (kinds?.[0]?.path ?? workPath(workload)),
+    ...(kinds ? { requests: kinds.map((k) => ({ path: k.path, weight: k.weight, label: k.label })), split: workload.mix_split ?? 'requests' } : {}),
+    connections: level.connections,
+    warmupS: plan.load.warmup_s,
+    maxWarmupS,
+    durationS: plan.load.duration_s,
+    timeoutS: plan.load.timeout_s,
+    signal: ctx.signal,
+    onProgress,
+  })
+}
+
+/** Opens a workload's slow clients (if any) before the load starts; they last at most `maxS` seconds. */
+async function startSlow(baseUrl: string, workload: Workload, maxS: number) {
+  const s = workload.slow_clients
+  if (!s) return undefined
+  return startSlowClients({
+    baseUrl,
+    count: s.count,
+    mode: s.mode,
+    ...(s.bytes_per_s !== undefined ? { bytesPerS: s.bytes_per_s } : {}),
+    responseBytes: s.response_bytes,
+    maxS,
+  })
+}
+
+/** Starts the loads a workload or the scenario's load asks for beside the main loop; `stop` returns their results. */
+function startSideLoads(baseUrl: string, workload: Workload, load: Plan['load']) {
+  const probe = load.probe ? startProbe(baseUrl, load.probe.path, load.timeout_s, load.probe.interval_ms) : undefined
+  const streams = workload.streams ? startStreams(baseUrl, workload.streams.count, workload.streams.interval_ms) : undefined
+  return {
+    async stop(from: number, to: number): Promise<Partial<Pick<RunResult, 'probe' | 'streams'>>> {
+      const out: Partial<Pick<RunResult, 'probe' | 'streams'>> = {}
+      if (streams) out.streams = streams.stop()
+      if (probe) out.probe = await probe.stop(from, to)
+      return out
+    },
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The HTML report: results documents rendered into one self-contained page
+ * and written to disk (`lab report` and every run write it).
+ *
+ * The page itself is built once, at install time, by Vite (`web/` →
+ * `web/dist/index.html`, all JS and CSS inlined). Here we only fill its
+ * `#lab-data` element with the documents and the scenario notes rendered from
+ * markdown, so writing a report takes milliseconds and needs no network.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
+import { Marked, type Tokens } from 'marked'
+import type { ResultsDocument } from '../core/results.js'
+import { ROOT } from '../topology/paths.js'
+
+/** The token `web/index.html` holds inside `<script type="application/json" id="lab-data">`. */
+export const DATA_TOKEN = '__LAB_REPORT_DATA__'
+
+const templates = new Map<string, string>()
+
+/** Reads the built page once per path. */
+function template(file: string): string {
+  let html = templates.get(file)
+  if (html === undefined) {
+    if (!existsSync(file)) throw new Error(`the web report is not built; run npm run build (missing ${file})`)
+    html = readFileSync(file, 'utf8')
+    if (html.split(DATA_TOKEN).length !== 2) throw new Error(`${file} has no single ${DATA_TOKEN} placeholder; run npm run build`)
+    templates.set(file, html)
+  }
+  return html
+}
+
+const slugify = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/<[^>]*>/g, '')
+    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .trim()
+    .replace(/\s+/g, '-') || 'section'
+
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+/**
+ * Renders notes markdown to HTML. Every heading gets an id (a slug of its text,
+ * made unique with `-2`, `-3`...) and a visible `#` link to itself. Raw HTML in
+ * the markdown is shown as text, and only http(s), mailto and in-page links
+ * are kept, so notes from a mailed results file cannot run script.
+ */
+export function renderNotes(markdown: string): string {
+  const seen = new Map<string, number>()
+  const marked = new Marked({
+    gfm: true,
+    renderer: {
+      heading({ tokens, depth, text }: Tokens.Heading): string {
+        const base = slugify(text)
+        const n = (seen.get(base) ?? 0) + 1
+        seen.set(base, n)
+        const id = n === 1 ? base : `${base}-${n}`
+        return `<h${depth} id="${id}">${this.parser.parseInline(tokens)}<a class="anchor" href="#${id}" aria-label="Link to this section">#</a></h${depth}>\n`
+      },
+      html({ text }: Tokens.HTML | Tokens.Tag): string {
+        return escapeHtml(text)
+      },
+      link({ href, title, tokens }: Tokens.Link): string {
+        const inner = this.parser.parseInline(tokens)
+        if (!/^(https?:|mailto:|#)/i.test(href)) return inner
+        return `<a href="${escapeHtml(href)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${inner}</a>`
+      },
+    },
+  })
+  return marked.parse(markdown, { async: false })
+}
+
+/** Notes markdown for each distinct scenario: the document's own `notes`, else `scenarios/<name>/notes.md`. */
+function notesFor(docs: ResultsDocument[], scenariosDir: string): string {
+  const names = [...new Set(docs.map((d) => d.scenario.name))]
+  return names
+    .map((name) => {
+      const embedded = docs.find((d) => d.scenario.name === name && d.notes)?.notes
+      if (embedded) return embedded
+      const file = join(scenariosDir, name, 'notes.md')
+      return existsSync(file) ? readFileSync(file, 'utf8') : ''
+    })
+    .filter((md) => md.trim() !== '')
+    .join('\n\n---\n\n')
+}
+
+export interface RenderOptions {
+  /** Notes to show instead of the documents' own (markdown). */
+  notesMarkdown?: string
+  /** The built page; default `<package root>/web/dist/index.html`. */
+  templateFile?: string
+  /** Where `<name>/notes.md` is looked up; default `<package root>/scenarios`. */
+  scenariosDir?: string
+}
+
+/**
+ * Renders results documents as one self-contained HTML page.
+ *
+ * The page gets `{ "documents": [...], "notesHtml": "..." }` as JSON inside its
+ * `<script type="application/json" id="lab-data">`, with every `<` written as
+ * `\u003c` so no string in the data can close the script element.
+ * Several documents of one scenario are overlaid; of different scenarios, drawn
+ * together with a notice at the top.
+ * @param docs - parsed, valid results documents (see `parseResults`), at least one
+ * @returns the HTML (UTF-8 text)
+ * @throws Error `the web report is not built; run npm run build` when `web/dist/index.html` is missing
+ */
+export function renderReport(docs: ResultsDocument[], opts: RenderOptions = {}): string {
+  const root = ROOT
+  const html = template(opts.templateFile ?? join(root, 'web', 'dist', 'index.html'))
+  const markdown = opts.notesMarkdown ?? notesFor(docs, opts.scenariosDir ?? join(root, 'scenarios'))
+  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown) }).replace(/</g, '\\u003c')
+  const [before, after] = html.split(DATA_TOKEN) as [string, string]
+  return before + json + after
+}
+
+/**
+ * Renders results documents and writes the page, creating folders as needed.
+ * @returns the absolute path written, its size in bytes, and the milliseconds rendering and writing took
+ * @throws Error when the page is not built (see `renderReport`) or the file cannot be written
+ */
+export async function writeReport(
+  docs: ResultsDocument[],
+  outFile: string,
+  opts: RenderOptions = {},
+): Promise<{ path: string; bytes: number; ms: number }> {
+  const started = performance.now()
+  const path = resolve(outFile)
+  const html = renderReport(docs, opts)
+  await mkdir(dirname(path), { recursive: true })
+  await writeFile(path, html)
+  return { path, bytes: Buffer.byteLength(html), ms: performance.now() - started }
+}
