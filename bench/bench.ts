@@ -30,9 +30,8 @@ import { proxySchema } from '../lab/core/scenario.js'
 import { detectNginx } from '../lab/engines/nginx.js'
 import { AutocannonDriver } from '../lab/load/autocannon.js'
 import { OpenLoopDriver } from '../lab/load/open-loop.js'
-import { startProxy } from '../lab/topology/proxied.js'
 import { startGroup, stopAllGroups } from '../lab/topology/group.js'
-import { startTopology } from '../lab/topology/topology.js'
+import { startProxy, startTopology } from '../lab/topology/topology.js'
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 4)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)

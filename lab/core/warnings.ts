@@ -6,6 +6,7 @@
 import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
+import type { WarningCode } from './vocabulary.js'
 
 /** Thresholds, with where each comes from. */
 export const THRESHOLDS = {
@@ -20,16 +21,6 @@ export const THRESHOLDS = {
   /** Measured / predicted throughput outside 1 ± this: theory and measurement disagree (issue 6). */
   model: 0.15,
 } as const
-
-/** Codes of the catalogue. */
-export type WarningCode =
-  | 'littles-law-mismatch'
-  | 'client-saturated'
-  | 'errors-seen'
-  | 'spread-too-wide'
-  | 'run-too-short'
-  | 'model-mismatch'
-  | 'no-responses'
 
 const f1 = (n: number) => n.toFixed(1)
 

@@ -14,7 +14,8 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent, type ServerMessage } from './workload.js'
+import type { ServerMessage } from '../contract/workload.js'
+import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent } from './workload.js'
 
 const config = readConfig()
 const keepAlive = config.keepAlive

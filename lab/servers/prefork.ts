@@ -39,8 +39,9 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { BlockingRequestReader } from './sync-http.js'
-import { freePort } from '../topology/ports.js'
-import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent, type ServerMessage } from './workload.js'
+import { freePort } from '../contract/ports.js'
+import type { ServerMessage } from '../contract/workload.js'
+import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent } from './workload.js'
 
 const config = readConfig()
 const SLOT_BYTES = 24 // Float64 ×3: busySinceMs (0 = idle), requests, pid

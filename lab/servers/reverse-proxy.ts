@@ -28,7 +28,7 @@
  *   nginx's `$upstream_addr`) and `X-Cache: HIT|MISS|STALE` when caching;
  *   the upstream's `X-Worker` passes through.
  *
- * Started by the lab with `LAB_PROXY_CONFIG` (lab/servers/proxy-logic.ts,
+ * Started by the lab with `LAB_PROXY_CONFIG` (lab/contract/workload.ts,
  * `ReverseProxyConfig`); listens on 127.0.0.1 port 0 and reports
  * `{type:'ready', port}` over IPC. Exits on SIGTERM, SIGINT or when its
  * parent goes away.
@@ -38,7 +38,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, contentType, isIdempotent, staticFile, type CachedResponse, type ReverseProxyConfig } from './proxy-logic.js'
+import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
+import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, contentType, isIdempotent, staticFile, type CachedResponse } from './proxy-logic.js'
 
 function readProxyConfig(): ReverseProxyConfig {
   const raw = process.env.LAB_PROXY_CONFIG
@@ -58,7 +59,7 @@ const agents = config.upstreams.map(
 const LOCK_TIMEOUT_MS = 5000
 const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
 
-function tell(message: unknown): void {
+function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
 }
 

@@ -9,8 +9,11 @@ import { assert, describe, expect, it } from 'vitest'
 import { nginxConf } from '../../lab/engines/nginx.js'
 import { bodyHeaders, defaultRate, readerRequest, senderBytes } from '../../lab/load/slow-clients.js'
 import { proxySchema, validateScenario } from '../../lab/core/scenario.js'
-import { Balancer, MicroCache, PROXY_DEFAULTS, attemptLimit, contentType, isIdempotent, staticFile } from '../../lab/servers/proxy-logic.js'
-import { nginxProxyConfig, proxySettings, reverseProxyConfig } from '../../lab/topology/proxied.js'
+import { Balancer, MicroCache, attemptLimit, contentType, isIdempotent, staticFile } from '../../lab/servers/proxy-logic.js'
+import { nginxProxyConfig } from '../../lab/engines/nginx.js'
+import { reverseProxyConfig } from '../../lab/engines/node-reverse-proxy.js'
+import { proxySettings } from '../../lab/topology/topology.js'
+import { PROXY_DEFAULTS } from '../../lab/contract/workload.js'
 
 function scenario(topology: Record<string, unknown>, workload: Record<string, unknown> = {}, load: Record<string, unknown> = {}) {
   return {
