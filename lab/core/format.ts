@@ -70,6 +70,11 @@ export function extras(runs: readonly RunResult[]): string[] {
     out.push('', '  answered (2xx) among all responses:')
     for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${fix(answeredPerSecond(r))} of ${fix(r.requests.perSecond.mean)} req/s`)
   }
+  const costed = runs.filter((r) => r.app !== undefined && r.cpuPerResponseUs != null)
+  if (costed.length) {
+    out.push('', '  server CPU per answered response (CPU-seconds in the window / 2xx responses):')
+    for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${r.app} on ${r.engines.server})`)
+  }
   const respawns = runs.filter((r) => r.events?.length)
   if (respawns.length) {
     out.push('', '  master events during each level:')

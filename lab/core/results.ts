@@ -126,6 +126,10 @@ export const runSchema = z.object({
   connections: z.number().int(),
   repeat: z.number().int(),
   engines: z.object({ server: z.string(), proxy: z.string().nullable() }),
+  /** The Python app the server served (`lab/apps`, e.g. `django`, or the student's `--app`); absent for built-in servers. */
+  app: z.string().optional(),
+  /** Server CPU per answered (2xx) response over the window, µs (lab/core/stats.ts `cpuPerResponseUs`); null when nothing was answered. */
+  cpuPerResponseUs: z.number().nullable().optional(),
   durationS: z.number(),
   window: windowSchema.optional(),
   requests: z.object({
