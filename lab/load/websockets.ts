@@ -22,6 +22,8 @@ export type WebSocketsResult = NonNullable<RunResult['websockets']>
 
 /** Running WebSocket clients; `stop` closes them and summarizes the deliveries between `from` and `to` (performance.now() ms). */
 export interface WebSocketLoad {
+  /** Handshakes finished so far, either way (opened, refused or failed). */
+  handshakes(): number
   stop(from: number, to: number): WebSocketsResult
 }
 
@@ -80,6 +82,7 @@ export function startWebSockets(baseUrl: string, clients: number, roomSize: numb
     sockets.push(ws)
   }
   return {
+    handshakes: () => opened + failed + Object.values(refused).reduce((a, b) => a + b, 0),
     stop(windowFrom: number, windowTo: number) {
       stopped = true
       const held = sockets.filter((s) => s.readyState === WebSocket.OPEN).length
