@@ -2,14 +2,12 @@
  * `lab`: argv → command. The only place that calls process.exit.
  *
  * Reads like the architecture: parse the command line, then hand over to a
- * command (run: load, validate, plan, run, save, summarize).
+ * command (run: load, validate, plan, run, save, summarize). Each command's
+ * module is imported when it is chosen, so `lab list` does not wait for the
+ * run engine, autocannon and the demo server to load.
  */
 import { Command, CommanderError } from 'commander'
 import { shellCommand } from './core/labels.js'
-import { runCommand } from './commands/run.js'
-import { listCommand } from './commands/list.js'
-import { doctorCommand } from './commands/doctor.js'
-import { demoCommand } from './commands/demo.js'
 import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
 
@@ -55,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      const { runCommand } = await import('./commands/run.js')
       const outcome = await runCommand({ target, ...o, command: commandLine(argv), signal: controller.signal })
       code = outcome.code
     })
@@ -63,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
     .command('list')
     .description('list the scenarios with their one-line summaries')
     .action(async () => {
+      const { listCommand } = await import('./commands/list.js')
       code = await listCommand()
     })
 
@@ -81,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
     .command('doctor')
     .description('list the engines found and missing, their versions and how to install what is missing')
     .action(async () => {
+      const { doctorCommand } = await import('./commands/doctor.js')
       code = await doctorCommand()
     })
 
@@ -91,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'address to listen on (default 127.0.0.1; anything else is reachable from the network and prints a warning)')
     .option('--open', 'open the page in a browser')
     .action(async (o: { port?: number; host?: string; open?: boolean }) => {
+      const { demoCommand } = await import('./commands/demo.js')
       code = await demoCommand(o)
     })
 
