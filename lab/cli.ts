@@ -10,8 +10,26 @@ import { Command, CommanderError } from 'commander'
 import { shellCommand } from './core/labels.js'
 import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
+import { watchParent } from './commands/parent.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
+
+// npx does not pass SIGTERM on: when the launcher dies, stop as on a SIGTERM (run and demo handle it; the others end at once)
+const stopWatchingParent = watchParent((parent) => {
+  process.stderr.write(`\nlab: the process that started it (pid ${parent}) is gone; stopping as on SIGTERM\n`)
+  process.kill(process.pid, 'SIGTERM')
+})
+
+/**
+ * For the commands that stop on SIGINT and SIGTERM themselves (run, demo):
+ * once a signal arrives (`timeout` signals npx and the lab alike), the
+ * launcher's death is no news, and must not count as the second signal that
+ * quits at once.
+ */
+function signalsStopTheWatch(): void {
+  process.once('SIGINT', stopWatchingParent)
+  process.once('SIGTERM', stopWatchingParent)
+}
 
 /** `npx lab run ...` as typed, for the results' `command` field. */
 function commandLine(argv: string[]): string {
@@ -53,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      signalsStopTheWatch()
       const { runCommand } = await import('./commands/run.js')
       const outcome = await runCommand({ target, ...o, command: commandLine(argv), signal: controller.signal })
       code = outcome.code
@@ -93,7 +112,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--open', 'open the page in a browser')
     .action(async (o: { port?: number; host?: string; open?: boolean }) => {
       const { demoCommand } = await import('./commands/demo.js')
-      code = await demoCommand(o)
+      // the demo takes SIGINT and SIGTERM over once it listens (in the same tick as onListening)
+      code = await demoCommand(o, { onListening: signalsStopTheWatch })
     })
 
   try {
