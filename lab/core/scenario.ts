@@ -222,7 +222,7 @@ export const loadSchema = z.strictObject({
   probe: z
     .strictObject({
       path: z.string().regex(/^\/[\w\-./?=&%]*$/, { error: 'a path starting with /' }).default('/health'),
-      /** Milliseconds between one probe's answer and the next probe (a health checker's polling interval). */
+      /** Mean milliseconds between one probe's answer and the next probe (a health checker's polling interval); each pause is drawn from 0.5–1.5× (lab/load/side.ts, `probeGap`). */
       interval_ms: intIn(1, 60_000, ' ms').default(50),
     })
     .optional(),

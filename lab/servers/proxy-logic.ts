@@ -35,7 +35,7 @@ export interface ReverseProxyConfig {
   maxFails: number
   /** Seconds an upstream stays down, and the window failures are counted in (nginx `fail_timeout`, default 10). */
   failTimeoutS: number
-  /** Attempts per request, the first included (nginx `proxy_next_upstream_tries`; the lab's default 2: one retry). */
+  /** Attempts per request, the first included (nginx `proxy_next_upstream_tries`; 0: one per upstream, nginx's default). */
   tries: number
   /** Seconds a 200 answer to GET/HEAD stays fresh in the micro-cache (nginx `proxy_cache_valid`); 0: no cache. */
   cacheTtlS: number
@@ -47,21 +47,49 @@ export interface ReverseProxyConfig {
   backlog: number
 }
 
-/** nginx's defaults, in the lab's units, for what a scenario leaves out. */
+/**
+ * nginx 1.22's defaults, in the lab's units, each with the directive it
+ * stands for (https://nginx.org/en/docs/http/ngx_http_proxy_module.html,
+ * .../ngx_http_upstream_module.html, .../ngx_http_core_module.html). A
+ * scenario's `proxy` part sets most of them (lab/core/scenario.ts, where the
+ * lab's own defaults differ: keep-alive 16, one retry, the cache lock on).
+ */
 export const PROXY_DEFAULTS: Omit<ReverseProxyConfig, 'upstreams'> = {
+  /** `proxy_request_buffering on` */
   requestBuffering: true,
+  /** `proxy_buffering on` */
   buffering: true,
+  /** weighted round-robin, the `upstream` block's method when none is named */
   balance: 'round-robin',
-  keepalive: 16,
+  /** no `keepalive` directive in the `upstream` block: a new connection per request (since nginx 1.29.7, `keepalive 32 local` by default) */
+  keepalive: 0,
+  /** `proxy_read_timeout 60s` */
   readTimeoutS: 60,
+  /** `proxy_connect_timeout 60s` */
   connectTimeoutS: 60,
+  /** `server ... max_fails=1` */
   maxFails: 1,
+  /** `server ... fail_timeout=10s` */
   failTimeoutS: 10,
-  tries: 2,
+  /** `proxy_next_upstream_tries 0`: no limit, every upstream may be tried once */
+  tries: 0,
+  /** no `proxy_cache`: nothing is cached */
   cacheTtlS: 0,
-  cacheLock: true,
+  /** `proxy_cache_lock off` */
+  cacheLock: false,
+  /** `client_max_body_size 1m` */
   maxBodyBytes: 1024 * 1024,
+  /** `listen ... backlog=511` (nginx's default on Linux) */
   backlog: 511,
+}
+
+/**
+ * Attempts a request may make, the first included: `tries`, or one per
+ * upstream when `tries` is 0 (nginx `proxy_next_upstream_tries 0`: "turns off
+ * this limitation"; each upstream is tried at most once either way).
+ */
+export function attemptLimit(tries: number, upstreams: number): number {
+  return tries > 0 ? Math.min(tries, upstreams) : upstreams
 }
 
 /** Methods nginx passes to the next upstream after a failure (it never retries POST, LOCK, PATCH unless told: `non_idempotent`). */

@@ -3,6 +3,8 @@
  *
  * - `GET /work?io_ms=50&cpu_ms=0&bytes=1024`: wait `io_ms`, then burn `cpu_ms`
  *   of CPU time, then answer 200 with `bytes` bytes;
+ * - `POST /work?...`: the handler first reads the whole request body itself
+ *   (Content-Length or chunked), then does what `GET /work` does;
  * - `GET /health`: 200 `ok` at once;
  * - `GET /static/<file>`: a file from the folder in `staticDir` (404 without one);
  * - every response carries `X-Worker: <pid>`.
@@ -64,7 +66,9 @@ export function route(method: string, target: string): Route {
     return { kind: 'static', target }
   }
   if (path !== '/work' && path !== '/health' && path !== '/stream') return { kind: 'error', status: 404, message: `no route ${path}` }
-  if (method !== 'GET' && method !== 'HEAD') return { kind: 'error', status: 405, message: `${method} not allowed` }
+  // POST /work: the handler reads the whole body itself, then answers as GET does
+  const allowed = method === 'GET' || method === 'HEAD' || (method === 'POST' && path === '/work')
+  if (!allowed) return { kind: 'error', status: 405, message: `${method} not allowed` }
   if (path === '/health') return { kind: 'health' }
   const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1))
   if (path === '/stream') {

@@ -215,14 +215,14 @@ for (const engine of ENGINES) {
         }
       })
 
-      it('answers 404 to an unknown path and 405 to a method other than GET or HEAD', async () => {
+      it('answers 404 to an unknown path and 405 to a method the path does not take (PUT /work)', async () => {
         const missing = await request(`${topology.url}/nope`)
         expect(missing.status).toBe(404)
         expect(missing.body.toString()).toBe('no route /nope\n')
         expect(String(missing.headers['x-worker'])).toMatch(/^\d+$/)
-        const post = await request(`${topology.url}/work`, 'POST')
-        expect(post.status).toBe(405)
-        expect(post.body.toString()).toBe('POST not allowed\n')
+        const put = await request(`${topology.url}/work`, 'PUT')
+        expect(put.status).toBe(405)
+        expect(put.body.toString()).toBe('PUT not allowed\n')
       })
     })
   }

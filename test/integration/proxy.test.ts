@@ -468,6 +468,15 @@ for (const { engine, needing } of ENGINES) {
       expect(await holds(async () => (await busy(unbuffered)) === 2, 2000)).toBe(true)
     })
 
+    it('loses both sync workers of a bare prefork to two slow uploads to POST /work, whose handler reads the body, and none behind request buffering', async () => {
+      const bare = await start(topology({ workers: 2 }, undefined))
+      slowOnes.push(await startSlowClients({ baseUrl: bare.url, count: 2, mode: 'slow-body', maxS: 20 }))
+      expect(await waitFor(async () => (await busy(bare)) === 2, 5000)).toBe(true)
+      const buffered = await start(topology({ workers: 2 }, { request_buffering: true }))
+      slowOnes.push(await startSlowClients({ baseUrl: buffered.url, count: 2, mode: 'slow-body', maxS: 20 }))
+      expect(await holds(async () => (await busy(buffered)) === 0, 2000)).toBe(true)
+    })
+
     it('round-robins across three pre-fork instances, each answering from its own workers', async () => {
       const t = await start(topology({ workers: 1 }, { balance: 'round-robin' }, 3))
       expect(t.processes().filter((p) => p.role === 'master')).toHaveLength(3)
