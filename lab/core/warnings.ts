@@ -3,6 +3,7 @@
  * for the numbers to mean what they seem to (docs/measurement.md, "Warnings";
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
+import { answeredPerSecond, runLabel } from './labels.js'
 import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
