@@ -17,13 +17,13 @@
  * (https://modwsgi.readthedocs.io/en/develop/configuration-directives/WSGIDaemonProcess.html)
  * and Apache 2.4's mpm_event docs (https://httpd.apache.org/docs/2.4/mod/event.html).
  */
-import { appendFileSync, chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, chmodSync, existsSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf } from './common.js'
+import { APPS_DIR, capture, detectCommand, launch, pythonEnv, runPlaceOf } from './common.js'
 import type { ServerEngineName } from '../core/vocabulary.js'
 import type { ProcessInfo, ServerEngine } from './engine.js'
 
@@ -149,14 +149,13 @@ function engine(name: Extract<ServerEngineName, 'mod-wsgi' | 'mod-wsgi-embedded'
     detect: async (opts) => {
       const info = await detectCommand({ name, file: 'apache2', args: ['-v'], parse: (o) => /Apache\/(\S+)/.exec(o)?.[1] }, opts)
       if (!info.found) return info
-      let wsgi: string | undefined
-      try {
-        wsgi = /mod_wsgi\/(\d[\d.]*)/.exec(readFileSync(path.join(APACHE_MODULES, 'mod_wsgi.so'), 'latin1'))?.[1]
-      } catch {
-        return { name, found: false, problem: `no ${APACHE_MODULES}/mod_wsgi.so` }
-      }
+      if (!existsSync(path.join(APACHE_MODULES, 'mod_wsgi.so'))) return { name, found: false, problem: `no ${APACHE_MODULES}/mod_wsgi.so` }
+      // the module carries no greppable version string; Debian's package version does (4.9.4-1+b2 → 4.9.4)
+      const r = await capture('dpkg-query', ['-W', '-f=${Version}', 'libapache2-mod-wsgi-py3'])
+      const wsgi = /^(?:\d+:)?([\d.]+)/.exec(r.stdout.trim())?.[1]
       return { ...info, version: `${wsgi ?? '?'} (apache ${info.version})`, interpreter: '/usr/bin/python3', components: { apache2: info.version ?? '?', mod_wsgi: wsgi ?? '?' } }
     },
+    doctorNotes: (info) => ({ notes: [`mod_wsgi ${info.components?.mod_wsgi ?? '?'} ${mode} mode`, `apache2 ${info.components?.apache2 ?? '?'} mpm_event`], install: [] }),
     async start({ server, app }, place) {
       if (!app) throw new Error(`${name} needs a WSGI app`)
       const p = runPlaceOf(place, name)
