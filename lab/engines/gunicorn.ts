@@ -19,7 +19,7 @@ import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
-import type { DetectOptions, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
+import type { DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
 
 /** Reads the version from `gunicorn --version` (`gunicorn (version 20.1.0)`). */
 export function parseGunicornVersion(output: string): string | undefined {
@@ -33,7 +33,7 @@ export function parseGunicornVersion(output: string): string | undefined {
  * @returns `found: false` with a `problem` when it is absent or does not run
  */
 export function detectGunicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return detectCommand({ name: 'gunicorn', file: 'gunicorn', args: ['--version'], parse: parseGunicornVersion, python: [] }, opts)
+  return detectCommand({ name: 'gunicorn', file: 'gunicorn', args: ['--version'], parse: parseGunicornVersion, python: ['gevent'] }, opts)
 }
 
 /** How to run Gunicorn: its settings, in the lab's units. */
@@ -186,4 +186,18 @@ export const gunicorn: ServerEngine = {
     if (!app) throw new Error('gunicorn needs a WSGI app')
     return startGunicorn(gunicornConfig(server, app.entry, await freePort(), place.baseDir), runPlaceOf(place, 'gunicorn'))
   },
+  doctorNotes: gunicornWorkerClasses,
+}
+
+/**
+ * The doctor's facts about Gunicorn's worker classes: `sync` and `gthread`
+ * ship with it; `gevent` needs the gevent library (Debian's `python3-gevent`)
+ * importable by Gunicorn's interpreter.
+ */
+export function gunicornWorkerClasses(info: EngineInfo): DoctorNotes {
+  const gevent = info.components?.gevent
+  return {
+    notes: ['worker classes: sync, gthread', gevent ? `gevent ${gevent}` : 'gevent worker class missing'],
+    install: gevent ? [] : ['python3-gevent'],
+  }
 }

@@ -32,6 +32,8 @@ import { nodePrefork } from './node-prefork.js'
 import { nodeReverseProxy } from './node-reverse-proxy.js'
 import { EngineMissingError } from './types.js'
 import { uvicorn } from './uvicorn.js'
+import { uwsgi } from './uwsgi.js'
+import { modWsgi, modWsgiEmbedded } from './mod-wsgi.js'
 
 /** Every engine, one line each, keyed by its name (the vocabulary's `ENGINE_NAMES`); earlier lines are their stack's defaults. */
 export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { readonly [K in ProxyEngineName]: ProxyEngine } = {
@@ -41,6 +43,9 @@ export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { rea
   gunicorn,
   uvicorn,
   nginx,
+  uwsgi,
+  'mod-wsgi': modWsgi,
+  'mod-wsgi-embedded': modWsgiEmbedded,
 }
 
 /** The Python apps in lab/apps, one line each, keyed by name (the vocabulary's `APP_NAMES`); the first with an interface is its default. */

@@ -21,6 +21,7 @@ import { startTopology, type RunningTopology } from '../../lab/topology/topology
 import { app, engine as tool, needs, type Tool } from '../support/tools.js'
 
 const [gunicorn, uvicorn, nginx, flask] = await Promise.all([tool('gunicorn'), tool('uvicorn'), tool('nginx'), app('flask', 'gunicorn')])
+const [uwsgi, modWsgi, modWsgiEmbedded] = await Promise.all([tool('uwsgi'), tool('mod-wsgi'), tool('mod-wsgi-embedded')])
 
 function server(model: ServerDef['model'], extra: Record<string, unknown> = {}): ServerDef {
   return { model, workers: 2, timeout_s: 30, backlog: 2048, ...extra } as ServerDef
@@ -59,6 +60,16 @@ const ENGINES: Engine[] = [
     needs: [gunicorn, flask],
   },
   { title: 'uvicorn', stack: 'python', server: server('event-loop'), name: 'uvicorn', answers: 'server', needs: [uvicorn] },
+  { title: 'uwsgi processes × threads', stack: 'python', server: server('threaded', { engine: 'uwsgi', threads: 2 }), name: 'uwsgi', answers: 'worker', needs: [uwsgi] },
+  { title: 'mod_wsgi daemon mode', stack: 'python', server: server('threaded', { engine: 'mod-wsgi', threads: 2 }), name: 'mod-wsgi', answers: 'worker', needs: [modWsgi] },
+  {
+    title: 'mod_wsgi embedded mode',
+    stack: 'python',
+    server: server('threaded', { engine: 'mod-wsgi-embedded', threads: 2 }),
+    name: 'mod-wsgi-embedded',
+    answers: 'worker',
+    needs: [modWsgiEmbedded],
+  },
 ]
 
 interface Reply {
