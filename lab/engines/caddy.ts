@@ -9,7 +9,7 @@
  * `reverse_proxy` keeps Caddy 2.6's documented defaults
  * (https://caddyserver.com/docs/caddyfile/directives/reverse_proxy): request
  * and response bodies are streamed, not buffered (`buffer_requests` /
- * `buffer_responses` turn buffering on in 2.6; 2.7 renamed them
+ * `buffer_responses` turn buffering on in 2.6.2; 2.6.4 deprecated them for
  * `request_buffers` / `response_buffers <size>`), `lb_policy random` unless
  * set (the lab sets `round_robin` or `least_conn`), connections to
  * upstreams are kept alive (HTTP transport `keepalive 2m`), and a failed
