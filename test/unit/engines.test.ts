@@ -263,7 +263,7 @@ describe('lab doctor', () => {
     expect(code).toBe(0)
     for (const engine of ['gunicorn', 'uvicorn', 'flask', 'nginx']) expect(text).toMatch(new RegExp(`^${engine}\\s.*MISSING`, 'm'))
     for (const engine of ['node-prefork', 'node-event-loop', 'node-reverse-proxy']) expect(text).toMatch(new RegExp(`^${engine}\\s`, 'm'))
-    expect(text).toContain('apt-get install -y gunicorn uvicorn python3-uvloop python3-httptools nginx python3-flask')
+    expect(text).toContain('apt-get install -y gunicorn uvicorn python3-uvloop python3-httptools nginx apache2 caddy python3-flask')
     expect(text).toContain(`looked up in ${empty}`)
   })
 
