@@ -65,7 +65,7 @@ export type EngineRole = z.infer<typeof engineRole>
 /** Engines that can serve a topology's `server` part (one file each in lab/engines/). */
 export const SERVER_ENGINE_NAMES = ['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn', 'uwsgi', 'mod-wsgi', 'mod-wsgi-embedded'] as const
 /** Engines that can serve a topology's `proxy` part. */
-export const PROXY_ENGINE_NAMES = ['node-reverse-proxy', 'nginx'] as const
+export const PROXY_ENGINE_NAMES = ['node-reverse-proxy', 'nginx', 'apache', 'caddy'] as const
 export const serverEngineName = words(SERVER_ENGINE_NAMES)
 export const proxyEngineName = words(PROXY_ENGINE_NAMES)
 export type ServerEngineName = z.infer<typeof serverEngineName>

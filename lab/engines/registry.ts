@@ -25,6 +25,8 @@ import type { ServerDef, TopologyDef } from '../core/scenario.js'
 import type { AppInterface, AppName, ProxyEngineName, ServerEngineName, Stack } from '../core/vocabulary.js'
 import { aptInstall, detectPythonModule } from './common.js'
 import type { App, DetectOptions, Engine, EngineInfo, ProxyEngine, ServedApp, ServerEngine } from './engine.js'
+import { apache } from './apache.js'
+import { caddy } from './caddy.js'
 import { gunicorn } from './gunicorn.js'
 import { nginx } from './nginx.js'
 import { nodeEventLoop } from './node-event-loop.js'
@@ -46,6 +48,8 @@ export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { rea
   uwsgi,
   'mod-wsgi': modWsgi,
   'mod-wsgi-embedded': modWsgiEmbedded,
+  apache,
+  caddy,
 }
 
 /** The Python apps in lab/apps, one line each, keyed by name (the vocabulary's `APP_NAMES`); the first with an interface is its default. */

@@ -429,7 +429,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   }
   // a miss: HEAD goes upstream as GET so the entry holds the body (nginx `proxy_cache_convert_head on`)
   const whole = await pass(res, { method: 'GET', target, headers, body, forceBuffering: true, extra: { 'X-Cache': 'MISS' } })
-  if (!decision.fill) return
+  // without the lock every miss stores its answer too (as nginx's proxy_cache does); store() wakes waiters only when this request held the lock
   if (whole) cache.store(key, whole, performance.now())
   else cache.abandon(key)
 }

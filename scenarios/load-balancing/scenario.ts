@@ -12,6 +12,12 @@ export default defineScenario({
     'least-conn': { server, upstreams: 3, proxy: { model: 'reverse-proxy', balance: 'least-conn' } },
     'nginx-round-robin': { server, upstreams: 3, proxy: { model: 'reverse-proxy', engine: 'nginx', balance: 'round-robin' } },
     'nginx-least-conn': { server, upstreams: 3, proxy: { model: 'reverse-proxy', engine: 'nginx', balance: 'least-conn' } },
+    // mod_proxy_balancer's lbmethod=byrequests and bybusyness
+    'apache-round-robin': { server, upstreams: 3, proxy: { model: 'reverse-proxy', engine: 'apache', balance: 'round-robin' } },
+    'apache-least-conn': { server, upstreams: 3, proxy: { model: 'reverse-proxy', engine: 'apache', balance: 'least-conn' } },
+    // Caddy's lb_policy round_robin and least_conn
+    'caddy-round-robin': { server, upstreams: 3, proxy: { model: 'reverse-proxy', engine: 'caddy', balance: 'round-robin' } },
+    'caddy-least-conn': { server, upstreams: 3, proxy: { model: 'reverse-proxy', engine: 'caddy', balance: 'least-conn' } },
   },
   workloads: {
     // 9 requests in 10 wait 10 ms, 1 in 10 waits 500 ms: a mean of 59 ms
@@ -22,8 +28,8 @@ export default defineScenario({
       ],
     },
   },
-  // 6 connections = the 6 workers; 12 and 24 queue. 4 topologies × 3 levels × (1 + 4) s ≈ 60 s
+  // 6 connections = the 6 workers; 12 and 24 queue. 8 topologies × 3 levels × (1 + 4) s ≈ 120 s
   load: { connections: [6, 12, 24], warmup_s: 1, duration_s: 4 },
-  // 4 × 1 × (1 + 3) s ≈ 16 s
-  quick: { connections: [12], warmup_s: 1, duration_s: 3 },
+  // 8 × 1 × (1 + 2) s ≈ 24 s
+  quick: { connections: [12], warmup_s: 1, duration_s: 2 },
 })

@@ -11,6 +11,9 @@ export default defineScenario({
     bare: { server },
     proxied: { server, proxy: { model: 'reverse-proxy' } },
     nginx: { server, proxy: { model: 'reverse-proxy', engine: 'nginx' } },
+    // Apache httpd and Caddy with their own defaults (both stream bodies; see notes.md)
+    apache: { server, proxy: { model: 'reverse-proxy', engine: 'apache' } },
+    caddy: { server, proxy: { model: 'reverse-proxy', engine: 'caddy' } },
     // the same proxy with both buffers off: it passes slowness straight through
     unbuffered: { server, proxy: { model: 'reverse-proxy', buffering: false, request_buffering: false } },
   },
@@ -22,8 +25,8 @@ export default defineScenario({
     // beside 3 clients that download 10 MB at 16 KiB/s
     'slow-readers': { io_ms: 10, slow_clients: { count: 3, mode: 'slow-reader', bytes_per_s: 16_384, response_bytes: 10_000_000 } },
   },
-  // 4 topologies × 3 workloads × (1 + 3) s ≈ 48 s
+  // 6 topologies × 3 workloads × (1 + 3) s ≈ 72 s
   load: { connections: [16], warmup_s: 1, duration_s: 3 },
-  // 4 × 3 × (0.5 + 1) s ≈ 18 s, plus starting and stopping
+  // 6 × 3 × (0.5 + 1) s ≈ 27 s, plus starting and stopping
   quick: { warmup_s: 0.5, duration_s: 1 },
 })

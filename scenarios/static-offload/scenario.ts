@@ -13,6 +13,8 @@ export default defineScenario({
     // the proxy serves /static/ from the same folder; only dynamic requests reach the workers
     proxied: { server, proxy: { model: 'reverse-proxy', static_dir: 'static' } },
     nginx: { server, proxy: { model: 'reverse-proxy', engine: 'nginx', static_dir: 'static' } },
+    apache: { server, proxy: { model: 'reverse-proxy', engine: 'apache', static_dir: 'static' } },
+    caddy: { server, proxy: { model: 'reverse-proxy', engine: 'caddy', static_dir: 'static' } },
   },
   workloads: {
     // half the connections load pages (50 ms of waiting on the database each), the other half a 200 KB bundle
@@ -24,8 +26,8 @@ export default defineScenario({
       ],
     },
   },
-  // 3 topologies × 2 levels × (1 + 3) s ≈ 24 s
+  // 5 topologies × 2 levels × (1 + 3) s ≈ 40 s
   load: { connections: [16, 32], warmup_s: 1, duration_s: 3 },
-  // 3 × 1 × (1 + 2) s ≈ 9 s
+  // 5 × 1 × (1 + 2) s ≈ 15 s
   quick: { connections: [16], warmup_s: 1, duration_s: 2 },
 })

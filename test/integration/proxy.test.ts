@@ -397,6 +397,14 @@ for (const { engine, needing } of ENGINES) {
       await Promise.all(Array.from({ length: 6 }, () => request(`${url}/work?io_ms=300&k=stampede`)))
       expect(hits(u as Upstream)).toBe(6)
     })
+
+    it('still stores what a miss brought back when the lock is off, so the next request is a hit', async () => {
+      const [u] = await ups(['a'])
+      const url = await proxy({ cache_ttl_s: 5, cache_lock: false }, [u as Upstream])
+      expect(status(await request(`${url}/work?io_ms=50&k=unlocked`))).toBe('MISS')
+      expect(status(await request(`${url}/work?io_ms=50&k=unlocked`))).toBe('HIT')
+      expect(hits(u as Upstream)).toBe(1)
+    })
   })
 
   needing.describe(`${engine}: in front of the built-in pre-fork server`, () => {
