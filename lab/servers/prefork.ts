@@ -4,8 +4,9 @@
  *
  * - the **master** (arbiter) forks W workers, keeps W alive (a worker that
  *   exits is replaced and logged), kills and replaces a worker busy longer than
- *   `timeout_s` (Gunicorn `--timeout`, default 30), and on SIGTERM stops the
- *   workers gracefully, then exits;
+ *   `timeout_s` (Gunicorn `--timeout`, default 30), on SIGHUP starts new
+ *   workers and stops the old ones gracefully (Gunicorn's reload), and on
+ *   SIGTERM stops the workers gracefully, then exits;
  * - each **worker** accepts ONE connection from the shared listening socket,
  *   serves it synchronously (blocking reads, a blocking wait, CPU burn,
  *   blocking writes) and closes it, then accepts the next. It parses the
@@ -64,7 +65,7 @@ async function master(): Promise<void> {
   cluster.schedulingPolicy = cluster.SCHED_NONE
   fs.writeFileSync(statePath, Buffer.alloc(SLOT_BYTES * config.workers))
   const stateFd = fs.openSync(statePath, 'r')
-  const port = await freePort()
+  const port = config.port ?? (await freePort())
   const slots: Array<Worker | undefined> = new Array(config.workers).fill(undefined)
   const timedOut = new Set<number>()
   let stopping = false
@@ -109,6 +110,7 @@ async function master(): Promise<void> {
     const slot = slots.indexOf(w)
     const pid = w.process.pid as number
     listening.delete(w)
+    if (retired.delete(w)) tell({ type: 'event', kind: 'worker-exit', pid, message: `old worker ${pid} finished and exited (reload)` })
     if (slot < 0) return
     slots[slot] = undefined
     if (stopping) {
@@ -159,6 +161,21 @@ async function master(): Promise<void> {
     }
     process.exit(0)
   }
+
+  // SIGHUP, as Gunicorn's arbiter handles it (docs/source/signals.rst and arbiter.py `reload`, 20.1): start
+  // a new set of workers, then stop the old ones gracefully: each finishes the request it is serving, then
+  // exits. The listening socket stays open throughout, so clients wait in the backlog and none is refused.
+  const retired = new Set<Worker>()
+  process.on('SIGHUP', () => {
+    if (stopping) return
+    log('Handling signal: hup; starting new workers, stopping the old ones gracefully')
+    const old = slots.filter((w): w is Worker => !!w)
+    for (let i = 0; i < slots.length; i++) spawn(i, true)
+    for (const w of old) {
+      retired.add(w)
+      w.process.kill('SIGTERM')
+    }
+  })
 
   const stop = () => {
     if (stopping) return
