@@ -99,6 +99,10 @@ export interface BuiltinServerConfig {
   stateDir: string
   /** Port to listen on, 127.0.0.1 (a restart keeps its port); absent: a free one. */
   port?: number
+  /** Pre-fork: requests a worker serves before it exits and is replaced (Gunicorn `--max-requests`); 0 or absent: never. */
+  maxRequests?: number
+  /** Pre-fork: each worker's limit is `maxRequests` + a random 0..this (Gunicorn `--max-requests-jitter`). */
+  maxRequestsJitter?: number
   /** Absolute folder `GET /static/<file>` is served from; absent: 404. */
   staticDir?: string
 }

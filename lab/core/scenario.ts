@@ -53,7 +53,7 @@ export const serverSchema = z.strictObject({
   engine: serverEngineName.optional(),
   /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does). Real engines only. */
   threads: intIn(1, 256).optional(),
-  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Real engines only. */
+  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Gunicorn and the built-in pre-fork. */
   max_requests: intIn(0, 10_000_000).optional(),
   /** Random 0..N extra requests per worker, so workers do not recycle together (Gunicorn `--max-requests-jitter`). */
   max_requests_jitter: intIn(0, 10_000_000).optional(),
@@ -193,6 +193,8 @@ export const workloadSchema = z.strictObject({
   crash_pct: param('crash_pct').default(BOUNDS.crash_pct.default),
   /** Percent of requests that hang and never answer (a worker is freed only when the master kills it). */
   hang_pct: param('hang_pct').default(BOUNDS.hang_pct.default),
+  /** KiB each request leaks: the worker keeps it until it exits (built-in pre-fork; scenarios/worker-recycling). */
+  leak_kb: param('leak_kb').default(BOUNDS.leak_kb.default),
   /** Server-sent event streams held open beside the load, each on its own connection (`GET /stream`). */
   streams: z
     .strictObject({

@@ -123,6 +123,7 @@ export function startBuiltinServer(engine: EngineName, program: 'prefork' | 'eve
     limitConcurrency: server.limit_concurrency ?? 0,
     stateDir,
     ...(place.port !== undefined ? { port: place.port } : {}),
+    ...(server.max_requests ? { maxRequests: server.max_requests, maxRequestsJitter: server.max_requests_jitter ?? 0 } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(place.baseDir, server.static_dir) } : {}),
   }
   return startBuiltin({

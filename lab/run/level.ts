@@ -24,7 +24,7 @@ import { LevelSamples } from './samples.js'
 
 /** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault rates, when set) for a workload (docs/workload-contract.md). */
 export function workPath(w: Workload): string {
-  const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}`
+  const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}${w.leak_kb ? `&leak_kb=${w.leak_kb}` : ''}`
   return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`
 }
 

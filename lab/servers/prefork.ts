@@ -117,7 +117,7 @@ async function master(): Promise<void> {
       if (slots.every((s) => s === undefined)) finish()
       return
     }
-    const why = timedOut.delete(pid) ? 'killed after timeout' : signal ? `killed by ${signal}` : `exited with code ${code}`
+    const why = timedOut.delete(pid) ? 'killed after timeout' : signal ? `killed by ${signal}` : code === 0 ? 'exited after max_requests (recycled)' : `exited with code ${code}`
     log(`worker ${pid} ${why}; starting a new one`)
     tell({ type: 'event', kind: 'worker-exit', pid, message: `worker ${pid} ${why}` })
     spawn(slot, true)
@@ -237,6 +237,10 @@ function worker(): void {
   const sleeper = new Int32Array(new SharedArrayBuffer(4))
   const xWorker = String(process.pid)
   state[2] = process.pid
+  // Gunicorn's sync worker: after `max_requests` (+ a random 0..jitter, drawn once at boot) it exits after the
+  // current request and the master replaces it (gunicorn/workers/base.py, 20.1).
+  const maxRequests = config.maxRequests ? config.maxRequests + Math.floor(Math.random() * ((config.maxRequestsJitter ?? 0) + 1)) : Infinity
+  const leaked: Buffer[] = []
 
   const publish = (busySince: number) => {
     state[0] = busySince
@@ -308,6 +312,7 @@ function worker(): void {
       } else {
         if (chance(r.crashPct)) process.exit(70) // the worker dies mid-request; the master starts another
         if (chance(r.hangPct)) Atomics.wait(sleeper, 0, 0) // hangs until the master kills it after timeout_s
+        if (r.leakKb > 0) leaked.push(Buffer.alloc(r.leakKb * 1024, 1)) // filled, so the pages count in RSS
         if (r.ioMs > 0) Atomics.wait(sleeper, 0, 0, r.ioMs) // blocks this worker, like time.sleep in WSGI
         burnCpu(r.cpuMs)
         respond(fd, 200, body(r.bytes), keep, method === 'HEAD')
@@ -328,6 +333,10 @@ function worker(): void {
     } finally {
       socket.destroy()
       publish(0)
+    }
+    if ((state[1] ?? 0) >= maxRequests) {
+      process.stderr.write(`[worker ${process.pid}] Autorestarting worker after current request (${state[1]} served)\n`)
+      process.exit(0)
     }
   })
   server.listen({ port, host: '127.0.0.1', backlog: config.backlog })
