@@ -312,7 +312,7 @@ function worker(): void {
       } else {
         if (chance(r.crashPct)) process.exit(70) // the worker dies mid-request; the master starts another
         if (chance(r.hangPct)) Atomics.wait(sleeper, 0, 0) // hangs until the master kills it after timeout_s
-        if (r.leakKb > 0) leaked.push(Buffer.alloc(r.leakKb * 1024, 1)) // filled, so the pages count in RSS
+        if (r.leakKb) leaked.push(Buffer.alloc(r.leakKb * 1024, 1)) // filled, so the pages count in RSS
         if (r.ioMs > 0) Atomics.wait(sleeper, 0, 0, r.ioMs) // blocks this worker, like time.sleep in WSGI
         burnCpu(r.cpuMs)
         respond(fd, 200, body(r.bytes), keep, method === 'HEAD')
