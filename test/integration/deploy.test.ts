@@ -16,7 +16,7 @@ async function loop(url: string, clients: number, until: () => boolean) {
   const one = () =>
     new Promise<void>((resolve) => {
       http
-        .get(url, { agent: false }, (res) => {
+        .get(url, { agent: false, timeout: 2000 }, (res) => {
           res.resume()
           res.on('end', () => {
             if (res.statusCode === 200) tally.ok++
@@ -25,9 +25,12 @@ async function loop(url: string, clients: number, until: () => boolean) {
             resolve()
           })
         })
+        .on('timeout', function (this: http.ClientRequest) {
+          this.destroy(new Error('no answer within 2 s'))
+        })
         .on('error', () => {
           tally.failed++
-          resolve()
+          setTimeout(resolve, 20) // a refused client waits a little before it tries again
         })
     })
   await Promise.all(Array.from({ length: clients }, async () => {
