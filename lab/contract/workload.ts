@@ -69,9 +69,9 @@ export const PROCESS_ROLES = ['master', 'worker', 'server', 'proxy'] as const
  * The events a server reports during a level: a worker booted (the initial
  * boots are not reported), exited (crashed, was killed, or recycled), killed
  * by its master for running over its timeout; an upstream marked down by a
- * proxy.
+ * proxy; a new version deployed by the lab (`deploy`: a reload signal or a restart).
  */
-export const SERVER_EVENT_KINDS = ['worker-spawn', 'worker-exit', 'worker-timeout', 'upstream-down'] as const
+export const SERVER_EVENT_KINDS = ['worker-spawn', 'worker-exit', 'worker-timeout', 'upstream-down', 'deploy'] as const
 
 /** A process as a server reports it. */
 export interface ProcessReport {
@@ -97,6 +97,12 @@ export interface BuiltinServerConfig {
   limitConcurrency?: number
   /** Folder for the master's worker-state file (created and removed by the lab). */
   stateDir: string
+  /** Port to listen on, 127.0.0.1 (a restart keeps its port); absent: a free one. */
+  port?: number
+  /** Pre-fork: requests a worker serves before it exits and is replaced (Gunicorn `--max-requests`); 0 or absent: never. */
+  maxRequests?: number
+  /** Pre-fork: each worker's limit is `maxRequests` + a random 0..this (Gunicorn `--max-requests-jitter`). */
+  maxRequestsJitter?: number
   /** Absolute folder `GET /static/<file>` is served from; absent: 404. */
   staticDir?: string
 }

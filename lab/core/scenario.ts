@@ -53,7 +53,7 @@ export const serverSchema = z.strictObject({
   engine: serverEngineName.optional(),
   /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does). Real engines only. */
   threads: intIn(1, 256).optional(),
-  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Real engines only. */
+  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Gunicorn and the built-in pre-fork. */
   max_requests: intIn(0, 10_000_000).optional(),
   /** Random 0..N extra requests per worker, so workers do not recycle together (Gunicorn `--max-requests-jitter`). */
   max_requests_jitter: intIn(0, 10_000_000).optional(),
@@ -115,6 +115,19 @@ export const proxySchema = z.strictObject({
 })
 
 /**
+ * A deploy during each level, `at_s` seconds after the level's load starts
+ * (warm-up included): `restart` stops the server (SIGTERM, SIGKILL after 3 s)
+ * and starts it again on the same port, so connections are refused in the gap;
+ * `hup` sends SIGHUP to the master, Gunicorn's graceful reload (new workers
+ * start, the old ones finish their requests, then exit; Gunicorn 20.1
+ * docs/source/signals.rst). Marked `deploy` on the timeline.
+ */
+export const deploySchema = z.strictObject({
+  at_s: numIn(0, 600, ' s'),
+  how: z.enum(['restart', 'hup'], { error: "'restart' or 'hup'" }),
+})
+
+/**
  * A topology: a server, optionally `upstreams` instances of it (default 1),
  * optionally a proxy in front. Several instances need a proxy to share the load.
  */
@@ -124,6 +137,8 @@ export const topologySchema = z
     proxy: proxySchema.optional(),
     /** Server instances behind the proxy, each with its own master and workers. */
     upstreams: intIn(1, 16).optional(),
+    /** A new version deployed during every level (scenarios/graceful-reload): see {@link deploySchema}. */
+    deploy: deploySchema.optional(),
   })
   .superRefine((t, ctx) => {
     if ((t.upstreams ?? 1) > 1 && !t.proxy) {
@@ -178,6 +193,8 @@ export const workloadSchema = z.strictObject({
   crash_pct: param('crash_pct').default(BOUNDS.crash_pct.default),
   /** Percent of requests that hang and never answer (a worker is freed only when the master kills it). */
   hang_pct: param('hang_pct').default(BOUNDS.hang_pct.default),
+  /** KiB each request leaks: the worker keeps it until it exits (built-in pre-fork; scenarios/worker-recycling). */
+  leak_kb: param('leak_kb').default(BOUNDS.leak_kb.default),
   /** Server-sent event streams held open beside the load, each on its own connection (`GET /stream`). */
   streams: z
     .strictObject({
@@ -266,6 +283,7 @@ export type Scenario = z.output<typeof scenarioSchema>
 export type ServerDef = z.output<typeof serverSchema>
 export type TopologyDef = z.output<typeof topologySchema>
 export type ProxyDef = z.output<typeof proxySchema>
+export type DeployDef = z.output<typeof deploySchema>
 export type SlowClientsDef = z.output<typeof slowClientsSchema>
 export type MixEntryDef = z.output<typeof mixEntrySchema>
 export type Workload = z.output<typeof workloadSchema>

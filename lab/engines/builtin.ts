@@ -103,7 +103,8 @@ export async function startBuiltin(spec: BuiltinSpec): Promise<RunningPart> {
       // one question answers every waiter: ask only when no question is out
       if (statusWaiters.length === 1) group.child.send({ type: 'status' }, (err) => err && answer(undefined))
     })
-  return { engine: spec.engine, port, processes: () => processes, events: () => events, stop, ...(spec.reportsStatus ? { status } : {}) }
+  const signal = (s: NodeJS.Signals) => process.kill(group.pid, s)
+  return { engine: spec.engine, port, processes: () => processes, events: () => events, stop, signal, ...(spec.reportsStatus ? { status } : {}) }
 }
 
 /**
@@ -121,6 +122,8 @@ export function startBuiltinServer(engine: EngineName, program: 'prefork' | 'eve
     keepAlive: server.keepAlive ?? program === 'event-loop',
     limitConcurrency: server.limit_concurrency ?? 0,
     stateDir,
+    ...(place.port !== undefined ? { port: place.port } : {}),
+    ...(server.max_requests ? { maxRequests: server.max_requests, maxRequestsJitter: server.max_requests_jitter ?? 0 } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(place.baseDir, server.static_dir) } : {}),
   }
   return startBuiltin({

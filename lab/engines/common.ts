@@ -376,5 +376,6 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
     processes: () => (stopping ? [] : spec.processes(group.pid)),
     events: () => events,
     stop,
+    signal: (s) => process.kill(group.pid, s),
   }
 }

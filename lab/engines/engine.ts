@@ -119,6 +119,8 @@ export interface Place {
   baseDir: string
   /** How long the part may take to be ready, ms. */
   readyTimeoutMs: number
+  /** The port to listen on (a restart keeps its port); absent: a free one. Engines that cannot take it ignore it. */
+  port?: number
 }
 
 /** A started part: its processes, what it reported, and how to stop it. */
@@ -134,6 +136,8 @@ export interface RunningPart {
   status?(): Promise<WorkerStatus[] | undefined>
   /** Stops every process of the part (SIGTERM, SIGKILL after a grace period) and removes its temp files; idempotent. */
   stop(): Promise<void>
+  /** Sends a signal to its master (e.g. `SIGHUP`: Gunicorn's graceful reload); engines started as one process group have it. */
+  signal?(signal: NodeJS.Signals): void
 }
 
 /** A Python app in lab/apps that real server engines serve. */

@@ -184,7 +184,7 @@ export const gunicorn: ServerEngine = {
   detect: detectGunicorn,
   async start({ server, app }, place) {
     if (!app) throw new Error('gunicorn needs a WSGI app')
-    return startGunicorn(gunicornConfig(server, app.entry, await freePort(), place.baseDir), runPlaceOf(place, 'gunicorn'))
+    return startGunicorn(gunicornConfig(server, app.entry, place.port ?? (await freePort()), place.baseDir), runPlaceOf(place, 'gunicorn'))
   },
   doctorNotes: gunicornWorkerClasses,
 }

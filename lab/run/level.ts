@@ -25,7 +25,7 @@ import { LevelSamples } from './samples.js'
 
 /** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault rates, when set) for a workload (docs/workload-contract.md). */
 export function workPath(w: Workload): string {
-  const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}`
+  const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}${w.leak_kb ? `&leak_kb=${w.leak_kb}` : ''}`
   return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`
 }
 
@@ -78,6 +78,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   // slow clients first, so they are ahead of the load generator in the server's accept queue
   const slow = await startSlow(topology.url, workload, maxWarmupS + plan.load.duration_s + 5)
   const side = startSideLoads(topology.url, workload, plan.load)
+  const deploy = scheduleDeploy(ctx)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
   try {
@@ -88,10 +89,12 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     })
   } catch (err) {
     await side.stop(0, 0).catch(() => {})
+    await deploy.settle().catch(() => {})
     throw err
   } finally {
     slowClients = slow?.stop()
   }
+  await deploy.settle()
   sampler.tick()
   const extras = await side.stop(m.windowStart, m.windowEnd)
   if (m.aborted) return undefined
@@ -121,6 +124,31 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
     signal: ctx.signal,
     onProgress,
   })
+}
+
+/**
+ * Deploys a new version `deploy.at_s` seconds after the level's load starts,
+ * when the topology asks for it (lab/core/scenario.ts, `deploy`).
+ * `settle()` cancels a deploy not yet begun and resolves once one begun is
+ * done; it rejects with the deploy's error (a restart that did not start).
+ * @throws Error at once when the topology cannot deploy
+ */
+function scheduleDeploy(ctx: LevelContext): { settle(): Promise<void> } {
+  const d = ctx.def.deploy
+  if (!d) return { settle: async () => {} }
+  const deploy = ctx.topology.deploy
+  if (!deploy) throw new Error(`${ctx.topology.id}: this topology cannot deploy`)
+  let running: Promise<void> | undefined
+  const timer = setTimeout(() => {
+    running = deploy(d.how)
+    running.catch(() => {}) // seen by settle()
+  }, d.at_s * 1000)
+  return {
+    settle() {
+      clearTimeout(timer)
+      return running ?? Promise.resolve()
+    },
+  }
 }
 
 /** Opens a workload's slow clients (if any) before the load starts; they last at most `maxS` seconds. */

@@ -4,8 +4,9 @@
  *
  * - the **master** (arbiter) forks W workers, keeps W alive (a worker that
  *   exits is replaced and logged), kills and replaces a worker busy longer than
- *   `timeout_s` (Gunicorn `--timeout`, default 30), and on SIGTERM stops the
- *   workers gracefully, then exits;
+ *   `timeout_s` (Gunicorn `--timeout`, default 30), on SIGHUP starts new
+ *   workers and stops the old ones gracefully (Gunicorn's reload), and on
+ *   SIGTERM stops the workers gracefully, then exits;
  * - each **worker** accepts ONE connection from the shared listening socket,
  *   serves it synchronously (blocking reads, a blocking wait, CPU burn,
  *   blocking writes) and closes it, then accepts the next. It parses the
@@ -64,7 +65,7 @@ async function master(): Promise<void> {
   cluster.schedulingPolicy = cluster.SCHED_NONE
   fs.writeFileSync(statePath, Buffer.alloc(SLOT_BYTES * config.workers))
   const stateFd = fs.openSync(statePath, 'r')
-  const port = await freePort()
+  const port = config.port ?? (await freePort())
   const slots: Array<Worker | undefined> = new Array(config.workers).fill(undefined)
   const timedOut = new Set<number>()
   let stopping = false
@@ -109,13 +110,14 @@ async function master(): Promise<void> {
     const slot = slots.indexOf(w)
     const pid = w.process.pid as number
     listening.delete(w)
+    if (retired.delete(w)) tell({ type: 'event', kind: 'worker-exit', pid, message: `old worker ${pid} finished and exited (reload)` })
     if (slot < 0) return
     slots[slot] = undefined
     if (stopping) {
       if (slots.every((s) => s === undefined)) finish()
       return
     }
-    const why = timedOut.delete(pid) ? 'killed after timeout' : signal ? `killed by ${signal}` : `exited with code ${code}`
+    const why = timedOut.delete(pid) ? 'killed after timeout' : signal ? `killed by ${signal}` : code === 0 ? 'exited after max_requests (recycled)' : `exited with code ${code}`
     log(`worker ${pid} ${why}; starting a new one`)
     tell({ type: 'event', kind: 'worker-exit', pid, message: `worker ${pid} ${why}` })
     spawn(slot, true)
@@ -159,6 +161,21 @@ async function master(): Promise<void> {
     }
     process.exit(0)
   }
+
+  // SIGHUP, as Gunicorn's arbiter handles it (docs/source/signals.rst and arbiter.py `reload`, 20.1): start
+  // a new set of workers, then stop the old ones gracefully: each finishes the request it is serving, then
+  // exits. The listening socket stays open throughout, so clients wait in the backlog and none is refused.
+  const retired = new Set<Worker>()
+  process.on('SIGHUP', () => {
+    if (stopping) return
+    log('Handling signal: hup; starting new workers, stopping the old ones gracefully')
+    const old = slots.filter((w): w is Worker => !!w)
+    for (let i = 0; i < slots.length; i++) spawn(i, true)
+    for (const w of old) {
+      retired.add(w)
+      w.process.kill('SIGTERM')
+    }
+  })
 
   const stop = () => {
     if (stopping) return
@@ -220,6 +237,10 @@ function worker(): void {
   const sleeper = new Int32Array(new SharedArrayBuffer(4))
   const xWorker = String(process.pid)
   state[2] = process.pid
+  // Gunicorn's sync worker: after `max_requests` (+ a random 0..jitter, drawn once at boot) it exits after the
+  // current request and the master replaces it (gunicorn/workers/base.py, 20.1).
+  const maxRequests = config.maxRequests ? config.maxRequests + Math.floor(Math.random() * ((config.maxRequestsJitter ?? 0) + 1)) : Infinity
+  const leaked: Buffer[] = []
 
   const publish = (busySince: number) => {
     state[0] = busySince
@@ -291,6 +312,7 @@ function worker(): void {
       } else {
         if (chance(r.crashPct)) process.exit(70) // the worker dies mid-request; the master starts another
         if (chance(r.hangPct)) Atomics.wait(sleeper, 0, 0) // hangs until the master kills it after timeout_s
+        if (r.leakKb) leaked.push(Buffer.alloc(r.leakKb * 1024, 1)) // filled, so the pages count in RSS
         if (r.ioMs > 0) Atomics.wait(sleeper, 0, 0, r.ioMs) // blocks this worker, like time.sleep in WSGI
         burnCpu(r.cpuMs)
         respond(fd, 200, body(r.bytes), keep, method === 'HEAD')
@@ -311,6 +333,10 @@ function worker(): void {
     } finally {
       socket.destroy()
       publish(0)
+    }
+    if ((state[1] ?? 0) >= maxRequests) {
+      process.stderr.write(`[worker ${process.pid}] Autorestarting worker after current request (${state[1]} served)\n`)
+      process.exit(0)
     }
   })
   server.listen({ port, host: '127.0.0.1', backlog: config.backlog })

@@ -30,6 +30,8 @@ export type Route =
       crashPct: number
       /** Percent of requests that never get an answer (a hung handler). */
       hangPct: number
+      /** KiB the worker keeps for ever after this request (a leak; built-in pre-fork only); absent: none. */
+      leakKb?: number
     }
   | { kind: 'stream'; events: number; intervalMs: number }
   | { kind: 'static'; target: string }
@@ -80,8 +82,9 @@ export function route(method: string, target: string): Route {
   const bytes = intParam(query, 'bytes')
   const crashPct = pctParam(query, 'crash_pct')
   const hangPct = pctParam(query, 'hang_pct')
-  for (const v of [ioMs, cpuMs, bytes, crashPct, hangPct]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
-  return { kind: 'work', ioMs: ioMs as number, cpuMs: cpuMs as number, bytes: bytes as number, crashPct: crashPct as number, hangPct: hangPct as number }
+  const leakKb = intParam(query, 'leak_kb')
+  for (const v of [ioMs, cpuMs, bytes, crashPct, hangPct, leakKb]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
+  return { kind: 'work', ioMs: ioMs as number, cpuMs: cpuMs as number, bytes: bytes as number, crashPct: crashPct as number, hangPct: hangPct as number, ...(leakKb ? { leakKb: leakKb as number } : {}) }
 }
 
 const files = new Map<string, { mtimeMs: number; size: number; data: Buffer }>()

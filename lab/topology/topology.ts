@@ -13,7 +13,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { formatIssues, proxySchema, type ProxyDef, type TopologyDef } from '../core/scenario.js'
+import { formatIssues, proxySchema, type DeployDef, type ProxyDef, type TopologyDef } from '../core/scenario.js'
 import type { ProxyEngineName, Stack } from '../core/vocabulary.js'
 import type { DetectOptions, Engine, EngineInfo, Place, ProcessInfo, RunningPart, TopologyEvent, WorkerStatus } from '../engines/engine.js'
 import { ENGINES, requireEngines, resolveTopology } from '../engines/registry.js'
@@ -39,6 +39,14 @@ export interface RunningTopology {
    * Resolves `undefined` when a master does not answer within 1 s or is gone.
    */
   status?(): Promise<WorkerStatus[] | undefined>
+  /**
+   * Deploys a new version of every server instance (`deploy.how` of the
+   * topology, lab/core/scenario.ts): `hup` signals each master, `restart` stops
+   * each instance and starts it again on the same port. Records a `deploy`
+   * event when it begins and when a restart is serving again.
+   * @throws Error when an engine cannot be signalled, or a restarted one does not start
+   */
+  deploy?(how: DeployDef['how']): Promise<void>
 }
 
 /** Options of {@link startTopology}. */
@@ -131,19 +139,44 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
     folder.remove()
     throw err
   }
-  return { ...compose(id, servers, front, folder.remove), ...(engines.app ? { app: engines.app.app.name } : {}) }
+  // a restart starts instance i again on its port, as a fresh process group
+  const restart = async (i: number, port: number) =>
+    engines.server.start({ server: def.server, ...(engines.app ? { app: engines.app } : {}) }, { ...(await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts)), port })
+  return { ...compose(id, servers, front, folder.remove, restart), ...(engines.app ? { app: engines.app.app.name } : {}) }
 }
 
-function compose(id: string, servers: RunningPart[], front: RunningPart | undefined, removeFolder: () => void): RunningTopology {
-  const parts = front ? [...servers, front] : servers
+function compose(id: string, servers: RunningPart[], front: RunningPart | undefined, removeFolder: () => void, restart: (i: number, port: number) => Promise<RunningPart>): RunningTopology {
+  const parts = () => (front ? [...servers, front] : servers)
   const first = servers[0] as RunningPart
+  const own: TopologyEvent[] = []
+  const mark = (message: string) => own.push({ at: performance.now(), kind: 'deploy', message })
   let stopping: Promise<void> | undefined
+  const restartAll = async () => {
+    const t0 = performance.now()
+    mark('deploy: stopping the server to start the new version')
+    await Promise.all(
+      servers.map(async (s, i) => {
+        await s.stop()
+        const again = await restart(i, s.port)
+        // the run's earlier events stay with the old instance's
+        servers[i] = { ...again, events: () => [...s.events(), ...again.events()] }
+      }),
+    )
+    mark(`deploy: new version serving after a ${Math.round(performance.now() - t0)} ms gap`)
+  }
   return {
     id,
     url: `http://127.0.0.1:${(front ?? first).port}`,
     engines: { server: first.engine, proxy: front?.engine ?? null },
-    processes: () => parts.flatMap((p) => p.processes()),
-    events: () => parts.flatMap((p) => p.events()).sort((a, b) => a.at - b.at),
+    processes: () => parts().flatMap((p) => p.processes()),
+    events: () => [...own, ...parts().flatMap((p) => p.events())].sort((a, b) => a.at - b.at),
+    async deploy(how) {
+      if (how === 'restart') return restartAll()
+      const signal = servers.map((s) => s.signal)
+      if (!signal.every((f) => f)) throw new Error(`${id}: ${first.engine} cannot be sent a signal`)
+      mark('deploy: SIGHUP to the master (graceful reload)')
+      for (const s of servers) s.signal?.('SIGHUP')
+    },
     stop: () =>
       (stopping ??= (async () => {
         await front?.stop()

@@ -29,6 +29,7 @@ export const EVENT_LOOKS: Record<string, Look> = {
   'worker-timeout': { label: 'worker killed (timeout)', color: '#000000', marker: 'crossRot', lane: 0.94 },
   'worker-exit': { label: 'worker died', color: '#CC79A7', marker: 'rectRot', lane: 0.87 },
   'worker-spawn': { label: 'worker booted', color: '#009E73', marker: 'triangle', lane: 0.8 },
+  deploy: { label: 'deploy (restart or reload)', color: '#0072B2', marker: 'circle', lane: 0.73 },
 }
 const KIND_ORDER = Object.keys(EVENT_LOOKS)
 
