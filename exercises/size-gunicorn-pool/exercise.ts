@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { defineExercise } from '../../lab/core/exercise.js'
 
-/** Connections the load keeps busy: enough to reach 1.25× the target when every one finds a free thread. */
-const connections = (p: Record<string, number>) => Math.ceil((1.25 * p.target_rps! * p.io_ms!) / 1000)
+/** Connections the load keeps busy: enough to reach 2× the target when every one finds a free thread. */
+const connections = (p: Record<string, number>) => Math.ceil((2 * p.target_rps! * p.io_ms!) / 1000)
 
 export default defineExercise({
   name: 'size-gunicorn-pool',
@@ -11,8 +11,8 @@ export default defineExercise({
   lesson: 'worker-sweep',
   stack: 'python',
   params: {
-    io_ms: { min: 40, max: 100, step: 10, default: 60 },
-    target_rps: { min: 100, max: 200, step: 20, default: 150 },
+    io_ms: { min: 60, max: 100, step: 10, default: 60 },
+    target_rps: { min: 100, max: 150, step: 10, default: 120 },
   },
   answer: z.strictObject({
     workers: z.number().int().min(1).max(8),
@@ -23,7 +23,7 @@ export default defineExercise({
   scenario: (p, a) => ({
     name: 'exercise-size-gunicorn-pool',
     title: `Gunicorn ${a.workers} workers × ${a.threads} threads, ${p.io_ms} ms waits`,
-    summary: `Target ${p.target_rps} req/s at p99 < ${3 * p.io_ms!} ms.`,
+    summary: `Target ${p.target_rps} req/s at p99 < ${4 * p.io_ms!} ms.`,
     topologies: { pool: { server: { model: 'prefork', engine: 'gunicorn', workers: a.workers, threads: a.threads } } },
     workloads: { wait: { io_ms: p.io_ms!, cpu_ms: 0, bytes: 1024 } },
     load: { connections: [connections(p)], warmup_s: 1, duration_s: 3 },
@@ -38,14 +38,15 @@ export default defineExercise({
     {
       figure: 'p99_ms',
       op: '<',
-      threshold: 3 * p.io_ms!,
+      threshold: 4 * p.io_ms!,
       explain: `p99 {measured} ms: requests queue for a free thread (Little's law: ${connections(p)} connections / throughput); add threads until none waits.`,
     },
     { figure: 'errors', op: '==', threshold: 0, explain: '{measured} requests failed; a served error is not served.' },
     {
       figure: 'prediction_error',
       op: '<=',
-      threshold: 0.15,
+      // 0.3, not 0.15: on a shared 2-core machine Gunicorn's own per-request time adds tens of percent to S
+      threshold: 0.3,
       predicts: { field: 'predicted_rps', figure: 'answered_rps' },
       explain: `Your prediction is off by {measured} (as a fraction of the measured rate). With ${connections(p)} connections and a free thread for each, X = N / S = ${connections(p)} / ${p.io_ms} ms; with fewer threads than connections, X = W·T / S.`,
     },
