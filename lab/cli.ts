@@ -116,6 +116,49 @@ async function main(argv: string[]): Promise<number> {
       code = await demoCommand(o, { onListening: signalsStopTheWatch })
     })
 
+  const exercise = program.command('exercise').description('course exercises: list them, start one (answer template), check an answer (docs/exercises.md)')
+  exercise
+    .command('list')
+    .description('list the exercises, one per line, name first')
+    .action(async () => {
+      const { exerciseList } = await import('./commands/exercise.js')
+      code = await exerciseList()
+    })
+  exercise
+    .command('start')
+    .description("write an exercise's answer template (with your parameters) into DIR")
+    .argument('<name>', 'an exercise name (see `lab exercise list`)')
+    .argument('[dir]', 'folder to write the template into (default ./<name>)')
+    .option('--student <id>', 'your student id: derives your parameters (waits, CPU work, targets)')
+    .action(async (name: string, dir: string | undefined, o: { student?: string }) => {
+      const { exerciseStart } = await import('./commands/exercise.js')
+      code = await exerciseStart(name, dir, o.student)
+    })
+  exercise
+    .command('check')
+    .description('validate, run and grade an answer; exit 0 all checks pass, 1 some fail, 2 bad answer, 3 engine missing')
+    .argument('<name>', 'an exercise name')
+    .option('--answer <path>', 'the answer file (default ./answer.json)')
+    .option('--student <id>', 'student id (default: the one in the answer file)')
+    .option('--json', 'print the verdict as JSON (schema: docs/exercises.md)')
+    .option('--out <dir>', 'results folder', 'results')
+    .option('--bundle <file>', 'also write one hand-in file: the check result with the report inside')
+    .action(async (name: string, o: { answer?: string; student?: string; json?: boolean; out: string; bundle?: string }) => {
+      const { exerciseCheck } = await import('./commands/exercise.js')
+      code = await exerciseCheck(name, o)
+    })
+
+  program
+    .command('class')
+    .description("teacher's view: read the students' check results (*.check.json) under DIR and write one report")
+    .argument('<dir>', 'folder of check results (searched recursively)')
+    .option('--out <file>', 'HTML file to write (default DIR/class-report.html)')
+    .option('--json', 'print the class summary as JSON')
+    .action(async (dir: string, o: { out?: string; json?: boolean }) => {
+      const { classCommand } = await import('./commands/class.js')
+      code = await classCommand(dir, o)
+    })
+
   try {
     await program.parseAsync(argv, { from: 'user' })
   } catch (err) {

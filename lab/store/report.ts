@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { Marked, type Tokens } from 'marked'
+import type { CheckVerdict as ExerciseCheck } from '../core/exercise.js'
 import type { ResultsDocument } from '../core/results.js'
 import { ROOT } from '../topology/paths.js'
 
@@ -94,6 +95,8 @@ export interface RenderOptions {
   templateFile?: string
   /** Where `<name>/notes.md` is looked up; default `<package root>/scenarios`. */
   scenariosDir?: string
+  /** An exercise's graded checks, drawn as a panel at the top (`lab exercise check`, docs/exercises.md). */
+  checks?: ExerciseCheck[]
 }
 
 /**
@@ -112,7 +115,7 @@ export function renderReport(docs: ResultsDocument[], opts: RenderOptions = {}):
   const root = ROOT
   const html = template(opts.templateFile ?? join(root, 'web', 'dist', 'index.html'))
   const markdown = opts.notesMarkdown ?? notesFor(docs, opts.scenariosDir ?? join(root, 'scenarios'))
-  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown) }).replace(/</g, '\\u003c')
+  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
   const [before, after] = html.split(DATA_TOKEN) as [string, string]
   return before + json + after
 }

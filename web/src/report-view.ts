@@ -8,6 +8,7 @@ import { h, tableElement, tableToggle, type Child } from './panels/dom.js'
 import { Figures } from './panels/figures.js'
 import { verdictList, warningList } from './panels/lists.js'
 import { chartFontSize, presenterButton } from './panels/present.js'
+import { exerciseChecksSection } from './panels/exercise-checks.js'
 import { predictSection } from './predict-view.js'
 import { buildReport } from './report/build.js'
 import type { ReportPayload, Section } from './report/types.js'
@@ -60,6 +61,7 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
       presenterButton(present, () => figures.redraw()),
     ),
     ...model.notices.map((n) => h('p', { class: 'notice', role: 'note' }, n)),
+    ...(payload.exerciseChecks ? [exerciseChecksSection(payload.exerciseChecks)] : []),
     h(
       'section',
       { class: 'verdicts', 'aria-label': 'Verdict' },

@@ -7,6 +7,7 @@
  * Units follow the results document (docs/results-schema.md): `perSecond`
  * req/s, `Ms` milliseconds, `Percent` percent of one core, `Bytes` bytes.
  */
+import type { CheckVerdict } from '../../../lab/core/exercise.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import type { EventMark } from './annotations.js'
 
@@ -15,6 +16,8 @@ export interface ReportPayload {
   documents: ResultsDocument[]
   /** The scenario notes, already rendered to HTML by the Node side. */
   notesHtml: string
+  /** An exercise's graded checks (`lab exercise check`), shown first. */
+  exerciseChecks?: CheckVerdict[]
 }
 
 /** One point of a line series, in the units of its chart's axes. */

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { answeredRps, deriveParams, fnv1a, grade, type CheckDef } from '../../lab/core/exercise.js'
+import type { RunResult } from '../../lab/core/results.js'
+import { exerciseNames, loadExercise } from '../../lab/store/exercises.js'
+
+/** A measured level with only the fields the figures read. */
+function run(over: Partial<RunResult> = {}): RunResult {
+  return {
+    requests: { total: 300, ok: 290, perSecond: { mean: 100 } },
+    durationS: 3,
+    window: { warmupS: 1, measuredS: 2.9, definition: '' },
+    latencyMs: { mean: 40, p50: 35, p90: 60, p99: 120 },
+    errors: { total: 10, timeouts: 0, resets: 0, non2xx: 10, byStatus: { '503': 10 } },
+    ...over,
+  } as unknown as RunResult
+}
+
+describe('per-student parameters', () => {
+  const ranges = { io_ms: { min: 40, max: 100, step: 10, default: 60 }, target_rps: { min: 100, max: 200, step: 20 } }
+  it('are the defaults without a student id', () => {
+    expect(deriveParams('x', ranges)).toEqual({ io_ms: 60, target_rps: 100 })
+  })
+  it('are the same for the same id and exercise, every time', () => {
+    expect(deriveParams('x', ranges, 'alice')).toEqual(deriveParams('x', ranges, 'alice'))
+  })
+  it('differ between neighbours and between exercises', () => {
+    const ids = ['alice', 'bob', 'carol', 'dave', 'erin']
+    const seen = new Set(ids.map((id) => JSON.stringify(deriveParams('x', ranges, id))))
+    expect(seen.size).toBeGreaterThan(2)
+    expect(deriveParams('x', ranges, 'alice')).not.toEqual(deriveParams('y', ranges, 'alice'))
+  })
+  it('stay on the range and its steps', () => {
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
+      const p = deriveParams('x', ranges, id)
+      expect((p.io_ms! - 40) % 10).toBe(0)
+      expect(p.io_ms).toBeGreaterThanOrEqual(40)
+      expect(p.io_ms).toBeLessThanOrEqual(100)
+    }
+  })
+  it('hash with FNV-1a (its published test vector for "a")', () => {
+    expect(fnv1a('a')).toBe(0xe40c292c)
+  })
+})
+
+describe('grading', () => {
+  it('counts only 2xx responses as answered, over the measured window', () => {
+    expect(answeredRps(run())).toBeCloseTo(290 / 2.9, 6)
+  })
+  it('passes a check whose figure meets the threshold and explains one that does not', () => {
+    const checks: CheckDef[] = [
+      { figure: 'answered_rps', op: '>=', threshold: 90, explain: 'too slow: {measured}' },
+      { figure: 'p99_ms', op: '<', threshold: 100, explain: 'p99 {measured} ms is too long' },
+      { figure: 'errors', op: '==', threshold: 0, explain: '{measured} errors' },
+    ]
+    const v = grade(checks, { runs: [run()] }, {})
+    expect(v.map((c) => c.passed)).toEqual([true, false, false])
+    expect(v[1]!.explanation).toBe('p99 120 ms is too long')
+    expect(v[0]!.explanation).toBe('')
+    expect(v[0]!.name).toBe('answered_rps >= 90')
+  })
+  it('grades a prediction by its error as a fraction of the measurement', () => {
+    const check: CheckDef = { figure: 'prediction_error', op: '<=', threshold: 0.15, predicts: { field: 'guess', figure: 'p99_ms' }, explain: 'off by {measured}' }
+    expect(grade([check], { runs: [run()] }, { guess: 108 })[0]).toMatchObject({ measured: 0.1, passed: true })
+    expect(grade([check], { runs: [run()] }, { guess: 60 })[0]).toMatchObject({ measured: 0.5, passed: false, explanation: 'off by 0.5' })
+  })
+  it('fails a check whose figure was not measured (no level, or no such request kind)', () => {
+    const check: CheckDef = { figure: 'mean_ms', kind: 'slow', op: '>=', threshold: 1000, explain: 'no {measured}' }
+    expect(grade([check], { runs: [] }, {})[0]).toMatchObject({ measured: null, passed: false, explanation: 'no not measured' })
+    expect(grade([check], { runs: [run()] }, {})[0]!.passed).toBe(false)
+  })
+})
+
+describe('the built-in exercises', () => {
+  it('are at least six', () => {
+    expect(exerciseNames().length).toBeGreaterThanOrEqual(6)
+  })
+  it('each accept their template, reference and wrong answers, and name their checks', async () => {
+    for (const name of exerciseNames()) {
+      const ex = await loadExercise(name)
+      const p = deriveParams(ex.name, ex.params)
+      expect(ex.name).toBe(name)
+      for (const a of [ex.template(p).answer, ex.reference(p), ex.wrong(p)]) expect(ex.answer.safeParse(a).success).toBe(true)
+      expect(ex.checks(p, ex.reference(p)).length).toBeGreaterThan(0)
+      expect(ex.reference(p)).not.toEqual(ex.wrong(p))
+    }
+  }, 60_000)
+  it('refuse an answer with a misspelt field', async () => {
+    const ex = await loadExercise('size-gunicorn-pool')
+    expect(ex.answer.safeParse({ workers: 2, thread: 4, predicted_rps: 1 }).success).toBe(false)
+  }, 30_000)
+})
