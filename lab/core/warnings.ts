@@ -4,6 +4,7 @@
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
 import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
+import { runLabel } from './labels.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
 import type { WarningCode } from './vocabulary.js'
@@ -24,9 +25,7 @@ export const THRESHOLDS = {
 
 const f1 = (n: number) => n.toFixed(1)
 
-function label(run: RunResult): string {
-  return `${run.topology} ${run.workload} @${run.connections}${run.repeat > 0 ? ` (repeat ${run.repeat + 1})` : ''}`
-}
+const label = (run: RunResult): string => runLabel(run)
 
 /**
  * Checks one level.

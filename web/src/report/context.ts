@@ -3,7 +3,7 @@
  * workloads they hold, each series' colour and label, and the levels of a
  * series with repeats averaged. Pure.
  */
-import { answeredPerSecond, runLabel } from '../../../lab/core/labels.js'
+import { answeredPerSecond, loadLabel, runLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { PALETTE, documentLabel, mean, sum, uniq } from './format.js'
 
@@ -92,6 +92,6 @@ export class Context {
   /** The label lines of a run's bar group: topology, `@connections`, and its document when several are compared. */
   runCategory(doc: number, run: RunResult): string[] {
     const d = this.docs[doc]
-    return [run.topology, `@${run.connections}`, ...(this.multi && d ? [documentLabel(d)] : [])]
+    return [run.topology, loadLabel(run), ...(this.multi && d ? [documentLabel(d)] : [])]
   }
 }
