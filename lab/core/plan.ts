@@ -4,7 +4,7 @@
  *
  * Pure: no I/O.
  */
-import { effectiveLoad, type EffectiveLoad, type LoadDef, type Scenario, type TopologyDef, type Workload } from './scenario.js'
+import { definedOnly, effectiveLoad, type EffectiveLoad, type LoadDef, type Scenario, type TopologyDef, type Workload } from './scenario.js'
 
 /** An open-loop level's offered load (docs/open-loop.md); names as in the results' `openLoop`. */
 export interface OpenLevel {
@@ -31,7 +31,7 @@ export interface Level {
 
 /** The whole plan: levels grouped by topology, because a topology is started once for all its levels. */
 export interface Plan {
-  /** The first topology's load (the scenario's `load`, with `quick` when asked); each topology's own is in `topologies`. */
+  /** The scenario's load (with `quick` when asked); each topology's own, with its overrides, is in `topologies`. */
   load: LoadDef
   /** Per topology, its own load (the scenario's with the topology's `load`/`quick` over it; see `effectiveLoad`). */
   topologies: Array<{ id: string; def: TopologyDef; load: EffectiveLoad; levels: Level[] }>
@@ -68,7 +68,7 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
   const topologyIds = pick('topology', Object.keys(scenario.topologies), opts.topologies, problems)
   const workloadIds = pick('workload', Object.keys(scenario.workloads), opts.workloads, problems)
   if (problems.length) return { ok: false, problems }
-  const load: LoadDef = effectiveLoad(scenario, topologyIds[0] ?? '', opts.quick === true)
+  const load: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(scenario.quick ?? {}) } : scenario.load
 
   const levels: Level[] = []
   const topologies: Plan['topologies'] = []
