@@ -134,6 +134,9 @@ export interface ReverseProxyConfig {
   backlog: number
 }
 
+/** Attempts per request when a proxy part has `retry` on: the first and one retry on the next upstream (nginx `proxy_next_upstream_tries 2`). */
+export const RETRY_ATTEMPTS = 2
+
 /**
  * nginx 1.22's defaults, in the lab's units, each with the directive it
  * stands for (https://nginx.org/en/docs/http/ngx_http_proxy_module.html,

@@ -3,6 +3,7 @@
  * for the numbers to mean what they seem to (docs/measurement.md, "Warnings";
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
+import { answeredPerSecond, runLabel } from './labels.js'
 import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
 import { runLabel } from './labels.js'
 import type { RunResult, Warning } from './results.js'
@@ -100,12 +101,6 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
     )
   }
   return out
-}
-
-/** Throughput of 2xx responses (all responses when the level has no count of them); theory predicts these. */
-export function answeredPerSecond(run: RunResult): number {
-  const { total, ok, perSecond } = run.requests
-  return ok === undefined || total === 0 ? perSecond.mean : (perSecond.mean * ok) / total
 }
 
 /** The likeliest reason theory and measurement disagree, from what the level recorded. */

@@ -21,7 +21,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
-import { PROXY_DEFAULTS } from '../contract/workload.js'
+import { RETRY_ATTEMPTS } from '../contract/workload.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
@@ -287,7 +287,7 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     maxFails: p.max_fails,
     failTimeoutS: p.fail_timeout_s,
     nextUpstream: p.retry,
-    ...(p.retry ? { nextUpstreamTries: PROXY_DEFAULTS.tries } : {}),
+    ...(p.retry ? { nextUpstreamTries: RETRY_ATTEMPTS } : {}),
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
   }

@@ -5,7 +5,7 @@
  * retries, micro-cache, static files).
  */
 import path from 'node:path'
-import { PROXY_DEFAULTS, type ReverseProxyConfig } from '../contract/workload.js'
+import { PROXY_DEFAULTS, RETRY_ATTEMPTS, type ReverseProxyConfig } from '../contract/workload.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { detectBuiltin, startBuiltin } from './builtin.js'
 import type { ProxyEngine } from './engine.js'
@@ -29,7 +29,7 @@ export function reverseProxyConfig(p: ProxyDef, upstreams: readonly number[], ba
     connectTimeoutS: p.connect_timeout_s,
     maxFails: p.max_fails,
     failTimeoutS: p.fail_timeout_s,
-    tries: p.retry ? PROXY_DEFAULTS.tries : 1,
+    tries: p.retry ? RETRY_ATTEMPTS : 1,
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
   }

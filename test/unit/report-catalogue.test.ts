@@ -8,7 +8,7 @@ import { THEORY } from '../../web/src/report/theory.js'
 import { throughputChart } from '../../web/src/report/throughput.js'
 import { timelineChart } from '../../web/src/report/timeline.js'
 import { verdicts } from '../../web/src/report/verdicts.js'
-import { WARNING_TEXT } from '../../web/src/report/warnings.js'
+import { WARNING_TEXT } from '../../lab/core/vocabulary.js'
 import { markDatasets, markLines, markTooltip } from '../../web/src/panels/marks.js'
 import {
   describeOff,
