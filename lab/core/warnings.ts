@@ -5,7 +5,6 @@
  */
 import { answeredPerSecond, runLabel } from './labels.js'
 import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
-import { runLabel } from './labels.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
 import type { WarningCode } from './vocabulary.js'
