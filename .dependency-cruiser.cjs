@@ -55,9 +55,11 @@ module.exports = {
       severity: 'error',
       comment:
         'A built-in server (lab/servers) is a program of its own: it imports Node built-ins, ' +
-        'its sibling files in lab/servers and the workload contract, nothing else of the lab and no package.',
+        'its sibling files in lab/servers and the workload contract, nothing else of the lab and no package ' +
+        'but one: `ws`, the WebSocket protocol (RFC 6455) the event loop speaks on /ws (scenarios/websockets), ' +
+        'which Node 20 has no built-in server for.',
       from: { path: '^lab/servers/' },
-      to: { dependencyTypesNot: ['core'], pathNot: ['^lab/servers/', CONTRACT] },
+      to: { dependencyTypesNot: ['core'], pathNot: ['^lab/servers/', CONTRACT, '^node_modules/ws/'] },
     },
     {
       name: 'contract-is-a-leaf',

@@ -6,7 +6,15 @@ any number of waits; the CPU burn (``cpu_ms``) runs on the loop and blocks
 every other request meanwhile (that is the lesson). A ``POST /work`` body is
 read by the app from its ``http.request`` messages; waiting for them yields.
 See workload.py for the contract, serving.py for the waits and faults.
+
+``/ws?room=N`` is a WebSocket broadcast room (ASGI "WebSocket" scope, asgiref
+spec 2.3; Uvicorn speaks it with python3-websockets or python3-wsproto):
+every text message is relayed to every open socket of the room, the
+sender's included. A socket costs the loop a coroutine waiting in
+``receive``, not a worker.
 """
+
+from urllib.parse import parse_qs
 
 from serving import SSE_HEADERS, asgi_raw_path, drain_async, events_async, static_answer, text_headers, work_async
 from workload import route, worker_id
@@ -37,12 +45,45 @@ def encode(headers):
     return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
 
 
+ROOMS = {}
+
+
+async def websocket(scope, receive, send):
+    """A broadcast room: accept, then relay each message to the room until the client disconnects."""
+    message = await receive()  # websocket.connect
+    if message["type"] != "websocket.connect":
+        return
+    if scope["path"] != "/ws":
+        await send({"type": "websocket.close", "code": 1008})  # before accept: the server answers 403
+        return
+    room = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("room", ["0"])[0]
+    members = ROOMS.setdefault(room, set())
+    await send({"type": "websocket.accept"})
+    members.add(send)
+    try:
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            out = {"type": "websocket.send", "text": message["text"]} if message.get("text") is not None else {"type": "websocket.send", "bytes": message.get("bytes", b"")}
+            for member in list(members):
+                try:
+                    await member(out)
+                except Exception:  # that member went away; its own receive sees the disconnect
+                    members.discard(member)
+    finally:
+        members.discard(send)
+
+
 async def app(scope, receive, send):
     if scope["type"] == "lifespan":
         await lifespan(receive, send)
         return
+    if scope["type"] == "websocket":
+        await websocket(scope, receive, send)
+        return
     if scope["type"] != "http":
-        return  # websockets are not part of the workload
+        return
     method = scope["method"]
     r = route(method, asgi_raw_path(scope), scope.get("query_string", b"").decode("latin-1"))
     content_type = "text/plain"

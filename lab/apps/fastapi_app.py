@@ -4,7 +4,9 @@ Run by the lab as ``uvicorn --app-dir lab/apps fastapi_app:app``.
 
 Routes: the contract's (``/work``, ``/health``, ``/static/<name>``,
 ``/stream``), and ``/work-sync``: the same ``/work`` as a plain ``def``
-endpoint. The two ``/work`` endpoints are the lesson (FastAPI 0.92 on
+endpoint. ``app_def`` is the same app with ``/work`` itself the ``def``
+endpoint (``uvicorn fastapi_app:app_def``), so a scenario can drive the
+thread-pool path with the contract's ``/work`` requests. The two ``/work`` endpoints are the lesson (FastAPI 0.92 on
 Starlette 0.26 and AnyIO 3.6, as Debian 12 ships them):
 
 - ``/work`` is ``async def``: it runs on the event loop; a wait is
@@ -33,9 +35,6 @@ from starlette.exceptions import HTTPException
 from serving import SSE_HEADERS, asgi_raw_path, drain_async, events_async, static_answer, work, work_async
 from workload import not_allowed, refusal, stream_params, work_params, worker_id
 
-app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-app.router.redirect_slashes = False  # FastAPI 0.92 takes no such argument; its router (Starlette's) has the switch
-
 GET = ["GET", "HEAD"]
 
 
@@ -52,12 +51,10 @@ def query(request):
     return request.scope.get("query_string", b"").decode("latin-1")
 
 
-@app.api_route("/health", methods=GET)
 async def health():
     return answer(b"ok")
 
 
-@app.api_route("/work", methods=GET + ["POST"])
 async def work_on_loop(request: Request):
     params = work_params(query(request))
     if isinstance(params, str):
@@ -67,7 +64,6 @@ async def work_on_loop(request: Request):
     return answer(await work_async(*params))
 
 
-@app.api_route("/work-sync", methods=GET + ["POST"])
 def work_in_thread(request: Request):
     params = work_params(query(request))
     if isinstance(params, str):
@@ -77,7 +73,6 @@ def work_in_thread(request: Request):
     return answer(work(*params))
 
 
-@app.api_route("/stream", methods=GET)
 async def stream(request: Request):
     params = stream_params(query(request))
     if isinstance(params, str):
@@ -85,15 +80,30 @@ async def stream(request: Request):
     return StreamingResponse(events_async(*params), headers=dict(SSE_HEADERS + [("X-Worker", worker_id())]))
 
 
-@app.api_route("/static/{_name:path}", methods=GET)
 async def static(request: Request):
     status, payload, content_type = static_answer(asgi_raw_path(request.scope))
     return answer(payload, status, content_type)
 
 
-@app.exception_handler(HTTPException)
 async def refused(request: Request, error: HTTPException):
     """Starlette's router raises 404 (no route) and 405 (a route without this method)."""
     if error.status_code == 405:
         return message(*not_allowed(request.method))
     return message(*refusal(request.method, asgi_raw_path(request.scope)))
+
+
+def build(work_endpoint):
+    """The app with ``work_endpoint`` answering ``/work``."""
+    built = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    built.router.redirect_slashes = False  # FastAPI 0.92 takes no such argument; its router (Starlette's) has the switch
+    built.add_api_route("/health", health, methods=GET)
+    built.add_api_route("/work", work_endpoint, methods=GET + ["POST"])
+    built.add_api_route("/work-sync", work_in_thread, methods=GET + ["POST"])
+    built.add_api_route("/stream", stream, methods=GET)
+    built.add_api_route("/static/{_name:path}", static, methods=GET)
+    built.add_exception_handler(HTTPException, refused)
+    return built
+
+
+app = build(work_on_loop)
+app_def = build(work_in_thread)

@@ -62,6 +62,18 @@ export function extras(runs: readonly RunResult[]): string[] {
       out.push(`    ${at(r).padEnd(20)} ${st.opened} opened, ${st.events} events received${st.failed ? `, ${st.failed} failed` : ''}`)
     }
   }
+  const ws = runs.filter((r) => r.websockets)
+  if (ws.length) {
+    out.push('', '  WebSocket clients beside the load (send → every receiver in the room):')
+    for (const r of ws) {
+      const w = r.websockets as NonNullable<RunResult['websockets']>
+      const refused = Object.entries(w.refused).map(([status, n]) => `${n} refused with ${status}`)
+      out.push(
+        `    ${at(r).padEnd(20)} ${w.held} of ${w.clients} held open, ${fix(w.sentPerSecond)} messages/s, ${fix(w.deliveredPerSecond)} deliveries/s, ` +
+          `delivery p50 ${fix(w.deliveryMs.p50)} ms, p99 ${fix(w.deliveryMs.p99)} ms${[...refused, ...(w.failed ? [`${w.failed} failed`] : [])].map((x) => `, ${x}`).join('')}`,
+      )
+    }
+  }
   if (runs.some((r) => (r.sockets?.timeWait ?? 0) > 0)) {
     out.push('', '  sockets left in TIME_WAIT on the server port after each level:')
     for (const r of runs) out.push(`    ${at(r).padEnd(20)} ${r.sockets?.timeWait ?? 0}`)
@@ -70,6 +82,11 @@ export function extras(runs: readonly RunResult[]): string[] {
   if (shed.length) {
     out.push('', '  answered (2xx) among all responses:')
     for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${fix(answeredPerSecond(r))} of ${fix(r.requests.perSecond.mean)} req/s`)
+  }
+  const costed = runs.filter((r) => r.app !== undefined && r.cpuPerResponseUs != null)
+  if (costed.length) {
+    out.push('', '  server CPU per answered response (CPU-seconds in the window / 2xx responses):')
+    for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${r.app} on ${r.engines.server})`)
   }
   const respawns = runs.filter((r) => r.events?.length)
   if (respawns.length) {

@@ -129,6 +129,10 @@ export const runSchema = z.object({
   connections: z.number().int(),
   repeat: z.number().int(),
   engines: z.object({ server: z.string(), proxy: z.string().nullable() }),
+  /** The Python app the server served (`lab/apps`, e.g. `django`, or the student's `--app`); absent for built-in servers. */
+  app: z.string().optional(),
+  /** Server CPU per answered (2xx) response over the window, µs (lab/core/stats.ts `cpuPerResponseUs`); null when nothing was answered. */
+  cpuPerResponseUs: z.number().nullable().optional(),
   durationS: z.number(),
   window: windowSchema.optional(),
   requests: z.object({
@@ -173,6 +177,30 @@ export const runSchema = z.object({
     .optional(),
   /** Server-sent event streams held open beside the load (`workloads.*.streams`). */
   streams: z.object({ opened: z.number().int(), events: z.number().int(), failed: z.number().int() }).optional(),
+  /** WebSocket clients held open beside the load (`workloads.*.websockets`, lab/load/websockets.ts); counts and rates over the measured window. */
+  websockets: z
+    .object({
+      clients: z.number().int(),
+      roomSize: z.number().int(),
+      intervalMs: z.number(),
+      /** Handshakes that succeeded (101 Switching Protocols). */
+      opened: z.number().int(),
+      /** Sockets still open when the level ended. */
+      held: z.number().int(),
+      failed: z.number().int(),
+      closedByServer: z.number().int(),
+      /** Handshakes answered with an ordinary HTTP response instead of 101, by status (a server that cannot upgrade). */
+      refused: z.record(z.string(), z.number().int()),
+      /** Messages sent in the window, and their rate, messages/s. */
+      sent: z.number().int(),
+      sentPerSecond: z.number(),
+      /** Deliveries (one message to one receiver) sent and received in the window, and their rate, deliveries/s. */
+      delivered: z.number().int(),
+      deliveredPerSecond: z.number(),
+      /** Send → receive per delivery, ms (HDR histogram of µs). */
+      deliveryMs: latencySchema,
+    })
+    .optional(),
   /** TCP sockets on the server's port left in TIME_WAIT at the end of the level. */
   sockets: z.object({ timeWait: z.number().int() }).optional(),
   /** Responses in the window per upstream that answered (`X-Upstream`, e.g. `127.0.0.1:40123`), for topologies with a proxy. */

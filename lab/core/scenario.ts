@@ -216,6 +216,15 @@ export const workloadSchema = z.strictObject({
       interval_ms: intIn(10, BOUNDS.interval_ms.max, ' ms').default(BOUNDS.interval_ms.default),
     })
     .optional(),
+  /** WebSocket clients held open beside the load (`GET /ws?room=N`, lab/load/websockets.ts): each sends a message every `interval_ms` to its room; the server relays it to every socket of the room. */
+  websockets: z
+    .strictObject({
+      clients: intIn(1, 5000),
+      /** Sockets per broadcast room: each message is delivered room_size times. */
+      room_size: intIn(1, 1000).default(10),
+      interval_ms: intIn(10, 60_000, ' ms').default(1000),
+    })
+    .optional(),
   /** Several kinds of request in proportion (e.g. `[{ weight: 9, io_ms: 10 }, { weight: 1, io_ms: 500 }]`), instead of one. */
   mix: z
     .array(mixEntrySchema, { error: 'a list of request kinds, e.g. [{ weight: 9, io_ms: 10 }, { weight: 1, io_ms: 500 }]' })

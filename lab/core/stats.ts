@@ -53,3 +53,20 @@ export function littlesLaw(connections: number, perSecond: number, measuredMeanM
 export function relativeSpread(d: Described): number {
   return d.mean > 0 ? d.stddev / d.mean : 0
 }
+
+/**
+ * The server's CPU cost of one answered response, in µs of CPU: the CPU its
+ * processes (every role but the proxy) spent over the measured window, over
+ * the 2xx responses answered in it. At saturation on a hello-world level this
+ * is the framework's own cost per request (docs/measurement.md): the service
+ * time a CPU-bound model needs, S = CPU-seconds per response.
+ * @param processes - each process's role and mean CPU over the window, % of one core
+ * @param durationS - the measured window, s
+ * @param answered - 2xx responses in the window
+ * @returns µs per response, or null when nothing was answered or the window is empty
+ */
+export function cpuPerResponseUs(processes: readonly { role: string; cpuPercent: { mean: number } }[], durationS: number, answered: number): number | null {
+  if (answered <= 0 || durationS <= 0) return null
+  const cpuS = processes.filter((p) => p.role !== 'proxy').reduce((s, p) => s + (p.cpuPercent.mean / 100) * durationS, 0)
+  return (cpuS * 1e6) / answered
+}

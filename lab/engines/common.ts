@@ -170,7 +170,7 @@ export function detectCommand(d: CommandDetection, opts: DetectOptions = {}): Pr
 export function detectPythonModule(name: string, module: string, interpreter: string): Promise<EngineInfo> {
   return memo(`${name}\0${interpreter}`, async () => {
     const script = `import ${module}, importlib.metadata as m, os; print(m.version(${JSON.stringify(module)})); print(os.path.dirname(${module}.__file__))`
-    const r = await capture(interpreter, ['-I', '-c', script])
+    const r = await capture(interpreter, ['-I', '-c', script], 30_000) // importing a framework takes seconds on a loaded machine
     const [version, where] = r.stdout.trim().split('\n')
     if (r.code !== 0 || !version) return { name, found: false, interpreter, problem: `${interpreter} cannot import ${module}` }
     return { name, found: true, version, interpreter, ...(where ? { path: where } : {}) }

@@ -51,6 +51,7 @@ export const APPS: { readonly [K in AppName]: App } = {
   django: { name: 'django', entries: { wsgi: 'django_app.wsgi:application', asgi: 'django_app.asgi:application' }, imports: 'django', packages: ['python3-django'] },
   fastapi: { name: 'fastapi', entries: { asgi: 'fastapi_app:app' }, imports: 'fastapi', packages: ['python3-fastapi'] },
   quart: { name: 'quart', entries: { asgi: 'quart_app:app' }, imports: 'quart', packages: ['python3-quart'] },
+  'fastapi-def': { name: 'fastapi-def', entries: { asgi: 'fastapi_app:app_def' }, imports: 'fastapi', packages: ['python3-fastapi'] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */

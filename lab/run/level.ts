@@ -20,6 +20,7 @@ import type { Sampler } from '../topology/sampler.js'
 import { countTimeWait } from '../topology/sockets.js'
 import type { RunningTopology } from '../topology/topology.js'
 import type { RunEvents } from './events.js'
+import { startWebSockets } from '../load/websockets.js'
 import { predictionFor, toRunResult } from './result.js'
 import { LevelSamples } from './samples.js'
 
@@ -154,10 +155,13 @@ async function startSlow(baseUrl: string, workload: Workload, maxS: number) {
 function startSideLoads(baseUrl: string, workload: Workload, load: EffectiveLoad) {
   const probe = load.probe ? startProbe(baseUrl, load.probe.path, load.timeout_s, load.probe.interval_ms) : undefined
   const streams = workload.streams ? startStreams(baseUrl, workload.streams.count, workload.streams.interval_ms) : undefined
+  const w = workload.websockets
+  const sockets = w ? startWebSockets(baseUrl, w.clients, w.room_size, w.interval_ms) : undefined
   return {
-    async stop(from: number, to: number): Promise<Partial<Pick<RunResult, 'probe' | 'streams'>>> {
-      const out: Partial<Pick<RunResult, 'probe' | 'streams'>> = {}
+    async stop(from: number, to: number): Promise<Partial<Pick<RunResult, 'probe' | 'streams' | 'websockets'>>> {
+      const out: Partial<Pick<RunResult, 'probe' | 'streams' | 'websockets'>> = {}
       if (streams) out.streams = streams.stop()
+      if (sockets) out.websockets = sockets.stop(from, to)
       if (probe) out.probe = await probe.stop(from, to)
       return out
     },

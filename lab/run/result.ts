@@ -8,7 +8,7 @@ import type { Level } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
 import type { TopologyDef, Workload } from '../core/scenario.js'
 import { isFinitePrediction, meanRespawnMs, predictLevel, proxyCpuMs } from '../core/model.js'
-import { littlesLaw } from '../core/stats.js'
+import { cpuPerResponseUs, littlesLaw } from '../core/stats.js'
 import type { LevelMeasurement } from '../load/driver.js'
 import type { Sampler } from '../topology/sampler.js'
 import type { RunningTopology } from '../topology/topology.js'
@@ -21,7 +21,7 @@ import type { RunningTopology } from '../topology/topology.js'
 export function toRunResult(
   level: Level,
   m: LevelMeasurement,
-  topology: Pick<RunningTopology, 'engines' | 'processes' | 'events'>,
+  topology: Pick<RunningTopology, 'engines' | 'processes' | 'events'> & { app?: string },
   sampler: Pick<Sampler, 'usage' | 'selfUsage'> | undefined,
 ): RunResult {
   const zero = { mean: 0, max: 0 }
@@ -46,6 +46,8 @@ export function toRunResult(
     connections: level.connections,
     repeat: level.repeat,
     engines: topology.engines,
+    ...(topology.app ? { app: topology.app } : {}),
+    cpuPerResponseUs: cpuPerResponseUs(processes, m.window.measuredS, m.requests.ok ?? m.requests.total - m.errors.non2xx),
     durationS: m.window.measuredS,
     window: m.window,
     requests: m.requests,

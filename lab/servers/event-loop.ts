@@ -14,6 +14,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
 import type { ServerMessage } from '../contract/workload.js'
 import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent } from './workload.js'
 
@@ -154,6 +155,25 @@ function stream(res: http.ServerResponse, events: number, intervalMs: number): v
 }
 
 server.on('connection', () => (acceptedThisTurn = true))
+
+/**
+ * `GET /ws?room=N`: a WebSocket broadcast room (the `ws` library, RFC 6455).
+ * Every text message is relayed to every open socket of its room, the
+ * sender's included; each socket costs the loop only its buffers.
+ */
+const rooms = new Map<string, Set<WebSocket>>()
+const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: false })
+wss.on('connection', (ws, req) => {
+  const room = new URL(req.url ?? '/', 'http://x').searchParams.get('room') ?? '0'
+  const members = rooms.get(room) ?? new Set<WebSocket>()
+  rooms.set(room, members)
+  members.add(ws)
+  ws.on('message', (data, isBinary) => {
+    for (const m of members) if (m.readyState === m.OPEN) m.send(data, { binary: isBinary })
+  })
+  ws.on('close', () => members.delete(ws))
+  ws.on('error', () => ws.terminate())
+})
 
 server.listen({ port: 0, host: '127.0.0.1', backlog: config.backlog }, () => {
   const { port } = server.address() as AddressInfo

@@ -27,6 +27,8 @@ export interface RunningTopology {
   url: string
   /** The engines' names, e.g. `{ server: 'gunicorn', proxy: 'nginx' }`. */
   engines: { server: string; proxy: string | null }
+  /** The Python app the server serves (e.g. `flask`); absent for built-in servers. */
+  app?: string
   processes(): ProcessInfo[]
   events(): TopologyEvent[]
   /** Stops every process of the topology (the proxy first, so it does not log the servers' going away as upstream errors); idempotent. */
@@ -129,7 +131,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
     folder.remove()
     throw err
   }
-  return compose(id, servers, front, folder.remove)
+  return { ...compose(id, servers, front, folder.remove), ...(engines.app ? { app: engines.app.app.name } : {}) }
 }
 
 function compose(id: string, servers: RunningPart[], front: RunningPart | undefined, removeFolder: () => void): RunningTopology {

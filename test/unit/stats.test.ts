@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describe as describeValues, littlesLaw, relativeSpread } from '../../lab/core/stats.js'
+import { cpuPerResponseUs, describe as describeValues, littlesLaw, relativeSpread } from '../../lab/core/stats.js'
 
 describe('describe', () => {
   it('gives mean, sample standard deviation, min and max', () => {
@@ -28,5 +28,21 @@ describe('littlesLaw', () => {
 describe('relativeSpread', () => {
   it('is sigma over mean', () => {
     expect(relativeSpread({ mean: 80, stddev: 8, min: 70, max: 90 })).toBe(0.1)
+  })
+})
+
+describe('cpuPerResponseUs', () => {
+  it('divides the non-proxy processes’ CPU-seconds over the window by the answered responses, in µs', () => {
+    // master 1 % + worker 49 % of a core for 2 s = 1 CPU-second; nginx's 30 % is left out; 2000 responses → 500 µs
+    const processes = [
+      { role: 'master', cpuPercent: { mean: 1 } },
+      { role: 'worker', cpuPercent: { mean: 49 } },
+      { role: 'proxy', cpuPercent: { mean: 30 } },
+    ]
+    expect(cpuPerResponseUs(processes, 2, 2000)).toBeCloseTo(500, 6)
+  })
+
+  it('is null when nothing was answered, rather than infinite', () => {
+    expect(cpuPerResponseUs([{ role: 'server', cpuPercent: { mean: 80 } }], 1, 0)).toBeNull()
   })
 })
