@@ -14,6 +14,7 @@ import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { LabEvent } from '../core/events.js'
 import { formatSummary } from '../core/format.js'
+import { runLabel, type LevelKey } from '../core/labels.js'
 import type { RunResult } from '../core/results.js'
 import { runScenario } from '../run/engine.js'
 import { RunEvents } from '../run/events.js'
@@ -83,7 +84,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   return outcome
 }
 
-const levelName = (l: { topology: string; workload: string; connections: number }): string => `${l.topology} ${l.workload} @${l.connections}`
+const levelName = (l: LevelKey): string => runLabel({ ...l, repeat: 0 })
 
 /** A path relative to the working folder when it is below it, else absolute. */
 function shortPath(file: string): string {

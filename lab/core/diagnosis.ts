@@ -6,6 +6,7 @@
  *
  * Pure: no I/O.
  */
+import { runLabel } from './labels.js'
 import type { ProcessStats, RunResult, Warning } from './results.js'
 import { cpuMsPerResponse } from './model.js'
 import type { WarningCode } from './vocabulary.js'
@@ -42,9 +43,7 @@ export interface DiagnosisContext {
 
 const f0 = (n: number) => n.toFixed(0)
 
-function label(run: RunResult): string {
-  return `${run.topology} ${run.workload} @${run.connections}${run.repeat > 0 ? ` (repeat ${run.repeat + 1})` : ''}`
-}
+const label = (run: RunResult): string => runLabel(run)
 
 /** Processes at or above {@link DIAGNOSIS_THRESHOLDS}.processCpuPercent, grouped by role. */
 function saturated(run: RunResult): Map<ProcessStats['role'], ProcessStats[]> {

@@ -5,7 +5,8 @@
  * Pure: returns strings.
  */
 import type { ResultsDocument, RunResult } from './results.js'
-import { answeredPerSecond, rankPerSecond, verdictText } from './labels.js'
+import { openLoopTable } from './format-open.js'
+import { answeredPerSecond, loadLabel, rankPerSecond, verdictText } from './labels.js'
 
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => n.toFixed(d)
@@ -18,7 +19,7 @@ const fix = (n: number, d = 1) => n.toFixed(d)
  * @returns null when fewer than two topologies were measured at that level, or none served anything
  */
 export function verdict(workload: string, runs: readonly RunResult[]): string | null {
-  const mine = runs.filter((r) => r.workload === workload)
+  const mine = runs.filter((r) => r.workload === workload && !r.openLoop)
   if (mine.length === 0) return null
   const top = Math.max(...mine.map((r) => r.connections))
   const byTopology = new Map<string, number[]>()
@@ -44,7 +45,7 @@ export function serverCpuPercent(run: RunResult): number {
 /** Lines for what ran beside the load: the probe, streams, TIME_WAIT sockets (only where they say something). */
 export function extras(runs: readonly RunResult[]): string[] {
   const out: string[] = []
-  const at = (r: RunResult) => `${r.topology} @${r.connections}`
+  const at = (r: RunResult) => `${r.topology} ${loadLabel(r)}`
   const probes = runs.filter((r) => r.probe)
   if (probes.length) {
     out.push('', `  probe ${probes[0]?.probe?.path} beside the load:`)
@@ -122,7 +123,8 @@ export function formatSummary(doc: ResultsDocument): string {
       `  ${'topology'.padEnd(width)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +
         `${pad('errors', 8)}${pad('server CPU %', 14)}${pad("Little's", 10)}${pad('theory req/s', 14)}${pad('meas/theory', 13)}`,
     )
-    for (const r of doc.runs.filter((r) => r.workload === w)) {
+    const mine = doc.runs.filter((r) => r.workload === w)
+    for (const r of mine.filter((r) => !r.openLoop)) {
       const ps = r.requests.perSecond
       lines.push(
         `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}` +
@@ -134,7 +136,8 @@ export function formatSummary(doc: ResultsDocument): string {
           `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(answeredPerSecond(r) / r.prediction.perSecond, 2) : '-', 13)}`,
       )
     }
-    lines.push(...approximateNotes(doc.runs.filter((r) => r.workload === w)))
+    lines.push(...openLoopTable(mine, width))
+    lines.push(...approximateNotes(mine))
     lines.push(...extras(doc.runs.filter((r) => r.workload === w)))
     const v = verdict(w, doc.runs)
     if (v) lines.push('', `  ${v}`)

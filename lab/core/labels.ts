@@ -14,6 +14,8 @@ export interface LevelKey {
   connections: number
   /** 0-based repeat number. */
   repeat: number
+  /** Open loop: the offered rate (a plan's level and a result both carry it). */
+  openLoop?: { ratePerSecond: number }
 }
 
 /** `repeat 2` for the second repeat (0-based `repeat` 1), '' for the first. */
@@ -21,10 +23,18 @@ export function repeatLabel(repeat: number): string {
   return repeat > 0 ? `repeat ${repeat + 1}` : ''
 }
 
-/** A level's name: `prefork io-bound @128`, or `prefork io-bound @128 (repeat 2)` after the first repeat. */
+/** `@128` for a closed loop's connections, `@20 req/s` for an open loop's offered rate. */
+export function loadLabel(level: Pick<LevelKey, 'connections' | 'openLoop'>): string {
+  return level.openLoop ? `@${level.openLoop.ratePerSecond} req/s` : `@${level.connections}`
+}
+
+/**
+ * A level's name: `prefork io-bound @128`, or `prefork io-bound @128 (repeat 2)` after the first repeat;
+ * an open-loop level shows its offered rate, `prefork io-bound @20 req/s`.
+ */
 export function runLabel(level: LevelKey): string {
   const repeat = repeatLabel(level.repeat)
-  return `${level.topology} ${level.workload} @${level.connections}${repeat ? ` (${repeat})` : ''}`
+  return `${level.topology} ${level.workload} ${loadLabel(level)}${repeat ? ` (${repeat})` : ''}`
 }
 
 /**

@@ -184,6 +184,37 @@ export interface TransientOptions {
   basis?: 'arrival' | 'completion'
 }
 
+/** The fluid approximation past saturation: the queue and the latency of an arrival at `a` s since the load started. */
+function fluid(s: OpenStation, ratePerS: number, maxInFlight: number | undefined) {
+  const { capacityPerS: mu, bareMs } = station(s)
+  const growth = ratePerS - mu // requests per second
+  const inService = (mu * bareMs) / 1000 // Little's law on the servers: c for a pool
+  const room = maxInFlight === undefined ? Infinity : Math.max(0, maxInFlight - inService)
+  const queueAt = (at: number) => Math.min(growth * at, room)
+  const fullAt = growth > 0 ? room / growth : Infinity // s since the start when the client's bound is reached
+  const latencyOfArrival = (a: number) => (queueAt(a) / mu) * 1000 + bareMs
+  return { growth, queueAt, fullAt, latencyOfArrival }
+}
+
+/**
+ * The predicted mean latency from arrival (ms) of the requests arriving
+ * between `fromS` and `toS` seconds of load and answered: the steady state
+ * when stable; past saturation the fluid approximation of
+ * {@link predictSeconds} averaged over the window (those dropped at the
+ * client's bound are not answered and not counted).
+ * @throws RangeError on bad arguments or when `toS` ≤ `fromS`
+ */
+export function predictWindowMs(s: OpenStation, ratePerS: number, fromS: number, toS: number, opts: Pick<TransientOptions, 'maxInFlight'> = {}): number {
+  if (!(toS > fromS) || !(fromS >= 0)) throw new RangeError(`the window must be 0 ≤ fromS < toS (s), got ${fromS}..${toS}`)
+  const steady = predictOpen(s, ratePerS)
+  if (steady.stable) return steady.meanMs as number
+  const { latencyOfArrival } = fluid(s, ratePerS, opts.maxInFlight)
+  const steps = 200 // midpoint rule: latency is piecewise linear in the arrival instant
+  let sum = 0
+  for (let i = 0; i < steps; i++) sum += latencyOfArrival(fromS + ((i + 0.5) * (toS - fromS)) / steps)
+  return sum / steps
+}
+
 /**
  * The predicted latency in each second of a level at an offered `ratePerS`.
  * Stable (ρ < 1): the steady state every second. Unstable (ρ ≥ 1): the fluid
@@ -205,12 +236,7 @@ export function predictSeconds(s: OpenStation, ratePerS: number, seconds: number
     for (let t = 1; t <= seconds; t++) out.push({ t, queue, meanMs: steady.meanMs as number, dropped: 0 })
     return out
   }
-  const growth = ratePerS - mu // requests per second
-  const inService = (mu * bareMs) / 1000 // Little's law on the servers: c for a pool
-  const room = opts.maxInFlight === undefined ? Infinity : Math.max(0, opts.maxInFlight - inService)
-  const queueAt = (at: number) => Math.min(growth * at, room)
-  const fullAt = growth > 0 ? room / growth : Infinity // s since the start when the client's bound is reached
-  const latencyOfArrival = (a: number) => (queueAt(a) / mu) * 1000 + bareMs
+  const { growth, queueAt, fullAt, latencyOfArrival } = fluid(s, ratePerS, opts.maxInFlight)
   for (let t = 1; t <= seconds; t++) {
     const mid = t - 0.5
     let meanMs: number

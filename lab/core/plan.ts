@@ -4,7 +4,16 @@
  *
  * Pure: no I/O.
  */
-import type { LoadDef, Scenario, TopologyDef, Workload } from './scenario.js'
+import { definedOnly, effectiveLoad, type EffectiveLoad, type LoadDef, type Scenario, type TopologyDef, type Workload } from './scenario.js'
+
+/** An open-loop level's offered load (docs/open-loop.md); names as in the results' `openLoop`. */
+export interface OpenLevel {
+  /** Offered rate, req/s. */
+  ratePerSecond: number
+  arrival: 'poisson' | 'constant'
+  /** The client's pool bound (`load.max_connections`). */
+  maxConnections: number
+}
 
 /** One measured level. */
 export interface Level {
@@ -12,15 +21,20 @@ export interface Level {
   index: number
   topology: string
   workload: string
+  /** Closed loop: the connections; open loop: the pool bound `max_connections` (docs/results-schema.md). */
   connections: number
+  /** Open loop only: the offered rate and the pool. */
+  openLoop?: OpenLevel
   /** 0-based repeat number. */
   repeat: number
 }
 
 /** The whole plan: levels grouped by topology, because a topology is started once for all its levels. */
 export interface Plan {
+  /** The scenario's load (with `quick` when asked); each topology's own, with its overrides, is in `topologies`. */
   load: LoadDef
-  topologies: Array<{ id: string; def: TopologyDef; levels: Level[] }>
+  /** Per topology, its own load (the scenario's with the topology's `load`/`quick` over it; see `effectiveLoad`). */
+  topologies: Array<{ id: string; def: TopologyDef; load: EffectiveLoad; levels: Level[] }>
   workloads: Record<string, Workload>
   levels: Level[]
   /** Lower bound of the load time, in seconds: levels × (warm-up + duration). */
@@ -44,8 +58,9 @@ function pick(kind: string, known: string[], wanted: readonly string[] | undefin
 
 /**
  * Expands a validated scenario into levels: for each topology, each workload,
- * each repeat, each connection count (ascending as written).
- * With `quick`, the scenario's `quick` fields replace those of `load`.
+ * each repeat, each connection count or (open loop) each offered rate, as written.
+ * With `quick`, the scenario's `quick` fields replace those of `load`; a
+ * topology's own `load`/`quick` fields replace those (`effectiveLoad`).
  * @returns the plan, or problems for unknown `--topology`/`--workload` ids
  */
 export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true; value: Plan } | { ok: false; problems: string[] } {
@@ -60,16 +75,20 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
   for (const id of topologyIds) {
     const def = scenario.topologies[id] as TopologyDef
     const own: Level[] = []
+    const tLoad = effectiveLoad(scenario, id, opts.quick === true)
+    const open = tLoad.mode === 'open'
+    const steps = open ? (tLoad.rates ?? []) : tLoad.connections
     for (const workload of workloadIds) {
-      for (let repeat = 0; repeat < load.repeat; repeat++) {
-        for (const connections of load.connections) {
-          const level = { index: levels.length, topology: id, workload, connections, repeat }
+      for (let repeat = 0; repeat < tLoad.repeat; repeat++) {
+        for (const step of steps) {
+          const openLoop = open ? { openLoop: { ratePerSecond: step, arrival: tLoad.arrival, maxConnections: tLoad.max_connections } } : {}
+          const level: Level = { index: levels.length, topology: id, workload, connections: open ? tLoad.max_connections : step, repeat, ...openLoop }
           levels.push(level)
           own.push(level)
         }
       }
     }
-    topologies.push({ id, def, levels: own })
+    topologies.push({ id, def, load: tLoad, levels: own })
   }
   // `load.slow_clients` applies to every workload that has none of its own
   const workloads = Object.fromEntries(
@@ -80,10 +99,7 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
   )
   return {
     ok: true,
-    value: { load, topologies, workloads, levels, estimatedS: levels.length * (load.warmup_s + load.duration_s) },
+    value: { load, topologies, workloads, levels, estimatedS: topologies.reduce((sum, t) => sum + t.levels.length * (t.load.warmup_s + t.load.duration_s), 0) },
   }
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
-}

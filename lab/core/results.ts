@@ -123,6 +123,9 @@ export const openLoopSchema = z.object({
 export const runSchema = z.object({
   topology: z.string(),
   workload: z.string(),
+  /** `open` for an open-loop level (`load.mode: open`); absent for a closed loop. */
+  mode: z.literal('open').optional(),
+  /** Closed loop: the connections; open loop: the pool bound `max_connections`. */
   connections: z.number().int(),
   repeat: z.number().int(),
   engines: z.object({ server: z.string(), proxy: z.string().nullable() }),
@@ -164,6 +167,8 @@ export const runSchema = z.object({
       meanMs: z.number(),
       /** Why the figure is MVA's approximation rather than an exact solution (lab/core/model.ts `approximations`); absent when exact. */
       approximate: z.string().optional(),
+      /** Open loop: offered rate / capacity (≥ 1: unstable; lab/core/open-level.ts). */
+      rho: z.number().optional(),
     })
     .optional(),
   /** A probe's latency beside the load (`load.probe`), over the same window. */

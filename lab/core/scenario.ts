@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { BOUNDS, type Param } from '../contract/workload.js'
+import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
 const intIn = (min: number, max: number, unit = '') => {
@@ -114,6 +115,32 @@ export const proxySchema = z.strictObject({
   workers: intIn(1, 64).optional(),
 })
 
+const connectionsSchema = z
+  .array(intIn(1, 4096), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
+  .min(1, { error: 'a non-empty list of connection counts, e.g. [1, 16, 128]' })
+
+/**
+ * The open-loop fields of a load (docs/open-loop.md), without defaults so a
+ * `quick` or a topology's `load` overrides only what it names; the defaults
+ * (`closed`, `poisson`, 256 connections) are applied by {@link effectiveLoad}.
+ */
+const openFields = {
+  /** `closed` (default): each connection waits for its answer; `open`: requests arrive at `rates`, whatever the server does. */
+  mode: z.enum(['closed', 'open'], { error: "'closed' or 'open'" }).optional(),
+  /** Open loop: a ladder of offered rates, req/s (like `connections` for the closed loop). */
+  rates: z
+    .array(numIn(0.1, 100_000, ' req/s'), { error: 'a list of offered rates in req/s, e.g. [20, 60, 100]' })
+    .min(1, { error: 'a non-empty list of offered rates in req/s, e.g. [20, 60, 100]' })
+    .optional(),
+  /** Open loop: `poisson` (default; exponential gaps) or `constant` (equal gaps). */
+  arrival: z.enum(['poisson', 'constant'], { error: "'poisson' or 'constant'" }).optional(),
+  /** Open loop: the client's pool bound; an arrival finding every connection busy is dropped (default 256). */
+  max_connections: intIn(1, 4096).optional(),
+}
+
+/** A topology's own load (`topologies.<id>.load`, `.quick`): replaces those fields of the scenario's `load` for that topology. */
+export const loadOverrideSchema = z.strictObject({ connections: connectionsSchema.optional(), ...openFields })
+
 /**
  * A deploy during each level, `at_s` seconds after the level's load starts
  * (warm-up included): `restart` stops the server (SIGTERM, SIGKILL after 3 s)
@@ -139,6 +166,10 @@ export const topologySchema = z
     upstreams: intIn(1, 16).optional(),
     /** A new version deployed during every level (scenarios/graceful-reload): see {@link deploySchema}. */
     deploy: deploySchema.optional(),
+    /** This topology's own load fields (e.g. `{ mode: 'open' }`), over the scenario's `load`. */
+    load: loadOverrideSchema.optional(),
+    /** This topology's own `--quick` fields, over everything else. */
+    quick: loadOverrideSchema.optional(),
   })
   .superRefine((t, ctx) => {
     if ((t.upstreams ?? 1) > 1 && !t.proxy) {
@@ -229,13 +260,10 @@ export const workloadSchema = z.strictObject({
   slow_clients: slowClientsSchema.optional(),
 })
 
-const connectionsSchema = z
-  .array(intIn(1, 4096), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
-  .min(1, { error: 'a non-empty list of connection counts, e.g. [1, 16, 128]' })
-
-/** The closed-loop load: a ladder of connection counts, each level warmed up then measured. */
+/** The load: a ladder of connection counts (closed loop) or of offered rates (open loop), each level warmed up then measured. */
 export const loadSchema = z.strictObject({
   connections: connectionsSchema,
+  ...openFields,
   /** Minimum seconds of discarded warm-up before each measured level. */
   warmup_s: numIn(0, 60, ' s').default(1),
   /** Seconds measured at each level. */
@@ -288,6 +316,35 @@ export type SlowClientsDef = z.output<typeof slowClientsSchema>
 export type MixEntryDef = z.output<typeof mixEntrySchema>
 export type Workload = z.output<typeof workloadSchema>
 export type LoadDef = z.output<typeof loadSchema>
+/** A topology's load with every field resolved: the closed-loop fields plus the open loop's, defaults applied. */
+export type EffectiveLoad = LoadDef & { mode: 'closed' | 'open'; arrival: 'poisson' | 'constant'; max_connections: number }
+
+/** The pool bound of an open loop when `load.max_connections` is not given. */
+export const DEFAULT_MAX_CONNECTIONS = 256
+
+/**
+ * The load a topology runs: the scenario's `load`, then (with `quick`) the
+ * scenario's `quick`, the topology's `load`, then (with `quick`) the
+ * topology's `quick`; each replaces only the fields it names.
+ * Defaults: `mode` closed, `arrival` poisson, `max_connections` {@link DEFAULT_MAX_CONNECTIONS}.
+ */
+export function effectiveLoad(s: Scenario, topology: string, quick: boolean): EffectiveLoad {
+  const t = s.topologies[topology]
+  const layers = [s.load, quick ? s.quick : undefined, t?.load, quick ? t?.quick : undefined]
+  const merged = Object.assign({}, ...layers.map((l) => definedOnly(l ?? {}))) as LoadDef
+  return { ...merged, mode: merged.mode ?? 'closed', arrival: merged.arrival ?? 'poisson', max_connections: merged.max_connections ?? DEFAULT_MAX_CONNECTIONS }
+}
+
+/** The fields of `o` that are not undefined. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+/** An open loop needs its rates: one line per topology (and `--quick`) whose effective load is open without `rates`. */
+function openLoadProblems(s: Scenario): string[] {
+  const missing = Object.keys(s.topologies).flatMap((id) => [false, true].filter((q) => effectiveLoad(s, id, q).mode === 'open' && !effectiveLoad(s, id, q).rates).map((q) => `${id}${q ? ' (--quick)' : ''}`))
+  return missing.map((at) => `topologies.${at}: load.rates missing; expected a list of offered rates in req/s, e.g. [20, 60, 100], because load.mode is 'open'`)
+}
 
 /**
  * Marks a scenario file's default export; returns its argument unchanged so
@@ -297,46 +354,7 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
   return input
 }
 
-/** Result of {@link validateScenario}. */
-export type Validated<T> = { ok: true; value: T } | { ok: false; problems: string[] }
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined
-    v = (v as Record<PropertyKey, unknown>)[key]
-  }
-  return v
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'missing'
-  const s = JSON.stringify(value)
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s
-}
-
-/**
- * Formats zod issues as one line each: `path: value is not allowed; expected ...`.
- * @param input - the value that was validated (to quote the offending value)
- */
-export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
-  const lines: string[] = []
-  for (const issue of issues) {
-    const path = issue.path.map(String).join('.')
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const at = path ? `${path}.${key}` : key
-        lines.push(`${at}: unknown field; check the spelling`)
-      }
-      continue
-    }
-    const value = valueAt(input, issue.path)
-    const where = path || '(scenario)'
-    if (value === undefined) lines.push(`${where}: missing; expected ${issue.message}`)
-    else lines.push(`${where}: ${show(value)} is not allowed; expected ${issue.message}`)
-  }
-  return lines
-}
+export { formatIssues, type Validated }
 
 /** A workload that asks for static files needs every topology to have a static folder (the server's or the proxy's). */
 function staticDirProblems(s: Scenario): string[] {
@@ -358,6 +376,8 @@ export function validateScenario(input: unknown, folderName?: string): Validated
   if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues) }
   const staticProblems = staticDirProblems(parsed.data)
   if (staticProblems.length) return { ok: false, problems: staticProblems }
+  const openProblems = openLoadProblems(parsed.data)
+  if (openProblems.length) return { ok: false, problems: openProblems }
   if (folderName !== undefined && parsed.data.name !== folderName) {
     return {
       ok: false,

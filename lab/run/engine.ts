@@ -15,6 +15,7 @@ import type { Scenario } from '../core/scenario.js'
 import { isBuiltinEngine } from '../engines/registry.js'
 import { EngineMissingError } from '../engines/types.js'
 import { AutocannonDriver } from '../load/autocannon.js'
+import { OpenLoopDriver } from '../load/open-loop.js'
 import { resultsPath } from '../store/results.js'
 import { stopAllGroups } from '../topology/group.js'
 import { Sampler } from '../topology/sampler.js'
@@ -70,11 +71,12 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
 async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder, engines: Record<string, string>, sampler: Sampler, events: RunEvents): Promise<void> {
   const interrupted = () => req.signal?.aborted === true
   const driver = req.driver ?? new AutocannonDriver()
+  const openDriver = req.openDriver ?? new OpenLoopDriver()
   for (const t of p.plan.topologies) {
     if (interrupted()) return
     const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
     if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
-    const ctx: LevelContext = { def: t.def, topology, plan: p.plan, cores: recorder.doc.env.cores, driver, sampler, events, ...(req.signal ? { signal: req.signal } : {}) }
+    const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, ...(req.signal ? { signal: req.signal } : {}) }
     try {
       for (const level of t.levels) {
         if (interrupted()) return

@@ -9,9 +9,10 @@
 import { epochMs } from '../core/events.js'
 import { requestKinds } from '../core/mix.js'
 import { predictLevel, type Prediction } from '../core/model.js'
-import type { Level, Plan } from '../core/plan.js'
+import { openStationFor, predictOpenLevel } from '../core/open-level.js'
+import type { Level, OpenLevel, Plan } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
-import type { TopologyDef, Workload } from '../core/scenario.js'
+import type { EffectiveLoad, TopologyDef, Workload } from '../core/scenario.js'
 import type { LevelMeasurement, LevelProgress, LoadDriver } from '../load/driver.js'
 import { startProbe, startStreams } from '../load/side.js'
 import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.js'
@@ -47,6 +48,10 @@ export interface LevelContext {
   def: TopologyDef
   topology: RunningTopology
   plan: Plan
+  /** The topology's own load (`plan.topologies[i].load`): closed or open loop, its warm-up, duration and timeout. */
+  load: EffectiveLoad
+  /** The driver of open-loop levels (lab/load/open-loop.ts). */
+  openDriver: LoadDriver
   /** The machine's cores (`env.cores`). */
   cores: number
   driver: LoadDriver
@@ -69,15 +74,16 @@ export interface MeasuredLevel {
  * @throws whatever the driver or a side load throws (the caller stops the topology)
  */
 export async function runLevel(ctx: LevelContext, level: Level): Promise<MeasuredLevel | undefined> {
-  const { topology, sampler, plan, events } = ctx
+  const { topology, sampler, plan, events, load } = ctx
   const workload = plan.workloads[level.workload] as Workload
   sampler.watch(topology.processes().map((p) => p.pid))
   const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
-  const maxWarmupS = warmupCap(plan.load.warmup_s, predictLevel(ctx.def, workload, level.connections, ctx.cores))
+  // an open loop's warm-up is the schedule's first warmup_s seconds, whatever the server does
+  const maxWarmupS = level.openLoop ? load.warmup_s : warmupCap(load.warmup_s, predictLevel(ctx.def, workload, level.connections, ctx.cores))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
-  const slow = await startSlow(topology.url, workload, maxWarmupS + plan.load.duration_s + 5)
-  const side = startSideLoads(topology.url, workload, plan.load)
+  const slow = await startSlow(topology.url, workload, maxWarmupS + load.duration_s + 5)
+  const side = startSideLoads(topology.url, workload, load)
   const deploy = scheduleDeploy(ctx)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
@@ -104,23 +110,31 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     ...(slowClients ? { slowClients } : {}),
     sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
   }
-  const prediction = predictionFor(ctx.def, workload, run, ctx.cores, plan.load.timeout_s)
+  const prediction = level.openLoop ? openPrediction(ctx, level.openLoop, workload) : predictionFor(ctx.def, workload, run, ctx.cores, load.timeout_s)
   if (prediction) run.prediction = prediction
   return { run, windowEnd: m.windowEnd }
 }
 
+/** An open-loop level's prediction (lab/core/open-level.ts), or undefined where the model has nothing to say. */
+function openPrediction(ctx: LevelContext, open: OpenLevel, workload: Workload): RunResult['prediction'] | undefined {
+  const choice = openStationFor(ctx.def, workload, ctx.cores)
+  return choice && predictOpenLevel(choice, open.ratePerSecond, ctx.load.warmup_s, ctx.load.duration_s, open.maxConnections)
+}
+
 /** Hands the level to the load driver: the workload's path, or its mix of request kinds. */
 function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
-  const { plan, topology } = ctx
+  const { load, topology } = ctx
   const kinds = workload.mix?.length ? requestKinds(workload) : undefined
-  return ctx.driver.runLevel({
+  const open = level.openLoop
+  return (open ? ctx.openDriver : ctx.driver).runLevel({
     url: topology.url + (kinds?.[0]?.path ?? workPath(workload)),
     ...(kinds ? { requests: kinds.map((k) => ({ path: k.path, weight: k.weight, label: k.label })), split: workload.mix_split ?? 'requests' } : {}),
     connections: level.connections,
-    warmupS: plan.load.warmup_s,
+    warmupS: load.warmup_s,
     maxWarmupS,
-    durationS: plan.load.duration_s,
-    timeoutS: plan.load.timeout_s,
+    durationS: load.duration_s,
+    timeoutS: load.timeout_s,
+    ...(open ? { open: { ratePerS: open.ratePerSecond, arrival: open.arrival, maxConnections: open.maxConnections } } : {}),
     signal: ctx.signal,
     onProgress,
   })
@@ -166,7 +180,7 @@ async function startSlow(baseUrl: string, workload: Workload, maxS: number) {
 }
 
 /** Starts the loads a workload or the scenario's load asks for beside the main loop; `stop` returns their results. */
-function startSideLoads(baseUrl: string, workload: Workload, load: Plan['load']) {
+function startSideLoads(baseUrl: string, workload: Workload, load: EffectiveLoad) {
   const probe = load.probe ? startProbe(baseUrl, load.probe.path, load.timeout_s, load.probe.interval_ms) : undefined
   const streams = workload.streams ? startStreams(baseUrl, workload.streams.count, workload.streams.interval_ms) : undefined
   const w = workload.websockets

@@ -57,10 +57,14 @@ export function toRunResult(
     timeline: m.timeline,
     processes,
     loadGenerator: { cpuPercent: self?.cpuPercent ?? zero },
-    littlesLaw: littlesLaw(level.connections, m.requests.perSecond.mean, m.requests.total > 0 ? m.latencyMs.mean : null),
+    // an open loop's connections are a bound, not its population: Little's law has no N to check against
+    littlesLaw: m.open
+      ? { expectedMeanMs: null, measuredMeanMs: m.requests.total > 0 ? m.latencyMs.mean : null, ratio: null }
+      : littlesLaw(level.connections, m.requests.perSecond.mean, m.requests.total > 0 ? m.latencyMs.mean : null),
     ...(events.length ? { events } : {}),
     ...(m.perUpstream ? { perUpstream: m.perUpstream } : {}),
     ...(m.perKind ? { perKind: m.perKind } : {}),
+    ...(m.open ? { mode: 'open' as const, openLoop: m.open } : {}),
   }
 }
 

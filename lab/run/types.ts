@@ -27,6 +27,8 @@ export interface RunRequest {
   command?: string
   /** Test seam: a fake driver instead of autocannon. */
   driver?: LoadDriver
+  /** Test seam: a driver for open-loop levels instead of lab/load/open-loop.ts. */
+  openDriver?: LoadDriver
   /** Test seam: a fake topology starter instead of real processes (also skips engine detection). */
   start?: typeof startTopology
   /** Aborting it interrupts the run like Ctrl-C; its `reason` `'SIGTERM'` makes the status's code 143. */

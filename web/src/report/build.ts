@@ -10,6 +10,7 @@ import { environmentTable } from './environment.js'
 import { documentLabel, reproduceCommand, sum, uniq } from './format.js'
 import { latencyChart } from './latency.js'
 import { littlesLawChart } from './littles.js'
+import { hockeyStickChart, openTimelineChart, openWorkloads } from './open-loop.js'
 import { proxySection } from './proxy.js'
 import { cpuChart, memoryChart } from './resources.js'
 import { spectrumChart } from './spectrum.js'
@@ -41,7 +42,9 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
     }
   }
   const perWorkload = (fn: (docs: ResultsDocument[], w: string) => ChartModel): ChartModel[] => ctx.workloads.map((w) => fn(docs, w))
-  const timelineKeys = uniq(docs.flatMap((d) => d.runs.map((r) => JSON.stringify([r.workload, r.topology, r.connections]))))
+  // open-loop runs share `connections` (their pool bound): each gets its own timeline (./open-loop.ts)
+  const timelineKeys = uniq(docs.flatMap((d) => d.runs.filter((r) => !r.openLoop).map((r) => JSON.stringify([r.workload, r.topology, r.connections]))))
+  const open = openWorkloads(docs)
   const errorRuns = docs.flatMap((d, doc) => d.runs.map((run) => ({ doc, run })))
   const first = docs[0]
   const side = sideSection(docs)
@@ -84,6 +87,17 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
           return timelineChart(docs, w, t, c)
         }),
       },
+      ...(open.length
+        ? [
+            {
+              id: 'lab-open-loop',
+              title: 'Open loop',
+              caption: 'Requests arriving at an offered rate whatever the server does; latency from each intended send (docs/open-loop.md).',
+              layout: 'grid' as const,
+              charts: [...open.map((w) => hockeyStickChart(docs, w)), ...docs.flatMap((d, i) => d.runs.filter((r) => r.openLoop).map((r) => openTimelineChart(docs, i, r)))],
+            },
+          ]
+        : []),
       ...(proxy ? [proxy] : []),
       {
         id: 'lab-resources',

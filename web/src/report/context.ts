@@ -3,7 +3,7 @@
  * workloads they hold, each series' colour and label, and the levels of a
  * series with repeats averaged. Pure.
  */
-import { answeredPerSecond, runLabel } from '../../../lab/core/labels.js'
+import { answeredPerSecond, loadLabel, runLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { PALETTE, documentLabel, mean, sum, uniq } from './format.js'
 
@@ -55,9 +55,9 @@ export class Context {
     const doc = this.docs[id.doc]
     return this.multi && doc ? `${id.topology} · ${documentLabel(doc)}` : id.topology
   }
-  /** Connection levels of one identity and workload, ascending, repeats averaged. */
+  /** Connection levels of one identity and workload, ascending, repeats averaged (closed loop only: open-loop runs are drawn by ./open-loop.ts). */
   levels(id: Identity, workload: string): Level[] {
-    const runs = (this.docs[id.doc]?.runs ?? []).filter((r) => r.topology === id.topology && r.workload === workload)
+    const runs = (this.docs[id.doc]?.runs ?? []).filter((r) => r.topology === id.topology && r.workload === workload && !r.openLoop)
     return uniq(runs.map((r) => r.connections))
       .sort((a, b) => a - b)
       .map((connections) => {
@@ -79,7 +79,7 @@ export class Context {
   }
   /** The connection counts a workload was measured at, in any document, ascending. */
   connections(workload: string): number[] {
-    return uniq(this.docs.flatMap((d) => d.runs.filter((r) => r.workload === workload).map((r) => r.connections))).sort(
+    return uniq(this.docs.flatMap((d) => d.runs.filter((r) => r.workload === workload && !r.openLoop).map((r) => r.connections))).sort(
       (a, b) => a - b,
     )
   }
@@ -92,6 +92,6 @@ export class Context {
   /** The label lines of a run's bar group: topology, `@connections`, and its document when several are compared. */
   runCategory(doc: number, run: RunResult): string[] {
     const d = this.docs[doc]
-    return [run.topology, `@${run.connections}`, ...(this.multi && d ? [documentLabel(d)] : [])]
+    return [run.topology, loadLabel(run), ...(this.multi && d ? [documentLabel(d)] : [])]
   }
 }

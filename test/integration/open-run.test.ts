@@ -1,0 +1,53 @@
+/**
+ * An open-loop scenario through the run engine end to end (lab/run/engine.ts):
+ * a real pre-fork server (W = 1, 50 ms waits) under a Poisson open loop,
+ * the open-loop driver picked for the open levels, the prediction from the
+ * open-loop model stored beside the measurement.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { runScenario } from '../../lab/run/engine.js'
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-open-run-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** A scenario file in a folder named like it: one worker, 50 ms waits, 10 req/s (ρ = 0.5) then 30 req/s (1.5× capacity). */
+function writeScenario(): string {
+  const folder = path.join(dir, 'open-tiny')
+  mkdirSync(folder)
+  const scenario = {
+    name: 'open-tiny',
+    title: 'One worker under an open loop',
+    summary: 'M/D/1 at half load, then past capacity.',
+    topologies: { pool: { server: { model: 'prefork', workers: 1 } } },
+    workloads: { io: { io_ms: 50, cpu_ms: 0, bytes: 256 } },
+    load: { connections: [1], mode: 'open', rates: [10, 30], arrival: 'poisson', max_connections: 8, warmup_s: 1, duration_s: 8 },
+  }
+  writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n') // an ES module, as the project's scenarios are
+  writeFileSync(path.join(folder, 'scenario.ts'), `export default ${JSON.stringify(scenario)}\n`)
+  return folder
+}
+
+describe('an open-loop scenario through the run engine', () => {
+  it('measures M/D/1 at ρ = 0.5 within 15 % of 75 ms from the intended start, and reports the drops past capacity', async () => {
+    const outcome = await runScenario({ target: writeScenario(), out: path.join(dir, 'results') })
+    expect(outcome.problems).toEqual([])
+    const [half, over] = outcome.doc?.runs ?? []
+    // half load: 10 req/s offered, all answered, the mean from the intended send near M/D/1's S + ρS / (2(1 − ρ)) = 75 ms
+    expect(half?.mode).toBe('open')
+    expect(half?.openLoop?.ratePerSecond).toBe(10)
+    expect(half?.openLoop?.dropped).toBe(0)
+    expect(half?.prediction?.meanMs).toBeCloseTo(75, 6)
+    expect(half?.prediction?.rho).toBeCloseTo(0.5, 9)
+    expect(half?.latencyMs.mean).toBeGreaterThan(75 * 0.85)
+    expect(half?.latencyMs.mean).toBeLessThan(75 * 1.15)
+    // 1.5× capacity: the queue fills the client's 8 connections and the rest is dropped, counted
+    expect(over?.openLoop?.ratePerSecond).toBe(30)
+    expect(over?.prediction?.perSecond).toBe(20)
+    expect(over?.openLoop?.dropped).toBeGreaterThan(0.2 * (over?.openLoop?.offered ?? 0))
+    expect(over?.openLoop?.answeredPerSecond).toBeLessThan(22)
+    expect(over?.latencyMs.mean).toBeGreaterThan(200) // ≈ 7 waiting / 20 req/s + 50 ms once the pool is full
+  }, 60_000)
+})
