@@ -48,11 +48,13 @@ export default defineExercise({
       // 0.3, not 0.15: on a shared 2-core machine Gunicorn's own per-request time adds tens of percent to S
       threshold: 0.3,
       predicts: { field: 'predicted_rps', figure: 'answered_rps' },
-      explain: `Your prediction is off by {measured} (as a fraction of the measured rate). With ${connections(p)} connections and a free thread for each, X = N / S = ${connections(p)} / ${p.io_ms} ms; with fewer threads than connections, X = W·T / S.`,
+      explain: `Your prediction is off by {measured} (as a fraction of the measured rate). With ${connections(p)} connections and a free thread for each, X = N / S = ${connections(p)} / ${p.io_ms} ms. Gunicorn 20.1's gthread worker keeps accepting until it holds worker_connections (1000) connections, so one worker can hold every keep-alive connection: with fewer threads per worker than connections, X can fall to T / S, not W·T / S.`,
     },
   ],
+  // a thread per connection in EACH worker: gthread does not spread keep-alive connections evenly
+  // (one worker accepted all 15 on this machine: 2 × 8 threads served 133 req/s = 8 / 60 ms)
   reference: (p) => {
-    const threads = Math.ceil(connections(p) / 2)
+    const threads = connections(p)
     return { workers: 2, threads, predicted_rps: Math.round((connections(p) * 1000) / p.io_ms!) }
   },
   // the CPU-bound rule of thumb (2 × cores), applied to a waiting workload
