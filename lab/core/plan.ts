@@ -17,7 +17,11 @@ export interface Level {
   repeat: number
 }
 
-/** The whole plan: levels grouped by topology, because a topology is started once for all its levels. */
+/**
+ * The whole plan: levels grouped by topology. A topology is started afresh
+ * for each repeat (as hyperfine runs a command N times), so within a
+ * topology the levels come repeat by repeat.
+ */
 export interface Plan {
   load: LoadDef
   topologies: Array<{ id: string; def: TopologyDef; levels: Level[] }>
@@ -32,6 +36,8 @@ export interface PlanOptions {
   quick?: boolean
   topologies?: readonly string[]
   workloads?: readonly string[]
+  /** Measure each level this many times (`--repeat N`), replacing `load.repeat`. */
+  repeat?: number
 }
 
 function pick(kind: string, known: string[], wanted: readonly string[] | undefined, problems: string[]): string[] {
@@ -43,9 +49,9 @@ function pick(kind: string, known: string[], wanted: readonly string[] | undefin
 }
 
 /**
- * Expands a validated scenario into levels: for each topology, each workload,
- * each repeat, each connection count (ascending as written).
- * With `quick`, the scenario's `quick` fields replace those of `load`.
+ * Expands a validated scenario into levels: for each topology, each repeat,
+ * each workload, each connection count (as written).
+ * With `quick`, the scenario's `quick` fields replace those of `load`; `repeat` replaces both.
  * @returns the plan, or problems for unknown `--topology`/`--workload` ids
  */
 export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true; value: Plan } | { ok: false; problems: string[] } {
@@ -53,15 +59,17 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
   const topologyIds = pick('topology', Object.keys(scenario.topologies), opts.topologies, problems)
   const workloadIds = pick('workload', Object.keys(scenario.workloads), opts.workloads, problems)
   if (problems.length) return { ok: false, problems }
-  const load: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(scenario.quick ?? {}) } : scenario.load
+  if (opts.repeat !== undefined && !(Number.isInteger(opts.repeat) && opts.repeat >= 1 && opts.repeat <= 20)) return { ok: false, problems: [`--repeat ${opts.repeat}: expected an integer 1..20`] }
+  const asked: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(scenario.quick ?? {}) } : scenario.load
+  const load: LoadDef = opts.repeat !== undefined ? { ...asked, repeat: opts.repeat } : asked
 
   const levels: Level[] = []
   const topologies: Plan['topologies'] = []
   for (const id of topologyIds) {
     const def = scenario.topologies[id] as TopologyDef
     const own: Level[] = []
-    for (const workload of workloadIds) {
-      for (let repeat = 0; repeat < load.repeat; repeat++) {
+    for (let repeat = 0; repeat < load.repeat; repeat++) {
+      for (const workload of workloadIds) {
         for (const connections of load.connections) {
           const level = { index: levels.length, topology: id, workload, connections, repeat }
           levels.push(level)

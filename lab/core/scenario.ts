@@ -203,8 +203,14 @@ export const workloadSchema = z.strictObject({
   slow_clients: slowClientsSchema.optional(),
 })
 
+/**
+ * Up to 10,000 connections: the event loop's point is that it holds ten
+ * thousand (D. Kegel, "The C10K problem", 1999). Each takes a file
+ * descriptor in the lab and one in the server: the run checks the soft
+ * `RLIMIT_NOFILE` first (lab/run/limits.ts).
+ */
 const connectionsSchema = z
-  .array(intIn(1, 4096), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
+  .array(intIn(1, 10_000), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
   .min(1, { error: 'a non-empty list of connection counts, e.g. [1, 16, 128]' })
 
 /** The closed-loop load: a ladder of connection counts, each level warmed up then measured. */
@@ -212,8 +218,15 @@ export const loadSchema = z.strictObject({
   connections: connectionsSchema,
   /** Minimum seconds of discarded warm-up before each measured level. */
   warmup_s: numIn(0, 60, ' s').default(1),
-  /** Seconds measured at each level. */
+  /**
+   * Seconds measured at each level, after the warm-up. A level shorter than
+   * the window rules need (lab/core/window.ts: 2 whole seconds, 5 predicted
+   * mean latencies, 5 responses per connection, 20 expected crashes or
+   * hangs) is extended up to `max_duration_s`, and the results say so.
+   */
   duration_s: numIn(0.5, 600, ' s').default(3),
+  /** The longest a level's window may be extended to by the window rules, s; past it the level is marked too short to trust. */
+  max_duration_s: numIn(1, 600, ' s').default(30),
   /** How many times each level is measured. */
   repeat: intIn(1, 20).default(1),
   /** Seconds before a request counts as timed out (autocannon `timeout`). */

@@ -8,7 +8,7 @@
  */
 import { epochMs } from '../core/events.js'
 import { requestKinds } from '../core/mix.js'
-import { predictLevel, type Prediction } from '../core/model.js'
+import type { Prediction } from '../core/model.js'
 import type { Level, Plan } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
 import type { TopologyDef, Workload } from '../core/scenario.js'
@@ -18,8 +18,9 @@ import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.j
 import type { Sampler } from '../topology/sampler.js'
 import { countTimeWait } from '../topology/sockets.js'
 import type { RunningTopology } from '../topology/topology.js'
+import { WINDOW_RULES, chooseWindow, eventPct, type WindowChoice } from '../core/window.js'
 import type { RunEvents } from './events.js'
-import { predictionFor, toRunResult } from './result.js'
+import { predictionFor, predictionsFor, toRunResult, type MachineFacts } from './result.js'
 import { LevelSamples } from './samples.js'
 
 /** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault rates, when set) for a workload (docs/workload-contract.md). */
@@ -53,6 +54,23 @@ export interface LevelContext {
   sampler: Sampler
   events: RunEvents
   signal?: AbortSignal
+  /** The topology's calibration and how the machine is shared, for the "this machine" prediction. */
+  machine?: MachineFacts
+}
+
+/**
+ * The window to measure a level for (lab/core/window.ts), from the model's
+ * prediction before the level: the calibrated one when there is one.
+ */
+export function levelWindow(load: Plan['load'], connections: number, expected: Prediction | undefined, pct: number): WindowChoice {
+  return chooseWindow({
+    durationS: load.duration_s,
+    connections,
+    ...(expected ? { predictedMeanMs: expected.meanMs, predictedPerSecond: expected.perSecond } : {}),
+    ...(pct > 0 ? { eventPct: pct } : {}),
+    capS: Math.max(load.max_duration_s, load.duration_s),
+    margin: WINDOW_RULES.planMargin,
+  })
 }
 
 /** A measured level. */
@@ -73,14 +91,16 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   sampler.watch(topology.processes().map((p) => p.pid))
   const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
-  const maxWarmupS = warmupCap(plan.load.warmup_s, predictLevel(ctx.def, workload, level.connections, ctx.cores))
+  const expected = predictionsFor(ctx.def, workload, level.connections, ctx.cores, plan.load.timeout_s, ctx.machine)
+  const maxWarmupS = warmupCap(plan.load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN })
+  const window = levelWindow(plan.load, level.connections, expected, eventPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
-  const slow = await startSlow(topology.url, workload, maxWarmupS + plan.load.duration_s + 5)
+  const slow = await startSlow(topology.url, workload, maxWarmupS + window.durationS + 5)
   const side = startSideLoads(topology.url, workload, plan.load)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
   try {
-    m = await drive(ctx, level, workload, maxWarmupS, (p) => {
+    m = await drive(ctx, level, workload, maxWarmupS, window.durationS, (p) => {
       sampler.watch(topology.processes().map((x) => x.pid))
       events.progress({ level, fraction: p.fraction, phase: p.phase, perSecond: p.perSecond })
       samples?.progress(p)
@@ -94,19 +114,21 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   sampler.tick()
   const extras = await side.stop(m.windowStart, m.windowEnd)
   if (m.aborted) return undefined
+  const measured = toRunResult(level, m, topology, sampler)
   const run: RunResult = {
-    ...toRunResult(level, m, topology, sampler),
+    ...measured,
+    window: { ...(measured.window ?? { warmupS: 0, measuredS: measured.durationS, definition: '' }), askedS: plan.load.duration_s, verdict: window.verdict, rule: window.rule, message: window.message },
     ...extras,
     ...(slowClients ? { slowClients } : {}),
     sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
   }
-  const prediction = predictionFor(ctx.def, workload, run, ctx.cores, plan.load.timeout_s)
+  const prediction = predictionFor(ctx.def, workload, run, ctx.cores, plan.load.timeout_s, ctx.machine)
   if (prediction) run.prediction = prediction
   return { run, windowEnd: m.windowEnd }
 }
 
 /** Hands the level to the load driver: the workload's path, or its mix of request kinds. */
-function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
+function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, durationS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
   const { plan, topology } = ctx
   const kinds = workload.mix?.length ? requestKinds(workload) : undefined
   return ctx.driver.runLevel({
@@ -115,7 +137,7 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
     connections: level.connections,
     warmupS: plan.load.warmup_s,
     maxWarmupS,
-    durationS: plan.load.duration_s,
+    durationS,
     timeoutS: plan.load.timeout_s,
     signal: ctx.signal,
     onProgress,

@@ -118,8 +118,10 @@ export interface Verdict {
   connections: number
   best: string
   other: string
-  /** best req/s ÷ other req/s; `Infinity` when the other served none. */
+  /** best ÷ other answered req/s (means); `Infinity` when the other answered none. */
   ratio: number
+  /** What their 95 % intervals say (lab/core/verdict.ts): `ratio`, `no-measurable-difference`, `no-interval` or `none-answered`. */
+  kind?: string
 }
 /** A warning of the lab's catalogue, with its plain-words explanation. */
 export interface WarningView {
