@@ -125,8 +125,8 @@ describe('theory beside measurement', () => {
   it('says which topology answered nothing instead of dividing by zero', () => {
     const v = verdicts([catalogue()])
     expect(v.map((x) => x.text)).toEqual([
-      'hang-5pct @16: prefork served 31.5 req/s where async served none',
-      'cpu-20ms @16: prefork served 2.0× the req/s of async',
+      'hang-5pct @16: prefork answered requests where async answered none',
+      'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
     expect(v[0]?.ratio).toBe(Infinity)
   })
