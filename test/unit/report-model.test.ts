@@ -70,7 +70,7 @@ describe('throughputChart', () => {
     ])
     expect(chart.x).toEqual({ title: 'connections', type: 'logarithmic', ticks: [1, 16, 128] })
     expect(chart.table).toEqual({
-      columns: ['connections', 'prefork', 'async'],
+      columns: ['connections', 'prefork answered', 'async answered'],
       rows: [
         ['1', '19.7', '19.0'],
         ['16', '80.0', '312.7'],
@@ -162,7 +162,7 @@ describe('timelineChart', () => {
     ])
     expect(chart.series[0]?.points.map((p) => p.y)).toEqual([73, 81, 77, 77, 78, 79, 80])
     expect(chart.bands).toEqual([{ axis: 'x', from: 0, to: 4, label: 'warm-up' }])
-    expect(chart.caption).toBe('steady after 4 s warm-up: 79.0 ± 0.8 req/s, p99 1657.2 ms')
+    expect(chart.caption).toBe('steady after 4.0 s warm-up: 79.0 ± 0.8 req/s (n=3), p99 1657.2 ms')
     expect(chart.table.rows[3]).toEqual(['4', '77.0', '1698.0', 'yes'])
     expect(chart.table.rows[4]).toEqual(['5', '78.0', '1676.5', ''])
   })
@@ -171,7 +171,7 @@ describe('timelineChart', () => {
     const run = structuredClone(fixture().runs[0])
     if (!run) throw new Error('no run')
     run.requests.perSecond.stddev = run.requests.perSecond.mean * 0.3
-    expect(steadiness(run)).toMatch(/^unsteady after 1 s warm-up/)
+    expect(steadiness(run)).toMatch(/^unsteady after 1\.0 s warm-up: 19\.7 ± 5\.9 req\/s \(n=3\)/)
   })
 })
 

@@ -21,6 +21,11 @@ export interface ReportPayload {
 export interface Point {
   x: number
   y: number
+  /**
+   * A trailing part-second of a timeline: `y` is what it holds, not a rate
+   * (never scaled up); drawn hollow, with a dashed segment leading to it.
+   */
+  partial?: boolean
 }
 /** One axis of a chart. */
 export interface Scale {
@@ -40,8 +45,8 @@ export interface LineSeries {
   label: string
   color: string
   points: Point[]
-  /** `theory` is dashed with no points; `dots` draws points only. */
-  style: 'line' | 'theory' | 'dots'
+  /** `theory` is dashed with no points, `machine` (the calibrated model) dotted with no points; `dots` draws points only. */
+  style: 'line' | 'theory' | 'machine' | 'dots'
   axis: 'y' | 'y2'
   /** Point marker; p99 lines use triangles so they differ from p50 without colour. */
   marker: 'circle' | 'triangle'

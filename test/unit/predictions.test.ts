@@ -1,0 +1,68 @@
+/**
+ * Both predictions of a level (lab/run/result.ts `predictionsFor`) and the
+ * window sized from them before the level (lab/run/level.ts `levelWindow`).
+ */
+import { describe, expect, it } from 'vitest'
+import { validateScenario, type LoadDef, type TopologyDef, type Workload } from '../../lab/core/scenario.js'
+import { levelWindow } from '../../lab/run/level.js'
+import { predictionsFor } from '../../lab/run/result.js'
+
+const loop: TopologyDef = { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } }
+const pool64: TopologyDef = { server: { model: 'prefork', workers: 64, timeout_s: 30, backlog: 2048 } }
+const sleep: Workload = { io_ms: 50, cpu_ms: 0, bytes: 1024, crash_pct: 0, hang_pct: 0 }
+
+describe('predictionsFor', () => {
+  it('gives the textbook prediction alone, as the basis, without a calibration', () => {
+    const p = predictionsFor(loop, sleep, 10_000, 2, 10)
+    expect(p).toMatchObject({ basis: 'textbook', perSecond: 200_000, meanMs: 50 })
+    expect(p?.textbook?.perSecond).toBeCloseTo(200_000, 6)
+    expect(p?.thisMachine).toBeUndefined()
+  })
+
+  it('takes "this machine" as the basis with a calibration: 10,000 connections on an event loop at 0.08 ms per response', () => {
+    const p = predictionsFor(loop, sleep, 10_000, 2, 10, { calibration: { serverMsPerRequest: 0.08, clientMsPerRequest: 0.03 } })
+    expect(p?.basis).toBe('this-machine')
+    expect(p?.perSecond).toBeCloseTo(12_500, 3)
+    expect(p?.thisMachine).toMatchObject({ clientBound: false })
+    expect(p?.textbook?.perSecond).toBeCloseTo(200_000, 6)
+  })
+
+  it('lets a client on CPUs of its own leave the servers every core: 64 workers at 2.3 ms on 2 cores, 2 / 2.3 ms', () => {
+    const shared = predictionsFor(pool64, sleep, 256, 2, 10, { calibration: { serverMsPerRequest: 2.3, clientMsPerRequest: 0.05 } })
+    const pinned = predictionsFor(pool64, sleep, 256, 2, 10, { calibration: { serverMsPerRequest: 2.3, clientMsPerRequest: 0.05 }, sharing: { dedicatedClient: true } })
+    expect((shared?.perSecond ?? 0) / (2000 / 2.35)).toBeGreaterThan(0.99)
+    expect((pinned?.perSecond ?? 0) / (2000 / 2.3)).toBeGreaterThan(0.99)
+    expect(pinned?.thisMachine?.serverCores).toBe(2)
+  })
+
+  it('predicts 0 req/s at the client’s timeout where every worker is held, rather than no figure', () => {
+    const held: Workload = { ...sleep, streams: { count: 4, interval_ms: 1000 } }
+    const p = predictionsFor({ server: { model: 'prefork', workers: 4, timeout_s: 30, backlog: 2048 } }, held, 16, 2, 10)
+    expect(p).toMatchObject({ perSecond: 0, meanMs: 10_000, basis: 'textbook' })
+  })
+})
+
+describe('levelWindow', () => {
+  const load = (over: Partial<LoadDef> = {}): LoadDef => {
+    const v = validateScenario({ name: 'x', title: 'x', summary: 'x', topologies: { a: { server: { model: 'prefork' } } }, workloads: { w: {} }, load: { connections: [1], duration_s: 2, ...over } })
+    if (!v.ok) throw new Error(v.problems.join())
+    return v.value.load
+  }
+
+  it('extends prefork io-bound @32 to 3 s: 5 responses on 32 connections at 80 req/s (5 latencies of 400 ms) with 25 % headroom is 2.5 s', () => {
+    const w = levelWindow(load(), 32, { perSecond: 80, meanMs: 400 }, 0)
+    expect(w).toMatchObject({ verdict: 'extended', durationS: 3 })
+    expect(['completions', 'latency']).toContain(w.rule)
+    expect(w.neededS).toBeCloseTo(2.5, 12)
+  })
+
+  it('sizes a 5 % hang level so 20 hangs are expected, and marks it too short past max_duration_s', () => {
+    // 20 hangs at 5 % of (27.8 / 0.95) attempts/s take 13.7 s; with headroom 17.1 s
+    expect(levelWindow(load(), 16, { perSecond: 27.8, meanMs: 547.5 }, 5)).toMatchObject({ verdict: 'extended', durationS: 18, rule: 'rare-events' })
+    expect(levelWindow(load({ max_duration_s: 10 }), 16, { perSecond: 27.8, meanMs: 547.5 }, 5)).toMatchObject({ verdict: 'too-short', durationS: 10 })
+  })
+
+  it('keeps the asked window where every rule holds', () => {
+    expect(levelWindow(load({ duration_s: 3 }), 32, { perSecond: 640, meanMs: 50 }, 0)).toMatchObject({ verdict: 'as-asked', durationS: 3 })
+  })
+})
