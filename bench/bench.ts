@@ -15,7 +15,8 @@
  *    bare node:http hello server, answered req/s and % dropped (goal < 1 %
  *    dropped and ≥ 98 % answered; below it, lower rates until one is kept up
  *    with, to say where it stops), and its client CPU per response beside the
- *    closed-loop driver's.
+ *    closed-loop driver's;
+ * 5. start-up: `lab list` (goal median < 1 s), bench/startup.ts.
  *
  * Trials alternate A, B, A, B... so drift hits both sides alike; the median of
  * each side is compared. Hello-world throughput varies ±15–20 % between runs
@@ -30,9 +31,9 @@ import { proxySchema } from '../lab/core/scenario.js'
 import { detectNginx } from '../lab/engines/nginx.js'
 import { AutocannonDriver } from '../lab/load/autocannon.js'
 import { OpenLoopDriver } from '../lab/load/open-loop.js'
-import { startProxy } from '../lab/topology/proxied.js'
 import { startGroup, stopAllGroups } from '../lab/topology/group.js'
-import { startTopology } from '../lab/topology/topology.js'
+import { startProxy, startTopology } from '../lab/topology/topology.js'
+import { startup } from './startup.js'
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 4)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3)
@@ -110,7 +111,8 @@ async function main(): Promise<number> {
     )
     await proxies(eventLoop.url)
     const openOk = await openLoop(hello.url + '/')
-    return driverOk && serverOk && openOk ? 0 : 1
+    const startupOk = startup()
+    return driverOk && serverOk && openOk && startupOk ? 0 : 1
   } finally {
     await eventLoop.stop()
     await hello.stop()

@@ -2,18 +2,34 @@
  * `lab`: argv → command. The only place that calls process.exit.
  *
  * Reads like the architecture: parse the command line, then hand over to a
- * command (run: load, validate, plan, run, save, summarize).
+ * command (run: load, validate, plan, run, save, summarize). Each command's
+ * module is imported when it is chosen, so `lab list` does not wait for the
+ * run engine, autocannon and the demo server to load.
  */
 import { Command, CommanderError } from 'commander'
 import { shellCommand } from './core/labels.js'
-import { runCommand } from './commands/run.js'
-import { listCommand } from './commands/list.js'
-import { doctorCommand } from './commands/doctor.js'
-import { demoCommand } from './commands/demo.js'
 import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
+import { watchParent } from './commands/parent.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
+
+// npx does not pass SIGTERM on: when the launcher dies, stop as on a SIGTERM (run and demo handle it; the others end at once)
+const stopWatchingParent = watchParent((parent) => {
+  process.stderr.write(`\nlab: the process that started it (pid ${parent}) is gone; stopping as on SIGTERM\n`)
+  process.kill(process.pid, 'SIGTERM')
+})
+
+/**
+ * For the commands that stop on SIGINT and SIGTERM themselves (run, demo):
+ * once a signal arrives (`timeout` signals npx and the lab alike), the
+ * launcher's death is no news, and must not count as the second signal that
+ * quits at once.
+ */
+function signalsStopTheWatch(): void {
+  process.once('SIGINT', stopWatchingParent)
+  process.once('SIGTERM', stopWatchingParent)
+}
 
 /** `npx lab run ...` as typed, for the results' `command` field. */
 function commandLine(argv: string[]): string {
@@ -57,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       }
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
+      signalsStopTheWatch()
+      const { runCommand } = await import('./commands/run.js')
       const outcome = await runCommand({ target, ...o, command: commandLine(argv), signal: controller.signal })
       code = outcome.code
     })
@@ -65,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
     .command('list')
     .description('list the scenarios with their one-line summaries')
     .action(async () => {
+      const { listCommand } = await import('./commands/list.js')
       code = await listCommand()
     })
 
@@ -83,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
     .command('doctor')
     .description('list the engines found and missing, their versions and how to install what is missing')
     .action(async () => {
+      const { doctorCommand } = await import('./commands/doctor.js')
       code = await doctorCommand()
     })
 
@@ -93,7 +113,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--host <host>', 'address to listen on (default 127.0.0.1; anything else is reachable from the network and prints a warning)')
     .option('--open', 'open the page in a browser')
     .action(async (o: { port?: number; host?: string; open?: boolean }) => {
-      code = await demoCommand(o)
+      const { demoCommand } = await import('./commands/demo.js')
+      // the demo takes SIGINT and SIGTERM over once it listens (in the same tick as onListening)
+      code = await demoCommand(o, { onListening: signalsStopTheWatch })
     })
 
   try {

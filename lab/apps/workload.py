@@ -26,6 +26,7 @@ so this module only routes, burns CPU, reads static files and builds bodies.
 Standard library only.
 """
 
+import json
 import math
 import os
 import random
@@ -33,10 +34,15 @@ import re
 import time
 from urllib.parse import parse_qsl, unquote
 
+#: The bounds of the query parameters, shared with the lab and the built-in
+#: servers: lab/contract/bounds.json (one object per parameter: min, max, default).
+BOUNDS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "contract", "bounds.json")
+with open(BOUNDS_FILE, encoding="utf-8") as _f:
+    _BOUNDS = {name: b for name, b in json.load(_f).items() if not name.startswith("$")}
 #: Upper bounds of the query parameters; larger values answer 400.
-LIMITS = {"io_ms": 60_000, "cpu_ms": 10_000, "bytes": 10_000_000, "events": 100_000, "interval_ms": 60_000}
+LIMITS = {name: b["max"] for name, b in _BOUNDS.items()}
 #: Defaults of the query parameters of /work and /stream.
-DEFAULTS = {"io_ms": 0, "cpu_ms": 0, "bytes": 1024, "events": 10, "interval_ms": 1000}
+DEFAULTS = {name: b["default"] for name, b in _BOUNDS.items()}
 
 REASON = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
 

@@ -1,22 +1,20 @@
 /**
- * `lab doctor`: which engines this machine has. One row per engine: the
- * built-in Node servers (always there once built) and the real ones
- * (Gunicorn, Uvicorn, Flask, nginx; docs/measurement.md, "Real engines"): found or
- * missing, version, path; then the exact `apt-get install` line for what is
- * missing. Always exits 0: a missing optional engine is information, not an error.
+ * `lab doctor`: which engines this machine has. One row per engine of the
+ * registry (lab/engines/registry.ts: the built-in Node servers, always there
+ * once built, and the real ones from Debian) and per app that needs a Debian
+ * package (Flask): found or missing, version, path; then the exact
+ * `apt-get install` line for what is missing. Always exits 0: a missing
+ * optional engine is information, not an error.
  */
-import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { searchPathOf, type DetectOptions, type EngineInfo, type RealEngine } from '../engines/common.js'
-import { detectFlask, detectGunicorn } from '../engines/gunicorn.js'
-import { detectNginx } from '../engines/nginx.js'
-import { detectUvicorn } from '../engines/uvicorn.js'
-import { ROOT } from '../topology/paths.js'
+import type { App, DetectOptions, Engine, EngineInfo } from '../engines/engine.js'
+import { searchPathOf } from '../engines/common.js'
+import { APPS, detectApp, engines, interfacesOf, packagesOf } from '../engines/registry.js'
 
 /** One row of the doctor's table. */
 export interface DoctorRow {
   engine: string
-  /** What it is for, e.g. `prefork, --stack python`. */
+  /** What it is for, from its capabilities, e.g. `prefork, threaded (WSGI), --stack python`. */
   role: string
   found: boolean
   version: string
@@ -25,81 +23,60 @@ export interface DoctorRow {
   note: string
   /** Debian packages to install for it (empty when nothing is missing). */
   install: readonly string[]
-  /** The real engine this row stands for (absent for built-ins). */
-  real?: RealEngine
+  /** Built with the lab (`npm run build`) or from Debian's packages. */
+  source: 'built-in' | 'debian'
 }
 
 /** Options of {@link doctorRows} and {@link doctorCommand}. */
 export interface DoctorOptions extends DetectOptions {
-  /** Where the compiled built-in servers are (default `<root>/dist/lab/servers`). */
-  builtinDir?: string
   /** Where the table goes (default stdout). */
   write?: (text: string) => void
 }
 
-function builtinRow(engine: 'node-prefork' | 'node-event-loop', dir: string): DoctorRow {
-  const file = path.join(dir, `${engine === 'node-prefork' ? 'prefork' : 'event-loop'}.js`)
-  const found = existsSync(file)
-  return {
-    engine,
-    role: `${engine === 'node-prefork' ? 'prefork' : 'event-loop'}, built-in (--stack node)`,
-    found,
-    version: found ? `node ${process.version}` : '',
-    path: found ? path.relative(process.cwd(), file) || file : '',
-    note: found ? '' : 'not built: run `npm run build`',
-    install: [],
-  }
+/** The "for" column: the parts an engine serves, e.g. `prefork, threaded (WSGI), --stack python`. */
+export function describeEngine(e: Engine): string {
+  const what = e.role === 'proxy' ? 'reverse proxy' : `${e.models.join(', ')}${e.serves.length ? ` (${e.serves.join(', ').toUpperCase()})` : ''}`
+  return `${what}, ${e.source.kind === 'built-in' ? 'built-in, ' : ''}--stack ${e.stack}`
 }
 
-function realRow(info: EngineInfo, role: string): DoctorRow {
+function row(name: string, role: string, info: EngineInfo, packages: readonly string[], source: DoctorRow['source'], extra = { notes: [] as string[], install: [] as string[] }): DoctorRow {
   const c = info.components ?? {}
-  const notes: string[] = []
-  const install: string[] = info.found ? [] : [...info.packages]
-  if (info.interpreter && info.name !== 'flask') notes.push(`${info.interpreter}${c.python ? ` (Python ${c.python})` : ''}`)
-  if (info.name === 'uvicorn' && info.found) {
-    for (const [module, pkg] of [['uvloop', 'python3-uvloop'], ['httptools', 'python3-httptools']] as const) {
-      if (c[module]) notes.push(`${module} ${c[module]}`)
-      else {
-        notes.push(`${module} missing (slower fallback)`)
-        install.push(pkg)
-      }
-    }
-  }
+  const notes = [...(info.interpreter && info.components ? [`${info.interpreter}${c.python ? ` (Python ${c.python})` : ''}`] : []), ...(info.found ? extra.notes : [])]
   if (!info.found && info.problem) notes.push(info.problem)
   return {
-    engine: info.name,
+    engine: name,
     role,
     found: info.found,
     version: info.version ?? '',
-    path: info.path ?? '',
+    path: info.path && source === 'built-in' ? path.relative(process.cwd(), info.path) || info.path : (info.path ?? ''),
     note: notes.join('; '),
-    install,
-    real: info.name,
+    install: info.found ? extra.install : [...packages],
+    source,
   }
 }
 
+/** The engine the doctor checks an app with: the first Debian server engine that serves one of its interfaces. */
+function hostOf(app: App): Engine | undefined {
+  return engines().find((e) => e.role === 'server' && e.source.kind === 'debian' && e.serves.some((i) => app.entries[i] !== undefined))
+}
+
 /**
- * Detects every engine.
+ * Detects every engine of the registry, and every app that needs a Debian package.
  * @param opts - `searchPath` overrides where real engines are looked up (a test
- *   passes an empty folder to see the "missing" rows on a machine that has them all)
+ *   passes an empty folder to see the "missing" rows on a machine that has them
+ *   all); `builtinDir` where the compiled built-in servers are
  */
 export async function doctorRows(opts: DoctorOptions = {}): Promise<DoctorRow[]> {
-  const detect: DetectOptions = { searchPath: searchPathOf(opts) }
-  const builtinDir = opts.builtinDir ?? path.join(ROOT, 'dist', 'lab', 'servers')
-  const [gunicorn, uvicorn, flask, nginx] = await Promise.all([
-    detectGunicorn(detect),
-    detectUvicorn(detect),
-    detectFlask(detect),
-    detectNginx(detect),
-  ])
-  return [
-    builtinRow('node-prefork', builtinDir),
-    builtinRow('node-event-loop', builtinDir),
-    realRow(gunicorn, 'prefork, --stack python'),
-    realRow(uvicorn, 'event-loop, --stack python'),
-    realRow(flask, 'app: flask (in gunicorn)'),
-    realRow(nginx, 'reverse proxy'),
-  ]
+  const detect: DetectOptions = { searchPath: searchPathOf(opts), ...(opts.builtinDir ? { builtinDir: opts.builtinDir } : {}) }
+  const found = await Promise.all(engines().map(async (e) => ({ e, info: await e.detect(detect) })))
+  const rows = found.map(({ e, info }) => row(e.name, describeEngine(e), info, packagesOf(e), e.source.kind, e.doctorNotes?.(info)))
+  for (const app of Object.values(APPS).filter((a) => a.packages.length > 0)) {
+    const host = hostOf(app)
+    const hostInfo = found.find((f) => f.e === host)?.info ?? { name: 'a Python server engine', found: false }
+    const info = await detectApp(app, hostInfo)
+    rows.push(row(app.name, `app: ${interfacesOf(app).join(', ').toUpperCase()}${host ? ` (in ${host.name})` : ''}`, info, app.packages, 'debian'))
+  }
+  return rows
 }
 
 /** The doctor's text: a table, then what to install (or that nothing is missing). */
@@ -110,16 +87,15 @@ export function formatDoctor(rows: readonly DoctorRow[], searchPath: readonly st
   const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i] ?? 0))).join('  ').trimEnd()
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line), '']
   const packages = [...new Set(rows.flatMap((r) => r.install))]
-  const missing = rows.filter((r) => r.install.length > 0)
   if (packages.length === 0) {
     out.push('Everything is installed: `lab run <scenario> --stack python` can run every topology.')
   } else {
-    const real = missing.filter((r) => r.real).map((r) => r.engine)
-    out.push(`Missing or incomplete: ${real.join(', ')}. Install with (as root, or prefix sudo):`)
+    const debian = rows.filter((r) => r.install.length > 0 && r.source === 'debian').map((r) => r.engine)
+    out.push(`Missing or incomplete: ${debian.join(', ')}. Install with (as root, or prefix sudo):`)
     out.push(`  apt-get install -y ${packages.join(' ')}`)
     out.push('`--stack node` (the default) needs none of them.')
   }
-  if (rows.some((r) => !r.found && !r.real)) out.push('Built-in servers are not built: run `npm run build`.')
+  if (rows.some((r) => !r.found && r.source === 'built-in')) out.push('Built-in servers are not built: run `npm run build`.')
   out.push(`Real engines are looked up in ${searchPath.join(':')} (set LAB_ENGINE_PATH to change).`)
   return out.join('\n') + '\n'
 }

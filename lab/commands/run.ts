@@ -6,7 +6,8 @@
  * exit code.
  *
  * Exit codes: 0 done; 1 run failed; 2 bad input; 3 a required engine is missing;
- * 130 interrupted (SIGINT) and 143 (SIGTERM), with what was measured saved.
+ * 130 interrupted (SIGINT) and 143 (SIGTERM), with what was measured saved
+ * (nothing is written when no level had finished: the CLI says so).
  */
 import cliProgress from 'cli-progress'
 import path from 'node:path'
@@ -61,13 +62,19 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   for (const p of outcome.problems) stderr.write(`lab run: ${p}\n`)
   const { doc } = outcome
   if (!doc) return outcome
+  const ended = outcome.status === 'failed' ? 'Failed' : 'Interrupted'
+  // stopped before the first level finished: no file, so no summary and no document to show either
+  if (!outcome.saved) {
+    stderr.write(`${ended} before the first level finished: nothing was measured yet, so no results were written.\n`)
+    return outcome
+  }
 
   const summary = formatSummary(doc)
   if (opts.json) {
     stdout.write(JSON.stringify(doc, null, 1) + '\n')
     stderr.write('\n' + summary)
   } else stdout.write('\n' + summary)
-  if (outcome.code !== 0) stderr.write(`${outcome.status === 'failed' ? 'Failed' : 'Interrupted'}; what was measured is saved (complete: false).\n`)
+  if (outcome.code !== 0) stderr.write(`${ended}; what was measured is saved (complete: false).\n`)
   if (doc.runs.length > 0 && outcome.file) {
     stderr.write(`Results: ${shortPath(outcome.file)}\n`)
     if (outcome.report) {

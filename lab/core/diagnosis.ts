@@ -8,6 +8,7 @@
  */
 import type { ProcessStats, RunResult, Warning } from './results.js'
 import { cpuMsPerResponse } from './model.js'
+import type { WarningCode } from './vocabulary.js'
 import { windowShortfalls } from './window.js'
 
 /** Thresholds, tunable, with where each comes from. */
@@ -20,8 +21,8 @@ export const DIAGNOSIS_THRESHOLDS = {
   clientCpuPercent: 85,
 } as const
 
-/** Codes of the diagnoses. */
-export type DiagnosisCode = 'cpu-saturated' | 'cores-saturated' | 'client-saturated' | 'too-short-to-trust'
+/** Codes of the diagnoses (words of the vocabulary's warning codes, with their text there). */
+export type DiagnosisCode = Extract<WarningCode, 'cpu-saturated' | 'cores-saturated' | 'client-saturated' | 'too-short-to-trust'>
 
 /** One diagnosis: a code and a message that says whose, and what it means. */
 export interface Diagnosis {

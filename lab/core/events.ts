@@ -14,6 +14,7 @@
 import type { Level } from './plan.js'
 import type { RunResult, Warning } from './results.js'
 import type { Workload } from './scenario.js'
+import type { ProcessRole } from './vocabulary.js'
 
 /** A topology as the live page needs to know it before any sample arrives. */
 export interface TopologyInfo {
@@ -49,7 +50,7 @@ export interface PlanEvent {
 /** A server process at the start of a level. */
 export interface LiveProcess {
   pid: number
-  role: 'master' | 'worker' | 'server' | 'proxy'
+  role: ProcessRole
 }
 
 /** A level begins: its topology is up and the load is about to start. */

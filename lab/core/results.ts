@@ -10,6 +10,7 @@
  * Pure: no I/O. The schema is used to validate documents read from disk.
  */
 import { z } from 'zod'
+import { processRole, serverEventKind, warningCode } from './vocabulary.js'
 
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION = 1 as const
@@ -82,7 +83,7 @@ export const timelinePointSchema = z.object({
 
 /** CPU and memory of one server process over the measured window, sampled from /proc. */
 export const processSchema = z.object({
-  role: z.enum(['master', 'worker', 'server', 'proxy']),
+  role: processRole,
   pid: z.number().int(),
   cpuPercent: meanMax,
   rssBytes: meanMax,
@@ -94,7 +95,7 @@ export const processSchema = z.object({
 export const runEventSchema = z.object({
   /** Seconds since the level's load started. */
   t: z.number(),
-  kind: z.string(),
+  kind: serverEventKind,
   pid: z.number().int().optional(),
   message: z.string(),
 })
@@ -267,7 +268,7 @@ export const runSchema = z.object({
 
 /** A warning from the catalogue in `core/warnings`. `run` indexes `runs`. */
 export const warningSchema = z.object({
-  code: z.string(),
+  code: warningCode,
   run: z.number().int().optional(),
   message: z.string(),
 })

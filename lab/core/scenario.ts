@@ -7,6 +7,8 @@
  * `topologies.prefork.server.workers: -1 is not allowed; expected an integer 1..64`.
  */
 import { z } from 'zod'
+import { BOUNDS, type Param } from '../contract/workload.js'
+import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
 const intIn = (min: number, max: number, unit = '') => {
   const expected = `an integer ${min}..${max}${unit}`
@@ -19,6 +21,11 @@ const intIn = (min: number, max: number, unit = '') => {
 const numIn = (min: number, max: number, unit = '') => {
   const expected = `a number ${min}..${max}${unit}`
   return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected })
+}
+/** A query parameter of the workload contract, within its bounds (lab/contract/bounds.json). */
+const param = (name: Param) => {
+  const b = BOUNDS[name]
+  return (b.integer ? intIn : numIn)(b.min, b.max, b.unit ? ` ${b.unit}` : '')
 }
 const bool = () => z.boolean({ error: 'true or false' })
 /** A folder: relative to the scenario's folder (or absolute), without `..`. */
@@ -36,16 +43,14 @@ const staticName = () =>
 
 /**
  * A server in a topology. `model` picks the architecture; `engine` (optional)
- * pins an implementation (`node-prefork`, `node-event-loop`, `gunicorn`,
- * `uvicorn`); `--stack python` maps every model to its real engine.
- * Defaults follow Gunicorn's documented ones where a default exists:
- * `timeout_s` 30 (Gunicorn `--timeout`), `backlog` 2048 (Gunicorn `--backlog`).
+ * pins an implementation, otherwise `--stack` picks the stack's engine for the
+ * model (lab/engines/registry.ts, which also refuses an engine that does not
+ * run the model). Defaults follow Gunicorn's documented ones where a default
+ * exists: `timeout_s` 30 (Gunicorn `--timeout`), `backlog` 2048 (Gunicorn `--backlog`).
  */
 export const serverSchema = z.strictObject({
-  model: z.enum(['prefork', 'event-loop'], { error: "'prefork' or 'event-loop'" }),
-  engine: z
-    .enum(['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn'], { error: "'node-prefork', 'node-event-loop', 'gunicorn' or 'uvicorn'" })
-    .optional(),
+  model: serverModel,
+  engine: serverEngineName.optional(),
   /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does). Real engines only. */
   threads: intIn(1, 256).optional(),
   /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Real engines only. */
@@ -54,8 +59,8 @@ export const serverSchema = z.strictObject({
   max_requests_jitter: intIn(0, 10_000_000).optional(),
   /** Seconds an idle keep-alive connection is held (Gunicorn `--keep-alive` 2, ignored by sync; Uvicorn `--timeout-keep-alive` 5). */
   keep_alive_s: intIn(0, 3600, ' s').optional(),
-  /** The Python app on real engines: plain WSGI (default) or Flask. */
-  app: z.enum(['wsgi', 'flask'], { error: "'wsgi' or 'flask'" }).optional(),
+  /** The Python app a real engine serves (default: the standard-library app of the engine's interface); built-in servers ignore it. */
+  app: appName.optional(),
   /** Pre-forked worker processes (prefork only). Gunicorn's default is 1; the lab's is 4. */
   workers: intIn(1, 64).default(4),
   /** Seconds a worker may stay busy on one request before the master kills and replaces it. */
@@ -68,11 +73,6 @@ export const serverSchema = z.strictObject({
   limit_concurrency: intIn(1, 100_000).optional(),
   /** Folder the app serves `GET /static/<file>` from, relative to the scenario's folder (built-in servers). */
   static_dir: folder().optional(),
-}).superRefine((s, ctx) => {
-  const ok = { prefork: ['node-prefork', 'gunicorn'], 'event-loop': ['node-event-loop', 'uvicorn'] }[s.model]
-  if (s.engine !== undefined && !ok.includes(s.engine)) {
-    ctx.addIssue({ code: 'custom', path: ['engine'], message: `an engine that runs model ${s.model}: ${ok.join(' or ')}` })
-  }
 })
 
 /**
@@ -84,8 +84,8 @@ export const serverSchema = z.strictObject({
  * where noted.
  */
 export const proxySchema = z.strictObject({
-  model: z.enum(['reverse-proxy'], { error: "'reverse-proxy'" }).default('reverse-proxy'),
-  engine: z.enum(['node-reverse-proxy', 'nginx'], { error: "'node-reverse-proxy' or 'nginx'" }).optional(),
+  model: proxyModel.default('reverse-proxy'),
+  engine: proxyEngineName.optional(),
   /** Read the whole request before contacting an upstream (`proxy_request_buffering`, default on). */
   request_buffering: bool().default(true),
   /** Read the whole response, free the upstream, then send at the client's pace (`proxy_buffering`, default on). */
@@ -144,7 +144,7 @@ export const slowClientsSchema = z.strictObject({
   /** Bytes per second each client sends or reads (default 1 for senders, 16384 for readers). */
   bytes_per_s: numIn(1, 100_000_000, ' bytes/s').optional(),
   /** slow-reader: the size of the response it asks for. */
-  response_bytes: intIn(1, 10_000_000, ' bytes').default(4_000_000),
+  response_bytes: intIn(1, BOUNDS.bytes.max, ' bytes').default(4_000_000),
 })
 
 /** One kind of request in a workload's `mix`: a `/work` request (missing fields from the workload) or a static file. */
@@ -152,9 +152,9 @@ export const mixEntrySchema = z
   .strictObject({
     /** Relative share of the requests (an integer). */
     weight: intIn(1, 1000).default(1),
-    io_ms: intIn(0, 60_000, ' ms').optional(),
-    cpu_ms: intIn(0, 10_000, ' ms').optional(),
-    bytes: intIn(0, 10_000_000, ' bytes').optional(),
+    io_ms: param('io_ms').optional(),
+    cpu_ms: param('cpu_ms').optional(),
+    bytes: param('bytes').optional(),
     /** A file in the static folder, requested as `GET /static/<file>`. */
     static: staticName().optional(),
     /** Name in per-kind results (default: `io_ms=10`, `static:<file>`). */
@@ -166,24 +166,24 @@ export const mixEntrySchema = z
     }
   })
 
-/** What every request of a workload asks the server to do (docs/workload-contract.md). */
+/** What every request of a workload asks the server to do (docs/workload-contract.md; bounds in lab/contract/bounds.json). */
 export const workloadSchema = z.strictObject({
   /** Milliseconds of waiting (a simulated database call): blocks a sync worker, yields in an event loop. */
-  io_ms: intIn(0, 60_000, ' ms').default(0),
+  io_ms: param('io_ms').default(BOUNDS.io_ms.default),
   /** Milliseconds of CPU time burnt after the wait. */
-  cpu_ms: intIn(0, 10_000, ' ms').default(0),
+  cpu_ms: param('cpu_ms').default(BOUNDS.cpu_ms.default),
   /** Response body size in bytes. */
-  bytes: intIn(0, 10_000_000, ' bytes').default(1024),
+  bytes: param('bytes').default(BOUNDS.bytes.default),
   /** Percent of requests on which the worker process dies before answering (fault injection). */
-  crash_pct: numIn(0, 100, ' %').default(0),
+  crash_pct: param('crash_pct').default(BOUNDS.crash_pct.default),
   /** Percent of requests that hang and never answer (a worker is freed only when the master kills it). */
-  hang_pct: numIn(0, 100, ' %').default(0),
+  hang_pct: param('hang_pct').default(BOUNDS.hang_pct.default),
   /** Server-sent event streams held open beside the load, each on its own connection (`GET /stream`). */
   streams: z
     .strictObject({
       count: intIn(1, 1000),
       /** Milliseconds between two events of a stream. */
-      interval_ms: intIn(10, 60_000, ' ms').default(1000),
+      interval_ms: intIn(10, BOUNDS.interval_ms.max, ' ms').default(BOUNDS.interval_ms.default),
     })
     .optional(),
   /** Several kinds of request in proportion (e.g. `[{ weight: 9, io_ms: 10 }, { weight: 1, io_ms: 500 }]`), instead of one. */
@@ -206,8 +206,8 @@ export const workloadSchema = z.strictObject({
 /**
  * Up to 10,000 connections: the event loop's point is that it holds ten
  * thousand (D. Kegel, "The C10K problem", 1999). Each takes a file
- * descriptor in the lab and one in the server: the run checks the soft
- * `RLIMIT_NOFILE` first (lab/run/limits.ts).
+ * descriptor in the lab and one in the server: the run checks the
+ * open-file limit (`RLIMIT_NOFILE`) first (lab/run/limits.ts).
  */
 const connectionsSchema = z
   .array(intIn(1, 10_000), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
@@ -235,7 +235,7 @@ export const loadSchema = z.strictObject({
   probe: z
     .strictObject({
       path: z.string().regex(/^\/[\w\-./?=&%]*$/, { error: 'a path starting with /' }).default('/health'),
-      /** Milliseconds between one probe's answer and the next probe (a health checker's polling interval). */
+      /** Mean milliseconds between one probe's answer and the next probe (a health checker's polling interval); each pause is drawn from 0.5–1.5× (lab/load/side.ts, `probeGap`). */
       interval_ms: intIn(1, 60_000, ' ms').default(50),
     })
     .optional(),

@@ -3,10 +3,11 @@
  * for the numbers to mean what they seem to (docs/measurement.md, "Warnings";
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
+import { answeredPerSecond, runLabel } from './labels.js'
 import { DIAGNOSIS_THRESHOLDS, diagnose, type Diagnosis, type DiagnosisContext } from './diagnosis.js'
-import { answeredPerSecond } from './labels.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
+import type { WarningCode } from './vocabulary.js'
 
 /** Thresholds, with where each comes from. */
 export const THRESHOLDS = {
@@ -22,22 +23,9 @@ export const THRESHOLDS = {
   model: 0.15,
 } as const
 
-/** Codes of the catalogue. */
-export type WarningCode =
-  | 'littles-law-mismatch'
-  | 'client-saturated'
-  | 'errors-seen'
-  | 'spread-too-wide'
-  | 'run-too-short'
-  | 'model-mismatch'
-  | 'no-responses'
-  | Diagnosis['code']
-
 const f1 = (n: number) => n.toFixed(1)
 
-function label(run: RunResult): string {
-  return `${run.topology} ${run.workload} @${run.connections}${run.repeat > 0 ? ` (repeat ${run.repeat + 1})` : ''}`
-}
+const label = (run: RunResult): string => runLabel(run)
 
 /**
  * Checks one level.

@@ -1,6 +1,7 @@
 /**
  * What the real-engine adapters (gunicorn.ts, uvicorn.ts, nginx.ts) share:
- * finding an installed engine, reading its version, a free loopback port, the
+ * finding an installed engine and reading its version ({@link detectCommand}),
+ * finding a Python app's package ({@link detectPythonModule}), the
  * environment Python engines run in, and `launch()`: start the engine in its
  * own process group, keep its log in the run folder, and wait until it answers
  * `GET /health` over real HTTP.
@@ -15,61 +16,25 @@ import { execFile } from 'node:child_process'
 import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
+import { ROUTES } from '../contract/workload.js'
+import type { EngineName } from '../core/vocabulary.js'
 import { startGroup, type Group } from '../topology/group.js'
 import { ROOT } from '../topology/paths.js'
-import type { ProcessInfo, TopologyEvent } from '../topology/topology.js'
+import type { DetectOptions, EngineInfo, Place, ProcessInfo, RunningPart, TopologyEvent } from './engine.js'
 
-/** The one command that installs every real engine (docs/measurement.md, "Real engines"). */
-export const INSTALL_COMMAND = 'apt-get install -y nginx gunicorn python3-flask uvicorn python3-uvloop python3-httptools'
-
-/** The real engines, and the Debian packages each one needs. */
-export const APT_PACKAGES = {
-  gunicorn: ['gunicorn'],
-  uvicorn: ['uvicorn', 'python3-uvloop', 'python3-httptools'],
-  flask: ['python3-flask'],
-  nginx: ['nginx'],
-} as const
-export type RealEngine = keyof typeof APT_PACKAGES
-
-/** `apt-get install -y <packages>` for the given engines (in the order named, without repeats). */
-export function installCommandFor(engines: readonly RealEngine[]): string {
-  const packages = [...new Set(engines.flatMap((e) => APT_PACKAGES[e]))]
-  return `apt-get install -y ${packages.join(' ')}`
+/** `apt-get install -y <packages>`, each package once, in the order given. */
+export function aptInstall(packages: readonly string[]): string {
+  return `apt-get install -y ${[...new Set(packages)].join(' ')}`
 }
 
 /** Where engines are looked up when neither `searchPath` nor `$LAB_ENGINE_PATH` says otherwise (Debian's locations). */
 export const DEFAULT_SEARCH_PATH: readonly string[] = ['/usr/sbin', '/usr/bin', '/sbin', '/bin']
-
-/** Options of every `detect*()` function. */
-export interface DetectOptions {
-  /** Folders to look in, in order; default `$LAB_ENGINE_PATH` split on `:`, else {@link DEFAULT_SEARCH_PATH}. */
-  searchPath?: readonly string[]
-}
 
 /** The folders engines are looked up in. */
 export function searchPathOf(opts: DetectOptions = {}): readonly string[] {
   if (opts.searchPath) return opts.searchPath
   const env = process.env.LAB_ENGINE_PATH
   return env ? env.split(':').filter(Boolean) : DEFAULT_SEARCH_PATH
-}
-
-/** An engine as found (or not) on this machine. */
-export interface EngineInfo {
-  /** `gunicorn`, `uvicorn`, `flask`, `nginx`. */
-  name: RealEngine
-  found: boolean
-  /** e.g. `20.1.0`; absent when missing. */
-  version?: string
-  /** The executable (or, for Flask, the package folder). */
-  path?: string
-  /** The interpreter that runs it (Python engines), e.g. `/usr/bin/python3`. */
-  interpreter?: string
-  /** Versions of what it runs with, for `env.engines`, e.g. `{ python: '3.11.2', uvloop: '0.17.0' }`. */
-  components?: Record<string, string>
-  /** Why it counts as missing, when it does (e.g. "gunicorn --version failed: ..."). */
-  problem?: string
-  /** The Debian packages that provide it. */
-  packages: readonly string[]
 }
 
 /** The first executable regular file `name` in `dirs`, or undefined. */
@@ -147,11 +112,13 @@ export async function pythonVersions(interpreter: string, distributions: readonl
 const cache = new Map<string, Promise<EngineInfo>>()
 
 /** Memoizes a detection per engine and search path, so a scenario spawns each `--version` once. */
-export function memoDetect(name: RealEngine, opts: DetectOptions, detect: (dirs: readonly string[]) => Promise<EngineInfo>): Promise<EngineInfo> {
-  const dirs = searchPathOf(opts)
-  const key = `${name}\0${dirs.join(':')}`
+export function memoDetect(name: string, opts: DetectOptions, detect: (dirs: readonly string[]) => Promise<EngineInfo>): Promise<EngineInfo> {
+  return memo(`${name}\0${searchPathOf(opts).join(':')}`, () => detect(searchPathOf(opts)))
+}
+
+function memo(key: string, detect: () => Promise<EngineInfo>): Promise<EngineInfo> {
   let p = cache.get(key)
-  if (!p) cache.set(key, (p = detect(dirs)))
+  if (!p) cache.set(key, (p = detect()))
   return p
 }
 
@@ -160,7 +127,55 @@ export function clearDetectCache(): void {
   cache.clear()
 }
 
-export { freePort } from '../topology/ports.js'
+/** How to find an engine that is a command with a version option. */
+export interface CommandDetection {
+  /** The engine's name (the memo key and `EngineInfo.name`). */
+  name: string
+  /** The executable's file name, e.g. `gunicorn`, `nginx`. */
+  file: string
+  /** The arguments that print its version, e.g. `['--version']`. */
+  args: readonly string[]
+  /** Reads the version from what it printed (stdout and stderr together); undefined when absent. */
+  parse(output: string): string | undefined
+  /** A Python entry point: read its interpreter from the `#!` line, and these distributions' versions with it (`python` always). */
+  python?: readonly string[]
+}
+
+/**
+ * Finds an engine's executable in the search path and reads its version
+ * (memoized per search path). A Python engine also gets its interpreter and
+ * `components` (the interpreter's version and those of `python`'s distributions).
+ * @returns `found: false` with a `problem` when it is absent or its version option fails
+ */
+export function detectCommand(d: CommandDetection, opts: DetectOptions = {}): Promise<EngineInfo> {
+  return memoDetect(d.name, opts, async (dirs) => {
+    const file = findExecutable(d.file, dirs)
+    if (!file) return { name: d.name, found: false, problem: `no ${d.file} in ${dirs.join(':')}` }
+    const r = await capture(file, d.args)
+    const version = d.parse(r.stdout + r.stderr)
+    if (!version) return { name: d.name, found: false, path: file, problem: `${file} ${d.args.join(' ')} failed: ${(r.error ?? r.stderr).trim()}` }
+    if (!d.python) return { name: d.name, found: true, version, path: file }
+    const interpreter = shebangInterpreter(file)
+    const components = interpreter ? await pythonVersions(interpreter, d.python) : {}
+    return { name: d.name, found: true, version, path: file, components, ...(interpreter ? { interpreter } : {}) }
+  })
+}
+
+/**
+ * Finds a Python module as `interpreter` sees it (an app's framework runs
+ * inside the server's workers, so that interpreter must import it): its
+ * distribution's version and its package folder (memoized per interpreter).
+ * @returns `found: false` with a `problem` when the module cannot be imported
+ */
+export function detectPythonModule(name: string, module: string, interpreter: string): Promise<EngineInfo> {
+  return memo(`${name}\0${interpreter}`, async () => {
+    const script = `import ${module}, importlib.metadata as m, os; print(m.version(${JSON.stringify(module)})); print(os.path.dirname(${module}.__file__))`
+    const r = await capture(interpreter, ['-I', '-c', script])
+    const [version, where] = r.stdout.trim().split('\n')
+    if (r.code !== 0 || !version) return { name, found: false, interpreter, problem: `${interpreter} cannot import ${module}` }
+    return { name, found: true, version, interpreter, ...(where ? { path: where } : {}) }
+  })
+}
 
 /**
  * The environment Python engines run in: the lab's, without what would make
@@ -178,6 +193,14 @@ export function pythonEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Process
 
 /** The folder holding the workload apps (wsgi_app.py, asgi_app.py, flask_app.py). */
 export const APPS_DIR = path.join(ROOT, 'lab', 'apps')
+
+/**
+ * Where a real engine runs a part: its executable (as detected), the run
+ * folder, and its log file `<id>.<engine>.log` there.
+ */
+export function runPlaceOf(place: Place, engine: EngineName): RunPlace {
+  return { executable: place.info.path ?? engine, runDir: place.runDir(), logName: `${place.id}.${engine}.log`, readyTimeoutMs: place.readyTimeoutMs }
+}
 
 /** One `GET` on 127.0.0.1; resolves with the status, rejects with the socket error (e.g. ECONNREFUSED). */
 export function httpGet(url: string, timeoutMs: number): Promise<number> {
@@ -218,22 +241,12 @@ export async function waitForHealth(url: string, opts: { timeoutMs: number; exit
   throw new Error(`exited before it was ready (last: ${last})`)
 }
 
-/** A started engine. */
-export interface EngineProcess {
-  /** The engine's name, e.g. `gunicorn`. */
-  name: string
-  /** The loopback port it listens on. */
-  port: number
+/** A started real engine: a running part with its process group and log file. */
+export interface EngineProcess extends RunningPart {
   /** Its process group (the engine's master or only process leads it). */
   group: Group
   /** The log file in the run folder (the engine's stdout and stderr). */
   logPath: string
-  /** Its processes now, with their roles. */
-  processes(): ProcessInfo[]
-  /** What it reported (worker boots, exits, timeouts), stamped with `performance.now()`. */
-  events(): TopologyEvent[]
-  /** Stops its process group (SIGTERM, SIGKILL after the grace period) and closes the log; idempotent. */
-  stop(): Promise<void>
 }
 
 /** Where an engine runs and how long it may take to start. */
@@ -250,7 +263,7 @@ export interface RunPlace {
 
 /** What {@link launch} needs. */
 export interface LaunchSpec {
-  name: string
+  name: EngineName
   command: string
   args: string[]
   env?: NodeJS.ProcessEnv
@@ -328,7 +341,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
     })())
 
   try {
-    await waitForHealth(`http://127.0.0.1:${spec.port}/health`, {
+    await waitForHealth(`http://127.0.0.1:${spec.port}${ROUTES.health}`, {
       timeoutMs: spec.readyTimeoutMs,
       exited: group.exited,
       ready: spec.ready ? () => spec.ready!(group.pid) : undefined,
@@ -356,7 +369,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   initial = new Set(spec.processes(group.pid).map((p) => p.pid))
   recording = !stopping
   return {
-    name: spec.name,
+    engine: spec.name,
     port: spec.port,
     group,
     logPath: spec.logPath,

@@ -15,29 +15,11 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import type { ProcessInfo, TopologyEvent } from '../topology/topology.js'
+import { freePort } from '../contract/ports.js'
+import type { ServerDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import {
-  APPS_DIR,
-  APT_PACKAGES,
-  capture,
-  findExecutable,
-  launch,
-  memoDetect,
-  pythonEnv,
-  pythonVersions,
-  shebangInterpreter,
-  type DetectOptions,
-  type EngineInfo,
-  type EngineProcess,
-  type RunPlace,
-} from './common.js'
-
-/** The Python app Gunicorn serves: plain WSGI (stdlib) or the Flask variant. */
-export type WsgiApp = 'wsgi' | 'flask'
-
-/** The WSGI entry point of each app, as Gunicorn's `APP_MODULE` (`module:callable`) in lab/apps. */
-export const WSGI_APPS: Record<WsgiApp, string> = { wsgi: 'wsgi_app:application', flask: 'flask_app:application' }
+import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import type { DetectOptions, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
 
 /** Reads the version from `gunicorn --version` (`gunicorn (version 20.1.0)`). */
 export function parseGunicornVersion(output: string): string | undefined {
@@ -51,47 +33,19 @@ export function parseGunicornVersion(output: string): string | undefined {
  * @returns `found: false` with a `problem` when it is absent or does not run
  */
 export function detectGunicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return memoDetect('gunicorn', opts, async (dirs) => {
-    const packages = APT_PACKAGES.gunicorn
-    const file = findExecutable('gunicorn', dirs)
-    if (!file) return { name: 'gunicorn', found: false, packages, problem: `no gunicorn in ${dirs.join(':')}` }
-    const r = await capture(file, ['--version'])
-    const version = parseGunicornVersion(r.stdout + r.stderr)
-    if (!version) return { name: 'gunicorn', found: false, path: file, packages, problem: `${file} --version failed: ${(r.error ?? r.stderr).trim()}` }
-    const interpreter = shebangInterpreter(file)
-    const components = interpreter ? await pythonVersions(interpreter, []) : {}
-    return { name: 'gunicorn', found: true, version, path: file, packages, components, ...(interpreter ? { interpreter } : {}) }
-  })
-}
-
-/**
- * Finds Flask as Gunicorn's interpreter sees it (the Flask app runs inside
- * Gunicorn's workers, so Flask must be importable by that interpreter).
- * @returns `found: false` when Gunicorn or Flask is missing
- */
-export function detectFlask(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return memoDetect('flask', opts, async () => {
-    const packages = APT_PACKAGES.flask
-    const gunicorn = await detectGunicorn(opts)
-    if (!gunicorn.interpreter) return { name: 'flask', found: false, packages, problem: 'needs gunicorn (and the interpreter it runs on)' }
-    const script = 'import flask, importlib.metadata as m, os; print(m.version("flask")); print(os.path.dirname(flask.__file__))'
-    const r = await capture(gunicorn.interpreter, ['-I', '-c', script])
-    const [version, where] = r.stdout.trim().split('\n')
-    if (r.code !== 0 || !version) {
-      return { name: 'flask', found: false, packages, interpreter: gunicorn.interpreter, problem: `${gunicorn.interpreter} cannot import flask` }
-    }
-    return { name: 'flask', found: true, version, packages, interpreter: gunicorn.interpreter, ...(where ? { path: where } : {}) }
-  })
+  return detectCommand({ name: 'gunicorn', file: 'gunicorn', args: ['--version'], parse: parseGunicornVersion, python: [] }, opts)
 }
 
 /** How to run Gunicorn: its settings, in the lab's units. */
 export interface GunicornConfig {
   /** Port on 127.0.0.1 (`--bind 127.0.0.1:PORT`). */
   port: number
-  /** Which app to serve (default `wsgi`). */
-  app?: WsgiApp
+  /** The WSGI app, as `APP_MODULE` (`module:callable` in `appsDir`), e.g. `wsgi_app:application`. */
+  app: string
   /** Folder of the apps (`--chdir`); default lab/apps. */
   appsDir?: string
+  /** Absolute folder the app serves `GET /static/<file>` from (`$LAB_STATIC_DIR`); absent: 404. */
+  staticDir?: string
   /** `--workers` (Gunicorn default 1). */
   workers: number
   /** `--worker-class` (default `sync`). */
@@ -146,7 +100,7 @@ export function gunicornArgs(c: GunicornConfig): string[] {
     '--chdir', c.appsDir ?? APPS_DIR,
     '--error-logfile', '-',
     '--log-level', 'info',
-    WSGI_APPS[c.app ?? 'wsgi'],
+    c.app,
   )
   return args
 }
@@ -179,14 +133,12 @@ export function gunicornProcesses(masterPid: number): ProcessInfo[] {
  */
 export async function startGunicorn(c: GunicornConfig, place: RunPlace): Promise<EngineProcess> {
   const appsDir = c.appsDir ?? APPS_DIR
-  if (!existsSync(path.join(appsDir, `${WSGI_APPS[c.app ?? 'wsgi'].split(':')[0]}.py`))) {
-    throw new Error(`the WSGI app is missing from ${appsDir}`)
-  }
+  if (!existsSync(`${path.join(appsDir, ...(c.app.split(':')[0] ?? '').split('.'))}.py`)) throw new Error(`the WSGI app ${c.app} is missing from ${appsDir}`)
   return launch({
     name: 'gunicorn',
     command: place.executable,
     args: gunicornArgs(c),
-    env: pythonEnv(),
+    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },
     cwd: place.runDir,
     port: c.port,
     logPath: path.join(place.runDir, place.logName),
@@ -195,4 +147,43 @@ export async function startGunicorn(c: GunicornConfig, place: RunPlace): Promise
     ready: (pid) => childrenOf(pid).length >= c.workers,
     event: gunicornEvent,
   })
+}
+
+/**
+ * Gunicorn's settings for a server part serving `app` (`module:callable`): `threaded` (or `threads` > 1) runs
+ * the gthread worker; with `keepAlive: false` gthread closes after every
+ * response (`--keep-alive 0`; the sync worker always does); `static_dir` is
+ * resolved from `baseDir` (the scenario's folder).
+ */
+export function gunicornConfig(server: ServerDef, app: string, port: number, baseDir = '.'): GunicornConfig {
+  const workerClass = server.model === 'threaded' ? 'gthread' : effectiveWorkerClass({ threads: server.threads })
+  return {
+    port,
+    app,
+    workers: server.workers,
+    workerClass,
+    threads: server.threads,
+    timeoutS: server.timeout_s,
+    backlog: server.backlog,
+    keepAliveS: server.keep_alive_s ?? (server.keepAlive === false && workerClass === 'gthread' ? 0 : undefined),
+    maxRequests: server.max_requests,
+    maxRequestsJitter: server.max_requests_jitter,
+    ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
+  }
+}
+
+/** Gunicorn in the registry: pre-fork (sync) and threaded (gthread) WSGI server, Debian's `gunicorn`. */
+export const gunicorn: ServerEngine = {
+  name: 'gunicorn',
+  role: 'server',
+  stack: 'python',
+  source: { kind: 'debian', packages: ['gunicorn'] },
+  models: ['prefork', 'threaded'],
+  serves: ['wsgi'],
+  protocols: ['http'],
+  detect: detectGunicorn,
+  async start({ server, app }, place) {
+    if (!app) throw new Error('gunicorn needs a WSGI app')
+    return startGunicorn(gunicornConfig(server, app.entry, await freePort(), place.baseDir), runPlaceOf(place, 'gunicorn'))
+  },
 }

@@ -20,9 +20,12 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { ProcessInfo } from '../topology/topology.js'
+import { freePort } from '../contract/ports.js'
+import { RETRY_ATTEMPTS } from '../contract/workload.js'
+import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { APT_PACKAGES, capture, findExecutable, launch, memoDetect, type DetectOptions, type EngineInfo, type EngineProcess, type RunPlace } from './common.js'
+import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import type { DetectOptions, EngineInfo, ProcessInfo, ProxyEngine } from './engine.js'
 
 /** Reads the version from `nginx -v` (which prints `nginx version: nginx/1.22.1` to stderr). */
 export function parseNginxVersion(output: string): string | undefined {
@@ -35,15 +38,7 @@ export function parseNginxVersion(output: string): string | undefined {
  * @returns `found: false` with a `problem` when it is absent or does not run
  */
 export function detectNginx(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return memoDetect('nginx', opts, async (dirs) => {
-    const packages = APT_PACKAGES.nginx
-    const file = findExecutable('nginx', dirs)
-    if (!file) return { name: 'nginx', found: false, packages, problem: `no nginx in ${dirs.join(':')}` }
-    const r = await capture(file, ['-v'])
-    const version = parseNginxVersion(r.stderr + r.stdout)
-    if (!version) return { name: 'nginx', found: false, path: file, packages, problem: `${file} -v failed: ${(r.error ?? r.stderr).trim()}` }
-    return { name: 'nginx', found: true, version, path: file, packages }
-  })
+  return detectCommand({ name: 'nginx', file: 'nginx', args: ['-v'], parse: parseNginxVersion }, opts)
 }
 
 /** How to run nginx in front of one or more upstream servers. */
@@ -64,8 +59,8 @@ export interface NginxConfig {
   requestBuffering?: boolean
   /** Idle upstream connections kept per worker (`keepalive N` with HTTP/1.1 upstream); default 0: a new connection per request. */
   upstreamKeepalive?: number
-  /** Balancing: `round-robin` (nginx default) or `least_conn`. */
-  balance?: 'round-robin' | 'least_conn'
+  /** Balancing: `round-robin` (nginx's default) or `least-conn` (the `least_conn` directive). */
+  balance?: ProxyDef['balance']
   /** Write access.log in the temp folder (buffered 64 KB, flushed every second); default true. */
   accessLog?: boolean
   /** Absolute folder served under `/static/` by nginx itself (`location /static/ { alias DIR/; }`, with `sendfile on` as Debian's config has it); absent: `/static/` goes upstream. */
@@ -159,7 +154,7 @@ export function nginxConf(c: NginxConfig): string {
       : []),
     '',
     '    upstream app {',
-    ...(c.balance === 'least_conn' ? ['        least_conn;'] : []),
+    ...(c.balance === 'least-conn' ? ['        least_conn;'] : []),
     ...c.upstreams.map((p) => `        server 127.0.0.1:${p}${serverParams};`),
     ...(keepalive > 0 ? [`        keepalive ${keepalive};`] : []),
     '    }',
@@ -266,4 +261,48 @@ export async function startNginx(c: NginxConfig, place: RunPlace): Promise<Engin
     },
   })
   return Object.assign(engine, { dir })
+}
+
+/**
+ * nginx's configuration for a proxy part: `proxy_request_buffering`,
+ * `proxy_buffering`, an `upstream` block (with `least_conn`, `max_fails`,
+ * `fail_timeout`, `keepalive`), `proxy_next_upstream` (one retry with
+ * `retry`), `proxy_cache` with `proxy_cache_lock` and `proxy_cache_use_stale
+ * updating`, and `location /static/`.
+ * @param port - the port nginx listens on, on 127.0.0.1
+ * @param baseDir - the folder `static_dir` is relative to (the scenario's)
+ */
+export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port: number, baseDir = '.'): NginxConfig {
+  return {
+    port,
+    upstreams: [...upstreams],
+    workerProcesses: p.workers ?? 1,
+    buffering: p.buffering,
+    requestBuffering: p.request_buffering,
+    upstreamKeepalive: p.keepalive,
+    balance: p.balance,
+    ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
+    readTimeoutS: p.read_timeout_s,
+    connectTimeoutS: p.connect_timeout_s,
+    maxFails: p.max_fails,
+    failTimeoutS: p.fail_timeout_s,
+    nextUpstream: p.retry,
+    ...(p.retry ? { nextUpstreamTries: RETRY_ATTEMPTS } : {}),
+    cacheTtlS: p.cache_ttl_s,
+    cacheLock: p.cache_lock,
+  }
+}
+
+/** nginx in the registry: the reverse proxy, Debian's `nginx`. */
+export const nginx: ProxyEngine = {
+  name: 'nginx',
+  role: 'proxy',
+  stack: 'python',
+  source: { kind: 'debian', packages: ['nginx'] },
+  models: ['reverse-proxy'],
+  protocols: ['http', 'uwsgi'],
+  detect: detectNginx,
+  async start({ proxy, upstreams }, place) {
+    return startNginx(nginxProxyConfig(proxy, upstreams, await freePort(), place.baseDir), runPlaceOf(place, 'nginx'))
+  },
 }

@@ -1,6 +1,10 @@
 /**
- * Shared types of the engine adapters (real servers from Debian packages).
+ * What the run loop needs from the engines without reaching into the registry:
+ * the error a missing engine raises, and the stacks `--stack` accepts (their
+ * words are the vocabulary's, lab/core/vocabulary.ts).
  */
+
+export { STACKS, type Stack } from '../core/vocabulary.js'
 
 /** Thrown when a run needs an engine that is not installed; the CLI exits 3 with `installCommand`. */
 export class EngineMissingError extends Error {
@@ -12,7 +16,3 @@ export class EngineMissingError extends Error {
     this.name = 'EngineMissingError'
   }
 }
-
-/** The stacks `--stack` accepts: built-in Node engines, or the real Python ones. */
-export const STACKS = ['node', 'python'] as const
-export type Stack = (typeof STACKS)[number]

@@ -11,30 +11,18 @@
  * `--limit-concurrency` none, `--limit-max-requests` none, access log on.
  */
 import path from 'node:path'
-import type { ProcessInfo } from '../topology/topology.js'
-import {
-  APPS_DIR,
-  APT_PACKAGES,
-  capture,
-  findExecutable,
-  launch,
-  memoDetect,
-  pythonEnv,
-  pythonVersions,
-  shebangInterpreter,
-  type DetectOptions,
-  type EngineInfo,
-  type EngineProcess,
-  type RunPlace,
-} from './common.js'
-
-/** The ASGI entry point in lab/apps (`module:attribute`). */
-export const ASGI_APP = 'asgi_app:app'
+import { freePort } from '../contract/ports.js'
+import type { ServerDef } from '../core/scenario.js'
+import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import type { DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine } from './engine.js'
 
 /** Reads the version from `uvicorn --version` (`Running uvicorn 0.17.6 with CPython 3.11.2 on Linux`). */
 export function parseUvicornVersion(output: string): string | undefined {
   return /uvicorn ([0-9][^\s]*)/.exec(output)?.[1]
 }
+
+/** Modules that make Uvicorn fast when installed, and their Debian packages. */
+const SPEEDUPS = { uvloop: 'python3-uvloop', httptools: 'python3-httptools' } as const
 
 /**
  * Finds Uvicorn: the `uvicorn` entry point in the search path, its version
@@ -44,25 +32,19 @@ export function parseUvicornVersion(output: string): string | undefined {
  * @returns `found: false` with a `problem` when it is absent or does not run
  */
 export function detectUvicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return memoDetect('uvicorn', opts, async (dirs) => {
-    const packages = APT_PACKAGES.uvicorn
-    const file = findExecutable('uvicorn', dirs)
-    if (!file) return { name: 'uvicorn', found: false, packages, problem: `no uvicorn in ${dirs.join(':')}` }
-    const r = await capture(file, ['--version'])
-    const version = parseUvicornVersion(r.stdout + r.stderr)
-    if (!version) return { name: 'uvicorn', found: false, path: file, packages, problem: `${file} --version failed: ${(r.error ?? r.stderr).trim()}` }
-    const interpreter = shebangInterpreter(file)
-    const components = interpreter ? await pythonVersions(interpreter, ['uvloop', 'httptools']) : {}
-    return { name: 'uvicorn', found: true, version, path: file, packages, components, ...(interpreter ? { interpreter } : {}) }
-  })
+  return detectCommand({ name: 'uvicorn', file: 'uvicorn', args: ['--version'], parse: parseUvicornVersion, python: Object.keys(SPEEDUPS) }, opts)
 }
 
 /** How to run Uvicorn, in the lab's units. */
 export interface UvicornConfig {
   /** Port on 127.0.0.1 (`--host 127.0.0.1 --port PORT`). */
   port: number
+  /** The ASGI app, `module:attribute` in `appsDir`, e.g. `asgi_app:app`. */
+  app: string
   /** Folder of the apps (`--app-dir`); default lab/apps. */
   appsDir?: string
+  /** Absolute folder the app serves `GET /static/<file>` from (`$LAB_STATIC_DIR`); absent: 404. */
+  staticDir?: string
   /** `--backlog` (default 2048). */
   backlog: number
   /** `--timeout-keep-alive` seconds (default 5; whole seconds in 0.17, rounded up). */
@@ -85,18 +67,20 @@ export interface UvicornConfig {
  * Uvicorn's command-line arguments (after the executable). `--workers 1` is
  * explicit (the event-loop model is one process; the scenario's `workers`
  * does not apply), as are `--loop auto --http auto` (uvloop and httptools when
- * installed).
+ * installed) and `--lifespan auto` (Uvicorn's default: the lifespan protocol
+ * for apps that speak it; Django 3.2's ASGI handler refuses it with a
+ * ValueError, which `on` would make fatal).
  */
 export function uvicornArgs(c: UvicornConfig): string[] {
   const args = [
-    ASGI_APP,
+    c.app,
     '--app-dir', c.appsDir ?? APPS_DIR,
     '--host', '127.0.0.1',
     '--port', String(c.port),
     '--workers', '1',
     '--loop', 'auto',
     '--http', 'auto',
-    '--lifespan', 'on',
+    '--lifespan', 'auto',
     '--backlog', String(c.backlog),
   ]
   if (c.keepAliveTimeoutS !== undefined) args.push('--timeout-keep-alive', String(Math.max(0, Math.ceil(c.keepAliveTimeoutS))))
@@ -121,11 +105,56 @@ export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<E
     name: 'uvicorn',
     command: place.executable,
     args: uvicornArgs(c),
-    env: pythonEnv(),
+    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },
     cwd: place.runDir,
     port: c.port,
     logPath: path.join(place.runDir, place.logName),
     readyTimeoutMs: place.readyTimeoutMs ?? 15_000,
     processes: uvicornProcesses,
   })
+}
+
+/**
+ * Uvicorn's settings for a server part serving `app` (`module:attribute`;
+ * keep-alive on unless `keepAlive: false`, as Uvicorn itself); `static_dir`
+ * is resolved from `baseDir` (the scenario's folder).
+ */
+export function uvicornConfig(server: ServerDef, app: string, port: number, baseDir = '.'): UvicornConfig {
+  return {
+    port,
+    app,
+    backlog: server.backlog,
+    keepAliveTimeoutS: server.keep_alive_s,
+    keepAlive: server.keepAlive,
+    limitConcurrency: server.limit_concurrency,
+    ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
+  }
+}
+
+/** Uvicorn in the registry: the ASGI event-loop server, Debian's `uvicorn` (uvloop and httptools recommended). */
+export const uvicorn: ServerEngine = {
+  name: 'uvicorn',
+  role: 'server',
+  stack: 'python',
+  source: { kind: 'debian', packages: ['uvicorn', ...Object.values(SPEEDUPS)] },
+  models: ['event-loop'],
+  serves: ['asgi'],
+  protocols: ['http'],
+  detect: detectUvicorn,
+  async start({ server, app }, place) {
+    if (!app) throw new Error('uvicorn needs an ASGI app')
+    return startUvicorn(uvicornConfig(server, app.entry, await freePort(), place.baseDir), runPlaceOf(place, 'uvicorn'))
+  },
+  doctorNotes(info): DoctorNotes {
+    const out: DoctorNotes = { notes: [], install: [] }
+    for (const [module, pkg] of Object.entries(SPEEDUPS)) {
+      const version = info.components?.[module]
+      if (version) out.notes.push(`${module} ${version}`)
+      else {
+        out.notes.push(`${module} missing (slower fallback)`)
+        out.install.push(pkg)
+      }
+    }
+    return out
+  },
 }

@@ -29,9 +29,26 @@ export interface Probe {
 }
 
 /**
- * Starts a probe: one request at a time, `intervalMs` apart (like a health
- * checker polling), each timed from send to the end of its answer.
+ * The pause before the next probe, ms: drawn uniformly from 0.5 to 1.5 times
+ * `intervalMs` (mean `intervalMs`), as HAProxy's `spread-checks 50` adds
+ * "randomness in the check interval between 0 and +/- 50%" (HAProxy
+ * Configuration Manual, `spread-checks`). A fixed pause after each answer
+ * would phase-lock the probe to a busy server's job boundaries (an answer
+ * comes at the end of a job, so the next probe would always land the same
+ * distance into a job); a pause that varies by `intervalMs` or more lands it
+ * anywhere in a job of up to `intervalMs`.
+ * @param random - a uniform draw in [0, 1) (Math.random; injectable for tests)
+ */
+export function probeGap(intervalMs: number, random: () => number = Math.random): number {
+  return intervalMs * (0.5 + random())
+}
+
+/**
+ * Starts a probe: one request at a time, each sent a {@link probeGap} after
+ * the previous answer (like a health checker polling with jitter), each
+ * timed from send to the end of its answer.
  * @param baseUrl - e.g. `http://127.0.0.1:40123`
+ * @param intervalMs - the mean pause between an answer and the next probe, ms
  */
 export function startProbe(baseUrl: string, path: string, timeoutS: number, intervalMs = 50): Probe {
   const samples: Array<{ at: number; ms: number }> = []
@@ -60,7 +77,7 @@ export function startProbe(baseUrl: string, path: string, timeoutS: number, inte
   const loop = () => {
     if (stopped) return
     inFlight = once().then(() => {
-      if (!stopped) timer = setTimeout(loop, intervalMs)
+      if (!stopped) timer = setTimeout(loop, probeGap(intervalMs))
     })
   }
   loop()

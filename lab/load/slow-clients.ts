@@ -7,9 +7,11 @@
  *
  * - `slow-headers` (Slowloris): sends a request line, then header lines a
  *   byte at a time, never ending the header block;
- * - `slow-body`: sends complete headers announcing a 1 MB body
+ * - `slow-body`: `POST /work` with complete headers announcing a 1 MB body
  *   (`Content-Length: 1000000`, under nginx's default `client_max_body_size 1m`),
- *   then the body slowly;
+ *   then the body slowly. The workload contract has every server's `POST /work`
+ *   handler read the whole body before it answers (lab/servers/workload.ts),
+ *   so whatever runs the handler (a sync worker, a thread) is held by the upload;
  * - `slow-reader`: asks for a large response (`/work?bytes=N`) and reads it
  *   at `bytes_per_s` (the socket is paused between reads, so the kernel's
  *   receive window closes and the sender blocks).

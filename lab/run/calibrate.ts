@@ -17,10 +17,10 @@
 import { calibrationFromLevel, type Calibration } from '../core/calibrated.js'
 import type { CalibrationRecord } from '../core/results.js'
 import type { ProxyDef, ServerDef, TopologyDef } from '../core/scenario.js'
+import { isBuiltinEngine, proxyEngineOf, serverEngineOf } from '../engines/registry.js'
 import type { Stack } from '../engines/types.js'
 import type { LoadDriver } from '../load/driver.js'
 import { readCalibration, writeCalibration, type CalibrationKey } from '../store/calibration.js'
-import { proxyEngineOf, serverEngineOf } from '../topology/external.js'
 import type { Sampler } from '../topology/sampler.js'
 import type { RunningTopology, startTopology } from '../topology/topology.js'
 import { LAB_VERSION } from './env.js'
@@ -103,10 +103,10 @@ export function calibrationConnections(server: Pick<ServerDef, 'model' | 'worker
  * @throws Error when a calibration topology fails to start or its level answers nothing
  */
 export async function calibrateTopology(def: TopologyDef, ctx: CalibrationContext): Promise<TopologyCalibration> {
-  const engine = serverEngineOf(def.server, ctx.stack)
+  const engine = serverEngineOf(def.server, ctx.stack).name
   const server = serverPart(def.server, engine)
   const serverCal = await calibration(ctx, engine, serverSettings(server), { server }, 'server')
-  const proxyEngine = proxyEngineOf(def, ctx.stack)
+  const proxyEngine = proxyEngineOf(def, ctx.stack)?.name
   if (!proxyEngine || !def.proxy) return { server: serverCal }
   const proxy: ProxyDef = { ...def.proxy, engine: proxyEngine as ProxyDef['engine'], cache_ttl_s: 0, retry: true }
   delete proxy.static_dir
@@ -116,7 +116,7 @@ export async function calibrateTopology(def: TopologyDef, ctx: CalibrationContex
 }
 
 async function calibration(ctx: CalibrationContext, engine: string, settings: string, def: TopologyDef, role: 'server' | 'proxy'): Promise<CalibrationRecord> {
-  const version = ctx.versions[engine] ?? (engine.startsWith('node-') ? LAB_VERSION : 'unknown')
+  const version = ctx.versions[engine] ?? (isBuiltinEngine(engine) ? LAB_VERSION : 'unknown')
   const key: CalibrationKey = { machine: ctx.machine, engine, version, settings }
   const id = JSON.stringify(key)
   const known = ctx.seen.get(id) ?? (ctx.recalibrate ? undefined : readCalibration(key, ctx.cacheFile))

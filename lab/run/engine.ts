@@ -20,6 +20,7 @@ import os from 'node:os'
 import { epochMs, type PlanEvent } from '../core/events.js'
 import type { Plan } from '../core/plan.js'
 import type { Scenario } from '../core/scenario.js'
+import { isBuiltinEngine } from '../engines/registry.js'
 import { EngineMissingError } from '../engines/types.js'
 import { AutocannonDriver } from '../load/autocannon.js'
 import { resultsPath } from '../store/results.js'
@@ -98,7 +99,7 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
     for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
       if (interrupted()) return
       const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
-      if (topology.engines.server.startsWith('node-')) engines[topology.engines.server] ??= LAB_VERSION
+      if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
       const ctx: LevelContext = { def: t.def, topology, plan: p.plan, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
       try {
         for (const level of t.levels.filter((l) => l.repeat === repeat)) {

@@ -10,7 +10,7 @@ import { makePlan, type Plan } from '../core/plan.js'
 import { validateScenario, type Scenario, type TopologyDef } from '../core/scenario.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
 import { loadScenarioFile, readNotes, resolveScenario } from '../store/scenarios.js'
-import { engineVersions, requireEngines } from '../topology/external.js'
+import { engineVersions, requireEngines } from '../engines/registry.js'
 import type { RunRequest } from './types.js'
 
 /** A scenario ready to run. */

@@ -8,7 +8,10 @@
  *   workers gracefully, then exits;
  * - each **worker** accepts ONE connection from the shared listening socket,
  *   serves it synchronously (blocking reads, a blocking wait, CPU burn,
- *   blocking writes) and closes it, then accepts the next. While it is busy it
+ *   blocking writes) and closes it, then accepts the next. It parses the
+ *   request head, then runs the handler, which reads the body itself (only
+ *   `POST /work` does), as Gunicorn's sync worker leaves `wsgi.input` to the
+ *   application (lab/servers/sync-http.ts). While it is busy it
  *   does not accept, so waiting connections queue in the kernel's accept
  *   backlog (`backlog`, Gunicorn default 2048), not inside a busy worker.
  *
@@ -35,8 +38,10 @@ import cluster, { type Worker } from 'node:cluster'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { freePort } from '../topology/ports.js'
-import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent, type ServerMessage } from './workload.js'
+import { BlockingRequestReader } from './sync-http.js'
+import { freePort } from '../contract/ports.js'
+import type { ServerMessage } from '../contract/workload.js'
+import { REASON, body, burnCpu, chance, readConfig, readStatic, route, sseEvent } from './workload.js'
 
 const config = readConfig()
 const SLOT_BYTES = 24 // Float64 ×3: busySinceMs (0 = idle), requests, pid
@@ -213,7 +218,6 @@ function worker(): void {
   const state = new Float64Array(3)
   const stateBuf = Buffer.from(state.buffer)
   const sleeper = new Int32Array(new SharedArrayBuffer(4))
-  const chunk = Buffer.alloc(64 * 1024)
   const xWorker = String(process.pid)
   state[2] = process.pid
 
@@ -249,42 +253,25 @@ function worker(): void {
 
   /** Serves one connection to the end, synchronously. */
   const serve = (fd: number) => {
-    let pending = Buffer.alloc(0)
+    const reader = new BlockingRequestReader((into) => fs.readSync(fd, into, 0, into.length, null))
     for (;;) {
-      let headEnd: number
-      while ((headEnd = pending.indexOf('\r\n\r\n')) < 0) {
-        if (pending.length > 64 * 1024) return respond(fd, 431, Buffer.from('headers too large\n'), false)
-        const n = fs.readSync(fd, chunk, 0, chunk.length, null)
-        if (n === 0) return // the client closed
-        pending = Buffer.concat([pending, chunk.subarray(0, n)])
-      }
-      const lines = pending.toString('latin1', 0, headEnd).split('\r\n')
-      const [method = '', target = '', version = ''] = (lines[0] ?? '').split(' ')
-      if (!version.startsWith('HTTP/1.')) return respond(fd, 400, Buffer.from('bad request line\n'), false)
-      let length = 0
-      let connection = ''
-      for (let i = 1; i < lines.length; i++) {
-        const line = lines[i] as string
-        const colon = line.indexOf(':')
-        const name = line.slice(0, colon).trim().toLowerCase()
-        const value = line.slice(colon + 1).trim()
-        if (name === 'content-length') length = Number(value)
-        else if (name === 'connection') connection = value.toLowerCase()
-        else if (name === 'transfer-encoding') return respond(fd, 501, Buffer.from('chunked bodies are not supported\n'), false)
-      }
-      if (!Number.isSafeInteger(length) || length < 0) return respond(fd, 400, Buffer.from('bad content-length\n'), false)
-      const end = headEnd + 4 + length
-      while (pending.length < end) {
-        const n = fs.readSync(fd, chunk, 0, chunk.length, null)
-        if (n === 0) return
-        pending = Buffer.concat([pending, chunk.subarray(0, n)])
-      }
-      pending = pending.subarray(end)
-      const keep =
+      const head = reader.head()
+      if (head === undefined) return // the client closed
+      if ('status' in head) return respond(fd, head.status, Buffer.from(head.message + '\n'), false)
+      const { method, target, version, connection } = head
+      let keep =
         config.keepAlive && (version === 'HTTP/1.1' ? !connection.includes('close') : connection.includes('keep-alive'))
+      const r = route(method, target)
+      // The body is the handler's to read, as WSGI leaves wsgi.input to the app: only POST /work
+      // reads it, and a body nobody read ends the connection after the answer (Gunicorn's sync
+      // worker closes every connection anyway).
+      if (r.kind === 'work' && method === 'POST') {
+        const read = reader.readBody(head)
+        if (read === undefined) return
+        if (typeof read !== 'number') return respond(fd, read.status, Buffer.from(read.message + '\n'), false)
+      } else if (head.body.kind !== 'none') keep = false
 
       state[1] = (state[1] ?? 0) + 1
-      const r = route(method, target)
       if (r.kind === 'health') respond(fd, 200, Buffer.from('ok'), keep, method === 'HEAD')
       else if (r.kind === 'error') respond(fd, r.status, Buffer.from(r.message + '\n'), keep)
       else if (r.kind === 'static') {

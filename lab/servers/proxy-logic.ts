@@ -14,54 +14,13 @@
  * difference is named where it is. Times are milliseconds from any clock.
  */
 
-/** Configuration the lab hands the built-in proxy in `LAB_PROXY_CONFIG` (JSON). */
-export interface ReverseProxyConfig {
-  /** Upstream servers' ports on 127.0.0.1, one per server instance. */
-  upstreams: number[]
-  /** Read the whole request body before contacting an upstream (nginx `proxy_request_buffering`, default on). */
-  requestBuffering: boolean
-  /** Read the whole upstream response, free the upstream, then send at the client's pace (nginx `proxy_buffering`, default on). */
-  buffering: boolean
-  /** Absolute folder served under `/static/` without touching an upstream; absent: `/static/` goes upstream like any path. */
-  staticDir?: string
-  balance: 'round-robin' | 'least-conn'
-  /** Idle keep-alive connections kept per upstream (nginx `keepalive`); 0: a new connection per request. */
-  keepalive: number
-  /** Seconds to wait for the upstream between two reads, the response header included (nginx `proxy_read_timeout`, default 60). */
-  readTimeoutS: number
-  /** Seconds to wait for the upstream to accept a connection (nginx `proxy_connect_timeout`, default 60). */
-  connectTimeoutS: number
-  /** Failures within `failTimeoutS` that mark an upstream down (nginx `max_fails`, default 1; 0: never). */
-  maxFails: number
-  /** Seconds an upstream stays down, and the window failures are counted in (nginx `fail_timeout`, default 10). */
-  failTimeoutS: number
-  /** Attempts per request, the first included (nginx `proxy_next_upstream_tries`; the lab's default 2: one retry). */
-  tries: number
-  /** Seconds a 200 answer to GET/HEAD stays fresh in the micro-cache (nginx `proxy_cache_valid`); 0: no cache. */
-  cacheTtlS: number
-  /** One request refills a missing or expired entry; the others wait (missing) or get the stale copy (expired). */
-  cacheLock: boolean
-  /** Largest request body accepted, bytes (nginx `client_max_body_size`, default 1 MiB); larger: 413. */
-  maxBodyBytes: number
-  /** Listen backlog (nginx `listen ... backlog=`, default 511 on Linux). */
-  backlog: number
-}
-
-/** nginx's defaults, in the lab's units, for what a scenario leaves out. */
-export const PROXY_DEFAULTS: Omit<ReverseProxyConfig, 'upstreams'> = {
-  requestBuffering: true,
-  buffering: true,
-  balance: 'round-robin',
-  keepalive: 16,
-  readTimeoutS: 60,
-  connectTimeoutS: 60,
-  maxFails: 1,
-  failTimeoutS: 10,
-  tries: 2,
-  cacheTtlS: 0,
-  cacheLock: true,
-  maxBodyBytes: 1024 * 1024,
-  backlog: 511,
+/**
+ * Attempts a request may make, the first included: `tries`, or one per
+ * upstream when `tries` is 0 (nginx `proxy_next_upstream_tries 0`: "turns off
+ * this limitation"; each upstream is tried at most once either way).
+ */
+export function attemptLimit(tries: number, upstreams: number): number {
+  return tries > 0 ? Math.min(tries, upstreams) : upstreams
 }
 
 /** Methods nginx passes to the next upstream after a failure (it never retries POST, LOCK, PATCH unless told: `non_idempotent`). */

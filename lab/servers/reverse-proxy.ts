@@ -19,14 +19,16 @@
  * - an **upstream pool**: round-robin or least connections, keep-alive
  *   connections to the upstreams, 502 when the upstream fails, 504 when it
  *   does not answer within `readTimeoutS`; a failed idempotent request is
- *   tried once more on the next upstream, and a failed upstream is skipped
+ *   tried on the next upstream, up to `tries` attempts (nginx
+ *   `proxy_next_upstream_tries`; 0, nginx's default, tries every upstream
+ *   once), and a failed upstream is skipped
  *   for `failTimeoutS` (nginx `max_fails=1 fail_timeout=10s`);
  * - a **micro-cache** (`cacheTtlS`) with a cache lock;
  * - headers `X-Upstream: 127.0.0.1:<port>` (the upstreams tried, like
  *   nginx's `$upstream_addr`) and `X-Cache: HIT|MISS|STALE` when caching;
  *   the upstream's `X-Worker` passes through.
  *
- * Started by the lab with `LAB_PROXY_CONFIG` (lab/servers/proxy-logic.ts,
+ * Started by the lab with `LAB_PROXY_CONFIG` (lab/contract/workload.ts,
  * `ReverseProxyConfig`); listens on 127.0.0.1 port 0 and reports
  * `{type:'ready', port}` over IPC. Exits on SIGTERM, SIGINT or when its
  * parent goes away.
@@ -36,7 +38,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { Balancer, HOP_BY_HOP, MicroCache, contentType, isIdempotent, staticFile, type CachedResponse, type ReverseProxyConfig } from './proxy-logic.js'
+import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
+import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, contentType, isIdempotent, staticFile, type CachedResponse } from './proxy-logic.js'
 
 function readProxyConfig(): ReverseProxyConfig {
   const raw = process.env.LAB_PROXY_CONFIG
@@ -56,7 +59,7 @@ const agents = config.upstreams.map(
 const LOCK_TIMEOUT_MS = 5000
 const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
 
-function tell(message: unknown): void {
+function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
 }
 
@@ -277,9 +280,10 @@ interface Exchange {
 }
 
 /**
- * Passes a request upstream, retrying once on the next upstream after an
- * error or a timeout when the method is idempotent and the body can be sent
- * again; answers 502 or 504 when every attempt failed.
+ * Passes a request upstream, retrying on the next upstream (up to
+ * {@link attemptLimit} attempts) after an error or a timeout when the method
+ * is idempotent and the body can be sent again; answers 502 or 504 when every
+ * attempt failed.
  * @returns the whole response when it was buffered with status 200, for the cache
  */
 async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedResponse | undefined> {
@@ -297,7 +301,7 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
     clientGone = true
     current?.destroy()
   })
-  for (let n = 0; n < Math.max(1, config.tries) && !clientGone; n++) {
+  for (let n = 0; n < attemptLimit(config.tries, config.upstreams.length) && !clientGone; n++) {
     const i = balancer.pick(performance.now(), tried)
     if (i === undefined) break
     tried.add(i)

@@ -1,8 +1,11 @@
 /**
- * The workload contract shared by the built-in servers (docs/workload-contract.md):
+ * The built-in servers' side of the workload contract (docs/workload-contract.md;
+ * its routes, bounds and messages are in lab/contract/workload.ts):
  *
  * - `GET /work?io_ms=50&cpu_ms=0&bytes=1024`: wait `io_ms`, then burn `cpu_ms`
  *   of CPU time, then answer 200 with `bytes` bytes;
+ * - `POST /work?...`: the handler first reads the whole request body itself
+ *   (Content-Length or chunked), then does what `GET /work` does;
  * - `GET /health`: 200 `ok` at once;
  * - `GET /static/<file>`: a file from the folder in `staticDir` (404 without one);
  * - every response carries `X-Worker: <pid>`.
@@ -13,10 +16,8 @@
 
 import fs from 'node:fs'
 import nodePath from 'node:path'
+import { DEFAULTS, LIMITS, type BuiltinServerConfig, type Param } from '../contract/workload.js'
 import { contentType, staticFile } from './proxy-logic.js'
-
-/** Upper bounds of the query parameters; larger values answer 400. */
-export const LIMITS = { io_ms: 60_000, cpu_ms: 10_000, bytes: 10_000_000, events: 100_000, interval_ms: 60_000 } as const
 
 /** What a request asks for. */
 export type Route =
@@ -35,26 +36,25 @@ export type Route =
   | { kind: 'health' }
   | { kind: 'error'; status: 400 | 404 | 405; message: string }
 
-function intParam(q: URLSearchParams, name: keyof typeof LIMITS, fallback: number): number | string {
+function intParam(q: URLSearchParams, name: Param): number | string {
   const raw = q.get(name)
-  if (raw === null || raw === '') return fallback
+  if (raw === null || raw === '') return DEFAULTS[name]
   const n = Number(raw)
   if (!Number.isInteger(n) || n < 0 || n > LIMITS[name]) return `${name}=${raw}: expected an integer 0..${LIMITS[name]}`
   return n
 }
 
-function pctParam(q: URLSearchParams, name: string): number | string {
+function pctParam(q: URLSearchParams, name: Param): number | string {
   const raw = q.get(name)
-  if (raw === null || raw === '') return 0
+  if (raw === null || raw === '') return DEFAULTS[name]
   const n = Number(raw)
-  if (!Number.isFinite(n) || n < 0 || n > 100) return `${name}=${raw}: expected a percentage 0..100`
+  if (!Number.isFinite(n) || n < 0 || n > LIMITS[name]) return `${name}=${raw}: expected a percentage 0..${LIMITS[name]}`
   return n
 }
 
 /**
- * Routes a request by method and target (`/path?query`).
- * Defaults for `/work`: io_ms 0, cpu_ms 0, bytes 1024, crash_pct 0, hang_pct 0;
- * for `/stream`: events 10, interval_ms 1000.
+ * Routes a request by method and target (`/path?query`); absent parameters
+ * take their defaults, out-of-bounds ones answer 400 (lab/contract/bounds.json).
  */
 export function route(method: string, target: string): Route {
   const q = target.indexOf('?')
@@ -64,18 +64,20 @@ export function route(method: string, target: string): Route {
     return { kind: 'static', target }
   }
   if (path !== '/work' && path !== '/health' && path !== '/stream') return { kind: 'error', status: 404, message: `no route ${path}` }
-  if (method !== 'GET' && method !== 'HEAD') return { kind: 'error', status: 405, message: `${method} not allowed` }
+  // POST /work: the handler reads the whole body itself, then answers as GET does
+  const allowed = method === 'GET' || method === 'HEAD' || (method === 'POST' && path === '/work')
+  if (!allowed) return { kind: 'error', status: 405, message: `${method} not allowed` }
   if (path === '/health') return { kind: 'health' }
   const query = new URLSearchParams(q < 0 ? '' : target.slice(q + 1))
   if (path === '/stream') {
-    const events = intParam(query, 'events', 10)
-    const intervalMs = intParam(query, 'interval_ms', 1000)
+    const events = intParam(query, 'events')
+    const intervalMs = intParam(query, 'interval_ms')
     for (const v of [events, intervalMs]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
     return { kind: 'stream', events: events as number, intervalMs: intervalMs as number }
   }
-  const ioMs = intParam(query, 'io_ms', 0)
-  const cpuMs = intParam(query, 'cpu_ms', 0)
-  const bytes = intParam(query, 'bytes', 1024)
+  const ioMs = intParam(query, 'io_ms')
+  const cpuMs = intParam(query, 'cpu_ms')
+  const bytes = intParam(query, 'bytes')
   const crashPct = pctParam(query, 'crash_pct')
   const hangPct = pctParam(query, 'hang_pct')
   for (const v of [ioMs, cpuMs, bytes, crashPct, hangPct]) if (typeof v === 'string') return { kind: 'error', status: 400, message: v }
@@ -163,30 +165,9 @@ export const REASON: Record<number, string> = {
   501: 'Not Implemented',
 }
 
-/** Configuration the runner hands a built-in server in `LAB_SERVER_CONFIG` (JSON). */
-export interface BuiltinServerConfig {
-  workers: number
-  timeout_s: number
-  backlog: number
-  keepAlive: boolean
-  /** Event loop: answer 503 once this many requests are in progress (Uvicorn `--limit-concurrency`); 0 = no limit. */
-  limitConcurrency?: number
-  /** Folder for the master's worker-state file (created and removed by the runner). */
-  stateDir: string
-  /** Absolute folder `GET /static/<file>` is served from; absent: 404. */
-  staticDir?: string
-}
-
 /** Reads `LAB_SERVER_CONFIG`. @throws Error when it is missing or not JSON. */
 export function readConfig(): BuiltinServerConfig {
   const raw = process.env.LAB_SERVER_CONFIG
   if (!raw) throw new Error('LAB_SERVER_CONFIG is not set; built-in servers are started by the lab')
   return JSON.parse(raw) as BuiltinServerConfig
 }
-
-/** Messages a built-in server sends its parent over IPC. */
-export type ServerMessage =
-  | { type: 'ready'; port: number; processes: Array<{ pid: number; role: 'master' | 'worker' | 'server' }> }
-  | { type: 'processes'; processes: Array<{ pid: number; role: 'master' | 'worker' | 'server' }> }
-  | { type: 'event'; kind: 'worker-exit' | 'worker-spawn' | 'worker-timeout'; pid: number; message: string }
-  | { type: 'status'; workers: Array<{ pid: number; busy: boolean; requests: number }> }

@@ -20,12 +20,16 @@ function findRoot(): string {
 /** Absolute path of the package root (the folder holding package.json). */
 export const ROOT = findRoot()
 
+/** Folder of the compiled built-in server programs (lab/servers built into dist/). */
+export const SERVERS_DIR = path.join(ROOT, 'dist', 'lab', 'servers')
+
 /**
  * Path of a compiled built-in server program, e.g. `dist/lab/servers/prefork.js`.
+ * @param dir - where the programs are (default {@link SERVERS_DIR})
  * @throws Error naming `npm run build` when it has not been built
  */
-export function serverProgram(name: string): string {
-  const file = path.join(ROOT, 'dist', 'lab', 'servers', `${name}.js`)
+export function serverProgram(name: string, dir: string = SERVERS_DIR): string {
+  const file = path.join(dir, `${name}.js`)
   if (!existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing; run \`npm run build\` first`)
   return file
 }

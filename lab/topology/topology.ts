@@ -1,165 +1,193 @@
 /**
- * Starts a topology's processes and hands back what the load driver needs:
- * the URL, the current processes (for /proc sampling), the lab events the
+ * Starts a topology's parts and hands back what the load driver needs: the
+ * URL, the current processes (for /proc sampling), the lab events the
  * servers report, and `stop()`.
  *
- * Built-in servers are Node programs started in their own process group with
- * an IPC channel; they bind 127.0.0.1 port 0 and report `{type:'ready', port}`
- * (a handshake: nothing polls, nothing sleeps).
+ * Which engine serves each part is the registry's answer
+ * (lab/engines/registry.ts); this module only puts the parts together: the
+ * server instances first (`upstreams`, default 1, each its own process
+ * group), then the proxy in front of their ports, if the topology has one.
+ * Every Debian engine needed is detected before anything starts: a missing
+ * one throws `EngineMissingError` (the CLI exits 3 with the install command).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { TopologyDef } from '../core/scenario.js'
-import type { ServerMessage, BuiltinServerConfig } from '../servers/workload.js'
-import type { Stack } from '../engines/types.js'
-import { startExternalTopology, usesExternalEngine } from './external.js'
-import { startGroup, type Group } from './group.js'
-import { startProxiedTopology } from './proxied.js'
-import { serverProgram } from './paths.js'
+import { formatIssues, proxySchema, type ProxyDef, type TopologyDef } from '../core/scenario.js'
+import type { ProxyEngineName, Stack } from '../core/vocabulary.js'
+import type { DetectOptions, Engine, EngineInfo, Place, ProcessInfo, RunningPart, TopologyEvent, WorkerStatus } from '../engines/engine.js'
+import { ENGINES, requireEngines, resolveTopology } from '../engines/registry.js'
 
-/** A server process as the results name it. */
-export interface ProcessInfo {
-  pid: number
-  role: 'master' | 'worker' | 'server' | 'proxy'
-}
-
-/** An event a server reported, stamped with `performance.now()` ms. */
-export interface TopologyEvent {
-  at: number
-  kind: string
-  pid?: number
-  message: string
-}
+export type { ProcessInfo, TopologyEvent, WorkerStatus }
 
 /** A started topology. */
 export interface RunningTopology {
   id: string
-  /** Base URL, e.g. `http://127.0.0.1:40123`. */
+  /** Base URL, e.g. `http://127.0.0.1:40123`: the proxy's when there is one, else the server's. */
   url: string
+  /** The engines' names, e.g. `{ server: 'gunicorn', proxy: 'nginx' }`. */
   engines: { server: string; proxy: string | null }
   processes(): ProcessInfo[]
   events(): TopologyEvent[]
-  /** Stops every process of the topology (SIGTERM, then SIGKILL); idempotent. */
+  /** Stops every process of the topology (the proxy first, so it does not log the servers' going away as upstream errors); idempotent. */
   stop(): Promise<void>
   /**
-   * What each pre-fork worker is doing now, asked from the master over IPC
-   * (`{type:'status'}`); only built-in prefork servers have it. Resolves
-   * `undefined` when the master does not answer within 1 s or is gone.
+   * What each pre-fork worker is doing now, asked from the masters over IPC
+   * (`{type:'status'}`); only topologies of built-in pre-fork servers have it.
+   * Resolves `undefined` when a master does not answer within 1 s or is gone.
    */
   status?(): Promise<WorkerStatus[] | undefined>
 }
 
-/** One pre-fork worker as its master reports it. */
-export interface WorkerStatus {
-  pid: number
-  /** Serving a connection right now. */
-  busy: boolean
-  /** Requests served since the worker started. */
-  requests: number
-}
-
-/** Built-in engine names, by model (docs/architecture.md, "Topologies"). */
-export const BUILTIN_ENGINES = { prefork: 'node-prefork', 'event-loop': 'node-event-loop' } as const
-
 /** Options of {@link startTopology}. */
 export interface StartOptions {
-  /** `node` (built-in engines, default) or `python` (Gunicorn, Uvicorn, nginx). */
+  /** Which engines serve parts that pin none: `node` (built-in, default) or `python` (Gunicorn, Uvicorn, nginx). */
   stack?: Stack
-  /** A folder for this run's files (engine logs, configs). */
+  /** A folder for this run's files (engine logs, configs); created when an engine writes one. Default: a temp folder removed at stop. */
   runDir?: string
-  /** How long the server may take to report ready (default 15 000 ms). */
+  /** How long each part may take to be ready (default 15 000 ms). */
   readyTimeoutMs?: number
   /** Folder that relative paths of the topology (`static_dir`) start from: the scenario's folder (default: the working folder). */
   baseDir?: string
+  /** Where to look for engines (tests); default as in lab/engines/common.ts. */
+  detect?: DetectOptions
+}
+
+/**
+ * A topology's proxy part with every default applied (the part may come
+ * unvalidated, e.g. `{ engine: 'nginx' }` from a test).
+ * @throws Error naming each bad field, one line each
+ */
+export function proxySettings(def: Pick<TopologyDef, 'proxy'>): ProxyDef {
+  const raw: unknown = def.proxy ?? {}
+  const parsed = proxySchema.safeParse(raw)
+  if (!parsed.success) throw new Error(formatIssues(raw, parsed.error.issues).map((l) => `proxy.${l}`).join('\n'))
+  return parsed.data
+}
+
+/** The run folder, made on first use: the given one, or a temp folder that {@link remove} deletes. */
+function runFolder(given: string | undefined) {
+  let temp: string | undefined
+  return {
+    get(): string {
+      if (given !== undefined) {
+        mkdirSync(given, { recursive: true })
+        return given
+      }
+      return (temp ??= mkdtempSync(path.join(os.tmpdir(), 'lab-run-')))
+    },
+    remove(): void {
+      if (temp !== undefined) rmSync(temp, { recursive: true, force: true })
+    },
+  }
+}
+
+async function placeFor(engine: Engine, id: string, infos: Record<string, EngineInfo>, folder: ReturnType<typeof runFolder>, opts: StartOptions): Promise<Place> {
+  return {
+    id,
+    info: infos[engine.name] ?? (await engine.detect(opts.detect)),
+    runDir: folder.get,
+    baseDir: opts.baseDir ?? '.',
+    readyTimeoutMs: opts.readyTimeoutMs ?? 15_000,
+  }
 }
 
 /**
  * Starts a topology.
- * @throws Error with the server's last output when it exits or times out before ready
- * @throws EngineMissingError (from real engines) when a needed engine is not installed
+ * @param id - the topology's id (names its log files, `<id>.<engine>.log`; instance N of several is `<id>-N`)
+ * @throws EngineMissingError before anything starts when a Debian engine or app is not installed
+ * @throws Error when a part asks for what no engine gives, or with the failing part's output when
+ *   a part does not start (nothing is left running)
  */
 export async function startTopology(id: string, def: TopologyDef, opts: StartOptions = {}): Promise<RunningTopology> {
   const stack = opts.stack ?? 'node'
-  if (def.proxy || (def.upstreams ?? 1) > 1) return startProxiedTopology(id, def, opts)
-  if (usesExternalEngine(def, stack)) {
-    return startExternalTopology(id, def, { stack, runDir: opts.runDir ?? mkdtempSync(path.join(os.tmpdir(), 'lab-run-')) })
-  }
-  const readyTimeoutMs = opts.readyTimeoutMs ?? 15_000
-  const server = def.server
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lab-state-'))
-  const config: BuiltinServerConfig = {
-    workers: server.workers,
-    timeout_s: server.timeout_s,
-    backlog: server.backlog,
-    keepAlive: server.keepAlive ?? server.model === 'event-loop',
-    limitConcurrency: server.limit_concurrency ?? 0,
-    stateDir,
-    ...(server.static_dir ? { staticDir: path.resolve(opts.baseDir ?? '.', server.static_dir) } : {}),
-  }
-  const group: Group = startGroup(process.execPath, [serverProgram(server.model)], {
-    ipc: true,
-    env: { ...process.env, LAB_SERVER_CONFIG: JSON.stringify(config) },
-  })
-  let processes: ProcessInfo[] = []
-  const events: TopologyEvent[] = []
-  const statusWaiters: Array<(w: WorkerStatus[] | undefined) => void> = []
-  const cleanup = async () => {
-    await group.stop()
-    rmSync(stateDir, { recursive: true, force: true })
-  }
+  const proxy = def.proxy ? proxySettings(def) : undefined
+  const full: TopologyDef = proxy ? { ...def, proxy } : def
+  const engines = resolveTopology(full, stack)
+  const infos = await requireEngines([full], stack, opts.detect)
+  const folder = runFolder(opts.runDir)
+  const count = def.upstreams ?? 1
 
-  let port: number
+  const started = await Promise.allSettled(
+    Array.from({ length: count }, async (_, i) =>
+      engines.server.start(
+        { server: def.server, ...(engines.app ? { app: engines.app } : {}) },
+        await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts),
+      ),
+    ),
+  )
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  let front: RunningPart | undefined
   try {
-    port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${id}: the ${server.model} server did not report ready within ${readyTimeoutMs} ms`)), readyTimeoutMs)
-      group.child.on('message', (m: ServerMessage) => {
-        if (m.type === 'ready') {
-          clearTimeout(timer)
-          processes = m.processes
-          resolve(m.port)
-        } else if (m.type === 'processes') processes = m.processes
-        else if (m.type === 'event') events.push({ at: performance.now(), kind: m.kind, pid: m.pid, message: m.message })
-        else if (m.type === 'status') for (const resolve of statusWaiters.splice(0)) resolve(m.workers)
-      })
-      group.exited.then(({ code, signal }) => {
-        clearTimeout(timer)
-        reject(new Error(`${id}: the ${server.model} server exited before it was ready (${signal ?? `code ${code}`})`))
-      })
-    })
+    if (failed) throw failed.reason
+    if (engines.proxy && proxy) {
+      front = await engines.proxy.start({ proxy, upstreams: servers.map((s) => s.port) }, await placeFor(engines.proxy, id, infos, folder, opts))
+    }
   } catch (err) {
-    await cleanup()
-    const tail = group.tail()
-    throw new Error(`${(err as Error).message}${tail ? `\n--- server output ---\n${tail}` : ''}`)
+    await Promise.all(servers.map((s) => s.stop()))
+    folder.remove()
+    throw err
   }
+  return compose(id, servers, front, folder.remove)
+}
 
+function compose(id: string, servers: RunningPart[], front: RunningPart | undefined, removeFolder: () => void): RunningTopology {
+  const parts = front ? [...servers, front] : servers
+  const first = servers[0] as RunningPart
+  let stopping: Promise<void> | undefined
   return {
     id,
-    url: `http://127.0.0.1:${port}`,
-    engines: { server: server.engine ?? BUILTIN_ENGINES[server.model], proxy: null },
-    processes: () => processes,
-    events: () => events,
-    stop: cleanup,
-    ...(server.model === 'prefork'
+    url: `http://127.0.0.1:${(front ?? first).port}`,
+    engines: { server: first.engine, proxy: front?.engine ?? null },
+    processes: () => parts.flatMap((p) => p.processes()),
+    events: () => parts.flatMap((p) => p.events()).sort((a, b) => a.at - b.at),
+    stop: () =>
+      (stopping ??= (async () => {
+        await front?.stop()
+        await Promise.all(servers.map((s) => s.stop()))
+        removeFolder()
+      })()),
+    ...(servers.every((s) => s.status)
       ? {
-          status: () =>
-            new Promise<WorkerStatus[] | undefined>((resolve) => {
-              if (!group.child.connected) return resolve(undefined)
-              let timer: NodeJS.Timeout | undefined
-              const answer = (w: WorkerStatus[] | undefined) => {
-                clearTimeout(timer)
-                resolve(w)
-              }
-              statusWaiters.push(answer)
-              timer = setTimeout(() => {
-                const i = statusWaiters.indexOf(answer)
-                if (i >= 0) statusWaiters.splice(i, 1)
-                resolve(undefined)
-              }, 1000)
-              // one question answers every waiter: ask only when no question is out
-              if (statusWaiters.length === 1) group.child.send({ type: 'status' }, (err) => err && answer(undefined))
-            }),
+          status: async (): Promise<WorkerStatus[] | undefined> => {
+            const all = await Promise.all(servers.map((s) => s.status?.()))
+            return all.every((w) => w !== undefined) ? all.flat() : undefined
+          },
         }
       : {}),
+  }
+}
+
+/** Where and how to start a proxy on its own (see {@link startProxy}). */
+export interface ProxyStartOptions {
+  /** Names the proxy's log file (`<id>.<engine>.log`) and its errors. */
+  id: string
+  /** Folder for its log and config; default: a temp folder removed at stop. */
+  runDir?: string
+  /** The folder `static_dir` is relative to. */
+  baseDir?: string
+  /** The proxy's executable (default: as detected). */
+  executable?: string
+  readyTimeoutMs?: number
+}
+
+/**
+ * Starts a proxy engine in front of upstreams that are already listening
+ * (for tests and the bench, with upstreams of their own).
+ * @param upstreams - ports on 127.0.0.1; a real proxy's readiness check needs `GET /health` to answer 200 through them
+ * @throws Error with the proxy's output when it does not start
+ */
+export async function startProxy(engine: ProxyEngineName, proxy: ProxyDef, upstreams: readonly number[], opts: ProxyStartOptions): Promise<RunningPart> {
+  const e = ENGINES[engine]
+  const folder = runFolder(opts.runDir)
+  const info = opts.executable ? { name: engine, found: true, path: opts.executable } : await e.detect()
+  const place: Place = { id: opts.id, info, runDir: folder.get, baseDir: opts.baseDir ?? '.', readyTimeoutMs: opts.readyTimeoutMs ?? 15_000 }
+  try {
+    const part = await e.start({ proxy, upstreams }, place)
+    return { ...part, stop: () => part.stop().then(folder.remove) }
+  } catch (err) {
+    folder.remove()
+    throw err
   }
 }

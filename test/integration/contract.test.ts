@@ -14,16 +14,13 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { ServerDef, TopologyDef } from '../../lab/core/scenario.js'
-import { detectFlask, detectGunicorn } from '../../lab/engines/gunicorn.js'
-import { detectNginx } from '../../lab/engines/nginx.js'
-import { detectUvicorn } from '../../lab/engines/uvicorn.js'
 import type { Stack } from '../../lab/engines/types.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
 import { groupMembers, isAlive } from '../../lab/topology/proc.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
-import { needs, type Tool } from '../support/tools.js'
+import { app, engine as tool, needs, type Tool } from '../support/tools.js'
 
-const [gunicorn, uvicorn, flask, nginx] = await Promise.all([detectGunicorn(), detectUvicorn(), detectFlask(), detectNginx()])
+const [gunicorn, uvicorn, nginx, flask] = await Promise.all([tool('gunicorn'), tool('uvicorn'), tool('nginx'), app('flask', 'gunicorn')])
 
 function server(model: ServerDef['model'], extra: Record<string, unknown> = {}): ServerDef {
   return { model, workers: 2, timeout_s: 30, backlog: 2048, ...extra } as ServerDef
@@ -215,14 +212,14 @@ for (const engine of ENGINES) {
         }
       })
 
-      it('answers 404 to an unknown path and 405 to a method other than GET or HEAD', async () => {
+      it('answers 404 to an unknown path and 405 to a method the path does not take (PUT /work)', async () => {
         const missing = await request(`${topology.url}/nope`)
         expect(missing.status).toBe(404)
         expect(missing.body.toString()).toBe('no route /nope\n')
         expect(String(missing.headers['x-worker'])).toMatch(/^\d+$/)
-        const post = await request(`${topology.url}/work`, 'POST')
-        expect(post.status).toBe(405)
-        expect(post.body.toString()).toBe('POST not allowed\n')
+        const put = await request(`${topology.url}/work`, 'PUT')
+        expect(put.status).toBe(405)
+        expect(put.body.toString()).toBe('PUT not allowed\n')
       })
     })
   }

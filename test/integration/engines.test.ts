@@ -8,16 +8,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, expect, it } from 'vitest'
 import type { TopologyDef } from '../../lab/core/scenario.js'
-import { freePort } from '../../lab/engines/common.js'
-import { detectGunicorn, startGunicorn } from '../../lab/engines/gunicorn.js'
-import { detectNginx, startNginx } from '../../lab/engines/nginx.js'
+import { freePort } from '../../lab/contract/ports.js'
+import { startGunicorn } from '../../lab/engines/gunicorn.js'
+import { startNginx } from '../../lab/engines/nginx.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
 import { isAlive } from '../../lab/topology/proc.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
-import { needs } from '../support/tools.js'
+import { engine, needs } from '../support/tools.js'
 import { waitFor } from './helpers.js'
 
-const [gunicorn, nginx] = await Promise.all([detectGunicorn(), detectNginx()])
+const [gunicorn, nginx] = await Promise.all([engine('gunicorn'), engine('nginx')])
 const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-engines-'))
 afterAll(() => rmSync(runDir, { recursive: true, force: true }))
 
@@ -34,7 +34,7 @@ needs(gunicorn).describe('gunicorn', () => {
     mkdirSync(apps, { recursive: true })
     writeFileSync(path.join(apps, 'wsgi_app.py'), 'raise RuntimeError("this app cannot be imported")\n')
     const err = await failureOf(startGunicorn(
-      { port: await freePort(), appsDir: apps, workers: 2, timeoutS: 30, backlog: 64 },
+      { port: await freePort(), app: 'wsgi_app:application', appsDir: apps, workers: 2, timeoutS: 30, backlog: 64 },
       { executable: gunicorn.path as string, runDir, logName: 'broken.gunicorn.log', readyTimeoutMs: 10_000 },
     ))
     expect(err).toBeInstanceOf(Error)

@@ -21,8 +21,10 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { APPS_DIR, capture, freePort, pythonEnv, waitForHealth } from '../../lab/engines/common.js'
+import { freePort } from '../../lab/contract/ports.js'
+import { APPS_DIR, capture, pythonEnv, waitForHealth } from '../../lab/engines/common.js'
 import { detectGunicorn } from '../../lab/engines/gunicorn.js'
+import { ENGINES, packagesOf } from '../../lab/engines/registry.js'
 import { detectUvicorn } from '../../lab/engines/uvicorn.js'
 import { startGroup, type Group } from '../../lab/topology/group.js'
 import { groupMembers, isAlive } from '../../lab/topology/proc.js'
@@ -93,8 +95,8 @@ const engines = { gunicorn: await detectGunicorn(), uvicorn: await detectUvicorn
 /** Debian packages a pairing lacks (its server, or its framework as the server's interpreter sees it). */
 async function missingPackages(p: Pairing): Promise<string[]> {
   const engine = engines[p.server]
-  if (!p.framework) return engine.found ? [] : [...engine.packages]
-  if (!engine.found || !engine.interpreter) return [...engine.packages, p.framework.apt]
+  if (!p.framework) return engine.found ? [] : [...packagesOf(ENGINES[p.server])]
+  if (!engine.found || !engine.interpreter) return [...packagesOf(ENGINES[p.server]), p.framework.apt]
   const r = await capture(engine.interpreter, ['-I', '-c', `import ${p.framework.module}`])
   return r.code === 0 ? [] : [p.framework.apt]
 }

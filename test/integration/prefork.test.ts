@@ -1,3 +1,5 @@
+import http from 'node:http'
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { validateScenario, type TopologyDef } from '../../lab/core/scenario.js'
 import { AutocannonDriver } from '../../lab/load/autocannon.js'
@@ -80,5 +82,56 @@ describe('the built-in prefork server', () => {
     running = await startTopology('p', prefork({ workers: 1 }))
     expect((await fetch(`${running.url}/work?io_ms=abc`)).status).toBe(400)
     expect((await fetch(`${running.url}/nope`)).status).toBe(404)
+  })
+
+  it('leaves the body to the handler: answers POST /health with 405 at once, without waiting for its announced 1 MB, and closes', async () => {
+    running = await startTopology('p', prefork({ workers: 1, keepAlive: true }))
+    const socket = net.connect(Number(new URL(running.url).port), '127.0.0.1')
+    const started = performance.now()
+    socket.write('POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n')
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (c: string) => (data += c))
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.on('end', () => resolve(true))
+      socket.on('error', () => resolve(true))
+      setTimeout(() => resolve(false), 5000)
+    })
+    socket.destroy()
+    expect(closed).toBe(true)
+    expect(performance.now() - started).toBeLessThan(3000)
+    expect(data).toMatch(/^HTTP\/1\.1 405 /)
+    expect(data.toLowerCase()).toContain('connection: close')
+  })
+
+  it('reads a chunked POST /work body whole before it answers, holding its worker meanwhile', async () => {
+    running = await startTopology('p', prefork({ workers: 1 }))
+    const { port } = new URL(running.url)
+    let lastSentAt = 0
+    let healthAt = 0
+    const upload = new Promise<{ status: number; bytes: number; at: number }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/work?bytes=7', agent: false }, (res) => {
+        let bytes = 0
+        res.on('data', (c: Buffer) => (bytes += c.length))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, at: performance.now() }))
+      })
+      req.on('error', reject)
+      void (async () => {
+        for (let i = 0; i < 6; i++) {
+          req.write(Buffer.alloc(1000, 'y')) // no Content-Length: node sends it chunked
+          lastSentAt = performance.now()
+          if (i === 1) void fetch(`${running?.url}/health`).then(() => (healthAt = performance.now()))
+          await new Promise((r) => setTimeout(r, 100))
+        }
+        req.end()
+      })()
+    })
+    const reply = await upload
+    expect(reply.status).toBe(200)
+    expect(reply.bytes).toBe(7)
+    expect(reply.at).toBeGreaterThan(lastSentAt)
+    // the only worker was reading the upload: /health waited in the backlog until it was done
+    expect(await waitFor(() => healthAt > 0)).toBe(true)
+    expect(healthAt).toBeGreaterThan(lastSentAt)
   })
 })

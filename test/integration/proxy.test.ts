@@ -20,16 +20,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, expect, it } from 'vitest'
 import { proxySchema, validateScenario, type TopologyDef } from '../../lab/core/scenario.js'
-import { detectNginx } from '../../lab/engines/nginx.js'
 import { startSlowClients, type SlowClients } from '../../lab/load/slow-clients.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
-import { startProxy, type ProxyPart } from '../../lab/topology/proxied.js'
-import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
-import { needs } from '../support/tools.js'
+import type { RunningPart } from '../../lab/engines/engine.js'
+import { startProxy, startTopology, type RunningTopology } from '../../lab/topology/topology.js'
+import { engine, needs } from '../support/tools.js'
 import { socketBufferBytes } from '../support/kernel.js'
 import { holds, waitFor } from './helpers.js'
 
-const nginx = await detectNginx()
+const nginx = await engine('nginx')
 const ENGINES = [
   { engine: 'node-reverse-proxy' as const, needing: needs() },
   { engine: 'nginx' as const, needing: needs(nginx) },
@@ -167,7 +166,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 // ---------------------------------------------------------------- the suites
 
 const upstreams: Upstream[] = []
-const proxies: ProxyPart[] = []
+const proxies: RunningPart[] = []
 const topologies: RunningTopology[] = []
 const slowOnes: SlowClients[] = []
 const readers: net.Socket[] = []
@@ -466,6 +465,15 @@ for (const { engine, needing } of ENGINES) {
       await stalledReaders(unbuffered)
       expect(await waitFor(async () => (await busy(unbuffered)) === 2, 5000)).toBe(true)
       expect(await holds(async () => (await busy(unbuffered)) === 2, 2000)).toBe(true)
+    })
+
+    it('loses both sync workers of a bare prefork to two slow uploads to POST /work, whose handler reads the body, and none behind request buffering', async () => {
+      const bare = await start(topology({ workers: 2 }, undefined))
+      slowOnes.push(await startSlowClients({ baseUrl: bare.url, count: 2, mode: 'slow-body', maxS: 20 }))
+      expect(await waitFor(async () => (await busy(bare)) === 2, 5000)).toBe(true)
+      const buffered = await start(topology({ workers: 2 }, { request_buffering: true }))
+      slowOnes.push(await startSlowClients({ baseUrl: buffered.url, count: 2, mode: 'slow-body', maxS: 20 }))
+      expect(await holds(async () => (await busy(buffered)) === 0, 2000)).toBe(true)
     })
 
     it('round-robins across three pre-fork instances, each answering from its own workers', async () => {

@@ -14,7 +14,9 @@
  * shows what a machine without them sees.
  */
 import { describe, it, type TestFunction } from 'vitest'
+import type { AppName, EngineName } from '../../lab/core/vocabulary.js'
 import { findExecutable, searchPathOf } from '../../lab/engines/common.js'
+import { APPS, ENGINES, detectApp, packagesOf } from '../../lab/engines/registry.js'
 
 /** Something a test needs, as the lab's detect functions report an engine. */
 export interface Tool {
@@ -84,6 +86,20 @@ export function needs(...tools: Tool[]): Needing {
     console.warn(`skipped: ${missingLine([t])}`)
   }
   return { found: false, describe: (title, body) => describe.skip(title, body), it: (title, fn) => it.skip(title, fn) }
+}
+
+/** An engine of the registry (lab/engines/registry.ts), found as the lab finds it, with its Debian packages. */
+export async function engine(name: EngineName): Promise<Tool> {
+  const e = ENGINES[name]
+  return { ...(await e.detect()), packages: packagesOf(e) }
+}
+
+/** An app of the registry as `server`'s interpreter sees it (missing too when the server is), with the packages of both. */
+export async function app(name: AppName, server: EngineName): Promise<Tool> {
+  const host = await engine(server)
+  const a = APPS[name]
+  const info = await detectApp(a, host)
+  return { ...info, packages: [...(host.found ? [] : host.packages), ...a.packages] }
 }
 
 /**

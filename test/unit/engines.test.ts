@@ -1,7 +1,7 @@
 /**
  * Command lines and config files of the real engines, the engine choice per
  * stack, and `lab doctor`'s "missing" output (with an empty search path, so
- * it holds on a machine that has every engine). Nothing here starts a process.
+ * it holds on a machine that has every engine). Nothing here starts an engine.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -9,12 +9,12 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { doctorCommand } from '../../lab/commands/doctor.js'
 import type { ServerDef, TopologyDef } from '../../lab/core/scenario.js'
-import { firstError, INSTALL_COMMAND, installCommandFor, pythonEnv } from '../../lab/engines/common.js'
-import { effectiveWorkerClass, gunicornArgs, gunicornEvent, parseGunicornVersion } from '../../lab/engines/gunicorn.js'
+import { aptInstall, firstError, pythonEnv } from '../../lab/engines/common.js'
+import { effectiveWorkerClass, gunicornArgs, gunicornConfig, gunicornEvent, parseGunicornVersion } from '../../lab/engines/gunicorn.js'
 import { nginxArgs, nginxConf, parseNginxVersion } from '../../lab/engines/nginx.js'
+import { APPS, engineVersions, requireEngines, serverEngineOf } from '../../lab/engines/registry.js'
 import { EngineMissingError } from '../../lab/engines/types.js'
 import { parseUvicornVersion, uvicornArgs } from '../../lab/engines/uvicorn.js'
-import { engineVersions, realEnginesOf, requireEngines, serverEngineOf, usesExternalEngine } from '../../lab/topology/external.js'
 
 const empty = mkdtempSync(path.join(os.tmpdir(), 'lab-no-engines-'))
 afterAll(() => rmSync(empty, { recursive: true, force: true }))
@@ -28,7 +28,7 @@ const server = (model: ServerDef['model'], extra: Record<string, unknown> = {}) 
   ({ model, workers: 4, timeout_s: 30, backlog: 2048, ...extra }) as ServerDef
 
 describe('gunicorn', () => {
-  const base = { port: 41234, workers: 4, timeoutS: 30, backlog: 2048, appsDir: '/lab/apps' }
+  const base = { port: 41234, app: 'wsgi_app:application', workers: 4, timeoutS: 30, backlog: 2048, appsDir: '/lab/apps' }
 
   it('binds 127.0.0.1 on the given port and serves the WSGI app from lab/apps', () => {
     const args = gunicornArgs(base)
@@ -38,7 +38,14 @@ describe('gunicorn', () => {
   })
 
   it('serves the Flask app when asked', () => {
-    expect(gunicornArgs({ ...base, app: 'flask' }).at(-1)).toBe('flask_app:application')
+    expect(gunicornArgs(gunicornConfig(server('prefork', { app: 'flask' }), APPS.flask.entries.wsgi as string, 41234)).at(-1)).toBe('flask_app:application')
+  })
+
+  it('runs the gthread worker for the threaded model, and keeps no connection alive when keepAlive is false', () => {
+    const c = gunicornConfig(server('threaded', { threads: 4, keepAlive: false }), 'wsgi_app:application', 41234)
+    expect(flag(gunicornArgs(c), '--worker-class')).toBe('gthread')
+    expect(flag(gunicornArgs(c), '--threads')).toBe('4')
+    expect(flag(gunicornArgs(c), '--keep-alive')).toBe('0')
   })
 
   it('passes workers, timeout and backlog explicitly and runs the sync worker by default', () => {
@@ -91,7 +98,7 @@ describe('gunicorn', () => {
 })
 
 describe('uvicorn', () => {
-  const base = { port: 41235, backlog: 2048, appsDir: '/lab/apps' }
+  const base = { port: 41235, app: 'asgi_app:app', backlog: 2048, appsDir: '/lab/apps' }
 
   it('binds 127.0.0.1 on the given port and serves the ASGI app from lab/apps in one worker process', () => {
     const args = uvicornArgs(base)
@@ -107,6 +114,7 @@ describe('uvicorn', () => {
     const args = uvicornArgs(base)
     expect(flag(args, '--loop')).toBe('auto')
     expect(flag(args, '--http')).toBe('auto')
+    expect(flag(args, '--lifespan')).toBe('auto')
     expect(args).toContain('--no-access-log')
     expect(uvicornArgs({ ...base, accessLog: true })).toContain('--access-log')
   })
@@ -167,7 +175,7 @@ describe('nginx', () => {
   })
 
   it('turns buffering off, keeps upstream connections (with HTTP/1.1) and balances by least connections when asked', () => {
-    const conf = nginxConf({ ...base, buffering: false, requestBuffering: false, upstreamKeepalive: 16, balance: 'least_conn', workerProcesses: 'auto' })
+    const conf = nginxConf({ ...base, buffering: false, requestBuffering: false, upstreamKeepalive: 16, balance: 'least-conn', workerProcesses: 'auto' })
     expect(conf).toContain('proxy_buffering off;')
     expect(conf).toContain('proxy_request_buffering off;')
     expect(conf).toContain('keepalive 16;')
@@ -192,45 +200,36 @@ describe('engine choice', () => {
   const async: TopologyDef = { server: server('event-loop') }
 
   it('maps prefork to node-prefork on the node stack and to gunicorn on the python stack', () => {
-    expect(serverEngineOf(prefork.server, 'node')).toBe('node-prefork')
-    expect(serverEngineOf(prefork.server, 'python')).toBe('gunicorn')
+    expect(serverEngineOf(prefork.server, 'node').name).toBe('node-prefork')
+    expect(serverEngineOf(prefork.server, 'python').name).toBe('gunicorn')
   })
 
   it('maps event-loop to node-event-loop on the node stack and to uvicorn on the python stack', () => {
-    expect(serverEngineOf(async.server, 'node')).toBe('node-event-loop')
-    expect(serverEngineOf(async.server, 'python')).toBe('uvicorn')
+    expect(serverEngineOf(async.server, 'node').name).toBe('node-event-loop')
+    expect(serverEngineOf(async.server, 'python').name).toBe('uvicorn')
   })
 
   it('lets a topology pin its engine, so node-prefork and gunicorn can run side by side on one stack', () => {
-    const pinned = { server: server('prefork', { engine: 'gunicorn' }) } as TopologyDef
-    expect(serverEngineOf(pinned.server, 'node')).toBe('gunicorn')
-    expect(usesExternalEngine(pinned, 'node')).toBe(true)
-    const builtin = { server: server('prefork', { engine: 'node-prefork' }) } as TopologyDef
-    expect(serverEngineOf(builtin.server, 'python')).toBe('node-prefork')
-    expect(usesExternalEngine(builtin, 'python')).toBe(false)
+    expect(serverEngineOf(server('prefork', { engine: 'gunicorn' }), 'node').name).toBe('gunicorn')
+    expect(serverEngineOf(server('prefork', { engine: 'node-prefork' }), 'python').name).toBe('node-prefork')
   })
 
-  it('refuses an unknown engine, and an engine that does not run the model', () => {
-    expect(() => serverEngineOf(server('prefork', { engine: 'uwsgi' }), 'python')).toThrow(/unknown/)
-    expect(() => serverEngineOf(server('prefork', { engine: 'uvicorn' }), 'python')).toThrow(/does not run model prefork/)
-  })
-
-  it('needs nginx for a proxy part, and Flask when the app is flask', () => {
-    expect(realEnginesOf({ server: server('prefork', { app: 'flask' }), proxy: { engine: 'nginx' } } as unknown as TopologyDef, 'python')).toEqual([
-      'gunicorn',
-      'flask',
-      'nginx',
-    ])
-    expect(usesExternalEngine({ server: server('prefork'), proxy: { engine: 'nginx' } } as unknown as TopologyDef, 'node')).toBe(true)
-    expect(realEnginesOf(prefork, 'node')).toEqual([])
+  it('refuses an engine that does not run the model, naming the ones that do', () => {
+    expect(() => serverEngineOf(server('prefork', { engine: 'uvicorn' }), 'python')).toThrow('server.engine: uvicorn does not run model prefork; engines that do: node-prefork, gunicorn')
   })
 
   it('throws EngineMissingError with the install command before anything starts when an engine is missing', async () => {
     const err = await requireEngines([prefork], 'python', { searchPath: [empty] }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(EngineMissingError)
     expect((err as EngineMissingError).engine).toBe('gunicorn')
-    expect((err as EngineMissingError).installCommand).toBe(INSTALL_COMMAND)
+    expect((err as EngineMissingError).installCommand).toBe('apt-get install -y gunicorn')
     await expect(requireEngines([prefork, async], 'node', { searchPath: [empty] })).resolves.toEqual({})
+  })
+
+  it('installs every missing engine and app a run needs with one line: the server, the proxy, and Flask for the flask app', async () => {
+    const def = { server: server('prefork', { app: 'flask' }), proxy: { engine: 'nginx' } } as unknown as TopologyDef
+    const err = await requireEngines([def], 'python', { searchPath: [empty] }).catch((e: unknown) => e)
+    expect((err as EngineMissingError).installCommand).toBe('apt-get install -y gunicorn nginx python3-flask')
   })
 
   it('lists no versions for engines that are missing or built in', async () => {
@@ -238,9 +237,8 @@ describe('engine choice', () => {
     expect(await engineVersions([prefork], 'node')).toEqual({})
   })
 
-  it('installs what is missing with one apt-get line, each package once', () => {
-    expect(installCommandFor(['uvicorn', 'nginx', 'uvicorn'])).toBe('apt-get install -y uvicorn python3-uvloop python3-httptools nginx')
-    expect(INSTALL_COMMAND).toBe('apt-get install -y nginx gunicorn python3-flask uvicorn python3-uvloop python3-httptools')
+  it('installs with one apt-get line, each package once', () => {
+    expect(aptInstall(['uvicorn', 'python3-uvloop', 'nginx', 'uvicorn'])).toBe('apt-get install -y uvicorn python3-uvloop nginx')
   })
 
   it("starts Python engines without the caller's PYTHONHOME, PYTHONPATH and worker-count overrides", () => {
@@ -264,9 +262,8 @@ describe('lab doctor', () => {
     const code = await doctorCommand({ searchPath: [empty], write: (t) => (text += t) })
     expect(code).toBe(0)
     for (const engine of ['gunicorn', 'uvicorn', 'flask', 'nginx']) expect(text).toMatch(new RegExp(`^${engine}\\s.*MISSING`, 'm'))
-    expect(text).toMatch(/^node-prefork\s/m)
-    expect(text).toMatch(/^node-event-loop\s/m)
-    expect(text).toContain('apt-get install -y gunicorn uvicorn python3-uvloop python3-httptools python3-flask nginx')
+    for (const engine of ['node-prefork', 'node-event-loop', 'node-reverse-proxy']) expect(text).toMatch(new RegExp(`^${engine}\\s`, 'm'))
+    expect(text).toContain('apt-get install -y gunicorn uvicorn python3-uvloop python3-httptools nginx python3-flask')
     expect(text).toContain(`looked up in ${empty}`)
   })
 

@@ -76,12 +76,19 @@ function call(server: LiveServer, method: string, p: string, opts: { body?: unkn
 
 const startBody = { scenario: 'prefork-vs-async', quick: true, workloads: ['io-bound'] }
 
-/** Reads an SSE stream until `until` says so (or it ends), then hangs up. */
-function stream(server: LiveServer, p: string, until: (envs: Envelope[]) => boolean = () => false, timeoutMs = 10_000): Promise<{ envs: Envelope[]; ended: boolean; headers: http.IncomingHttpHeaders }> {
+/** Reads an SSE stream until `until` says so (or it ends), then hangs up; `opened` is called when the response has begun. */
+function stream(
+  server: LiveServer,
+  p: string,
+  until: (envs: Envelope[]) => boolean = () => false,
+  timeoutMs = 10_000,
+  opened: () => void = () => {},
+): Promise<{ envs: Envelope[]; ended: boolean; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const envs: Envelope[] = []
     let buffer = ''
     const req = http.get({ host: '127.0.0.1', port: server.port, path: p }, (res) => {
+      opened()
       const timer = setTimeout(() => finish(false), timeoutMs)
       const finish = (ended: boolean) => {
         clearTimeout(timer)
@@ -286,7 +293,10 @@ describe('the demo API', () => {
   it('stops the running run when closed', async () => {
     const { server } = await demo(200)
     const { id } = (await call(server, 'POST', '/api/runs', { body: startBody })).json()
-    const events = stream(server, `/api/runs/${id}/events`)
+    let open: () => void = () => {}
+    const isOpen = new Promise<void>((r) => (open = r))
+    const events = stream(server, `/api/runs/${id}/events`, undefined, 10_000, open)
+    await isOpen // closed before the stream is open, the server would reset it instead of ending it
     await server.close()
     const { envs, ended } = await events
     expect(ended).toBe(true)

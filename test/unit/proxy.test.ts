@@ -9,8 +9,11 @@ import { assert, describe, expect, it } from 'vitest'
 import { nginxConf } from '../../lab/engines/nginx.js'
 import { bodyHeaders, defaultRate, readerRequest, senderBytes } from '../../lab/load/slow-clients.js'
 import { proxySchema, validateScenario } from '../../lab/core/scenario.js'
-import { Balancer, MicroCache, contentType, isIdempotent, staticFile } from '../../lab/servers/proxy-logic.js'
-import { nginxProxyConfig, proxySettings, reverseProxyConfig } from '../../lab/topology/proxied.js'
+import { Balancer, MicroCache, attemptLimit, contentType, isIdempotent, staticFile } from '../../lab/servers/proxy-logic.js'
+import { nginxProxyConfig } from '../../lab/engines/nginx.js'
+import { reverseProxyConfig } from '../../lab/engines/node-reverse-proxy.js'
+import { proxySettings } from '../../lab/topology/topology.js'
+import { PROXY_DEFAULTS } from '../../lab/contract/workload.js'
 
 function scenario(topology: Record<string, unknown>, workload: Record<string, unknown> = {}, load: Record<string, unknown> = {}) {
   return {
@@ -27,8 +30,36 @@ const problems = (input: unknown) => {
   return v.ok ? [] : v.problems
 }
 
+describe("the built-in proxy's fallback settings", () => {
+  it("are nginx 1.22's defaults: no upstream keep-alive, no limit on tries, no cache lock, 1 MiB bodies, backlog 511", () => {
+    expect(PROXY_DEFAULTS).toEqual({
+      requestBuffering: true,
+      buffering: true,
+      balance: 'round-robin',
+      keepalive: 0,
+      readTimeoutS: 60,
+      connectTimeoutS: 60,
+      maxFails: 1,
+      failTimeoutS: 10,
+      tries: 0,
+      cacheTtlS: 0,
+      cacheLock: false,
+      maxBodyBytes: 1024 * 1024,
+      backlog: 511,
+    })
+  })
+
+  it('tries every upstream once when tries is 0 (proxy_next_upstream_tries 0), and at most `tries` and never more than the upstreams otherwise', () => {
+    expect(attemptLimit(0, 3)).toBe(3)
+    expect(attemptLimit(0, 1)).toBe(1)
+    expect(attemptLimit(2, 3)).toBe(2)
+    expect(attemptLimit(1, 3)).toBe(1)
+    expect(attemptLimit(5, 2)).toBe(2)
+  })
+})
+
 describe('the scenario schema', () => {
-  it("fills a proxy part with nginx's defaults: both buffers on, round-robin, 60 s read timeout, max_fails 1, fail_timeout 10 s, no cache", () => {
+  it("fills a proxy part with nginx's defaults (both buffers on, round-robin, 60 s timeouts, max_fails 1, fail_timeout 10 s, no cache) and the lab's own where they differ (keepalive 16, one retry, the cache lock on)", () => {
     const v = validateScenario(scenario({ proxy: { model: 'reverse-proxy' } }))
     expect(v.ok).toBe(true)
     if (!v.ok) return

@@ -8,7 +8,7 @@ import { THEORY } from '../../web/src/report/theory.js'
 import { throughputChart } from '../../web/src/report/throughput.js'
 import { timelineChart } from '../../web/src/report/timeline.js'
 import { verdicts } from '../../web/src/report/verdicts.js'
-import { WARNING_TEXT } from '../../web/src/report/warnings.js'
+import { WARNING_TEXT } from '../../lab/core/vocabulary.js'
 import { markDatasets, markLines, markTooltip } from '../../web/src/panels/marks.js'
 import {
   describeOff,
@@ -175,16 +175,16 @@ describe('timeline annotations', () => {
     const marks = eventMarks([
       { t: 2.5, kind: 'worker-spawn', pid: 7, message: 'worker 7 booted' },
       { t: 2.2, kind: 'worker-exit', pid: 6, message: 'worker 6 killed by SIGKILL' },
-      { t: 3, kind: 'reload', message: 'config reloaded' },
+      { t: 3, kind: 'upstream-down', message: 'upstream 127.0.0.1:1 marked down' },
     ])
-    expect(markKinds(marks)).toEqual(['worker-exit', 'worker-spawn', 'reload'])
-    expect(marksSummary(marks)).toBe('1 × worker died, 1 × worker booted, 1 × reload')
+    expect(markKinds(marks)).toEqual(['worker-exit', 'worker-spawn', 'upstream-down'])
+    expect(marksSummary(marks)).toBe('1 × worker died, 1 × worker booted, 1 × upstream-down')
     expect(markTooltip({ t: 2.2, message: 'worker 6 killed by SIGKILL' })).toBe('2.20 s: worker 6 killed by SIGKILL')
     const datasets = markDatasets(marks, 1)
     expect(datasets.map((d) => [d.label, d.yAxisID, d.data])).toEqual([
       ['worker died', 'events', [{ x: 2.2, y: 0.87, message: '2.20 s: worker 6 killed by SIGKILL' }]],
       ['worker booted', 'events', [{ x: 2.5, y: 0.8, message: '2.50 s: worker 7 booted' }]],
-      ['reload', 'events', [{ x: 3, y: 0.73, message: '3.00 s: config reloaded' }]],
+      ['upstream-down', 'events', [{ x: 3, y: 0.73, message: '3.00 s: upstream 127.0.0.1:1 marked down' }]],
     ])
     expect(Object.values(markLines(marks)).map((l) => (l as { xMin: number }).xMin)).toEqual([2.2, 3])
   })

@@ -106,4 +106,19 @@ describe('lab run with a fake driver', () => {
     expect(saved.complete).toBe(false)
     expect(saved.runs).toHaveLength(2)
   })
+
+  it('says nothing was measured yet and writes no file when interrupted before the first level finished', async () => {
+    const controller = new AbortController()
+    const driver = new FakeDriver(() => {
+      controller.abort('SIGINT')
+      return 80
+    })
+    const { outcome, out, stdout, stderr } = await run({ quick: true, json: true, driver, signal: controller.signal })
+    expect(outcome.code).toBe(130)
+    expect(outcome.saved).toBe(false)
+    expect(stderr).toContain('Interrupted before the first level finished: nothing was measured yet, so no results were written.')
+    expect(stderr).not.toContain('is saved')
+    expect(stdout).toBe('') // no document on stdout for a run that wrote none
+    expect(readdirSync(out, { recursive: true })).toEqual([])
+  })
 })

@@ -52,7 +52,7 @@ describe('validateScenario', () => {
     const s = base() as Record<string, any>
     s.topologies.async.server.model = 'threads'
     const v = validateScenario(s)
-    expect(v).toEqual({ ok: false, problems: ["topologies.async.server.model: \"threads\" is not allowed; expected 'prefork' or 'event-loop'"] })
+    expect(v).toEqual({ ok: false, problems: ["topologies.async.server.model: \"threads\" is not allowed; expected 'prefork', 'threaded' or 'event-loop'"] })
   })
 
   it('says which field is missing', () => {

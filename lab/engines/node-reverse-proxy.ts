@@ -1,0 +1,55 @@
+/**
+ * The built-in reverse proxy (lab/servers/reverse-proxy.ts): one Node
+ * process in front of the server instances, following nginx's documented
+ * behaviour for the settings a proxy part has (buffering, balancing,
+ * retries, micro-cache, static files).
+ */
+import path from 'node:path'
+import { PROXY_DEFAULTS, RETRY_ATTEMPTS, type ReverseProxyConfig } from '../contract/workload.js'
+import type { ProxyDef } from '../core/scenario.js'
+import { detectBuiltin, startBuiltin } from './builtin.js'
+import type { ProxyEngine } from './engine.js'
+
+/**
+ * The built-in proxy's configuration for a proxy part (nginx's defaults,
+ * `PROXY_DEFAULTS`, for what the part has no field for).
+ * @param upstreams - the server instances' ports on 127.0.0.1
+ * @param baseDir - the folder `static_dir` is relative to (the scenario's)
+ */
+export function reverseProxyConfig(p: ProxyDef, upstreams: readonly number[], baseDir = '.'): ReverseProxyConfig {
+  return {
+    ...PROXY_DEFAULTS,
+    upstreams: [...upstreams],
+    requestBuffering: p.request_buffering,
+    buffering: p.buffering,
+    ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
+    balance: p.balance,
+    keepalive: p.keepalive,
+    readTimeoutS: p.read_timeout_s,
+    connectTimeoutS: p.connect_timeout_s,
+    maxFails: p.max_fails,
+    failTimeoutS: p.fail_timeout_s,
+    tries: p.retry ? RETRY_ATTEMPTS : 1,
+    cacheTtlS: p.cache_ttl_s,
+    cacheLock: p.cache_lock,
+  }
+}
+
+export const nodeReverseProxy: ProxyEngine = {
+  name: 'node-reverse-proxy',
+  role: 'proxy',
+  stack: 'node',
+  source: { kind: 'built-in' },
+  models: ['reverse-proxy'],
+  protocols: ['http'],
+  detect: (opts) => detectBuiltin('node-reverse-proxy', 'reverse-proxy', opts),
+  start: ({ proxy, upstreams }, place) =>
+    startBuiltin({
+      engine: 'node-reverse-proxy',
+      program: 'reverse-proxy',
+      what: 'the reverse proxy',
+      id: place.id,
+      env: { LAB_PROXY_CONFIG: JSON.stringify(reverseProxyConfig(proxy, upstreams, place.baseDir)) },
+      readyTimeoutMs: place.readyTimeoutMs,
+    }),
+}

@@ -1,0 +1,27 @@
+/**
+ * The Python apps read the workload contract's bounds from the same file as
+ * the lab (lab/contract/bounds.json): /usr/bin/python3, which runs Debian's
+ * engines, imports lab/apps/workload.py and reports its limits and defaults.
+ * Without python3 the test skips outside CI and fails under CI (test/support/tools.ts).
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { expect, it } from 'vitest'
+import { DEFAULTS, LIMITS } from '../../lab/contract/workload.js'
+import { ROOT } from '../../lab/topology/paths.js'
+import { needs } from '../support/tools.js'
+
+const PYTHON = '/usr/bin/python3'
+const python = { name: 'python3', found: existsSync(PYTHON), packages: ['python3'], path: PYTHON, problem: `no ${PYTHON}` }
+
+needs(python).describe('the Python apps', () => {
+  it("take their limits and defaults from lab/contract/bounds.json, as the lab's schema and servers do", () => {
+    const script = 'import json, workload; print(json.dumps({"limits": workload.LIMITS, "defaults": workload.DEFAULTS}))'
+    const out = execFileSync(PYTHON, ['-I', '-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'lab', 'apps'))}); sys.dont_write_bytecode = True; ${script}`], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    })
+    expect(JSON.parse(out)).toEqual({ limits: LIMITS, defaults: DEFAULTS })
+  })
+})
