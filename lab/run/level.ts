@@ -30,15 +30,26 @@ export function workPath(w: Workload): string {
 }
 
 /**
+ * Seconds of warm-up allowed per connection to open it and get a first
+ * answer, beyond the predicted latency: on the project's shared 2-core
+ * machine, 4,096 connections to an event loop took 1 to 6 s from the start
+ * of the load to every one answered, most of it the load generator setting
+ * its clients up on its one thread (autocannon 9, `initialiseClients`).
+ */
+export const WARMUP_S_PER_CONNECTION = 0.001
+
+/**
  * How long a level's warm-up may run (s): at least `warmupS`, and long enough
  * for every connection to get one answer at the predicted latency (twice it,
- * for slack), but at most 10 s more; a level the model says cannot answer at
- * all (every worker held) gets no extension.
+ * for slack, but at most 10 s more) after it has connected
+ * ({@link WARMUP_S_PER_CONNECTION} each); a level the model says cannot
+ * answer at all (every worker held) gets no extension.
  */
-export function warmupCap(warmupS: number, expected: Prediction): number {
+export function warmupCap(warmupS: number, expected: Prediction, connections = 0): number {
   if (expected.perSecond === 0) return warmupS
-  if (!Number.isFinite(expected.meanMs)) return warmupS + 10
-  return warmupS + Math.min(10, Math.max(1, (2 * expected.meanMs) / 1000))
+  const connecting = connections * WARMUP_S_PER_CONNECTION
+  if (!Number.isFinite(expected.meanMs)) return warmupS + 10 + connecting
+  return warmupS + Math.min(10, Math.max(1, (2 * expected.meanMs) / 1000)) + connecting
 }
 
 /** What a level needs besides the level itself. */
@@ -92,7 +103,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
   const expected = predictionsFor(ctx.def, workload, level.connections, ctx.cores, plan.load.timeout_s, ctx.machine)
-  const maxWarmupS = warmupCap(plan.load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN })
+  const maxWarmupS = warmupCap(plan.load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
   const window = levelWindow(plan.load, level.connections, expected, eventPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
   const slow = await startSlow(topology.url, workload, maxWarmupS + window.durationS + 5)
