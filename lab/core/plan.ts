@@ -56,11 +56,14 @@ function pick(kind: string, known: string[], wanted: readonly string[] | undefin
  */
 export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true; value: Plan } | { ok: false; problems: string[] } {
   const problems: string[] = []
-  const topologyIds = pick('topology', Object.keys(scenario.topologies), opts.topologies, problems)
-  const workloadIds = pick('workload', Object.keys(scenario.workloads), opts.workloads, problems)
+  // a quick run measures the scenario's quick choice of topologies and workloads, unless told otherwise
+  const quickPick = (asked: readonly string[] | undefined, quick: readonly string[] | undefined) => (asked?.length ? asked : opts.quick ? quick : undefined)
+  const topologyIds = pick('topology', Object.keys(scenario.topologies), quickPick(opts.topologies, scenario.quick?.topologies), problems)
+  const workloadIds = pick('workload', Object.keys(scenario.workloads), quickPick(opts.workloads, scenario.quick?.workloads), problems)
   if (problems.length) return { ok: false, problems }
   if (opts.repeat !== undefined && !(Number.isInteger(opts.repeat) && opts.repeat >= 1 && opts.repeat <= 20)) return { ok: false, problems: [`--repeat ${opts.repeat}: expected an integer 1..20`] }
-  const asked: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(scenario.quick ?? {}) } : scenario.load
+  const { topologies: _t, workloads: _w, ...quickLoad } = scenario.quick ?? {}
+  const asked: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(quickLoad) } : scenario.load
   const load: LoadDef = opts.repeat !== undefined ? { ...asked, repeat: opts.repeat } : asked
 
   const levels: Level[] = []

@@ -259,8 +259,17 @@ export const scenarioSchema = z.strictObject({
     .record(name, workloadSchema, { error: 'an object of workloads by id' })
     .refine((w) => Object.keys(w).length > 0, { error: 'at least one workload' }),
   load: loadSchema,
-  /** Overrides of `load` used by `--quick`. */
-  quick: loadSchema.partial().optional(),
+  /**
+   * Overrides of `load` used by `--quick`, and which topologies and workloads
+   * a quick run measures (all when absent; `--topology` and `--workload` still choose).
+   */
+  quick: loadSchema
+    .partial()
+    .extend({
+      topologies: z.array(name, { error: 'a list of topology ids' }).min(1, { error: 'a non-empty list of topology ids' }).optional(),
+      workloads: z.array(name, { error: 'a list of workload ids' }).min(1, { error: 'a non-empty list of workload ids' }).optional(),
+    })
+    .optional(),
 })
 
 /** A scenario as written (defaults not yet applied). */
@@ -324,6 +333,17 @@ export function formatIssues(input: unknown, issues: readonly z.core.$ZodIssue[]
   return lines
 }
 
+/** `quick.topologies` and `quick.workloads` name ids the scenario has. */
+function quickIdProblems(s: Scenario): string[] {
+  const out: string[] = []
+  for (const [field, known] of [['topologies', Object.keys(s.topologies)], ['workloads', Object.keys(s.workloads)]] as const) {
+    ;(s.quick?.[field] ?? []).forEach((id, i) => {
+      if (!known.includes(id)) out.push(`quick.${field}.${i}: ${show(id)} is not allowed; expected one of ${known.join(', ')}`)
+    })
+  }
+  return out
+}
+
 /** A workload that asks for static files needs every topology to have a static folder (the server's or the proxy's). */
 function staticDirProblems(s: Scenario): string[] {
   const asking = Object.entries(s.workloads).filter(([, w]) => w.mix?.some((e) => e.static !== undefined)).map(([id]) => id)
@@ -342,7 +362,7 @@ function staticDirProblems(s: Scenario): string[] {
 export function validateScenario(input: unknown, folderName?: string): Validated<Scenario> {
   const parsed = scenarioSchema.safeParse(input)
   if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues) }
-  const staticProblems = staticDirProblems(parsed.data)
+  const staticProblems = [...staticDirProblems(parsed.data), ...quickIdProblems(parsed.data)]
   if (staticProblems.length) return { ok: false, problems: staticProblems }
   if (folderName !== undefined && parsed.data.name !== folderName) {
     return {

@@ -71,13 +71,17 @@ export interface LevelContext {
 
 /**
  * The window to measure a level for (lab/core/window.ts), from the model's
- * prediction before the level: the calibrated one when there is one.
+ * prediction before the level: the calibrated one when there is one. A level
+ * the model says answers nothing (every worker held: its latency is then the
+ * client's timeout) is sized by whole seconds only: no window holds a
+ * completion, and measuring that is the lesson.
  */
 export function levelWindow(load: Plan['load'], connections: number, expected: Prediction | undefined, pct: number): WindowChoice {
+  const answers = expected !== undefined && expected.perSecond > 0
   return chooseWindow({
     durationS: load.duration_s,
     connections,
-    ...(expected ? { predictedMeanMs: expected.meanMs, predictedPerSecond: expected.perSecond } : {}),
+    ...(answers ? { predictedMeanMs: expected.meanMs, predictedPerSecond: expected.perSecond } : {}),
     ...(pct > 0 ? { eventPct: pct } : {}),
     capS: Math.max(load.max_duration_s, load.duration_s),
     margin: WINDOW_RULES.planMargin,

@@ -57,6 +57,21 @@ describe('makePlan', () => {
     expect(makePlan(scenario(), { repeat: 0 })).toEqual({ ok: false, problems: ['--repeat 0: expected an integer 1..20'] })
   })
 
+  it('measures the quick choice of topologies and workloads with --quick, unless --topology or --workload say otherwise', () => {
+    const s = scenario()
+    s.quick = { ...s.quick, topologies: ['async'], workloads: ['cpu-bound'] }
+    const quick = makePlan(s, { quick: true })
+    if (!quick.ok) throw new Error(quick.problems.join())
+    expect(quick.value.levels.map((l) => `${l.topology}/${l.workload}`)).toEqual(['async/cpu-bound'])
+    expect(quick.value.load).not.toHaveProperty('topologies')
+    const asked = makePlan(s, { quick: true, topologies: ['prefork'] })
+    if (!asked.ok) throw new Error(asked.problems.join())
+    expect(asked.value.levels.map((l) => `${l.topology}/${l.workload}`)).toEqual(['prefork/cpu-bound'])
+    const full = makePlan(s)
+    if (!full.ok) throw new Error(full.problems.join())
+    expect(full.value.topologies.map((t) => t.id)).toEqual(['prefork', 'async'])
+  })
+
   it('names unknown ids with the known ones', () => {
     expect(makePlan(scenario(), { topologies: ['gthread'] })).toEqual({
       ok: false,

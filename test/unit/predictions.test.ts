@@ -62,6 +62,10 @@ describe('levelWindow', () => {
     expect(levelWindow(load({ max_duration_s: 10 }), 16, { perSecond: 27.8, meanMs: 547.5 }, 5)).toMatchObject({ verdict: 'too-short', durationS: 10 })
   })
 
+  it('sizes a level the model says answers nothing (every worker held) by whole seconds only', () => {
+    expect(levelWindow(load(), 16, { perSecond: 0, meanMs: 10_000 }, 0)).toMatchObject({ verdict: 'as-asked', durationS: 2 })
+  })
+
   it('keeps the asked window where every rule holds', () => {
     expect(levelWindow(load({ duration_s: 3 }), 32, { perSecond: 640, meanMs: 50 }, 0)).toMatchObject({ verdict: 'as-asked', durationS: 3 })
   })

@@ -13,6 +13,12 @@ describe('validateScenario', () => {
     expect(v.value.load).toEqual({ connections: [1, 16, 128], warmup_s: 1, duration_s: 3, max_duration_s: 30, repeat: 1, timeout_s: 10 })
   })
 
+  it('refuses a quick choice of topologies the scenario does not have', () => {
+    const s = base() as Record<string, any>
+    s.quick = { ...s.quick, topologies: ['async', 'gthread'] }
+    expect(validateScenario(s)).toEqual({ ok: false, problems: ['quick.topologies.1: "gthread" is not allowed; expected one of prefork, async'] })
+  })
+
   it('takes connection ladders up to 10,000 and no further', () => {
     const s = base() as Record<string, any>
     s.load.connections = [10_000]
