@@ -78,10 +78,12 @@ function table(doc: ResultsDocument, w: string): string[] {
 function legend(runs: readonly RunResult[]): string[] {
   const machine = runs.some((r) => r.prediction?.basis === 'this-machine')
   const repeats = runs.some((r) => r.repeat > 0)
+  const others = runs.flatMap((r) => (r.otherCpuPercent === undefined ? [] : [r.otherCpuPercent]))
+  const taken = others.length ? `; other processes took ${fix(Math.min(...others), 0)}–${fix(Math.max(...others), 0)} % of a core meanwhile, left out of this machine's cores` : ''
   return [
     '',
     `  n: ${repeats ? 'repeats (each on a fresh topology), or ' : ''}whole seconds of the window; no ± below n = 2. CPU %: server processes, % of one core.`,
-    `  textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator). meas/pred: answered ÷ ${machine ? 'this machine' : 'textbook'}.`,
+    `  textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator${taken}). meas/pred: answered ÷ ${machine ? 'this machine' : 'textbook'}.`,
   ]
 }
 

@@ -195,6 +195,12 @@ export const runSchema = z.object({
   timeline: z.array(timelinePointSchema),
   processes: z.array(processSchema),
   loadGenerator: z.object({ cpuPercent: meanMax }),
+  /**
+   * CPU other processes on the machine used while the level ran (warm-up and
+   * window), percent of one core: /proc/stat's busy time less the servers'
+   * and the lab's own. The "this machine" prediction leaves it out of the servers' cores.
+   */
+  otherCpuPercent: z.number().optional(),
   littlesLaw: z.object({
     /** connections / throughput, in ms: what Little's law says the mean latency must be. */
     expectedMeanMs: z.number().nullable(),

@@ -20,6 +20,7 @@ import { countTimeWait } from '../topology/sockets.js'
 import type { RunningTopology } from '../topology/topology.js'
 import { WINDOW_RULES, chooseWindow, eventPct, type WindowChoice } from '../core/window.js'
 import type { RunEvents } from './events.js'
+import { otherCpuPercent, readCpuTimes } from './machine-load.js'
 import { predictionFor, predictionsFor, toRunResult, type MachineFacts } from './result.js'
 import { LevelSamples } from './samples.js'
 
@@ -114,6 +115,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   const side = startSideLoads(topology.url, workload, plan.load)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
+  const cpuBefore = readCpuTimes()
   try {
     m = await drive(ctx, level, workload, maxWarmupS, window.durationS, (p) => {
       sampler.watch(topology.processes().map((x) => x.pid))
@@ -127,6 +129,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     slowClients = slow?.stop()
   }
   sampler.tick()
+  const cpuAfter = readCpuTimes()
   const extras = await side.stop(m.windowStart, m.windowEnd)
   if (m.aborted) return undefined
   const measured = toRunResult(level, m, topology, sampler)
@@ -137,9 +140,18 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     ...(slowClients ? { slowClients } : {}),
     sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
   }
+  const other = otherCpuPercent(cpuBefore, cpuAfter, ourCpuPercent(topology, sampler, cpuBefore?.at, cpuAfter?.at))
+  if (other !== undefined) run.otherCpuPercent = other
   const prediction = predictionFor(ctx.def, workload, run, ctx.cores, plan.load.timeout_s, ctx.machine)
   if (prediction) run.prediction = prediction
   return { run, windowEnd: m.windowEnd }
+}
+
+/** CPU of the level's servers and of the lab itself between two instants (ms), percent of one core. */
+function ourCpuPercent(topology: RunningTopology, sampler: Sampler, from: number | undefined, to: number | undefined): number {
+  if (from === undefined || to === undefined) return 0
+  const servers = topology.processes().reduce((sum, p) => sum + (sampler.usage(p.pid, from, to)?.cpuPercent.mean ?? 0), 0)
+  return servers + (sampler.selfUsage(from, to)?.cpuPercent.mean ?? 0)
 }
 
 /** Hands the level to the load driver: the workload's path, or its mix of request kinds. */

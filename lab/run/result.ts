@@ -67,13 +67,16 @@ export function toRunResult(
 export interface MachineFacts {
   calibration?: Calibration
   sharing?: Sharing
+  /** CPU other processes used meanwhile, percent of one core: the servers do not get it. */
+  otherCpuPercent?: number
 }
 
 /**
  * The model's two predictions for a level (lab/core/calibrated.ts): the
- * textbook one (io_ms and cpu_ms only) and, with a calibration, the one for
- * this machine; `perSecond` and `meanMs` are the latter when there is one
- * (`basis`), else the former. A level the model says answers nothing is
+ * textbook one (io_ms and cpu_ms only, on every core) and, with a
+ * calibration, the one for this machine (on the cores other processes left,
+ * less the load generator's share); `perSecond` and `meanMs` are the latter
+ * when there is one (`basis`), else the former. A level the model says answers nothing is
  * predicted at 0 req/s, every client waiting until its timeout.
  * @param cores - the machine's cores (`env.cores`)
  * @param timeoutS - the client's timeout (s)
@@ -91,7 +94,12 @@ export function predictionsFor(
 ): RunResult['prediction'] | undefined {
   const input = levelInput(def, workload, connections, cores, undefined, respawnMs, undefined, timeoutS)
   if (!input) return undefined
-  const both = predictBoth(input, machine.calibration, machine.sharing)
+  // this machine: the cores other processes left (at least a tenth of one)
+  const left = Math.max(0.1, cores - (machine.otherCpuPercent ?? 0) / 100)
+  const both = {
+    textbook: predictBoth(input).textbook,
+    thisMachine: machine.calibration ? predictBoth({ ...input, cores: left }, machine.calibration, machine.sharing).thisMachine : null,
+  }
   const finite = (p: Prediction): Prediction | undefined => {
     if (isFinitePrediction(p)) return p
     // nothing answered: a client waits until it gives up, at its timeout
@@ -113,8 +121,9 @@ export function predictionsFor(
 
 /**
  * The predictions for a measured level ({@link predictionsFor}), fed the
- * workers' respawn time the level measured.
+ * workers' respawn time and the other processes' CPU the level measured.
  */
 export function predictionFor(def: TopologyDef, workload: Workload, run: RunResult, cores: number, timeoutS: number, machine: MachineFacts = {}): RunResult['prediction'] | undefined {
-  return predictionsFor(def, workload, run.connections, cores, timeoutS, machine, meanRespawnMs(run.events ?? []))
+  const facts = run.otherCpuPercent !== undefined ? { ...machine, otherCpuPercent: run.otherCpuPercent } : machine
+  return predictionsFor(def, workload, run.connections, cores, timeoutS, facts, meanRespawnMs(run.events ?? []))
 }

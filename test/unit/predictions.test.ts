@@ -35,6 +35,14 @@ describe('predictionsFor', () => {
     expect(pinned?.thisMachine?.serverCores).toBe(2)
   })
 
+  it('gives this machine only the cores other processes left, and the textbook every core', () => {
+    // 0.8 of a core taken by others: the loop and the client share 1.2 cores at 0.05 + 0.05 ms per response
+    const p = predictionsFor(loop, sleep, 10_000, 2, 10, { calibration: { serverMsPerRequest: 0.05, clientMsPerRequest: 0.05 }, otherCpuPercent: 80 })
+    expect(p?.perSecond).toBeCloseTo(1200 / 0.1, 0)
+    expect(p?.thisMachine?.serverCores).toBeCloseTo(1.2 - 0.6, 6)
+    expect(p?.textbook?.perSecond).toBeCloseTo(200_000, 6)
+  })
+
   it('predicts 0 req/s at the client’s timeout where every worker is held, rather than no figure', () => {
     const held: Workload = { ...sleep, streams: { count: 4, interval_ms: 1000 } }
     const p = predictionsFor({ server: { model: 'prefork', workers: 4, timeout_s: 30, backlog: 2048 } }, held, 16, 2, 10)
