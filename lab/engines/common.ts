@@ -191,6 +191,16 @@ export function pythonEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.Process
   return env
 }
 
+/**
+ * {@link pythonEnv} plus `LAB_STATIC_DIR`, the folder the app serves
+ * `GET /static/<file>` from (a server part's `static_dir`, resolved from the
+ * scenario's folder `baseDir`; lab/apps/workload.py). For engines whose app
+ * processes inherit the environment (uWSGI's workers, mod_wsgi's daemons).
+ */
+export function appEnv(staticDir: string | undefined, baseDir: string): NodeJS.ProcessEnv {
+  return { ...pythonEnv(), ...(staticDir ? { LAB_STATIC_DIR: path.resolve(baseDir, staticDir) } : {}) }
+}
+
 /** The folder holding the workload apps (wsgi_app.py, asgi_app.py, flask_app.py). */
 export const APPS_DIR = path.join(ROOT, 'lab', 'apps')
 

@@ -23,7 +23,7 @@ import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { APPS_DIR, capture, detectCommand, launch, pythonEnv, runPlaceOf } from './common.js'
+import { APPS_DIR, capture, detectCommand, appEnv, launch, runPlaceOf } from './common.js'
 import type { ServerEngineName } from '../core/vocabulary.js'
 import type { ProcessInfo, ServerEngine } from './engine.js'
 
@@ -174,7 +174,7 @@ function engine(name: Extract<ServerEngineName, 'mod-wsgi' | 'mod-wsgi-embedded'
         name,
         command: p.executable,
         args: ['-f', conf, '-DFOREGROUND'],
-        env: pythonEnv(),
+        env: appEnv(server.static_dir, place.baseDir),
         cwd: dir,
         port: c.port,
         logPath: path.join(p.runDir, p.logName),

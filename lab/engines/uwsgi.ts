@@ -19,7 +19,7 @@ import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf } from './common.js'
+import { APPS_DIR, detectCommand, appEnv, launch, runPlaceOf } from './common.js'
 import type { ServerEngine, TopologyEvent } from './engine.js'
 
 /** Reads the version from `uwsgi --version` (`2.0.21-debian`). */
@@ -112,7 +112,7 @@ export const uwsgi: ServerEngine = {
       name: 'uwsgi',
       command: p.executable,
       args: uwsgiArgs(c),
-      env: pythonEnv(),
+      env: appEnv(server.static_dir, place.baseDir),
       cwd: p.runDir,
       port: c.port,
       logPath: path.join(p.runDir, p.logName),

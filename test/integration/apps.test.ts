@@ -9,7 +9,7 @@
  * missing skips outside CI, naming what to install, and fails under CI
  * (test/support/tools.ts).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, expect, it } from 'vitest'
@@ -21,6 +21,8 @@ import { startTopology } from '../../lab/topology/topology.js'
 import { app as appTool, engine as engineTool, needs } from '../support/tools.js'
 
 const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-apps-'))
+// readable by the app processes that Apache runs as www-data when the lab is root (mod_wsgi)
+chmodSync(runDir, 0o755)
 mkdirSync(path.join(runDir, 'static'))
 writeFileSync(path.join(runDir, 'static', 'hello.txt'), 'hello\n')
 afterAll(() => rmSync(runDir, { recursive: true, force: true }))
