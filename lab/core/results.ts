@@ -11,6 +11,9 @@
  */
 import { z } from 'zod'
 import { processRole, serverEventKind, warningCode } from './vocabulary.js'
+import { calibrationSchema, envSchema, placementSchema } from './results-env.js'
+
+export { calibrationSchema, envSchema, placementSchema }
 
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION = 1 as const
@@ -310,54 +313,6 @@ export const warningSchema = z.object({
   code: warningCode,
   run: z.number().int().optional(),
   message: z.string(),
-})
-
-/**
- * Where the load generator and the servers ran (issue 11, "CPU placement"):
- * on 4 or more cores disjoint CPU sets, on fewer the same cores.
- */
-export const placementSchema = z.object({
-  /** `pinned`: disjoint sets (taskset); `shared`: both on every core. */
-  mode: z.enum(['pinned', 'shared']),
-  /** CPUs the load generator (the lab's process) ran on. */
-  client: z.array(z.number().int()),
-  /** CPUs the servers ran on. */
-  servers: z.array(z.number().int()),
-  /** Why, in one sentence. */
-  note: z.string(),
-})
-
-/** One engine's calibration (lab/run/calibrate.ts): CPU per response on a hello-world level of this machine. */
-export const calibrationSchema = z.object({
-  engine: z.string(),
-  version: z.string(),
-  /** The settings it was measured with that change the cost per response, e.g. `model=prefork workers=4`. */
-  settings: z.string(),
-  /** The server's CPU per response, all its processes, ms. */
-  serverMsPerRequest: z.number(),
-  /** The load generator's CPU per response, ms. */
-  clientMsPerRequest: z.number(),
-  /** For a proxy engine: its own CPU per response, ms (the server behind it is calibrated on its own). */
-  proxyMsPerRequest: z.number().optional(),
-  /** The hello-world level it was measured on. */
-  level: z.object({ path: z.string(), connections: z.number().int(), seconds: z.number(), perSecond: z.number(), serverCpuPercent: z.number(), clientCpuPercent: z.number() }),
-  /** When it was measured (ISO 8601 UTC). */
-  measuredAt: z.string(),
-  /** `cache`: read from the cache file; `measured`: measured by this run. */
-  source: z.enum(['cache', 'measured']),
-})
-
-export const envSchema = z.object({
-  os: z.string(),
-  kernel: z.string(),
-  cpuModel: z.string(),
-  cores: z.number().int(),
-  memoryBytes: z.number(),
-  node: z.string(),
-  lab: z.string(),
-  engines: z.record(z.string(), z.string()),
-  hostname: z.string().optional(),
-  placement: placementSchema.optional(),
 })
 
 /** A level's repeats taken together (`load.repeat` > 1): mean ± σ across repeats, each on a fresh topology. */

@@ -7,40 +7,11 @@
  * `topologies.prefork.server.workers: -1 is not allowed; expected an integer 1..64`.
  */
 import { z } from 'zod'
-import { BOUNDS, type Param } from '../contract/workload.js'
+import { BOUNDS } from '../contract/workload.js'
+import { bool, folder, intIn, numIn, param, staticName } from './schema-fields.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
-const intIn = (min: number, max: number, unit = '') => {
-  const expected = `an integer ${min}..${max}${unit}`
-  return z
-    .number({ error: expected })
-    .int({ error: expected })
-    .min(min, { error: expected })
-    .max(max, { error: expected })
-}
-const numIn = (min: number, max: number, unit = '') => {
-  const expected = `a number ${min}..${max}${unit}`
-  return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected })
-}
-/** A query parameter of the workload contract, within its bounds (lab/contract/bounds.json). */
-const param = (name: Param) => {
-  const b = BOUNDS[name]
-  return (b.integer ? intIn : numIn)(b.min, b.max, b.unit ? ` ${b.unit}` : '')
-}
-const bool = () => z.boolean({ error: 'true or false' })
-/** A folder: relative to the scenario's folder (or absolute), without `..`. */
-const folder = () =>
-  z
-    .string({ error: 'a folder inside the scenario folder, e.g. "static"' })
-    .regex(/^\/?[\w.-]+(\/[\w.-]+)*\/?$/, { error: 'a folder inside the scenario folder, e.g. "static"' })
-    .refine((p) => !p.split('/').includes('..'), { error: 'a folder inside the scenario folder, e.g. "static"' })
-/** A file below a static folder, without `..`. */
-const staticName = () =>
-  z
-    .string({ error: 'a file name in the static folder, e.g. "page-200k.txt"' })
-    .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
-    .refine((p) => !p.split('/').includes('..'), { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
 
 /**
  * A server in a topology. `model` picks the architecture; `engine` (optional)

@@ -39,6 +39,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
+import { readAll, streamThrough } from './proxy-stream.js'
 import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, contentType, isIdempotent, staticFile, type CachedResponse } from './proxy-logic.js'
 
 function readProxyConfig(): ReverseProxyConfig {
@@ -185,88 +186,6 @@ function attempt(
   })
 }
 
-/** Reads a whole upstream body, giving up after `readTimeoutS` without data. */
-function readAll(upstream: http.IncomingMessage, request: http.ClientRequest): Promise<Buffer | 'error' | 'timeout'> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = []
-    let timer: NodeJS.Timeout | undefined
-    const arm = () => {
-      clearTimeout(timer)
-      timer = setTimeout(() => {
-        request.destroy()
-        resolve('timeout')
-      }, config.readTimeoutS * 1000)
-    }
-    arm()
-    upstream.on('data', (c: Buffer) => {
-      chunks.push(c)
-      arm()
-    })
-    upstream.on('end', () => {
-      clearTimeout(timer)
-      resolve(Buffer.concat(chunks))
-    })
-    upstream.on('error', () => {
-      clearTimeout(timer)
-      resolve('error')
-    })
-    upstream.on('aborted', () => {
-      clearTimeout(timer)
-      resolve('error')
-    })
-  })
-}
-
-/** Streams an upstream body to the client at the client's pace; the read timeout runs only while waiting for the upstream. */
-function streamThrough(upstream: http.IncomingMessage, request: http.ClientRequest, res: http.ServerResponse): Promise<boolean> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined
-    let done = false
-    const finish = (ok: boolean) => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      resolve(ok)
-    }
-    const arm = () => {
-      clearTimeout(timer)
-      timer = setTimeout(() => {
-        request.destroy()
-        res.destroy()
-        finish(false)
-      }, config.readTimeoutS * 1000)
-    }
-    arm()
-    upstream.on('data', (c: Buffer) => {
-      if (res.write(c)) return arm()
-      clearTimeout(timer) // the client is slow: the proxy is not waiting for the upstream
-      upstream.pause()
-      res.once('drain', () => {
-        upstream.resume()
-        arm()
-      })
-    })
-    upstream.on('end', () => {
-      res.end()
-      finish(true)
-    })
-    upstream.on('error', () => {
-      res.destroy()
-      finish(false)
-    })
-    upstream.on('aborted', () => {
-      res.destroy()
-      finish(false)
-    })
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        request.destroy() // the client left: let the upstream go
-        finish(true)
-      }
-    })
-  })
-}
-
 interface Exchange {
   method: string
   target: string
@@ -323,7 +242,7 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
     const extra = { ...x.extra, 'X-Upstream': addrs.join(', ') }
     const headers = passHeaders(a.upstream.rawHeaders)
     if (config.buffering || x.forceBuffering) {
-      const body = await readAll(a.upstream, a.request)
+      const body = await readAll(a.upstream, a.request, config.readTimeoutS)
       if (typeof body === 'string') {
         balancer.end(i, clientGone, performance.now()) // a client that left is not the upstream's failure
         if (clientGone) return undefined
@@ -337,7 +256,7 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
     }
     const length = a.upstream.headers['content-length']
     res.writeHead(a.upstream.statusCode ?? 502, { ...headers, ...extra, ...(length !== undefined ? { 'Content-Length': length } : {}) })
-    const ok = await streamThrough(a.upstream, a.request, res)
+    const ok = await streamThrough(a.upstream, a.request, res, config.readTimeoutS)
     balancer.end(i, ok, performance.now())
     return undefined
   }
