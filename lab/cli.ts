@@ -54,10 +54,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--set <path=value>', 'override a scenario field by its dotted path (repeatable), e.g. topologies.prefork.server.workers=8', collect, [])
     .option('--topology <id>', 'run only this topology (repeatable)', collect, [])
     .option('--workload <id>', 'run only this workload (repeatable)', collect, [])
+    .option('--repeat <n>', 'measure each level n times, each on a fresh topology, and report mean ± σ across the repeats', (v: string) => Number(v))
+    .option('--recalibrate', "measure the engines' CPU cost per request again instead of using the cached calibration")
     .option('--out <dir>', 'results folder', 'results')
     .option('--json', 'write the results document to stdout (progress and summary go to stderr)')
     .option('--open', 'open the HTML report when done')
-    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; out: string; json?: boolean; open?: boolean }) => {
+    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; repeat?: number; recalibrate?: boolean; out: string; json?: boolean; open?: boolean }) => {
       const controller = new AbortController()
       let signals = 0
       const onSignal = (signal: NodeJS.Signals) => {

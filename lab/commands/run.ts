@@ -14,7 +14,7 @@ import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { LabEvent } from '../core/events.js'
 import { formatSummary } from '../core/format.js'
-import { runLabel, type LevelKey } from '../core/labels.js'
+import { answeredPerSecond, answeredRate, fmtRate, runLabel, type LevelKey } from '../core/labels.js'
 import type { RunResult } from '../core/results.js'
 import { runScenario } from '../run/engine.js'
 import { RunEvents } from '../run/events.js'
@@ -50,6 +50,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     stderr.write(`${e.scenario.title}\n${e.levels.length} levels on ${e.topologies.length} topologies, about ${Math.round(e.estimatedS)} s; results: ${e.file}\n`)
     bar = progress(stderr, e.levels.length)
   })
+  events.on('calibrate', (e) => bar?.note(`calibrating ${e.engine} (${e.settings}) on a hello-world level, once for this machine`))
   events.onProgress((p) => bar?.update(p.level.index + p.fraction, levelName(p.level), p.phase, p.perSecond))
   events.on('level-done', (e) => bar?.levelDone(e.level, e.run))
   if (opts.onEvent) events.onEvent(opts.onEvent)
@@ -105,16 +106,21 @@ function progress(stderr: Writable, total: number) {
     : undefined
   bar?.start(total, 0, { level: '', phase: 'starting', rate: 0 })
   return {
+    /** A line about what the run does before its levels (a calibration). */
+    note(text: string) {
+      if (bar) bar.update({ level: text, phase: '', rate: 0 })
+      else stderr.write(`${text}\n`)
+    },
     update(done: number, level: string, phase: string, rate: number) {
       bar?.update(done, { level, phase, rate: Math.round(rate) })
     },
     levelDone(i: number, run: RunResult) {
       const level = levelName(run)
-      if (bar) bar.update(i + 1, { level, phase: 'done', rate: Math.round(run.requests.perSecond.mean) })
+      if (bar) bar.update(i + 1, { level, phase: 'done', rate: Math.round(answeredPerSecond(run)) })
       else
         stderr.write(
-          `[${i + 1}/${total}] ${level}: ${run.requests.perSecond.mean.toFixed(1)} req/s, mean ${run.latencyMs.mean.toFixed(1)} ms, ` +
-            `p99 ${run.latencyMs.p99.toFixed(1)} ms, errors ${run.errors.total}\n`,
+          `[${i + 1}/${total}] ${level}: ${fmtRate(answeredRate(run), 1, 'answered req/s')}, mean ${run.latencyMs.mean.toFixed(1)} ms, ` +
+            `p99 ${run.latencyMs.p99.toFixed(1)} ms, errors ${run.errors.total}${run.window?.verdict && run.window.verdict !== 'as-asked' ? `; ${run.window.message}` : ''}\n`,
         )
     },
     stop() {

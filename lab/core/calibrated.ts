@@ -67,12 +67,23 @@ export function textbookInput(input: ModelInput): ModelInput {
   return rest
 }
 
+/** How the load generator and the servers share the machine (lab/run/placement.ts). */
+export interface Sharing {
+  /**
+   * True when the load generator runs on CPUs of its own (pinned on a
+   * machine of 4 or more cores): `input.cores` are then the servers' alone,
+   * and the client only caps the pace at what its thread can drive.
+   */
+  dedicatedClient?: boolean
+}
+
 /**
  * Predicts a level on this machine from its calibration.
  * @param input - the level (its `clientCpuPercent` and `proxyMs`, if any, are replaced by the calibration's)
+ * @param sharing - whether the client has CPUs of its own (default: it shares the servers' cores)
  * @throws RangeError when a calibration figure is negative, or as {@link predict}
  */
-export function predictThisMachine(input: ModelInput, cal: Calibration): MachinePrediction {
+export function predictThisMachine(input: ModelInput, cal: Calibration, sharing: Sharing = {}): MachinePrediction {
   if (cal.serverMsPerRequest < 0 || cal.clientMsPerRequest < 0 || (cal.proxyMsPerRequest ?? 0) < 0) throw new RangeError('CPU per request must be ≥ 0')
   const base: ModelInput = {
     ...textbookInput(input),
@@ -80,13 +91,15 @@ export function predictThisMachine(input: ModelInput, cal: Calibration): Machine
     ...(cal.proxyMsPerRequest !== undefined ? { proxyMs: cal.proxyMsPerRequest } : input.proxyMs !== undefined ? { proxyMs: input.proxyMs } : {}),
   }
   const clientCores = (x: number) => Math.min(CLIENT_THREADS, (x * cal.clientMsPerRequest) / 1000)
-  const at = (x: number) => predict({ ...base, clientCpuPercent: clientCores(x) * 100 })
+  // cores the client takes from the servers: none when it runs on CPUs of its own
+  const taken = (x: number) => (sharing.dedicatedClient ? 0 : clientCores(x))
+  const at = (x: number) => predict({ ...base, clientCpuPercent: taken(x) * 100 })
   const clientMax = cal.clientMsPerRequest > 0 ? (1000 * CLIENT_THREADS) / cal.clientMsPerRequest : Infinity
   const result = (x: number, p: Prediction, clientBound: boolean): MachinePrediction => ({
     ...p,
     perSecond: x,
     clientCores: clientCores(x),
-    serverCores: Math.max(0.1, input.cores - clientCores(x)),
+    serverCores: Math.max(0.1, input.cores - taken(x)),
     clientBound,
   })
   const free = at(0)
@@ -122,6 +135,6 @@ export interface BothPredictions {
  * The textbook and the calibrated prediction of one level.
  * @throws RangeError as {@link predict} and {@link predictThisMachine}
  */
-export function predictBoth(input: ModelInput, cal?: Calibration): BothPredictions {
-  return { textbook: predict(textbookInput(input)), thisMachine: cal ? predictThisMachine(input, cal) : null }
+export function predictBoth(input: ModelInput, cal?: Calibration, sharing: Sharing = {}): BothPredictions {
+  return { textbook: predict(textbookInput(input)), thisMachine: cal ? predictThisMachine(input, cal, sharing) : null }
 }

@@ -98,6 +98,19 @@ export interface SampleEvent {
   workers?: WorkerSample[]
 }
 
+/**
+ * The run measures an engine's calibration (lab/run/calibrate.ts): a
+ * hello-world level of a couple of seconds, before the first level, when
+ * the cache has none for this machine, engine, version and settings.
+ */
+export interface CalibrateEvent {
+  type: 'calibrate'
+  at: number
+  engine: string
+  /** The settings that change its cost per response, e.g. `model=prefork workers=4`. */
+  settings: string
+}
+
 /** A level was measured; `run` is its entry in the results' `runs`. */
 export interface LevelDoneEvent {
   type: 'level-done'
@@ -132,7 +145,7 @@ export interface DoneEvent {
 }
 
 /** Everything the run engine reports, discriminated on `type`. */
-export type LabEvent = PlanEvent | LevelStartEvent | SampleEvent | LevelDoneEvent | WarningEvent | DoneEvent
+export type LabEvent = PlanEvent | CalibrateEvent | LevelStartEvent | SampleEvent | LevelDoneEvent | WarningEvent | DoneEvent
 
 /** The `type`s of {@link LabEvent}. */
 export type LabEventType = LabEvent['type']

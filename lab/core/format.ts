@@ -1,112 +1,94 @@
 /**
  * The summary printed at the end of `lab run`, in the style of hyperfine:
- * per workload, a table of topology × connections with req/s (mean ± σ), p50,
- * p99, errors, server CPU % and the Little's-law ratio, then one verdict line.
- * Pure: returns strings.
+ * per workload, a table of topology × connections with answered (2xx) req/s
+ * as `mean ± σ (n=…)` (repeats taken together), all responses and non-2xx
+ * beside it where some were not answered, p50, p99, errors, server CPU %,
+ * the Little's-law ratio and both predictions (textbook and this machine),
+ * then the verdict; the windows that were extended, the calibration and the
+ * warnings last. Pure: returns strings.
  */
 import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
-import { answeredPerSecond, loadLabel, rankPerSecond, verdictText } from './labels.js'
+import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
+import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
+
+export { describeWorkload, serverCpuPercent }
 
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => n.toFixed(d)
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 /**
  * The verdict at the highest connection count of a workload: the topology
- * with the most req/s (mean over repeats) against each other one, e.g.
- * `io-bound @128: async served 24.3× the req/s of prefork` (ranked and worded
- * by `rankPerSecond` and `verdictText`, as the report's verdicts are).
- * @returns null when fewer than two topologies were measured at that level, or none served anything
+ * with the most answered req/s against each other one, from their 95 %
+ * intervals (lab/core/labels.ts `compareLevel`), e.g.
+ * `io-bound @128: async served 24.3× (95 % CI 23.9–24.8×) the answered req/s of prefork`;
+ * one line per other topology.
+ * @returns the lines, empty when fewer than two topologies were measured at that level or none answered anything
  */
-export function verdict(workload: string, runs: readonly RunResult[]): string | null {
+export function verdictLines(workload: string, runs: readonly RunResult[]): string[] {
   const mine = runs.filter((r) => r.workload === workload && !r.openLoop)
-  if (mine.length === 0) return null
+  if (mine.length === 0) return []
   const top = Math.max(...mine.map((r) => r.connections))
-  const byTopology = new Map<string, number[]>()
-  for (const r of mine.filter((r) => r.connections === top)) byTopology.set(r.topology, [...(byTopology.get(r.topology) ?? []), r.requests.perSecond.mean])
-  const comparisons = rankPerSecond([...byTopology].map(([name, xs]) => ({ name, perSecond: xs.reduce((a, b) => a + b, 0) / xs.length })))
-  return comparisons.length ? verdictText(`${workload} @${top}`, comparisons) : null
+  const byTopology = groupBy(mine.filter((r) => r.connections === top), (r) => r.topology)
+  return compareLevel(`${workload} @${top}`, [...byTopology].map(([name, rs]) => ({ name, rate: levelRate(rs) }))).map((v) => v.text)
 }
 
-/** `io_ms=50 cpu_ms=0 bytes=1024`, plus any other field that is set (`crash_pct=1`, `streams={"count":4}`). */
-export function describeWorkload(params: Record<string, unknown>): string {
-  const always = ['io_ms', 'cpu_ms', 'bytes']
-  return Object.entries(params)
-    .filter(([k, v]) => always.includes(k) || (v !== 0 && v !== undefined && v !== null))
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ')
-}
-
-/** Server CPU of a level: the sum over its processes, in percent of one core. */
-export function serverCpuPercent(run: RunResult): number {
-  return run.processes.reduce((s, p) => s + p.cpuPercent.mean, 0)
-}
-
-/** Lines for what ran beside the load: the probe, streams, TIME_WAIT sockets (only where they say something). */
-export function extras(runs: readonly RunResult[]): string[] {
-  const out: string[] = []
-  const at = (r: RunResult) => `${r.topology} ${loadLabel(r)}`
-  const probes = runs.filter((r) => r.probe)
-  if (probes.length) {
-    out.push('', `  probe ${probes[0]?.probe?.path} beside the load:`)
-    for (const r of probes) {
-      const p = r.probe as NonNullable<RunResult['probe']>
-      out.push(`    ${at(r).padEnd(20)} p50 ${fix(p.latencyMs.p50)} ms, p99 ${fix(p.latencyMs.p99)} ms, max ${fix(p.latencyMs.max)} ms (${p.requests} probes${p.errors ? `, ${p.errors} errors` : ''})`)
-    }
-  }
-  const streams = runs.filter((r) => r.streams)
-  if (streams.length) {
-    out.push('', '  streams held open beside the load:')
-    for (const r of streams) {
-      const st = r.streams as NonNullable<RunResult['streams']>
-      out.push(`    ${at(r).padEnd(20)} ${st.opened} opened, ${st.events} events received${st.failed ? `, ${st.failed} failed` : ''}`)
-    }
-  }
-  const ws = runs.filter((r) => r.websockets)
-  if (ws.length) {
-    out.push('', '  WebSocket clients beside the load (send → every receiver in the room):')
-    for (const r of ws) {
-      const w = r.websockets as NonNullable<RunResult['websockets']>
-      const refused = Object.entries(w.refused).map(([status, n]) => `${n} refused with ${status}`)
-      out.push(
-        `    ${at(r).padEnd(20)} ${w.held} of ${w.clients} held open, ${fix(w.sentPerSecond)} messages/s, ${fix(w.deliveredPerSecond)} deliveries/s, ` +
-          `delivery p50 ${fix(w.deliveryMs.p50)} ms, p99 ${fix(w.deliveryMs.p99)} ms${[...refused, ...(w.failed ? [`${w.failed} failed`] : [])].map((x) => `, ${x}`).join('')}`,
-      )
-    }
-  }
-  if (runs.some((r) => (r.sockets?.timeWait ?? 0) > 0)) {
-    out.push('', '  sockets left in TIME_WAIT on the server port after each level:')
-    for (const r of runs) out.push(`    ${at(r).padEnd(20)} ${r.sockets?.timeWait ?? 0}`)
-  }
-  const shed = runs.filter((r) => r.requests.ok !== undefined && r.requests.ok < r.requests.total)
-  if (shed.length) {
-    out.push('', '  answered (2xx) among all responses:')
-    for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${fix(answeredPerSecond(r))} of ${fix(r.requests.perSecond.mean)} req/s`)
-  }
-  const costed = runs.filter((r) => r.app !== undefined && r.cpuPerResponseUs != null)
-  if (costed.length) {
-    out.push('', '  server CPU per answered response (CPU-seconds in the window / 2xx responses):')
-    for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${r.app} on ${r.engines.server})`)
-  }
-  const respawns = runs.filter((r) => r.events?.length)
-  if (respawns.length) {
-    out.push('', '  master events during each level:')
-    for (const r of respawns) {
-      const count = (kind: string) => r.events?.filter((e) => e.kind === kind).length ?? 0
-      out.push(`    ${at(r).padEnd(20)} ${count('worker-exit')} worker exits, ${count('worker-timeout')} timeout kills, ${count('worker-spawn')} workers booted`)
-    }
-  }
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const x of xs) out.set(key(x), [...(out.get(key(x)) ?? []), x])
   return out
 }
 
-/** Under a table: what a `~` before a theory figure means, each distinct reason once. */
-export function approximateNotes(runs: readonly RunResult[]): string[] {
-  const notes = [...new Set(runs.flatMap((r) => (r.prediction?.approximate ? [r.prediction.approximate] : [])))]
-  return notes.length ? ['', '  ~ theory is approximate here:', ...notes.map((n) => `    ${n}`)] : []
+/** A level's row: its repeats (one or more) of one topology at one connection count. */
+function row(rs: RunResult[], width: number, shed: boolean): string {
+  const r = rs[0] as RunResult
+  const answered = levelRate(rs)
+  const all = levelRate(rs, 'all')
+  const predicted = (pick: (p: NonNullable<RunResult['prediction']>) => { perSecond: number; approximate?: string } | undefined) => {
+    const p = r.prediction ? pick(r.prediction) : undefined
+    return p ? `${p.approximate ? '~' : ''}${fix(p.perSecond)}` : '-'
+  }
+  const little = rs.flatMap((x) => (x.littlesLaw.ratio === null ? [] : [x.littlesLaw.ratio]))
+  const basis = r.prediction?.perSecond
+  return (
+    `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}${pad(fmtRate(answered), 26)}` +
+    (shed ? `${pad(fix(all.mean), 11)}${pad(fix(all.mean - answered.mean), 10)}` : '') +
+    `${pad(fix(mean(rs.map((x) => x.latencyMs.p50))), 10)}${pad(fix(mean(rs.map((x) => x.latencyMs.p99))), 10)}` +
+    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), 8)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), 8)}` +
+    `${pad(little.length ? fix(mean(little), 2) : '-', 10)}` +
+    `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), 11)}${pad(predicted((p) => p.thisMachine), 14)}` +
+    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : '-', 11)}`
+  )
+}
+
+/** The table of one workload: a header and a row per topology and connection count (repeats together). */
+function table(runs: readonly RunResult[], width: number): string[] {
+  const shed = runs.some((r) => answeredRate(r).mean < r.requests.perSecond.mean)
+  const header =
+    `  ${'topology'.padEnd(width)}${pad('conns', 6)}${pad('answered req/s (mean ± σ)', 26)}` +
+    (shed ? `${pad('all req/s', 11)}${pad('non-2xx/s', 10)}` : '') +
+    `${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('errors', 8)}${pad('CPU %', 8)}${pad("Little's", 10)}` +
+    `${pad('textbook', 11)}${pad('this machine', 14)}${pad('meas/pred', 11)}`
+  return [header, ...[...groupBy(runs, (r) => `${r.topology}\u0000${r.connections}`).values()].map((rs) => row(rs, width, shed))]
+}
+
+/** Under a table: which prediction meas/pred divides by, and what n counts. */
+function legend(runs: readonly RunResult[]): string[] {
+  const machine = runs.some((r) => r.prediction?.basis === 'this-machine')
+  const repeats = runs.some((r) => r.repeat > 0)
+  const others = runs.flatMap((r) => (r.otherCpuPercent === undefined ? [] : [r.otherCpuPercent]))
+  const taken = others.length ? `; other processes took ${fix(Math.min(...others), 0)}–${fix(Math.max(...others), 0)} % of a core meanwhile, left out of this machine's cores` : ''
+  return [
+    '',
+    `  n: ${repeats ? 'repeats (each on a fresh topology), or ' : ''}whole seconds of the window; no ± below n = 2. CPU %: server processes, % of one core.`,
+    `  textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator${taken}). meas/pred: answered ÷ ${machine ? 'this machine' : 'textbook'}.`,
+  ]
 }
 
 /**
- * The whole summary: a block per workload, then the warnings.
+ * The whole summary: a block per workload, then the windows that were
+ * extended, the calibration and the warnings.
  * @returns text ending in a newline
  */
 export function formatSummary(doc: ResultsDocument): string {
@@ -116,32 +98,17 @@ export function formatSummary(doc: ResultsDocument): string {
   lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
   for (const w of workloads) {
     const params = def?.workloads?.[w]
-    const desc = params ? ` (${describeWorkload(params)})` : ''
-    lines.push('', `${w}${desc}`)
-    const width = Math.max(14, ...doc.runs.map((r) => r.topology.length + 2))
-    lines.push(
-      `  ${'topology'.padEnd(width)}${pad('conns', 6)}${pad('req/s (mean ± σ)', 22)}${pad('p50 ms', 10)}${pad('p99 ms', 10)}` +
-        `${pad('errors', 8)}${pad('server CPU %', 14)}${pad("Little's", 10)}${pad('theory req/s', 14)}${pad('meas/theory', 13)}`,
-    )
-    const mine = doc.runs.filter((r) => r.workload === w)
-    for (const r of mine.filter((r) => !r.openLoop)) {
-      const ps = r.requests.perSecond
-      lines.push(
-        `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}` +
-          `${pad(`${fix(ps.mean)} ± ${fix(ps.stddev)}`, 22)}` +
-          `${pad(fix(r.latencyMs.p50), 10)}${pad(fix(r.latencyMs.p99), 10)}` +
-          `${pad(String(r.errors.total), 8)}${pad(fix(serverCpuPercent(r), 0), 14)}` +
-          `${pad(r.littlesLaw.ratio === null ? '-' : fix(r.littlesLaw.ratio, 2), 10)}` +
-          `${pad(r.prediction ? `${r.prediction.approximate ? '~' : ''}${fix(r.prediction.perSecond)}` : '-', 14)}` +
-          `${pad(r.prediction && r.prediction.perSecond > 0 ? fix(answeredPerSecond(r) / r.prediction.perSecond, 2) : '-', 13)}`,
-      )
-    }
-    lines.push(...openLoopTable(mine, width))
-    lines.push(...approximateNotes(mine))
-    lines.push(...extras(doc.runs.filter((r) => r.workload === w)))
-    const v = verdict(w, doc.runs)
-    if (v) lines.push('', `  ${v}`)
+    const runs = doc.runs.filter((r) => r.workload === w)
+    const closed = runs.filter((r) => !r.openLoop)
+    const width = Math.max(14, ...runs.map((r) => r.topology.length + 2))
+    lines.push('', `${w}${params ? ` (${describeWorkload(params)})` : ''}`)
+    if (closed.length) lines.push(...table(closed, width), ...legend(closed))
+    lines.push(...openLoopTable(runs, width))
+    lines.push(...approximateNotes(runs), ...extras(runs))
+    const verdicts = verdictLines(w, doc.runs)
+    if (verdicts.length) lines.push('', ...verdicts.map((v) => `  ${v}`))
   }
+  lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
   if (doc.warnings.length) {
     lines.push('', 'Warnings:')
     for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warning.message}`)

@@ -1,11 +1,13 @@
 /**
  * How the lab names and counts things wherever it prints them: the CLI
  * summary, the warnings, the report and the live page all write a level's
- * name, its answered rate, a verdict, a timestamp and a reproduce command
- * with these functions, so the same run reads the same everywhere.
+ * name, its answered rate with its spread, a verdict, a timestamp and a
+ * reproduce command with these functions, so the same run reads the same everywhere.
  * Pure: no I/O, no DOM (the report and live pages import it too).
  */
-import type { RunResult } from './results.js'
+import { plusMinus, summarize } from './confidence.js'
+import type { Rate, Repeated, RunResult } from './results.js'
+import { compareRates, verdictLine, type Comparison, type Rate as ComparedRate } from './verdict.js'
 
 /** What names a measured level: a plan's `Level` and a `RunResult` both have it. */
 export interface LevelKey {
@@ -38,14 +40,78 @@ export function runLabel(level: LevelKey): string {
 }
 
 /**
- * Answered (2xx) req/s of a level: its mean req/s scaled by the 2xx share of
- * its responses when the document counts them (`requests.ok`), else all of
- * its req/s. The queueing model predicts answers, not 503s, so this is what
- * theory is compared with.
+ * Answered (2xx) req/s of a level: its `requests.answeredPerSecond` when the
+ * document has it; in older documents its mean req/s scaled by the 2xx share
+ * of its responses (`requests.ok`), else all of its req/s. The queueing
+ * model predicts answers, not 503s, so this is what theory and other
+ * topologies are compared with.
  */
 export function answeredPerSecond(run: Pick<RunResult, 'requests'>): number {
-  const { total, ok, perSecond } = run.requests
-  return ok === undefined || total === 0 ? perSecond.mean : (perSecond.mean * ok) / total
+  return answeredRate(run).mean
+}
+
+/**
+ * A level's answered (2xx) throughput with its spread: `requests.answeredPerSecond`,
+ * or in older documents `requests.perSecond` scaled by the 2xx share (σ, min
+ * and max scaled alike, the interval, when there is one, too).
+ */
+export function answeredRate(run: Pick<RunResult, 'requests'>): Rate {
+  const { total, ok, perSecond, answeredPerSecond } = run.requests
+  if (answeredPerSecond) return answeredPerSecond
+  if (ok === undefined || total === 0 || ok === total) return perSecond
+  const k = ok / total
+  const scaled = (x: number | null | undefined) => (x === null || x === undefined ? x : x * k)
+  return {
+    ...perSecond,
+    mean: perSecond.mean * k,
+    stddev: perSecond.stddev * k,
+    min: perSecond.min * k,
+    max: perSecond.max * k,
+    ...(perSecond.ci95 ? { ci95: [perSecond.ci95[0] * k, perSecond.ci95[1] * k] as [number, number] } : {}),
+    ...(perSecond.stdError !== undefined ? { stdError: scaled(perSecond.stdError) } : {}),
+  }
+}
+
+/**
+ * One level's throughput over its repeats: with two or more repeats (each
+ * on a fresh topology), Student's t over the repeats' means (n = repeats);
+ * with one, that run's own per-second spread (n = whole seconds).
+ * @param runs - the repeats of one topology, workload and connection count
+ * @param of - which rate of each run: all responses, or the answered ones (default)
+ * @throws RangeError for no runs
+ */
+export function levelRate(runs: readonly Pick<RunResult, 'requests'>[], of: 'answered' | 'all' = 'answered'): Rate {
+  const rate = (r: Pick<RunResult, 'requests'>) => (of === 'all' ? r.requests.perSecond : answeredRate(r))
+  if (runs.length === 0) throw new RangeError('no runs')
+  if (runs.length === 1) return rate(runs[0] as Pick<RunResult, 'requests'>)
+  const s = summarize(runs.map((r) => rate(r).mean))
+  return { n: s.n, mean: s.mean, stddev: s.stddev ?? 0, min: s.min, max: s.max, ci95: s.ci95, method: s.method, stdError: s.stdError, df: s.df, note: `${s.note} (repeats, each on a fresh topology)` }
+}
+
+/**
+ * `77.3 ± 0.4 req/s (n=3)`: mean ± σ and n (lab/core/confidence.ts
+ * `plusMinus`); with n < 2 no ± at all. A document from before n was
+ * recorded shows mean ± σ without n, or the mean alone when σ is 0.
+ */
+export function fmtRate(r: Rate, digits = 1, unit = ''): string {
+  if (r.n === undefined) return `${r.mean.toFixed(digits)}${r.stddev > 0 ? ` ± ${r.stddev.toFixed(digits)}` : ''}${unit ? ` ${unit}` : ''}`
+  return plusMinus({ n: r.n, mean: r.mean, stddev: r.n >= 2 ? r.stddev : null }, digits, unit)
+}
+
+/** Levels measured more than once, taken together: one entry per topology, workload and connection count with two or more repeats. */
+export function repeatedLevels(runs: readonly RunResult[]): Repeated[] {
+  const groups = new Map<string, number[]>()
+  runs.forEach((r, i) => {
+    const key = JSON.stringify([r.topology, r.workload, r.connections])
+    groups.set(key, [...(groups.get(key) ?? []), i])
+  })
+  return [...groups.values()]
+    .filter((idx) => idx.length > 1)
+    .map((idx) => {
+      const rs = idx.map((i) => runs[i] as RunResult)
+      const first = rs[0] as RunResult
+      return { topology: first.topology, workload: first.workload, connections: first.connections, runs: idx, perSecond: levelRate(rs, 'all'), answeredPerSecond: levelRate(rs) }
+    })
 }
 
 /**
@@ -57,48 +123,39 @@ export function fmtRatio(ratio: number): string {
   return `${ratio.toFixed(Number(ratio.toFixed(1)) >= 100 ? 0 : 1)}×`
 }
 
-/** One line of a verdict: the topology (or document) with the most req/s against one other. */
-export interface Comparison {
+/** One verdict line: the topology (or document) with the most answered req/s against one other. */
+export interface LevelVerdict {
   best: string
   other: string
-  /** The best one's req/s (mean over repeats). */
-  bestPerSecond: number
-  /** best req/s ÷ other req/s; `Infinity` when the other served none. */
+  /** What the two intervals say (lab/core/verdict.ts). */
+  comparison: Comparison
+  /** best ÷ other answered req/s (means); `Infinity` when the other answered none. */
   ratio: number
+  /** The line, e.g. `io-bound @128: async served 24.3× (95 % CI 23.9–24.8×) the answered req/s of prefork`. */
+  text: string
 }
 
 /**
- * Ranks entries measured at the same connection count: the one with the most
- * req/s against each other one, most req/s first, then those that served
- * none. Entries without a figure (`undefined`: not measured there) are left
- * out; with nothing served at all there is nothing to compare (`[]`).
- */
-export function rankPerSecond(entries: readonly { name: string; perSecond: number | undefined }[]): Comparison[] {
-  const served = entries
-    .filter((e): e is { name: string; perSecond: number } => e.perSecond !== undefined && e.perSecond > 0)
-    .sort((a, b) => b.perSecond - a.perSecond)
-  const [best, ...others] = served
-  if (!best) return []
-  const line = (other: string, ratio: number): Comparison => ({ best: best.name, other, bestPerSecond: best.perSecond, ratio })
-  return [
-    ...others.map((o) => line(o.name, best.perSecond / o.perSecond)),
-    ...entries.filter((e) => e.perSecond === 0).map((e) => line(e.name, Infinity)),
-  ]
-}
-
-/** What the best one served against the other: `30.4× the req/s of prefork`, or `97.3 req/s where prefork served none`. */
-export function comparisonPhrase(c: Comparison): string {
-  return Number.isFinite(c.ratio) ? `${fmtRatio(c.ratio)} the req/s of ${c.other}` : `${c.bestPerSecond.toFixed(1)} req/s where ${c.other} served none`
-}
-
-/**
- * A verdict line: `io-bound @128: async served 30.4× the req/s of prefork`.
- * Comparisons of the same best one share one line, their phrases joined by
- * commas (the CLI summary); one comparison gives one line (the report).
+ * Ranks entries measured at the same level by answered req/s and compares
+ * the best with each other one (lab/core/verdict.ts `compareRates`): a ratio
+ * with its interval where their 95 % intervals are apart, "no measurable
+ * difference" where they overlap. Entries without a rate (not measured
+ * there) are left out; with nothing answered at all there is nothing to compare (`[]`).
  * @param head - what was compared, e.g. `io-bound @128`
  */
-export function verdictText(head: string, comparisons: readonly Comparison[]): string {
-  return `${head}: ${comparisons[0]?.best ?? ''} served ${comparisons.map(comparisonPhrase).join(', ')}`
+export function compareLevel(head: string, entries: readonly { name: string; rate: Rate | undefined }[]): LevelVerdict[] {
+  const measured = entries.filter((e): e is { name: string; rate: Rate } => e.rate !== undefined).sort((a, b) => b.rate.mean - a.rate.mean)
+  const [best, ...others] = measured
+  if (!best || !(best.rate.mean > 0)) return []
+  return others.map((o) => {
+    const comparison = compareRates(forComparison(best.rate), forComparison(o.rate))
+    return { best: best.name, other: o.name, comparison, ratio: o.rate.mean > 0 ? best.rate.mean / o.rate.mean : Infinity, text: verdictLine(head, [best.name, o.name], comparison) }
+  })
+}
+
+/** The parts of a stored rate a comparison reads; documents from before intervals were recorded have none. */
+function forComparison(r: Rate): ComparedRate {
+  return { n: r.n ?? 1, mean: r.mean, stdError: r.stdError ?? null, df: r.df ?? null, ci95: r.ci95 ?? null }
 }
 
 /** `2026-11-22T10:00:00.123Z` → `20261122T100000Z`: a UTC time that sorts as text and has no colons (file names, run ids). */

@@ -215,39 +215,52 @@ export function workerKnee(cores: number, ioMs: number, cpuMs: number): number {
   return cpuMs > 0 ? cores * (1 + ioMs / cpuMs) : Infinity
 }
 
+/** A topology as the model reads it (lab/core/scenario.ts `topologySchema`). */
+export interface TopologyShape {
+  server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number }
+  proxy?: ProxyShape
+  upstreams?: number
+}
+
+/** A workload as the model reads it (lab/core/scenario.ts `workloadSchema`). */
+export interface WorkloadShape {
+  io_ms: number
+  cpu_ms: number
+  bytes?: number
+  hang_pct?: number
+  crash_pct?: number
+  streams?: { count: number }
+  mix?: readonly MixEntry[]
+  mix_split?: 'requests' | 'connections'
+  slow_clients?: SlowClientsShape
+}
+
 /**
- * The prediction for a measured level of a scenario.
- * @param cores - the machine's cores (`env.cores`)
- * @param clientCpuPercent - the load generator's measured CPU in the window
- * @param proxyMs - CPU the proxy in front spent per response, ms (measured: {@link proxyCpuMs})
- * @returns NaN figures when the model cannot say (a mix split by connection with static files)
+ * The model's input for a level of a scenario (see {@link predictLevel}).
+ * @returns undefined when the model cannot say (a mix split by connection with static files)
  */
-export function predictLevel(
-  def: {
-    server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number }
-    proxy?: ProxyShape
-    upstreams?: number
-  },
-  workload: { io_ms: number; cpu_ms: number; bytes?: number; hang_pct?: number; crash_pct?: number; streams?: { count: number }; mix?: readonly MixEntry[]; mix_split?: 'requests' | 'connections'; slow_clients?: SlowClientsShape },
+export function levelInput(
+  def: TopologyShape,
+  workload: WorkloadShape,
   connections: number,
   cores: number,
   clientCpuPercent?: number,
   respawnMs?: number,
   proxyMs?: number,
   clientTimeoutS?: number,
-): Prediction {
+): ModelInput | undefined {
   const timeoutMs = (def.server.timeout_s ?? 30) * 1000
   // several server instances behind a proxy: one pool of all their workers (the best a balancer can do)
   const instances = def.proxy ? (def.upstreams ?? 1) : 1
   // a mix split by connection with static files: separate populations, one of which (the static
   // files) the model has no cost for: no prediction rather than a made-up one
-  if (workload.mix_split === 'connections' && workload.mix?.some((e) => e.static !== undefined)) return { perSecond: NaN, meanMs: NaN }
+  if (workload.mix_split === 'connections' && workload.mix?.some((e) => e.static !== undefined)) return undefined
   // a mix: the average request's demand (static files count 0 ms; see core/mix.ts)
   const demand = workload.mix?.length
     ? meanDemand(requestKinds({ ...workload, bytes: workload.bytes ?? 1024 }), def.proxy?.static_dir !== undefined)
     : { ioMs: workload.io_ms, cpuMs: workload.cpu_ms }
   const held = def.server.model === 'event-loop' ? 0 : (workload.streams?.count ?? 0) + heldBySlowClients(def, workload.slow_clients)
-  return predict({
+  return {
     model: def.server.model,
     workers: def.server.workers * instances,
     threads: def.server.threads,
@@ -266,7 +279,28 @@ export function predictLevel(
     respawnMs,
     limitConcurrency: def.server.limit_concurrency,
     clientTimeoutMs: clientTimeoutS === undefined ? undefined : clientTimeoutS * 1000,
-  })
+  }
+}
+
+/**
+ * The prediction for a measured level of a scenario.
+ * @param cores - the machine's cores (`env.cores`)
+ * @param clientCpuPercent - the load generator's measured CPU in the window
+ * @param proxyMs - CPU the proxy in front spent per response, ms (measured: {@link proxyCpuMs})
+ * @returns NaN figures when the model cannot say (a mix split by connection with static files)
+ */
+export function predictLevel(
+  def: TopologyShape,
+  workload: WorkloadShape,
+  connections: number,
+  cores: number,
+  clientCpuPercent?: number,
+  respawnMs?: number,
+  proxyMs?: number,
+  clientTimeoutS?: number,
+): Prediction {
+  const input = levelInput(def, workload, connections, cores, clientCpuPercent, respawnMs, proxyMs, clientTimeoutS)
+  return input ? predict(input) : { perSecond: NaN, meanMs: NaN }
 }
 
 /** The proxy settings the model reads (lab/core/scenario.ts, `proxySchema`). */

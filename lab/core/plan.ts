@@ -29,7 +29,11 @@ export interface Level {
   repeat: number
 }
 
-/** The whole plan: levels grouped by topology, because a topology is started once for all its levels. */
+/**
+ * The whole plan: levels grouped by topology. A topology is started afresh
+ * for each repeat (as hyperfine runs a command N times), so within a
+ * topology the levels come repeat by repeat.
+ */
 export interface Plan {
   /** The scenario's load (with `quick` when asked); each topology's own, with its overrides, is in `topologies`. */
   load: LoadDef
@@ -46,6 +50,8 @@ export interface PlanOptions {
   quick?: boolean
   topologies?: readonly string[]
   workloads?: readonly string[]
+  /** Measure each level this many times (`--repeat N`), replacing `load.repeat`. */
+  repeat?: number
 }
 
 function pick(kind: string, known: string[], wanted: readonly string[] | undefined, problems: string[]): string[] {
@@ -57,29 +63,36 @@ function pick(kind: string, known: string[], wanted: readonly string[] | undefin
 }
 
 /**
- * Expands a validated scenario into levels: for each topology, each workload,
- * each repeat, each connection count or (open loop) each offered rate, as written.
+ * Expands a validated scenario into levels: for each topology, each repeat,
+ * each workload, each connection count or (open loop) each offered rate, as written.
  * With `quick`, the scenario's `quick` fields replace those of `load`; a
- * topology's own `load`/`quick` fields replace those (`effectiveLoad`).
+ * topology's own `load`/`quick` fields replace those (`effectiveLoad`);
+ * `repeat` (from `--repeat`) replaces all of them.
  * @returns the plan, or problems for unknown `--topology`/`--workload` ids
  */
 export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true; value: Plan } | { ok: false; problems: string[] } {
   const problems: string[] = []
-  const topologyIds = pick('topology', Object.keys(scenario.topologies), opts.topologies, problems)
-  const workloadIds = pick('workload', Object.keys(scenario.workloads), opts.workloads, problems)
+  // a quick run measures the scenario's quick choice of topologies and workloads, unless told otherwise
+  const quickPick = (asked: readonly string[] | undefined, quick: readonly string[] | undefined) => (asked?.length ? asked : opts.quick ? quick : undefined)
+  const topologyIds = pick('topology', Object.keys(scenario.topologies), quickPick(opts.topologies, scenario.quick?.topologies), problems)
+  const workloadIds = pick('workload', Object.keys(scenario.workloads), quickPick(opts.workloads, scenario.quick?.workloads), problems)
   if (problems.length) return { ok: false, problems }
-  const load: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(scenario.quick ?? {}) } : scenario.load
+  if (opts.repeat !== undefined && !(Number.isInteger(opts.repeat) && opts.repeat >= 1 && opts.repeat <= 20)) return { ok: false, problems: [`--repeat ${opts.repeat}: expected an integer 1..20`] }
+  const { topologies: _t, workloads: _w, ...quickLoad } = scenario.quick ?? {}
+  const asked: LoadDef = opts.quick ? { ...scenario.load, ...definedOnly(quickLoad) } : scenario.load
+  const load: LoadDef = opts.repeat !== undefined ? { ...asked, repeat: opts.repeat } : asked
 
   const levels: Level[] = []
   const topologies: Plan['topologies'] = []
   for (const id of topologyIds) {
     const def = scenario.topologies[id] as TopologyDef
     const own: Level[] = []
-    const tLoad = effectiveLoad(scenario, id, opts.quick === true)
+    const effective = effectiveLoad(scenario, id, opts.quick === true)
+    const tLoad = opts.repeat !== undefined ? { ...effective, repeat: opts.repeat } : effective
     const open = tLoad.mode === 'open'
     const steps = open ? (tLoad.rates ?? []) : tLoad.connections
-    for (const workload of workloadIds) {
-      for (let repeat = 0; repeat < tLoad.repeat; repeat++) {
+    for (let repeat = 0; repeat < tLoad.repeat; repeat++) {
+      for (const workload of workloadIds) {
         for (const step of steps) {
           const openLoop = open ? { openLoop: { ratePerSecond: step, arrival: tLoad.arrival, maxConnections: tLoad.max_connections } } : {}
           const level: Level = { index: levels.length, topology: id, workload, connections: open ? tLoad.max_connections : step, repeat, ...openLoop }

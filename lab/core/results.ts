@@ -11,11 +11,39 @@
  */
 import { z } from 'zod'
 import { processRole, serverEventKind, warningCode } from './vocabulary.js'
+import { calibrationSchema, envSchema, placementSchema } from './results-env.js'
+
+export { calibrationSchema, envSchema, placementSchema }
 
 /** The schema version this code writes and reads. */
 export const SCHEMA_VERSION = 1 as const
 
 const stat = z.object({ mean: z.number(), stddev: z.number(), min: z.number(), max: z.number() })
+
+/**
+ * Throughput of a window with its spread (lab/core/confidence.ts `summarizeSeries`):
+ * mean, σ, min and max over the window's whole seconds (a trailing
+ * part-second is left out), with n, the 95 % confidence interval of the mean
+ * and how it was made. Documents from before these were recorded lack them.
+ */
+export const rateSchema = stat.extend({
+  /** Whole seconds the figures are over (0 when the window held none: then mean is responses / window and there is no spread). */
+  n: z.number().int().optional(),
+  /** 95 % confidence interval of the mean, req/s; null with n < 2. */
+  ci95: z.tuple([z.number(), z.number()]).nullable().optional(),
+  /** `student-t` on the seconds, `batch-means` where seconds were correlated, `none` with n < 2. */
+  method: z.enum(['none', 'student-t', 'batch-means']).optional(),
+  /** Standard error of the mean, req/s; null with n < 2. */
+  stdError: z.number().nullable().optional(),
+  /** Degrees of freedom of the interval's t multiplier; null with n < 2. */
+  df: z.number().int().nullable().optional(),
+  /** The method in one sentence. */
+  note: z.string().optional(),
+})
+
+/** One prediction of the model: throughput and mean latency. */
+const predictedSchema = z.object({ perSecond: z.number(), meanMs: z.number(), approximate: z.string().optional() })
+
 const meanMax = z.object({ mean: z.number(), max: z.number() })
 
 /** Latency summary of the measured window, in milliseconds (float, microsecond resolution). */
@@ -40,6 +68,14 @@ export const timelinePointSchema = z.object({
   errors: z.number(),
   /** True while the warm-up (discarded from the statistics) was still running. */
   warmup: z.boolean().optional(),
+  /**
+   * True for the trailing part-second of a level: `perSecond` then holds the
+   * responses completed in it, never scaled up by its width (`widthS`);
+   * charts draw it hollow and dashed.
+   */
+  partial: z.boolean().optional(),
+  /** A partial point's width, s (< 1). */
+  widthS: z.number().optional(),
   /** Open loop: requests scheduled (intended send instant) in this second, req/s. */
   offeredPerSecond: z.number().optional(),
   /** Open loop: requests scheduled in this second that found every connection busy and were not sent. */
@@ -74,6 +110,18 @@ export const windowSchema = z.object({
   /** Seconds the window lasted. */
   measuredS: z.number(),
   definition: z.string(),
+  /** Seconds the scenario asked for (`load.duration_s`); `measuredS` differs when the window rules extended it. */
+  askedS: z.number().optional(),
+  /**
+   * What the window rules (lab/core/window.ts) made of the ask, before the
+   * level: `as-asked`, `extended` (up to `load.max_duration_s`), or
+   * `too-short` (the cap was not enough to trust the level).
+   */
+  verdict: z.enum(['as-asked', 'extended', 'too-short']).optional(),
+  /** The rule that needed the longest window: `asked`, `whole-seconds`, `latency`, `completions`, `rare-events`. */
+  rule: z.string().optional(),
+  /** The choice in one sentence, e.g. `measured 4 s instead of 2 s: 5 × the predicted mean latency of 800 ms is 4.0 s`. */
+  message: z.string().optional(),
 })
 
 /**
@@ -137,9 +185,12 @@ export const runSchema = z.object({
   window: windowSchema.optional(),
   requests: z.object({
     total: z.number().int(),
-    perSecond: stat,
+    /** Every response, any status, per second of the window. */
+    perSecond: rateSchema,
     /** Responses with a 2xx status among `total` (the answered ones, when a server sheds load with 503s). */
     ok: z.number().int().optional(),
+    /** 2xx responses per second of the window: what comparisons and the model use. */
+    answeredPerSecond: rateSchema.optional(),
   }),
   latencyMs: latencySchema,
   /** `[latencyMs, percentile]` pairs, percentile in 0..100, ascending. */
@@ -154,6 +205,12 @@ export const runSchema = z.object({
   timeline: z.array(timelinePointSchema),
   processes: z.array(processSchema),
   loadGenerator: z.object({ cpuPercent: meanMax }),
+  /**
+   * CPU other processes on the machine used while the level ran (warm-up and
+   * window), percent of one core: /proc/stat's busy time less the servers'
+   * and the lab's own. The "this machine" prediction leaves it out of the servers' cores.
+   */
+  otherCpuPercent: z.number().optional(),
   littlesLaw: z.object({
     /** connections / throughput, in ms: what Little's law says the mean latency must be. */
     expectedMeanMs: z.number().nullable(),
@@ -163,12 +220,28 @@ export const runSchema = z.object({
   }),
   prediction: z
     .object({
+      /** The prediction measured ÷ theory is taken against: `thisMachine` when the run was calibrated, else `textbook` (see `basis`). */
       perSecond: z.number(),
       meanMs: z.number(),
       /** Why the figure is MVA's approximation rather than an exact solution (lab/core/model.ts `approximations`); absent when exact. */
       approximate: z.string().optional(),
       /** Open loop: offered rate / capacity (≥ 1: unstable; lab/core/open-level.ts). */
       rho: z.number().optional(),
+      /** Which of the two `perSecond` and `meanMs` are: `this-machine` or `textbook`. */
+      basis: z.enum(['this-machine', 'textbook']).optional(),
+      /** io_ms and cpu_ms only: the law students learn (lab/core/calibrated.ts). */
+      textbook: predictedSchema.optional(),
+      /** Calibrated to this machine: each engine's CPU per response and the load generator's share of the cores (lab/core/calibrated.ts). */
+      thisMachine: predictedSchema
+        .extend({
+          /** Cores the load generator takes at the predicted throughput. */
+          clientCores: z.number(),
+          /** Cores left for the servers. */
+          serverCores: z.number(),
+          /** True when the load generator, not the servers, sets the pace. */
+          clientBound: z.boolean(),
+        })
+        .optional(),
     })
     .optional(),
   /** A probe's latency beside the load (`load.probe`), over the same window. */
@@ -242,16 +315,17 @@ export const warningSchema = z.object({
   message: z.string(),
 })
 
-export const envSchema = z.object({
-  os: z.string(),
-  kernel: z.string(),
-  cpuModel: z.string(),
-  cores: z.number().int(),
-  memoryBytes: z.number(),
-  node: z.string(),
-  lab: z.string(),
-  engines: z.record(z.string(), z.string()),
-  hostname: z.string().optional(),
+/** A level's repeats taken together (`load.repeat` > 1): mean ± σ across repeats, each on a fresh topology. */
+export const repeatedSchema = z.object({
+  topology: z.string(),
+  workload: z.string(),
+  connections: z.number().int(),
+  /** Indexes in `runs` of the repeats. */
+  runs: z.array(z.number().int()),
+  /** Student's t over the repeats' means of all responses, req/s (n = repeats). */
+  perSecond: rateSchema,
+  /** The same over the repeats' answered (2xx) req/s. */
+  answeredPerSecond: rateSchema,
 })
 
 /** The whole results document. */
@@ -269,9 +343,17 @@ export const resultsSchema = z.object({
   notes: z.string().optional(),
   runs: z.array(runSchema),
   warnings: z.array(warningSchema),
+  /** Each engine's calibration, for the "this machine" predictions; absent when the run was not calibrated. */
+  calibration: z.array(calibrationSchema).optional(),
+  /** Levels measured more than once, taken together; absent without repeats. */
+  repeated: z.array(repeatedSchema).optional(),
 })
 
 export type LatencyMs = z.infer<typeof latencySchema>
+export type Rate = z.infer<typeof rateSchema>
+export type Placement = z.infer<typeof placementSchema>
+export type CalibrationRecord = z.infer<typeof calibrationSchema>
+export type Repeated = z.infer<typeof repeatedSchema>
 export type TimelinePoint = z.infer<typeof timelinePointSchema>
 export type ProcessStats = z.infer<typeof processSchema>
 export type RunEvent = z.infer<typeof runEventSchema>

@@ -7,40 +7,11 @@
  * `topologies.prefork.server.workers: -1 is not allowed; expected an integer 1..64`.
  */
 import { z } from 'zod'
-import { BOUNDS, type Param } from '../contract/workload.js'
+import { BOUNDS } from '../contract/workload.js'
+import { bool, folder, intIn, numIn, param, staticName } from './schema-fields.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
-const intIn = (min: number, max: number, unit = '') => {
-  const expected = `an integer ${min}..${max}${unit}`
-  return z
-    .number({ error: expected })
-    .int({ error: expected })
-    .min(min, { error: expected })
-    .max(max, { error: expected })
-}
-const numIn = (min: number, max: number, unit = '') => {
-  const expected = `a number ${min}..${max}${unit}`
-  return z.number({ error: expected }).min(min, { error: expected }).max(max, { error: expected })
-}
-/** A query parameter of the workload contract, within its bounds (lab/contract/bounds.json). */
-const param = (name: Param) => {
-  const b = BOUNDS[name]
-  return (b.integer ? intIn : numIn)(b.min, b.max, b.unit ? ` ${b.unit}` : '')
-}
-const bool = () => z.boolean({ error: 'true or false' })
-/** A folder: relative to the scenario's folder (or absolute), without `..`. */
-const folder = () =>
-  z
-    .string({ error: 'a folder inside the scenario folder, e.g. "static"' })
-    .regex(/^\/?[\w.-]+(\/[\w.-]+)*\/?$/, { error: 'a folder inside the scenario folder, e.g. "static"' })
-    .refine((p) => !p.split('/').includes('..'), { error: 'a folder inside the scenario folder, e.g. "static"' })
-/** A file below a static folder, without `..`. */
-const staticName = () =>
-  z
-    .string({ error: 'a file name in the static folder, e.g. "page-200k.txt"' })
-    .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
-    .refine((p) => !p.split('/').includes('..'), { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
 
 /**
  * A server in a topology. `model` picks the architecture; `engine` (optional)
@@ -115,8 +86,14 @@ export const proxySchema = z.strictObject({
   workers: intIn(1, 64).optional(),
 })
 
+/**
+ * Up to 10,000 connections: the event loop's point is that it holds ten
+ * thousand (D. Kegel, "The C10K problem", 1999). Each takes a file
+ * descriptor in the lab and one in the server: the run checks the
+ * open-file limit (`RLIMIT_NOFILE`) first (lab/run/limits.ts).
+ */
 const connectionsSchema = z
-  .array(intIn(1, 4096), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
+  .array(intIn(1, 10_000), { error: 'a list of connection counts, e.g. [1, 16, 128]' })
   .min(1, { error: 'a non-empty list of connection counts, e.g. [1, 16, 128]' })
 
 /**
@@ -266,8 +243,15 @@ export const loadSchema = z.strictObject({
   ...openFields,
   /** Minimum seconds of discarded warm-up before each measured level. */
   warmup_s: numIn(0, 60, ' s').default(1),
-  /** Seconds measured at each level. */
+  /**
+   * Seconds measured at each level, after the warm-up. A level shorter than
+   * the window rules need (lab/core/window.ts: 2 whole seconds, 5 predicted
+   * mean latencies, 5 responses per connection, 20 expected crashes or
+   * hangs) is extended up to `max_duration_s`, and the results say so.
+   */
   duration_s: numIn(0.5, 600, ' s').default(3),
+  /** The longest a level's window may be extended to by the window rules, s; past it the level is marked too short to trust. */
+  max_duration_s: numIn(1, 600, ' s').default(30),
   /** How many times each level is measured. */
   repeat: intIn(1, 20).default(1),
   /** Seconds before a request counts as timed out (autocannon `timeout`). */
@@ -300,8 +284,17 @@ export const scenarioSchema = z.strictObject({
     .record(name, workloadSchema, { error: 'an object of workloads by id' })
     .refine((w) => Object.keys(w).length > 0, { error: 'at least one workload' }),
   load: loadSchema,
-  /** Overrides of `load` used by `--quick`. */
-  quick: loadSchema.partial().optional(),
+  /**
+   * Overrides of `load` used by `--quick`, and which topologies and workloads
+   * a quick run measures (all when absent; `--topology` and `--workload` still choose).
+   */
+  quick: loadSchema
+    .partial()
+    .extend({
+      topologies: z.array(name, { error: 'a list of topology ids' }).min(1, { error: 'a non-empty list of topology ids' }).optional(),
+      workloads: z.array(name, { error: 'a list of workload ids' }).min(1, { error: 'a non-empty list of workload ids' }).optional(),
+    })
+    .optional(),
 })
 
 /** A scenario as written (defaults not yet applied). */
@@ -330,7 +323,9 @@ export const DEFAULT_MAX_CONNECTIONS = 256
  */
 export function effectiveLoad(s: Scenario, topology: string, quick: boolean): EffectiveLoad {
   const t = s.topologies[topology]
-  const layers = [s.load, quick ? s.quick : undefined, t?.load, quick ? t?.quick : undefined]
+  // the quick choice of topologies and workloads is the plan's, not a load field
+  const { topologies: _t, workloads: _w, ...quickLoad } = s.quick ?? {}
+  const layers = [s.load, quick ? quickLoad : undefined, t?.load, quick ? t?.quick : undefined]
   const merged = Object.assign({}, ...layers.map((l) => definedOnly(l ?? {}))) as LoadDef
   return { ...merged, mode: merged.mode ?? 'closed', arrival: merged.arrival ?? 'poisson', max_connections: merged.max_connections ?? DEFAULT_MAX_CONNECTIONS }
 }
@@ -356,6 +351,17 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
 
 export { formatIssues, type Validated }
 
+/** `quick.topologies` and `quick.workloads` name ids the scenario has. */
+function quickIdProblems(s: Scenario): string[] {
+  const out: string[] = []
+  for (const [field, known] of [['topologies', Object.keys(s.topologies)], ['workloads', Object.keys(s.workloads)]] as const) {
+    ;(s.quick?.[field] ?? []).forEach((id, i) => {
+      if (!known.includes(id)) out.push(`quick.${field}.${i}: ${show(id)} is not allowed; expected one of ${known.join(', ')}`)
+    })
+  }
+  return out
+}
+
 /** A workload that asks for static files needs every topology to have a static folder (the server's or the proxy's). */
 function staticDirProblems(s: Scenario): string[] {
   const asking = Object.entries(s.workloads).filter(([, w]) => w.mix?.some((e) => e.static !== undefined)).map(([id]) => id)
@@ -374,7 +380,7 @@ function staticDirProblems(s: Scenario): string[] {
 export function validateScenario(input: unknown, folderName?: string): Validated<Scenario> {
   const parsed = scenarioSchema.safeParse(input)
   if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues) }
-  const staticProblems = staticDirProblems(parsed.data)
+  const staticProblems = [...staticDirProblems(parsed.data), ...quickIdProblems(parsed.data)]
   if (staticProblems.length) return { ok: false, problems: staticProblems }
   const openProblems = openLoadProblems(parsed.data)
   if (openProblems.length) return { ok: false, problems: openProblems }

@@ -91,7 +91,7 @@ export function compareRates(a: Rate, b: Rate): Comparison {
 
 /**
  * The verdict line of one level, e.g.
- * `io-bound @128: async answered 24.3× (95 % CI 23.9–24.8×) the req/s of prefork`.
+ * `io-bound @128: async served 24.3× (95 % CI 23.9–24.8×) the answered req/s of prefork`.
  * @param level - e.g. `io-bound @128`
  * @param names - the two sides' names, a then b
  */
@@ -100,9 +100,9 @@ export function verdictLine(level: string, names: readonly [string, string], c: 
   const [hi, lo] = c.higher === 'a' ? names : [names[1], names[0]]
   if (c.kind === 'none-answered') return `${level}: ${hi} answered requests where ${lo} answered none`
   if (c.kind === 'no-interval') {
-    const what = c.ratio === null ? `requests where ${lo} answered none` : `${c.ratio.toFixed(1)}× the req/s of ${lo}`
-    return `${level}: ${hi} answered ${what} (a single sample has no interval: measure longer or repeat before trusting the difference)`
+    const what = c.ratio === null ? `answered requests where ${lo} answered none` : `served ${c.ratio.toFixed(1)}× the answered req/s of ${lo}`
+    return `${level}: ${hi} ${what} (a single sample has no interval: measure longer or repeat before trusting the difference)`
   }
   const ci = c.ci95 ? `95 % CI ${c.ci95[0].toFixed(1)}–${c.ci95[1].toFixed(1)}×` : '95 % CI not bounded above'
-  return `${level}: ${hi} answered ${c.ratio.toFixed(1)}× (${ci}) the req/s of ${lo}`
+  return `${level}: ${hi} served ${c.ratio.toFixed(1)}× (${ci}) the answered req/s of ${lo}`
 }

@@ -143,7 +143,7 @@ export const WARNING_TEXT: Readonly<Record<WarningCode, WarningText>> = {
   'model-mismatch': {
     title: 'Theory and measurement disagree',
     explanation:
-      'The queueing model’s req/s (the dashed lines) is more than 15 % away from what was measured. Either the measurement is off (a saturated client, errors, a short run) or the model leaves out something that happened: that difference is worth explaining.',
+      'The queueing model’s req/s is more than 15 % away from what was measured: the model calibrated to this machine (the dotted lines) where the run was calibrated, else the textbook one (the dashed lines). Either the measurement is off (a saturated client, errors, a short run) or the model leaves out something that happened: that difference is worth explaining.',
   },
   'no-responses': {
     title: 'Nothing was answered',

@@ -4,7 +4,7 @@
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
 import { answeredPerSecond, runLabel } from './labels.js'
-import { DIAGNOSIS_THRESHOLDS, diagnose, type DiagnosisContext } from './diagnosis.js'
+import { DIAGNOSIS_THRESHOLDS, diagnose, type Diagnosis, type DiagnosisContext } from './diagnosis.js'
 import type { RunResult, Warning } from './results.js'
 import { relativeSpread } from './stats.js'
 import type { WarningCode } from './vocabulary.js'
@@ -30,13 +30,16 @@ const label = (run: RunResult): string => runLabel(run)
 /**
  * Checks one level.
  * @param index - the level's index in `runs`
- * @param ctx - the machine's cores (and the workload's fault rate): with it, a
- *   disagreement with theory is blamed on CPU saturation found in the data
- *   (core/diagnosis.ts) before a short run
+ * @param ctx - the machine's cores (and the workload's fault rate): with it
+ *   the level is diagnosed from its data (core/diagnosis.ts): a window too
+ *   short to trust by the rules of core/window.ts, and, where the textbook
+ *   prediction is off by more than {@link THRESHOLDS}.model, whose CPU ran
+ *   out; a disagreement with theory is blamed on that before a short run
  */
 export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContext): Warning[] {
   const out: Warning[] = []
   const add = (code: WarningCode, message: string) => out.push({ code, run: index, message })
+  const diagnoses = ctx ? diagnose(run, ctx) : []
   const who = label(run)
   const { ratio, expectedMeanMs, measuredMeanMs } = run.littlesLaw
   // With failed requests the check cannot hold: their time is in no latency. errors-seen says so.
@@ -75,8 +78,16 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
     const ratio = measured / run.prediction.perSecond
     if (Math.abs(ratio - 1) > THRESHOLDS.model) {
       const what = measured === run.requests.perSecond.mean ? 'req/s' : 'answered (2xx) req/s'
-      add('model-mismatch', `${who}: measured ${f1(measured)} ${what} is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s theory predicts. ${likelyCause(run, ratio, ctx)}`)
+      const which = run.prediction.basis === 'this-machine' ? 'the calibrated model ("this machine")' : 'theory'
+      add('model-mismatch', `${who}: measured ${f1(measured)} ${what} is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s ${which} predicts. ${likelyCause(run, ratio, diagnoses)}`)
     }
+  }
+  // CPU saturation is named where the textbook model (io_ms and cpu_ms only) would mislead
+  const textbook = run.prediction?.textbook ?? (run.prediction?.basis === undefined ? run.prediction : undefined)
+  const offTextbook = textbook !== undefined && textbook.perSecond > 0 && Math.abs(answeredPerSecond(run) / textbook.perSecond - 1) > THRESHOLDS.model
+  for (const d of diagnoses) {
+    if ((d.code === 'cpu-saturated' || d.code === 'cores-saturated') && offTextbook) add(d.code, d.message)
+    if (d.code === 'too-short-to-trust') add(d.code, d.message)
   }
   if (run.requests.total === 0) {
     add(
@@ -102,13 +113,14 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
   return out
 }
 
-/** The likeliest reason theory and measurement disagree, from what the level recorded. */
-function likelyCause(run: RunResult, ratio: number, ctx?: DiagnosisContext): string {
+/** The likeliest reason theory and measurement disagree, from what the level recorded and its diagnoses. */
+function likelyCause(run: RunResult, ratio: number, diagnoses: readonly Diagnosis[]): string {
   if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return 'The load generator was saturated, so the client, not the server, set the pace.'
   if (run.errors.timeouts > 0 || (run.errors.non2xx > 0 && run.requests.ok === undefined)) return 'Errors were seen; the model assumes every request succeeds.'
-  const cpu = ctx ? diagnose(run, ctx).find((d) => d.code === 'cpu-saturated' || d.code === 'cores-saturated') : undefined
+  const cpu = diagnoses.find((d) => d.code === 'cpu-saturated' || d.code === 'cores-saturated')
   if (cpu) return `Likely cause, from the data: ${cpu.message.slice(cpu.message.indexOf(': ') + 2)}`
-  if (run.requests.total < 100 || run.durationS < 1.95) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
+  if (diagnoses.some((d) => d.code === 'too-short-to-trust')) return 'The window was too short to trust (see that warning); measure longer before trusting either number.'
+  if (diagnoses.length === 0 && (run.requests.total < 100 || run.durationS < 1.95)) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
   const serverCpu = run.processes.reduce((a, p) => a + p.cpuPercent.mean, 0)
   if (ratio < 1 && serverCpu > 0) {
     return (

@@ -3,8 +3,7 @@
  * one returns canned measurements so CLI → JSON → report can be tested in
  * milliseconds (docs/architecture.md, "Test seams").
  */
-import type { Described } from '../core/stats.js'
-import type { LatencyMs, MeasuredWindow, OpenLoopResult, TimelinePoint } from '../core/results.js'
+import type { LatencyMs, MeasuredWindow, OpenLoopResult, Rate, TimelinePoint } from '../core/results.js'
 
 /** What to measure at one level of a closed loop. */
 export interface LevelRequest {
@@ -94,7 +93,8 @@ export interface LevelMeasurement {
   windowStart: number
   windowEnd: number
   window: MeasuredWindow
-  requests: { total: number; perSecond: Described; ok: number }
+  /** Every response (`perSecond`) and the 2xx ones (`answeredPerSecond`), over the window's whole seconds. */
+  requests: { total: number; perSecond: Rate; ok: number; answeredPerSecond?: Rate }
   latencyMs: LatencyMs
   /** `[latencyMs, percentile]`, ascending. */
   histogram: Array<[number, number]>

@@ -9,8 +9,9 @@
  * from autocannon's float milliseconds.
  */
 import * as hdr from 'hdr-histogram-js'
-import type { TimelinePoint } from '../core/results.js'
-import { describe } from '../core/stats.js'
+import { summarizeSeries } from '../core/confidence.js'
+import type { Rate, TimelinePoint } from '../core/results.js'
+import { wholeSecondSamples } from '../core/timeline.js'
 import type { LevelMeasurement } from './driver.js'
 
 /** Percentiles listed in `histogram` (docs/results-schema.md: `[latencyMs, percentile]` pairs). */
@@ -66,26 +67,33 @@ export class SecondBuckets {
 
   /**
    * Second `i` (0-based) as a timeline point.
-   * @param width - the part of the second that was loaded, 0..1 (the last one may be cut short)
+   * @param width - the part of the second that was loaded, 0..1: below 1 (the
+   *   trailing part-second) the point is `partial` and holds the responses
+   *   completed in it, never divided by its width (core/timeline.ts)
    * @param windowStart - start of the measured window (ms): earlier seconds are warm-up
    */
   point(i: number, windowStart: number, width = 1): TimelinePoint {
     const b = this.buckets.get(i)
+    const partial = width < 1 - 1e-6
     return {
-      t: i + 1,
-      perSecond: b ? b.count / width : 0,
+      t: partial ? i + width : i + 1,
+      perSecond: b?.count ?? 0,
       p50Ms: b && b.count ? ms(b.hist.getValueAtPercentile(50)) : null,
       p99Ms: b && b.count ? ms(b.hist.getValueAtPercentile(99)) : null,
       errors: b?.errors ?? 0,
       warmup: this.loadStartedAt + i * 1000 < windowStart,
+      ...(partial ? { partial: true, widthS: width } : {}),
     }
   }
 
-  /** Every second from the start of the load to `windowEnd` (ms), the last one's rate scaled by the part of it that was loaded. */
+  /** Every second from the start of the load to `windowEnd` (ms): whole seconds, then the part-second left, if any, marked partial. */
   timeline(windowStart: number, windowEnd: number): TimelinePoint[] {
-    const last = Math.ceil((windowEnd - this.loadStartedAt) / 1000)
+    const spanS = (windowEnd - this.loadStartedAt) / 1000
+    const whole = Math.floor(spanS + 1e-6)
+    const rest = spanS - whole
     const out: TimelinePoint[] = []
-    for (let i = 0; i < last; i++) out.push(this.point(i, windowStart, Math.min(1000, windowEnd - (this.loadStartedAt + i * 1000)) / 1000))
+    for (let i = 0; i < whole; i++) out.push(this.point(i, windowStart))
+    if (rest > 1e-3) out.push(this.point(whole, windowStart, rest))
     return out
   }
 
@@ -128,7 +136,9 @@ export interface WindowResponse {
 /** The responses and errors of the measured window. */
 export class WindowStats {
   private readonly hist: hdr.Histogram
+  /** Completion times of every response, and of the 2xx ones, `performance.now()` ms. */
   private readonly times: number[] = []
+  private readonly okTimes: number[] = []
   private sumMs = 0
   private minMs = Infinity
   private maxMs = 0
@@ -155,6 +165,7 @@ export class WindowStats {
     const status = String(r.statusCode)
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1
     if (r.statusCode < 200 || r.statusCode > 299) this.non2xx++
+    else this.okTimes.push(r.at)
     if (r.worker !== undefined) this.perWorker[r.worker] = (this.perWorker[r.worker] ?? 0) + 1
     if (r.upstream !== undefined) this.perUpstream[r.upstream] = (this.perUpstream[r.upstream] ?? 0) + 1
     if (r.kind) {
@@ -176,12 +187,13 @@ export class WindowStats {
   /**
    * Summarizes the window and frees the histograms.
    * @param windowStart - start of the window, `performance.now()` ms
-   * @param measuredS - its length (s): per-second samples are its whole seconds, or the
-   *   one part-second's rate when it is shorter than a second
+   * @param measuredS - its length (s): per-second samples are its whole seconds only
+   *   ({@link windowRate})
    */
   summary(windowStart: number, measuredS: number): Pick<LevelMeasurement, 'requests' | 'latencyMs' | 'histogram' | 'errors' | 'perWorker' | 'perUpstream' | 'perKind'> {
     const total = this.times.length
-    const perSecond = { ...describe(this.perSecondSamples(windowStart, measuredS)), mean: measuredS > 0 ? total / measuredS : 0 }
+    const perSecond = windowRate(this.times, windowStart, measuredS)
+    const answeredPerSecond = windowRate(this.okTimes, windowStart, measuredS)
     const h = this.hist
     const latencyMs =
       total > 0
@@ -191,7 +203,7 @@ export class WindowStats {
     const perKind = this.perKind()
     h.destroy()
     return {
-      requests: { total, perSecond, ok: total - this.non2xx },
+      requests: { total, perSecond, ok: total - this.non2xx, answeredPerSecond },
       latencyMs,
       histogram,
       errors: { total: this.timeouts + this.resets + this.non2xx, timeouts: this.timeouts, resets: this.resets, non2xx: this.non2xx, byStatus: this.byStatus },
@@ -199,18 +211,6 @@ export class WindowStats {
       ...(Object.keys(this.perUpstream).length ? { perUpstream: this.perUpstream } : {}),
       ...(perKind ? { perKind } : {}),
     }
-  }
-
-  private perSecondSamples(windowStart: number, measuredS: number): number[] {
-    const total = this.times.length
-    const fullSeconds = Math.floor(measuredS + 1e-9)
-    if (fullSeconds < 1) return measuredS > 0 ? [total / measuredS] : []
-    const samples = new Array<number>(fullSeconds).fill(0)
-    for (const at of this.times) {
-      const k = Math.floor((at - windowStart) / 1000)
-      if (k < fullSeconds) samples[k] = (samples[k] ?? 0) + 1
-    }
-    return samples
   }
 
   private perKind(): LevelMeasurement['perKind'] {
@@ -226,4 +226,24 @@ export class WindowStats {
     }
     return out
   }
+}
+
+/**
+ * A window's throughput from its responses' completion times: n, mean, σ,
+ * min, max and the 95 % interval over its whole seconds (core/confidence.ts
+ * `summarizeSeries`; a trailing part-second is left out, core/timeline.ts).
+ * A window with no whole second has n = 0 and no spread: its mean is the
+ * responses over its length.
+ * @param timesMs - completion times, `performance.now()` ms
+ * @param windowStart - start of the window, same clock
+ * @param measuredS - its length, s
+ */
+export function windowRate(timesMs: readonly number[], windowStart: number, measuredS: number): Rate {
+  const samples = measuredS > 0 ? wholeSecondSamples(timesMs, windowStart, windowStart + measuredS * 1000) : []
+  if (samples.length === 0) {
+    const mean = measuredS > 0 ? timesMs.length / measuredS : 0
+    return { n: 0, mean, stddev: 0, min: mean, max: mean, ci95: null, method: 'none', stdError: null, df: null, note: 'no whole second in the window: no spread' }
+  }
+  const s = summarizeSeries(samples)
+  return { n: s.n, mean: s.mean, stddev: s.stddev ?? 0, min: s.min, max: s.max, ci95: s.ci95, method: s.method, stdError: s.stdError, df: s.df, note: s.note }
 }

@@ -5,10 +5,18 @@
  * and prints from the events and the outcome; the demo (lab/live) streams
  * them. The engine itself writes nothing to stdout or stderr.
  *
- * Events, in order (lab/core/events.ts): `plan`; per level `level-start`, a
- * `sample` every second (only when someone listens to samples), `level-done`
- * and its `warning`s; `done` last, also after bad input or a failure.
+ * Events, in order (lab/core/events.ts): `plan`; a `calibrate` for each
+ * engine calibration measured (not those read from the cache); per level
+ * `level-start`, a `sample` every second (only when someone listens to
+ * samples), `level-done` and its `warning`s; `done` last, also after bad
+ * input or a failure.
+ *
+ * Each topology is started afresh for each repeat of its levels; before the
+ * first level every topology's engines are calibrated (lab/run/calibrate.ts),
+ * and on a machine of 4 or more cores the lab and the servers are pinned to
+ * disjoint CPU sets (lab/run/placement.ts).
  */
+import os from 'node:os'
 import { epochMs, type PlanEvent } from '../core/events.js'
 import type { Plan } from '../core/plan.js'
 import type { Scenario } from '../core/scenario.js'
@@ -20,10 +28,15 @@ import { resultsPath } from '../store/results.js'
 import { stopAllGroups } from '../topology/group.js'
 import { Sampler } from '../topology/sampler.js'
 import { startTopology } from '../topology/topology.js'
+import type { Placement } from '../core/results.js'
+import { calibrateTopology, machineKey, modelCalibration, type CalibrationContext } from './calibrate.js'
 import { LAB_VERSION } from './env.js'
 import { RunEvents } from './events.js'
 import { runLevel, type LevelContext } from './level.js'
+import { nofileLimits, nofileProblem } from './limits.js'
+import { allowedCpus, pin, placementFor } from './placement.js'
 import { detectEngines, prepare, type Prepared } from './prepare.js'
+import type { MachineFacts } from './result.js'
 import { ResultsRecorder, logsDir, newDocument, writeHtmlReport } from './save.js'
 import { exitCode, type RunOutcome, type RunRequest, type RunStatus } from './types.js'
 
@@ -39,6 +52,8 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
   const prepared = await prepare(req)
   if (!prepared.ok) return refuse(events, prepared.status, prepared.problems, [])
   const { scenario, plan, stack } = prepared
+  const files = req.start ? undefined : nofileProblem(Math.max(...plan.load.connections), nofileLimits())
+  if (files) return refuse(events, 'bad-input', [files], prepared.skipped)
   const startedAt = new Date().toISOString()
   const file = resultsPath(req.out ?? 'results', scenario.name, startedAt)
   let engines: Record<string, string> = {}
@@ -49,7 +64,10 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
     engines = detected.engines
   }
   const command = req.command ?? `npx lab run ${scenario.name}${req.quick ? ' --quick' : ''}`
-  const recorder = new ResultsRecorder(file, newDocument(prepared, engines, startedAt, command), engines)
+  const cpus = allowedCpus(os.availableParallelism())
+  // the test seams start no real processes: nothing to pin
+  const placement = req.start ? { ...placementFor(cpus.slice(0, 1)), client: cpus, servers: cpus, note: 'test run: nothing pinned' } : placementFor(cpus)
+  const recorder = new ResultsRecorder(file, newDocument(prepared, engines, startedAt, command, placement), engines, plan.workloads)
   events.emit(planEvent(scenario, plan, prepared, req.quick === true, file, command))
 
   const sampler = new Sampler(250)
@@ -62,35 +80,81 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
     await stopAllGroups()
     if (err instanceof EngineMissingError) return refuse(events, 'engine-missing', [err.message], prepared.skipped)
     failure = err instanceof Error ? err.message : String(err)
+  } finally {
+    // the lab's own process may go on (the demo): give it back every CPU
+    if (placement.mode === 'pinned') await pin([process.pid], cpus).catch(() => {})
   }
   sampler.stop()
   return finish(req, recorder, prepared.skipped, failure, events)
 }
 
-/** Starts each topology in turn and measures its levels; stops at an interrupt. */
+/** Starts each topology in turn, afresh for each repeat, and measures its levels; stops at an interrupt. */
 async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder, engines: Record<string, string>, sampler: Sampler, events: RunEvents): Promise<void> {
   const interrupted = () => req.signal?.aborted === true
   const driver = req.driver ?? new AutocannonDriver()
   const openDriver = req.openDriver ?? new OpenLoopDriver()
+  const placement = recorder.doc.env.placement
+  if (placement?.mode === 'pinned') await pin([process.pid], placement.client)
+  const machine = await calibrate(req, p, recorder, engines, sampler, driver, events)
+  if (!machine) return
   for (const t of p.plan.topologies) {
-    if (interrupted()) return
-    const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
-    if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
-    const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, ...(req.signal ? { signal: req.signal } : {}) }
-    try {
-      for (const level of t.levels) {
-        if (interrupted()) return
-        const measured = await runLevel(ctx, level)
-        if (!measured) return
-        const warnings = recorder.add(measured.run)
-        events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
-        for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
-        sampler.forget(measured.windowEnd)
+    for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
+      if (interrupted()) return
+      const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
+      if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
+      const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
+      try {
+        for (const level of t.levels.filter((l) => l.repeat === repeat)) {
+          if (interrupted()) return
+          if (placement?.mode === 'pinned') await pinServers(topology.processes().map((x) => x.pid), placement)
+          const measured = await runLevel(ctx, level)
+          if (!measured) return
+          const warnings = recorder.add(measured.run)
+          events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
+          for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
+          sampler.forget(measured.windowEnd)
+        }
+      } finally {
+        await topology.stop()
       }
-    } finally {
-      await topology.stop()
     }
   }
+}
+
+/** Pins a topology's processes to the servers' CPUs; a process gone meanwhile (a worker replaced) is left out. */
+async function pinServers(pids: number[], placement: Placement): Promise<void> {
+  await Promise.all(pids.map((pid) => pin([pid], placement.servers).catch(() => {})))
+}
+
+/**
+ * Each topology's calibration (from the cache, or measured once for this
+ * machine) and how the machine is shared, for the "this machine" prediction;
+ * none with the test seams unless asked. The records go into the results.
+ * @returns the facts by topology id, or undefined when interrupted
+ */
+async function calibrate(req: RunRequest, p: Prepared, recorder: ResultsRecorder, engines: Record<string, string>, sampler: Sampler, driver: AutocannonDriver | NonNullable<RunRequest['driver']>, events: RunEvents): Promise<Map<string, MachineFacts> | undefined> {
+  const out = new Map<string, MachineFacts>()
+  const sharing = { dedicatedClient: recorder.doc.env.placement?.mode === 'pinned' }
+  if (!(req.calibrate ?? !req.start)) return out
+  const ctx: CalibrationContext = {
+    stack: p.stack,
+    machine: machineKey(recorder.doc.env),
+    versions: engines,
+    recalibrate: req.recalibrate === true,
+    driver,
+    sampler,
+    start: req.start ?? startTopology,
+    runDir: logsDir(recorder.file),
+    seen: new Map(),
+    onMeasure: (engine, settings) => events.emit({ type: 'calibrate', at: now(), engine, settings }),
+  }
+  for (const t of p.plan.topologies) {
+    if (req.signal?.aborted) return undefined
+    const c = await calibrateTopology(t.def, ctx)
+    out.set(t.id, { calibration: modelCalibration(c), sharing })
+  }
+  recorder.doc.calibration = [...ctx.seen.values()]
+  return out
 }
 
 /** The `plan` event: what will run, for a live view to lay out before the first sample. */

@@ -8,7 +8,7 @@
  */
 import { epochMs } from '../core/events.js'
 import { requestKinds } from '../core/mix.js'
-import { predictLevel, type Prediction } from '../core/model.js'
+import type { Prediction } from '../core/model.js'
 import { openStationFor, predictOpenLevel } from '../core/open-level.js'
 import type { Level, OpenLevel, Plan } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
@@ -19,9 +19,11 @@ import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.j
 import type { Sampler } from '../topology/sampler.js'
 import { countTimeWait } from '../topology/sockets.js'
 import type { RunningTopology } from '../topology/topology.js'
+import { WINDOW_RULES, chooseWindow, eventPct, type WindowChoice } from '../core/window.js'
 import type { RunEvents } from './events.js'
 import { startWebSockets } from '../load/websockets.js'
-import { predictionFor, toRunResult } from './result.js'
+import { otherCpuPercent, readCpuTimes } from './machine-load.js'
+import { predictionFor, predictionsFor, toRunResult, type MachineFacts } from './result.js'
 import { LevelSamples } from './samples.js'
 
 /** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault rates, when set) for a workload (docs/workload-contract.md). */
@@ -31,15 +33,26 @@ export function workPath(w: Workload): string {
 }
 
 /**
+ * Seconds of warm-up allowed per connection to open it and get a first
+ * answer, beyond the predicted latency: on the project's shared 2-core
+ * machine, 4,096 connections to an event loop took 1 to 6 s from the start
+ * of the load to every one answered, most of it the load generator setting
+ * its clients up on its one thread (autocannon 9, `initialiseClients`).
+ */
+export const WARMUP_S_PER_CONNECTION = 0.001
+
+/**
  * How long a level's warm-up may run (s): at least `warmupS`, and long enough
  * for every connection to get one answer at the predicted latency (twice it,
- * for slack), but at most 10 s more; a level the model says cannot answer at
- * all (every worker held) gets no extension.
+ * for slack, but at most 10 s more) after it has connected
+ * ({@link WARMUP_S_PER_CONNECTION} each); a level the model says cannot
+ * answer at all (every worker held) gets no extension.
  */
-export function warmupCap(warmupS: number, expected: Prediction): number {
+export function warmupCap(warmupS: number, expected: Prediction, connections = 0): number {
   if (expected.perSecond === 0) return warmupS
-  if (!Number.isFinite(expected.meanMs)) return warmupS + 10
-  return warmupS + Math.min(10, Math.max(1, (2 * expected.meanMs) / 1000))
+  const connecting = connections * WARMUP_S_PER_CONNECTION
+  if (!Number.isFinite(expected.meanMs)) return warmupS + 10 + connecting
+  return warmupS + Math.min(10, Math.max(1, (2 * expected.meanMs) / 1000)) + connecting
 }
 
 /** What a level needs besides the level itself. */
@@ -59,6 +72,27 @@ export interface LevelContext {
   sampler: Sampler
   events: RunEvents
   signal?: AbortSignal
+  /** The topology's calibration and how the machine is shared, for the "this machine" prediction. */
+  machine?: MachineFacts
+}
+
+/**
+ * The window to measure a level for (lab/core/window.ts), from the model's
+ * prediction before the level: the calibrated one when there is one. A level
+ * the model says answers nothing (every worker held: its latency is then the
+ * client's timeout) is sized by whole seconds only: no window holds a
+ * completion, and measuring that is the lesson.
+ */
+export function levelWindow(load: Plan['load'], connections: number, expected: Prediction | undefined, pct: number): WindowChoice {
+  const answers = expected !== undefined && expected.perSecond > 0
+  return chooseWindow({
+    durationS: load.duration_s,
+    connections,
+    ...(answers ? { predictedMeanMs: expected.meanMs, predictedPerSecond: expected.perSecond } : {}),
+    ...(pct > 0 ? { eventPct: pct } : {}),
+    capS: Math.max(load.max_duration_s, load.duration_s),
+    margin: WINDOW_RULES.planMargin,
+  })
 }
 
 /** A measured level. */
@@ -79,16 +113,19 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   sampler.watch(topology.processes().map((p) => p.pid))
   const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
+  const expected = level.openLoop ? undefined : predictionsFor(ctx.def, workload, level.connections, ctx.cores, load.timeout_s, ctx.machine)
   // an open loop's warm-up is the schedule's first warmup_s seconds, whatever the server does
-  const maxWarmupS = level.openLoop ? load.warmup_s : warmupCap(load.warmup_s, predictLevel(ctx.def, workload, level.connections, ctx.cores))
+  const maxWarmupS = level.openLoop ? load.warmup_s : warmupCap(load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
+  const window = levelWindow(load, level.connections, expected, level.openLoop ? 0 : eventPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
-  const slow = await startSlow(topology.url, workload, maxWarmupS + load.duration_s + 5)
+  const slow = await startSlow(topology.url, workload, maxWarmupS + window.durationS + 5)
   const side = startSideLoads(topology.url, workload, load)
   const deploy = scheduleDeploy(ctx)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
+  const cpuBefore = readCpuTimes()
   try {
-    m = await drive(ctx, level, workload, maxWarmupS, (p) => {
+    m = await drive(ctx, level, workload, maxWarmupS, window.durationS, (p) => {
       sampler.watch(topology.processes().map((x) => x.pid))
       events.progress({ level, fraction: p.fraction, phase: p.phase, perSecond: p.perSecond })
       samples?.progress(p)
@@ -102,15 +139,20 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   }
   await deploy.settle()
   sampler.tick()
+  const cpuAfter = readCpuTimes()
   const extras = await side.stop(m.windowStart, m.windowEnd)
   if (m.aborted) return undefined
+  const measured = toRunResult(level, m, topology, sampler)
   const run: RunResult = {
-    ...toRunResult(level, m, topology, sampler),
+    ...measured,
+    window: { ...(measured.window ?? { warmupS: 0, measuredS: measured.durationS, definition: '' }), askedS: load.duration_s, verdict: window.verdict, rule: window.rule, message: window.message },
     ...extras,
     ...(slowClients ? { slowClients } : {}),
     sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
   }
-  const prediction = level.openLoop ? openPrediction(ctx, level.openLoop, workload) : predictionFor(ctx.def, workload, run, ctx.cores, load.timeout_s)
+  const other = otherCpuPercent(cpuBefore, cpuAfter, ourCpuPercent(topology, sampler, cpuBefore?.at, cpuAfter?.at))
+  if (other !== undefined) run.otherCpuPercent = other
+  const prediction = level.openLoop ? openPrediction(ctx, level.openLoop, workload) : predictionFor(ctx.def, workload, run, ctx.cores, load.timeout_s, ctx.machine)
   if (prediction) run.prediction = prediction
   return { run, windowEnd: m.windowEnd }
 }
@@ -121,8 +163,15 @@ function openPrediction(ctx: LevelContext, open: OpenLevel, workload: Workload):
   return choice && predictOpenLevel(choice, open.ratePerSecond, ctx.load.warmup_s, ctx.load.duration_s, open.maxConnections)
 }
 
+/** CPU of the level's servers and of the lab itself between two instants (ms), percent of one core. */
+function ourCpuPercent(topology: RunningTopology, sampler: Sampler, from: number | undefined, to: number | undefined): number {
+  if (from === undefined || to === undefined) return 0
+  const servers = topology.processes().reduce((sum, p) => sum + (sampler.usage(p.pid, from, to)?.cpuPercent.mean ?? 0), 0)
+  return servers + (sampler.selfUsage(from, to)?.cpuPercent.mean ?? 0)
+}
+
 /** Hands the level to the load driver: the workload's path, or its mix of request kinds. */
-function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
+function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, durationS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
   const { load, topology } = ctx
   const kinds = workload.mix?.length ? requestKinds(workload) : undefined
   const open = level.openLoop
@@ -132,7 +181,7 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
     connections: level.connections,
     warmupS: load.warmup_s,
     maxWarmupS,
-    durationS: load.duration_s,
+    durationS,
     timeoutS: load.timeout_s,
     ...(open ? { open: { ratePerS: open.ratePerSecond, arrival: open.arrival, maxConnections: open.maxConnections } } : {}),
     signal: ctx.signal,

@@ -66,7 +66,10 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const valid = validateScenario(applied.value, resolved.folderName)
   if (!valid.ok) return badInput(valid.problems)
   const optional = req.start || stack !== 'node' || req.topology?.length ? { keep: undefined, skipped: [] } : await withoutMissingPinned(valid.value)
-  const plan = makePlan(valid.value, { quick: req.quick, topologies: req.topology?.length ? req.topology : optional.keep, workloads: req.workload })
+  // topologies left out for a missing engine stay out of a quick run's own choice too
+  const quickIds = req.quick ? valid.value.quick?.topologies : undefined
+  const keep = optional.keep && quickIds ? optional.keep.filter((id) => quickIds.includes(id)) : optional.keep
+  const plan = makePlan(valid.value, { quick: req.quick, topologies: req.topology?.length ? req.topology : keep, workloads: req.workload, ...(req.repeat !== undefined ? { repeat: req.repeat } : {}) })
   if (!plan.ok) return badInput(plan.problems)
   const notes = readNotes(resolved.file)
   return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped }

@@ -1,13 +1,14 @@
 /**
  * A level's entry in the results' `runs`: the load driver's measurement, the
  * /proc samples of each server process and of the lab itself, the topology's
- * process events, Little's law, and the model's prediction beside it
- * (docs/results-schema.md).
+ * process events, Little's law, and the model's two predictions beside it,
+ * textbook and this machine (docs/results-schema.md).
  */
 import type { Level } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
 import type { TopologyDef, Workload } from '../core/scenario.js'
-import { isFinitePrediction, meanRespawnMs, predictLevel, proxyCpuMs } from '../core/model.js'
+import { predictBoth, type Calibration, type Sharing } from '../core/calibrated.js'
+import { isFinitePrediction, levelInput, meanRespawnMs, type Prediction } from '../core/model.js'
 import { cpuPerResponseUs, littlesLaw } from '../core/stats.js'
 import type { LevelMeasurement } from '../load/driver.js'
 import type { Sampler } from '../topology/sampler.js'
@@ -68,36 +69,67 @@ export function toRunResult(
   }
 }
 
+/** What the "this machine" prediction needs: the topology's calibration and how the machine is shared. */
+export interface MachineFacts {
+  calibration?: Calibration
+  sharing?: Sharing
+  /** CPU other processes used meanwhile, percent of one core: the servers do not get it. */
+  otherCpuPercent?: number
+}
+
 /**
- * The model's prediction for a measured level (lab/core/model.ts), fed what
- * the level itself measured: the load generator's CPU (%), the workers'
- * respawn time (ms) and the proxy's CPU per request (ms).
+ * The model's two predictions for a level (lab/core/calibrated.ts): the
+ * textbook one (io_ms and cpu_ms only, on every core) and, with a
+ * calibration, the one for this machine (on the cores other processes left,
+ * less the load generator's share); `perSecond` and `meanMs` are the latter
+ * when there is one (`basis`), else the former. A level the model says answers nothing is
+ * predicted at 0 req/s, every client waiting until its timeout.
  * @param cores - the machine's cores (`env.cores`)
- * @param timeoutS - the client's timeout (s): when the model says nothing is
- *   answered, every client waits that long, so the prediction is 0 req/s at
- *   `timeoutS * 1000` ms
+ * @param timeoutS - the client's timeout (s)
+ * @param respawnMs - the workers' measured respawn time, when the level had any
  * @returns the prediction, or undefined when the model cannot back one
  */
-export function predictionFor(
+export function predictionsFor(
   def: TopologyDef,
   workload: Workload,
-  run: RunResult,
+  connections: number,
   cores: number,
   timeoutS: number,
+  machine: MachineFacts = {},
+  respawnMs?: number,
 ): RunResult['prediction'] | undefined {
-  const proxyCpu = run.processes.filter((p) => p.role === 'proxy').reduce((sum, p) => sum + p.cpuPercent.mean, 0)
-  const prediction = predictLevel(
-    def,
-    workload,
-    run.connections,
-    cores,
-    run.loadGenerator.cpuPercent.mean,
-    meanRespawnMs(run.events ?? []),
-    proxyCpuMs(proxyCpu, run.requests.perSecond.mean),
-    timeoutS,
-  )
-  if (isFinitePrediction(prediction)) return prediction
-  // nothing answered: a client waits until it gives up, at its timeout
-  if (prediction.perSecond === 0) return { perSecond: 0, meanMs: timeoutS * 1000 }
-  return undefined
+  const input = levelInput(def, workload, connections, cores, undefined, respawnMs, undefined, timeoutS)
+  if (!input) return undefined
+  // this machine: the cores other processes left (at least a tenth of one)
+  const left = Math.max(0.1, cores - (machine.otherCpuPercent ?? 0) / 100)
+  const both = {
+    textbook: predictBoth(input).textbook,
+    thisMachine: machine.calibration ? predictBoth({ ...input, cores: left }, machine.calibration, machine.sharing).thisMachine : null,
+  }
+  const finite = (p: Prediction): Prediction | undefined => {
+    if (isFinitePrediction(p)) return p
+    // nothing answered: a client waits until it gives up, at its timeout
+    return p.perSecond === 0 ? { ...p, perSecond: 0, meanMs: timeoutS * 1000 } : undefined
+  }
+  const textbook = finite(both.textbook)
+  const thisMachine = both.thisMachine && finite(both.thisMachine) ? { ...both.thisMachine, ...finite(both.thisMachine) } : undefined
+  const basis = thisMachine ?? textbook
+  if (!basis) return undefined
+  return {
+    perSecond: basis.perSecond,
+    meanMs: basis.meanMs,
+    ...(basis.approximate ? { approximate: basis.approximate } : {}),
+    basis: thisMachine ? 'this-machine' : 'textbook',
+    ...(textbook ? { textbook } : {}),
+    ...(thisMachine ? { thisMachine } : {}),
+  }
+}
+
+/**
+ * The predictions for a measured level ({@link predictionsFor}), fed the
+ * workers' respawn time and the other processes' CPU the level measured.
+ */
+export function predictionFor(def: TopologyDef, workload: Workload, run: RunResult, cores: number, timeoutS: number, machine: MachineFacts = {}): RunResult['prediction'] | undefined {
+  const facts = run.otherCpuPercent !== undefined ? { ...machine, otherCpuPercent: run.otherCpuPercent } : machine
+  return predictionsFor(def, workload, run.connections, cores, timeoutS, facts, meanRespawnMs(run.events ?? []))
 }

@@ -3,15 +3,18 @@
  * atomically after every measured level so an interrupted run keeps what it
  * measured, and the HTML report beside it at the end.
  */
-import { SCHEMA_VERSION, type ResultsDocument, type RunResult, type Warning } from '../core/results.js'
+import { SCHEMA_VERSION, type Placement, type ResultsDocument, type RunResult, type Warning } from '../core/results.js'
+import type { Workload } from '../core/scenario.js'
 import { warningsFor } from '../core/warnings.js'
+import { eventPct } from '../core/window.js'
+import { repeatedLevels } from '../core/labels.js'
 import { writeReport } from '../store/report.js'
 import { writeResults } from '../store/results.js'
 import { collectEnv } from './env.js'
 import type { Prepared } from './prepare.js'
 
 /** The results document of a run that has not measured anything yet (`complete: false`). */
-export function newDocument(p: Prepared, engines: Record<string, string>, startedAt: string, command: string): ResultsDocument {
+export function newDocument(p: Prepared, engines: Record<string, string>, startedAt: string, command: string, placement?: Placement): ResultsDocument {
   const { scenario, stack } = p
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -20,7 +23,7 @@ export function newDocument(p: Prepared, engines: Record<string, string>, starte
     stack,
     startedAt,
     finishedAt: null,
-    env: collectEnv(engines),
+    env: { ...collectEnv(engines), ...(placement ? { placement } : {}) },
     command,
     ...(p.notes ? { notes: p.notes } : {}),
     runs: [],
@@ -34,22 +37,30 @@ export class ResultsRecorder {
    * @param file - the results JSON
    * @param doc - the document (see {@link newDocument}); changed in place
    * @param engines - engine name → version; the caller may add to it while the run goes on (built-in servers as they start)
+   * @param workloads - the plan's workloads, for their fault rates (the window rules count rare events)
    */
   constructor(
     readonly file: string,
     readonly doc: ResultsDocument,
     private readonly engines: Record<string, string>,
+    private readonly workloads: Record<string, Workload> = {},
   ) {}
 
   /**
-   * Adds a measured level, with the warnings it raises, and saves the document.
+   * Adds a measured level, with the warnings it raises (diagnosed from the
+   * data: lab/core/diagnosis.ts), takes its repeats together when it has
+   * some, and saves the document.
    * @returns the level's warnings (lab/core/warnings.ts)
    * @throws Error when the file cannot be written
    */
   add(run: RunResult): Warning[] {
     this.doc.runs.push(run)
-    const warnings = warningsFor(run, this.doc.runs.length - 1)
+    const w = this.workloads[run.workload]
+    const pct = w ? eventPct(w) : 0
+    const warnings = warningsFor(run, this.doc.runs.length - 1, { cores: this.doc.env.cores, ...(pct > 0 ? { eventPct: pct } : {}) })
     this.doc.warnings.push(...warnings)
+    const repeated = repeatedLevels(this.doc.runs)
+    if (repeated.length) this.doc.repeated = repeated
     this.save()
     return warnings
   }

@@ -21,6 +21,15 @@ export interface RunRequest {
   topology?: string[]
   /** Run only these workloads (all when absent or empty). */
   workload?: string[]
+  /** Measure each level this many times, each on a fresh topology (`--repeat N`; default the scenario's `load.repeat`). */
+  repeat?: number
+  /** Measure the engines' calibration again even when it is cached (`--recalibrate`). */
+  recalibrate?: boolean
+  /**
+   * Calibrate the engines for the "this machine" prediction (default: yes,
+   * except with the `start` test seam, whose topologies are not real).
+   */
+  calibrate?: boolean
   /** Results folder (default `results`). */
   out?: string
   /** The command line to record, for reproducing the run (default `npx lab run <name>[ --quick]`). */

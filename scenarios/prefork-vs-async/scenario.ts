@@ -14,6 +14,10 @@ export default defineScenario({
   },
   // 2 topologies × 2 workloads × 3 levels × (1 + 3) s ≈ 48 s
   load: { connections: [1, 16, 128], warmup_s: 1, duration_s: 3, repeat: 1 },
-  // 2 × 2 × 2 × (0.5 + 1.5) s ≈ 16 s
-  quick: { connections: [8, 64], warmup_s: 0.5, duration_s: 1.5 },
+  // one level per topology and workload, at least 2 whole seconds each so σ rests on ≥ 2
+  // samples (lab/core/window.ts); prefork io-bound @32 waits 400 ms per request, and 5
+  // latencies with headroom take 2.5 s, so it gets 3. 4 levels × (0.3 + 2..3) s ≈ 11 s of
+  // load, under 20 s with starting and stopping. The warm-up also lasts until every
+  // connection has an answer.
+  quick: { connections: [32], warmup_s: 0.25, duration_s: 2 },
 })

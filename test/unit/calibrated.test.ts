@@ -83,3 +83,15 @@ describe('predictThisMachine', () => {
     expect(() => predictThisMachine(pool(), { serverMsPerRequest: -1, clientMsPerRequest: 0.05 })).toThrow(RangeError)
   })
 })
+
+describe('predictThisMachine with a client on CPUs of its own', () => {
+  it('leaves the servers every core and only caps the pace at what the client thread drives', () => {
+    // 64 workers at 2.3 ms per request on 2 cores: 2 / 2.3 ms = 870 req/s when nothing is taken from them
+    const m = predictThisMachine(pool(), { serverMsPerRequest: 2.3, clientMsPerRequest: 0.05 }, { dedicatedClient: true })
+    expect(m.perSecond / (2000 / 2.3)).toBeGreaterThan(0.999)
+    expect(m.perSecond / (2000 / 2.3)).toBeLessThan(1)
+    expect(m.serverCores).toBe(2)
+    // the client still cannot drive more than one thread's worth: 1 / 0.1 ms
+    expect(predictThisMachine(loop({ connections: 100_000 }), { serverMsPerRequest: 0.01, clientMsPerRequest: 0.1 }, { dedicatedClient: true })).toMatchObject({ perSecond: 10_000, clientBound: true })
+  })
+})

@@ -13,7 +13,11 @@ export function makeRun(over: Partial<RunResult> & { perSecond?: number; meanMs?
     repeat: 0,
     engines: { server: 'node-prefork', proxy: null },
     durationS: 3,
-    requests: { total: Math.round(perSecond * 3), perSecond: { mean: perSecond, stddev: 0.5, min: perSecond - 1, max: perSecond + 1 } },
+    // three whole seconds with σ 0.5 req/s: a Student's t interval of ± t(0.975; 2) · 0.5 / √3
+    requests: {
+      total: Math.round(perSecond * 3),
+      perSecond: { mean: perSecond, stddev: 0.5, min: perSecond - 1, max: perSecond + 1, n: 3, ci95: [perSecond - (4.302653 * 0.5) / Math.sqrt(3), perSecond + (4.302653 * 0.5) / Math.sqrt(3)], method: 'student-t', stdError: 0.5 / Math.sqrt(3), df: 2 },
+    },
     latencyMs: { mean: meanMs, stddev: 1, min: 50, p50: meanMs, p90: meanMs + 1, p99: meanMs + 2, p999: meanMs + 3, max: meanMs + 4 },
     histogram: [[50, 0], [meanMs, 50], [meanMs + 4, 100]],
     errors: { total: 0, timeouts: 0, resets: 0, non2xx: 0, byStatus: { '200': Math.round(perSecond * 3) } },

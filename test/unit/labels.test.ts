@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest'
+import { summarize } from '../../lab/core/confidence.js'
 import {
   answeredPerSecond,
-  comparisonPhrase,
+  answeredRate,
+  compareLevel,
+  fmtRate,
   fmtRatio,
-  rankPerSecond,
+  levelRate,
   repeatLabel,
+  repeatedLevels,
   runLabel,
   shellCommand,
   shellQuote,
   stamp,
-  verdictText,
 } from '../../lab/core/labels.js'
+import type { Rate } from '../../lab/core/results.js'
 import { makeRun } from './fixtures.js'
+
+/** A stored rate from per-second samples (Student's t), as a level records it. */
+const rate = (xs: number[]): Rate => {
+  const s = summarize(xs)
+  return { n: s.n, mean: s.mean, stddev: s.stddev ?? 0, min: s.min, max: s.max, ci95: s.ci95, method: s.method, stdError: s.stdError, df: s.df }
+}
 
 describe('runLabel', () => {
   it('names a level by topology, workload and connections', () => {
@@ -49,31 +59,104 @@ describe('fmtRatio', () => {
   })
 })
 
-describe('rankPerSecond and verdictText', () => {
-  it('ranks the most req/s first against each other one', () => {
-    const ranked = rankPerSecond([
-      { name: 'prefork', perSecond: 80 },
-      { name: 'async', perSecond: 1944 },
-      { name: 'threaded', perSecond: 320 },
-    ])
-    expect(ranked.map((c) => [c.best, c.other])).toEqual([['async', 'threaded'], ['async', 'prefork']])
-    expect(ranked[1]?.ratio).toBeCloseTo(24.3, 9)
-    expect(verdictText('io-bound @128', ranked)).toBe('io-bound @128: async served 6.1× the req/s of threaded, 24.3× the req/s of prefork')
+describe('answeredRate', () => {
+  it('takes the level’s own 2xx rate when it recorded one: 640 answered among 37,161 req/s of 503s', () => {
+    const run = makeRun({ perSecond: 37_161 })
+    run.requests = { ...run.requests, total: 74_322, ok: 1280, answeredPerSecond: rate([630, 650]) }
+    expect(answeredRate(run).mean).toBe(640)
+    expect(answeredPerSecond(run)).toBe(640)
   })
 
-  it('says how much the best served where another served none, and leaves out what was not measured', () => {
-    const ranked = rankPerSecond([
-      { name: 'prefork', perSecond: 31.5 },
-      { name: 'async', perSecond: 0 },
-      { name: 'threaded', perSecond: undefined },
-    ])
-    expect(ranked).toEqual([{ best: 'prefork', other: 'async', bestPerSecond: 31.5, ratio: Infinity }])
-    expect(comparisonPhrase(ranked[0] as (typeof ranked)[0])).toBe('31.5 req/s where async served none')
+  it('scales an older document’s req/s, spread and interval alike by the 2xx share', () => {
+    const run = makeRun({ perSecond: 100 })
+    run.requests = { total: 400, ok: 300, perSecond: { ...rate([98, 102]) } }
+    const r = answeredRate(run)
+    expect(r.mean).toBeCloseTo(75, 9)
+    expect(r.stddev).toBeCloseTo(0.75 * Math.sqrt(8), 9)
+    expect(r.ci95?.[1]).toBeCloseTo(0.75 * (rate([98, 102]).ci95?.[1] as number), 9)
+  })
+})
+
+describe('levelRate', () => {
+  it('takes repeats together with Student’s t over their means, n = repeats', () => {
+    const runs = [77, 78, 77].map((m) => makeRun({ perSecond: m }))
+    const r = levelRate(runs)
+    expect(r.n).toBe(3)
+    expect(r.mean).toBeCloseTo(77.3333, 3)
+    expect(r.stddev).toBeCloseTo(Math.sqrt(1 / 3), 9)
+    expect(r.method).toBe('student-t')
+    expect(r.note).toContain('repeats')
   })
 
-  it('has nothing to compare when one served or none did', () => {
-    expect(rankPerSecond([{ name: 'prefork', perSecond: 80 }])).toEqual([])
-    expect(rankPerSecond([{ name: 'prefork', perSecond: 0 }, { name: 'async', perSecond: 0 }])).toEqual([])
+  it('keeps a single run’s own per-second spread', () => {
+    const run = makeRun()
+    run.requests.perSecond = rate([79, 80, 81])
+    expect(levelRate([run])).toEqual(run.requests.perSecond)
+  })
+
+  it('refuses no runs', () => {
+    expect(() => levelRate([])).toThrow(RangeError)
+  })
+})
+
+describe('fmtRate', () => {
+  it('prints mean ± σ with n, and no ± below two samples', () => {
+    expect(fmtRate(rate([77, 77.6, 77.3]), 1, 'req/s')).toBe('77.3 ± 0.3 req/s (n=3)')
+    expect(fmtRate(rate([80]))).toBe('80.0 (n=1)')
+  })
+
+  it('prints an older document’s mean ± σ without n', () => {
+    expect(fmtRate({ mean: 80, stddev: 0.5, min: 79, max: 81 })).toBe('80.0 ± 0.5')
+    expect(fmtRate({ mean: 80, stddev: 0, min: 80, max: 80 })).toBe('80.0')
+  })
+})
+
+describe('repeatedLevels', () => {
+  it('takes each level measured more than once together, pointing at its runs', () => {
+    const runs = [
+      makeRun({ connections: 8, perSecond: 77, repeat: 0 }),
+      makeRun({ connections: 8, perSecond: 78, repeat: 1 }),
+      makeRun({ connections: 64, perSecond: 80, repeat: 0 }),
+    ]
+    const r = repeatedLevels(runs)
+    expect(r).toHaveLength(1)
+    expect(r[0]).toMatchObject({ topology: 'prefork', workload: 'io-bound', connections: 8, runs: [0, 1] })
+    expect(r[0]?.answeredPerSecond.n).toBe(2)
+    expect(r[0]?.answeredPerSecond.mean).toBe(77.5)
+  })
+})
+
+describe('compareLevel', () => {
+  it('ranks the most answered req/s first and gives each ratio with its interval', () => {
+    const v = compareLevel('io-bound @128', [
+      { name: 'prefork', rate: rate([79, 80, 81]) },
+      { name: 'async', rate: rate([1940, 1944, 1948]) },
+      { name: 'threaded', rate: rate([318, 320, 322]) },
+    ])
+    expect(v.map((c) => [c.best, c.other, c.comparison.kind])).toEqual([['async', 'threaded', 'ratio'], ['async', 'prefork', 'ratio']])
+    expect(v[1]?.ratio).toBeCloseTo(24.3, 9)
+    // Fieller's interval of 1944 ± 4.97 over 80 ± 2.48 (standard errors × t(0.975; 2))
+    expect(v[1]?.text).toBe('io-bound @128: async served 24.3× (95 % CI 23.6–25.1×) the answered req/s of prefork')
+  })
+
+  it('finds no measurable difference where the intervals overlap', () => {
+    const [v] = compareLevel('cpu-bound @64', [{ name: 'prefork', rate: rate([96, 101]) }, { name: 'async', rate: rate([97, 99]) }])
+    expect(v?.text).toBe('cpu-bound @64: no measurable difference at this level between prefork and async (their 95 % intervals overlap)')
+  })
+
+  it('says where one side answered none, and leaves out what was not measured', () => {
+    const v = compareLevel('hang-5pct @16', [
+      { name: 'prefork', rate: rate([31, 32]) },
+      { name: 'async', rate: rate([0, 0]) },
+      { name: 'threaded', rate: undefined },
+    ])
+    expect(v.map((c) => c.text)).toEqual(['hang-5pct @16: prefork answered requests where async answered none'])
+    expect(v[0]?.ratio).toBe(Infinity)
+  })
+
+  it('has nothing to compare when one was measured or none answered', () => {
+    expect(compareLevel('x', [{ name: 'prefork', rate: rate([80, 81]) }])).toEqual([])
+    expect(compareLevel('x', [{ name: 'prefork', rate: rate([0, 0]) }, { name: 'async', rate: rate([0, 0]) }])).toEqual([])
   })
 })
 

@@ -191,7 +191,7 @@ describe('the live charts', () => {
   })
 
   it('gives the report’s verdict at the end', () => {
-    expect(liveVerdicts(replay(story())).map((v) => v.text)).toEqual(['io-bound @64: async served 15.2× the req/s of prefork'])
+    expect(liveVerdicts(replay(story())).map((v) => v.text)).toEqual(['io-bound @64: async served 15.2× (95 % CI 15.0–15.4×) the answered req/s of prefork'])
   })
 })
 

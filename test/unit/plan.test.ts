@@ -26,9 +26,9 @@ describe('makePlan', () => {
   it('uses the quick load with --quick', () => {
     const p = makePlan(scenario(), { quick: true })
     if (!p.ok) throw new Error(p.problems.join())
-    expect(p.value.load).toEqual({ connections: [8, 64], warmup_s: 0.5, duration_s: 1.5, repeat: 1, timeout_s: 10 })
-    expect(p.value.levels).toHaveLength(8)
-    expect(p.value.estimatedS).toBe(16)
+    expect(p.value.load).toEqual({ connections: [32], warmup_s: 0.25, duration_s: 2, max_duration_s: 30, repeat: 1, timeout_s: 10 })
+    expect(p.value.levels).toHaveLength(4)
+    expect(p.value.estimatedS).toBe(9)
   })
 
   it('runs only the topologies and workloads asked for', () => {
@@ -38,12 +38,38 @@ describe('makePlan', () => {
     expect(p.value.levels.map((l) => l.workload)).toEqual(['cpu-bound', 'cpu-bound', 'cpu-bound'])
   })
 
-  it('repeats every level when asked', () => {
+  it('repeats every level when asked, repeat by repeat, so each repeat gets a fresh topology', () => {
     const s = scenario()
     s.load.repeat = 2
-    const p = makePlan(s, { topologies: ['prefork'], workloads: ['io-bound'] })
+    const p = makePlan(s, { topologies: ['prefork'] })
     if (!p.ok) throw new Error(p.problems.join())
-    expect(p.value.levels.map((l) => `${l.repeat}/${l.connections}`)).toEqual(['0/1', '0/16', '0/128', '1/1', '1/16', '1/128'])
+    expect(p.value.levels.map((l) => `${l.repeat}/${l.workload}/${l.connections}`)).toEqual([
+      '0/io-bound/1', '0/io-bound/16', '0/io-bound/128', '0/cpu-bound/1', '0/cpu-bound/16', '0/cpu-bound/128',
+      '1/io-bound/1', '1/io-bound/16', '1/io-bound/128', '1/cpu-bound/1', '1/cpu-bound/16', '1/cpu-bound/128',
+    ])
+  })
+
+  it('takes --repeat over the scenario’s repeat, and refuses a count out of 1..20', () => {
+    const p = makePlan(scenario(), { quick: true, repeat: 3, topologies: ['async'], workloads: ['io-bound'] })
+    if (!p.ok) throw new Error(p.problems.join())
+    expect(p.value.load.repeat).toBe(3)
+    expect(p.value.levels.map((l) => l.repeat)).toEqual([0, 1, 2])
+    expect(makePlan(scenario(), { repeat: 0 })).toEqual({ ok: false, problems: ['--repeat 0: expected an integer 1..20'] })
+  })
+
+  it('measures the quick choice of topologies and workloads with --quick, unless --topology or --workload say otherwise', () => {
+    const s = scenario()
+    s.quick = { ...s.quick, topologies: ['async'], workloads: ['cpu-bound'] }
+    const quick = makePlan(s, { quick: true })
+    if (!quick.ok) throw new Error(quick.problems.join())
+    expect(quick.value.levels.map((l) => `${l.topology}/${l.workload}`)).toEqual(['async/cpu-bound'])
+    expect(quick.value.load).not.toHaveProperty('topologies')
+    const asked = makePlan(s, { quick: true, topologies: ['prefork'] })
+    if (!asked.ok) throw new Error(asked.problems.join())
+    expect(asked.value.levels.map((l) => `${l.topology}/${l.workload}`)).toEqual(['prefork/cpu-bound'])
+    const full = makePlan(s)
+    if (!full.ok) throw new Error(full.problems.join())
+    expect(full.value.topologies.map((t) => t.id)).toEqual(['prefork', 'async'])
   })
 
   it('names unknown ids with the known ones', () => {

@@ -80,7 +80,7 @@ describe('the catalogue fixture', () => {
 })
 
 describe('theory beside measurement', () => {
-  it('draws a dashed theory line per topology and tabulates theory and measured ÷ theory', () => {
+  it('draws a dashed theory line per topology and tabulates answered req/s, theory and measured ÷ theory', () => {
     const chart = throughputChart([catalogue()], 'cpu-20ms')
     expect(chart.series.map((s) => [s.label, s.style, s.points.map((p) => p.y)])).toEqual([
       ['prefork', 'line', [94.25, 95.5]],
@@ -90,7 +90,7 @@ describe('theory beside measurement', () => {
     ])
     expect(chart.caption).toContain(THEORY)
     expect(chart.table).toEqual({
-      columns: ['connections', 'prefork', 'prefork theory', 'prefork measured ÷ theory', 'async', 'async theory', 'async measured ÷ theory'],
+      columns: ['connections', 'prefork answered', 'prefork theory', 'prefork measured ÷ theory', 'async answered', 'async theory', 'async measured ÷ theory'],
       rows: [
         ['3', '94.3', '97.0', '0.97', '48.5', '50.0', '0.97'],
         ['16', '95.5', '97.8', '0.98', '48.8', '50.0', '0.97'],
@@ -125,8 +125,8 @@ describe('theory beside measurement', () => {
   it('says which topology answered nothing instead of dividing by zero', () => {
     const v = verdicts([catalogue()])
     expect(v.map((x) => x.text)).toEqual([
-      'hang-5pct @16: prefork served 31.5 req/s where async served none',
-      'cpu-20ms @16: prefork served 2.0× the req/s of async',
+      'hang-5pct @16: prefork answered requests where async answered none',
+      'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
     expect(v[0]?.ratio).toBe(Infinity)
   })
@@ -153,7 +153,7 @@ describe('timeline annotations', () => {
       [1.47, 'worker-spawn', 'worker booted', 'worker 52105 booted'],
     ])
     expect(chart.caption).toBe(
-      'wobbly after 1 s warm-up: 27.3 ± 2.1 req/s, p99 56.4 ms; marked: 6 × worker killed (timeout), 6 × worker died, 6 × worker booted',
+      'wobbly after 1.0 s warm-up: 27.3 ± 2.1 req/s (n=4), p99 56.4 ms; marked: 6 × worker killed (timeout), 6 × worker died, 6 × worker booted',
     )
   })
 

@@ -22,7 +22,10 @@ function teacher(): ResultsDocument {
   doc.stack = 'python'
   doc.env.hostname = 'teacher-pc'
   doc.startedAt = '2026-11-23T09:30:00.000Z'
-  for (const run of doc.runs) run.requests.perSecond.mean *= 1.3
+  for (const run of doc.runs) {
+    const ps = run.requests.perSecond
+    run.requests.perSecond = { ...ps, mean: ps.mean * 1.3, stddev: ps.stddev * 1.3, min: ps.min * 1.3, max: ps.max * 1.3, stdError: (ps.stdError ?? 0) * 1.3, ci95: ps.ci95 ? [ps.ci95[0] * 1.3, ps.ci95[1] * 1.3] : null }
+  }
   return doc
 }
 
@@ -42,8 +45,8 @@ describe('verdicts', () => {
   it('compare the best topology with the others at the highest connection count of each workload', () => {
     const v = verdicts([fixture()])
     expect(v.map((x) => x.text)).toEqual([
-      'io-bound @128: async served 30.4× the req/s of prefork',
-      'cpu-bound @128: prefork served 2.0× the req/s of async',
+      'io-bound @128: async served 30.4× (95 % CI 29.5–31.3×) the answered req/s of prefork',
+      'cpu-bound @128: prefork served 2.0× (95 % CI 1.9–2.1×) the answered req/s of async',
     ])
     expect(v[0]?.ratio).toBeCloseTo(2400.67 / 79, 10)
     expect(v[1]?.ratio).toBeCloseTo(191 / 97.33, 10)
@@ -51,9 +54,9 @@ describe('verdicts', () => {
 
   it('name each document, and compare the same topology across documents, when two runs are overlaid', () => {
     const texts = verdicts([fixture(), teacher()]).map((v) => v.text)
-    expect(texts).toContain('io-bound @128 on node · lab-vm-01 · 2026-11-22 10:00 UTC: async served 30.4× the req/s of prefork')
+    expect(texts).toContain('io-bound @128 on node · lab-vm-01 · 2026-11-22 10:00 UTC: async served 30.4× (95 % CI 29.5–31.3×) the answered req/s of prefork')
     expect(texts).toContain(
-      'io-bound @128, prefork: python · teacher-pc · 2026-11-23 09:30 UTC served 1.3× the req/s of node · lab-vm-01 · 2026-11-22 10:00 UTC',
+      'io-bound @128, prefork: python · teacher-pc · 2026-11-23 09:30 UTC served 1.3× (95 % CI 1.3–1.3×) the answered req/s of node · lab-vm-01 · 2026-11-22 10:00 UTC',
     )
   })
 })
@@ -67,7 +70,7 @@ describe('throughputChart', () => {
     ])
     expect(chart.x).toEqual({ title: 'connections', type: 'logarithmic', ticks: [1, 16, 128] })
     expect(chart.table).toEqual({
-      columns: ['connections', 'prefork', 'async'],
+      columns: ['connections', 'prefork answered', 'async answered'],
       rows: [
         ['1', '19.7', '19.0'],
         ['16', '80.0', '312.7'],
@@ -159,7 +162,7 @@ describe('timelineChart', () => {
     ])
     expect(chart.series[0]?.points.map((p) => p.y)).toEqual([73, 81, 77, 77, 78, 79, 80])
     expect(chart.bands).toEqual([{ axis: 'x', from: 0, to: 4, label: 'warm-up' }])
-    expect(chart.caption).toBe('steady after 4 s warm-up: 79.0 ± 0.8 req/s, p99 1657.2 ms')
+    expect(chart.caption).toBe('steady after 4.0 s warm-up: 79.0 ± 0.8 req/s (n=3), p99 1657.2 ms')
     expect(chart.table.rows[3]).toEqual(['4', '77.0', '1698.0', 'yes'])
     expect(chart.table.rows[4]).toEqual(['5', '78.0', '1676.5', ''])
   })
@@ -168,7 +171,7 @@ describe('timelineChart', () => {
     const run = structuredClone(fixture().runs[0])
     if (!run) throw new Error('no run')
     run.requests.perSecond.stddev = run.requests.perSecond.mean * 0.3
-    expect(steadiness(run)).toMatch(/^unsteady after 1 s warm-up/)
+    expect(steadiness(run)).toMatch(/^unsteady after 1\.0 s warm-up: 19\.7 ± 5\.9 req\/s \(n=3\)/)
   })
 })
 

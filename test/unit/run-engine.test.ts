@@ -49,7 +49,8 @@ function topologies() {
 function request(over: Partial<RunRequest> = {}): RunRequest {
   const out = mkdtempSync(path.join(os.tmpdir(), 'lab-engine-'))
   dirs.push(out)
-  return { target: 'prefork-vs-async', quick: true, workload: ['io-bound'], out, driver: new FakeDriver(() => 80, { secondMs: 5 }), start: topologies().start, ...over }
+  // two connection counts, so each topology has two levels
+  return { target: 'prefork-vs-async', quick: true, set: ['quick.connections=[8,64]'], workload: ['io-bound'], out, driver: new FakeDriver(() => 80, { secondMs: 5 }), start: topologies().start, ...over }
 }
 
 /** Every event, in order. */
@@ -66,7 +67,8 @@ describe('the run engine', () => {
     expect(outcome).toMatchObject({ status: 'done', code: 0, saved: true, problems: [] })
     const types = seen.map((e) => e.type)
     expect(types[0]).toBe('plan')
-    expect(types.slice(1, 5)).toEqual(['level-start', 'sample', 'sample', 'level-done'])
+    // prefork @8: 0.25 s of warm-up and a 2 s window, three seconds of load
+    expect(types.slice(1, 6)).toEqual(['level-start', 'sample', 'sample', 'sample', 'level-done'])
     expect(types.filter((t) => t === 'level-done')).toHaveLength(4)
     // async io-bound @64 at the fake's 80 req/s is far below the model's 1280: a model-mismatch warning, right after its level
     const warning = types.indexOf('warning')
@@ -97,8 +99,11 @@ describe('the run engine', () => {
     const listening = new RunEvents()
     let samples = 0
     listening.on('sample', () => samples++)
-    await runScenario(request({ start: live.start, topology: ['prefork'] }), listening)
-    expect(samples).toBe(4)
+    const driver = new FakeDriver(() => 80, { secondMs: 5 })
+    await runScenario(request({ start: live.start, topology: ['prefork'], driver }), listening)
+    // one sample per second of load: warm-up and window of each level
+    expect(samples).toBe(driver.requests.reduce((n, r) => n + Math.ceil(r.warmupS + r.durationS), 0))
+    expect(samples).toBeGreaterThanOrEqual(4)
     expect(live.asked.status).toBeGreaterThan(0)
   })
 
@@ -107,7 +112,13 @@ describe('the run engine', () => {
     const ticks: RunProgress[] = []
     events.onProgress((p) => ticks.push(p))
     await runScenario(request({ topology: ['prefork'] }), events)
-    expect(ticks.map((p) => `${p.level.index}:${p.fraction}`)).toEqual(['0:0.5', '0:1', '1:0.5', '1:1'])
+    // a tick per second of load, the part done rising to 1 in each level
+    for (const level of [0, 1]) {
+      const fractions = ticks.filter((p) => p.level.index === level).map((p) => p.fraction)
+      expect(fractions.length).toBeGreaterThanOrEqual(3)
+      expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+      expect(fractions.at(-1)).toBe(1)
+    }
     expect(ticks[0]).toMatchObject({ phase: 'warmup', perSecond: 80 })
   })
 

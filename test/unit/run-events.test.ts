@@ -41,6 +41,8 @@ async function run(over: Partial<RunOptions>) {
   const outcome = await runCommand({
     target: 'prefork-vs-async',
     quick: true,
+    // two connection counts, so each topology has two levels
+    set: ['quick.connections=[8,64]', 'quick.warmup_s=0.5'],
     workload: ['io-bound'],
     out,
     driver: new FakeDriver(() => 80, { secondMs: 5 }),
@@ -62,9 +64,10 @@ describe('the events of lab run', () => {
     expect(types.at(-1)).toBe('done')
     // quick: 0.5 s warm-up + 1.5 s measured = 2 seconds per level, 4 levels
     expect(types.filter((t) => t === 'level-start')).toHaveLength(4)
-    expect(types.filter((t) => t === 'sample')).toHaveLength(8)
+    // a sample per second of load: 0.5 s warm-up + the window, 2 s (5 s for prefork @64: 5 latencies of 800 ms with headroom)
+    expect(types.filter((t) => t === 'sample')).toHaveLength(3 + 6 + 3 + 3)
     expect(types.filter((t) => t === 'level-done')).toHaveLength(4)
-    expect(types.slice(1, 5)).toEqual(['level-start', 'sample', 'sample', 'level-done'])
+    expect(types.slice(1, 6)).toEqual(['level-start', 'sample', 'sample', 'sample', 'level-done'])
     const at = events.map((e) => e.at)
     expect([...at].sort((a, b) => a - b)).toEqual(at)
   })
@@ -80,7 +83,7 @@ describe('the events of lab run', () => {
       { id: 'async', model: 'event-loop' },
     ])
     expect(plan.file).toBe(outcome.file)
-    expect(plan.load).toEqual({ connections: [8, 64], warmup_s: 0.5, duration_s: 1.5, repeat: 1 })
+    expect(plan.load).toEqual({ connections: [8, 64], warmup_s: 0.5, duration_s: 2, repeat: 1 })
   })
 
   it('samples each second with its figures, CPU per process and the pre-fork workers', async () => {

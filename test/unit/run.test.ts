@@ -42,7 +42,7 @@ async function run(over: Partial<RunOptions>) {
 
 describe('lab run with a fake driver', () => {
   it('writes a complete, valid results document and prints the summary', async () => {
-    const { outcome, out, stdout } = await run({ quick: true })
+    const { outcome, out, stdout } = await run({ quick: true, set: ['quick.connections=[8,64]'] })
     expect(outcome.code).toBe(0)
     const files = readdirSync(path.join(out, 'prefork-vs-async')).filter((f) => f.endsWith('.json'))
     expect(files).toHaveLength(1)
@@ -58,8 +58,9 @@ describe('lab run with a fake driver', () => {
   })
 
   it('passes the quick load to the driver', async () => {
-    const { driver } = await run({ quick: true, topology: ['prefork'], workload: ['io-bound'] })
-    expect(driver.requests.map((r) => [r.connections, r.warmupS, r.durationS])).toEqual([[8, 0.5, 1.5], [64, 0.5, 1.5]])
+    const { driver } = await run({ quick: true, set: ['quick.connections=[8,64]'], topology: ['prefork'], workload: ['io-bound'] })
+    // the quick 2 s window, and at 64 connections the 5 s that 5 predicted latencies of 800 ms take with 25 % headroom
+    expect(driver.requests.map((r) => [r.connections, r.warmupS, r.durationS])).toEqual([[8, 0.25, 2], [64, 0.25, 5]])
     expect(driver.requests[0]?.url).toBe('http://127.0.0.1:1/work?io_ms=50&cpu_ms=0&bytes=1024')
   })
 
@@ -97,7 +98,7 @@ describe('lab run with a fake driver', () => {
       if (++levels === 3) controller.abort('SIGINT')
       return 80
     })
-    const { outcome } = await run({ quick: true, driver, signal: controller.signal })
+    const { outcome } = await run({ quick: true, set: ['quick.connections=[8,64]'], driver, signal: controller.signal })
     expect(outcome.code).toBe(130)
     expect(outcome.doc?.complete).toBe(false)
     expect(outcome.doc?.runs).toHaveLength(2)

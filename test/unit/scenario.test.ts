@@ -10,7 +10,21 @@ describe('validateScenario', () => {
     expect(v.ok).toBe(true)
     if (!v.ok) return
     expect(v.value.topologies.prefork?.server).toEqual({ model: 'prefork', workers: 4, timeout_s: 30, backlog: 2048 })
-    expect(v.value.load).toEqual({ connections: [1, 16, 128], warmup_s: 1, duration_s: 3, repeat: 1, timeout_s: 10 })
+    expect(v.value.load).toEqual({ connections: [1, 16, 128], warmup_s: 1, duration_s: 3, max_duration_s: 30, repeat: 1, timeout_s: 10 })
+  })
+
+  it('refuses a quick choice of topologies the scenario does not have', () => {
+    const s = base() as Record<string, any>
+    s.quick = { ...s.quick, topologies: ['async', 'gthread'] }
+    expect(validateScenario(s)).toEqual({ ok: false, problems: ['quick.topologies.1: "gthread" is not allowed; expected one of prefork, async'] })
+  })
+
+  it('takes connection ladders up to 10,000 and no further', () => {
+    const s = base() as Record<string, any>
+    s.load.connections = [10_000]
+    expect(validateScenario(s).ok).toBe(true)
+    s.load.connections = [10_001]
+    expect(validateScenario(s)).toEqual({ ok: false, problems: ['load.connections.0: 10001 is not allowed; expected an integer 1..10000'] })
   })
 
   it('names the path, the value and what is allowed for a bad number', () => {

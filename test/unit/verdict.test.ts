@@ -81,13 +81,13 @@ describe('verdictLine', () => {
 
   it('gives the ratio with its interval, higher side first', () => {
     expect(verdictLine('io-bound @128', ['prefork', 'async'], { kind: 'ratio', higher: 'b', ratio: 24.31, ci95: [23.92, 24.77] })).toBe(
-      'io-bound @128: async answered 24.3× (95 % CI 23.9–24.8×) the req/s of prefork',
+      'io-bound @128: async served 24.3× (95 % CI 23.9–24.8×) the answered req/s of prefork',
     )
   })
 
   it('warns that a single sample proves nothing', () => {
     expect(verdictLine('io-bound @8', ['prefork', 'async'], { kind: 'no-interval', higher: 'b', ratio: 2 })).toBe(
-      'io-bound @8: async answered 2.0× the req/s of prefork (a single sample has no interval: measure longer or repeat before trusting the difference)',
+      'io-bound @8: async served 2.0× the answered req/s of prefork (a single sample has no interval: measure longer or repeat before trusting the difference)',
     )
   })
 })

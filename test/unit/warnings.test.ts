@@ -74,3 +74,56 @@ describe('warningsFor a level with no responses', () => {
     expect(w[0]?.message).toContain('this is the lesson, not a fault')
   })
 })
+
+describe('warningsFor, diagnosing from the data (with the machine’s cores)', () => {
+  /** The event loop of issue 11: 4,096 connections waiting 50 ms, the loop at 103 % of a core. */
+  const saturatedLoop = () =>
+    makeRun({
+      topology: 'async',
+      connections: 4096,
+      perSecond: 12_525,
+      processes: [{ role: 'server', pid: 4242, cpuPercent: { mean: 103, max: 110 }, rssBytes: { mean: 1e8, max: 1e8 }, requests: 62_625 }],
+      loadGenerator: { cpuPercent: { mean: 60, max: 70 } },
+    })
+
+  it('names CPU saturation where the textbook model is far off, instead of a short run', () => {
+    const run = saturatedLoop()
+    run.prediction = { perSecond: 12_400, meanMs: 330, basis: 'this-machine', textbook: { perSecond: 81_920, meanMs: 50 }, thisMachine: { perSecond: 12_400, meanMs: 330, clientCores: 0.4, serverCores: 1.6, clientBound: false } }
+    const w = warningsFor(run, 0, { cores: 2 })
+    expect(w.map((x) => x.code)).toContain('cpu-saturated')
+    expect(w.find((x) => x.code === 'cpu-saturated')?.message).toContain('an event loop runs on one thread')
+    // "this machine" agrees with the measurement: no model-mismatch
+    expect(w.map((x) => x.code)).not.toContain('model-mismatch')
+  })
+
+  it('blames the saturation the data shows when the calibrated model is off too, not the window', () => {
+    const run = saturatedLoop()
+    run.prediction = { perSecond: 20_000, meanMs: 205, basis: 'this-machine', textbook: { perSecond: 81_920, meanMs: 50 }, thisMachine: { perSecond: 20_000, meanMs: 205, clientCores: 0.6, serverCores: 1.4, clientBound: false } }
+    const mismatch = warningsFor(run, 0, { cores: 2 }).find((x) => x.code === 'model-mismatch')
+    expect(mismatch?.message).toContain('the calibrated model ("this machine") predicts')
+    expect(mismatch?.message).toContain('Likely cause, from the data: CPU saturation')
+    expect(mismatch?.message).not.toContain('The run was short')
+  })
+
+  it('says nothing of saturation where the textbook model already agrees (a CPU-bound level at its ceiling)', () => {
+    const run = saturatedLoop()
+    run.prediction = { perSecond: 12_500, meanMs: 328 }
+    expect(warningsFor(run, 0, { cores: 2 }).map((x) => x.code)).toEqual([])
+  })
+
+  it('marks a window too short to trust by the window rules: 645 ms requests on 64 connections over 2 s', () => {
+    const run = makeRun({ connections: 64, perSecond: 99, meanMs: 645, durationS: 2 })
+    run.requests.total = 198
+    const w = warningsFor(run, 0, { cores: 2 })
+    expect(w.map((x) => x.code)).toEqual(['too-short-to-trust'])
+    expect(w[0]?.message).toContain('3.1 responses per connection, fewer than 5')
+  })
+
+  it('counts the rare events a fault level expects: 5 % hangs among 240 responses are too few', () => {
+    const run = makeRun({ connections: 16, perSecond: 30, meanMs: 533 })
+    run.durationS = 8
+    run.requests.total = 240
+    expect(warningsFor(run, 0, { cores: 2, eventPct: 5 }).map((x) => x.code)).toContain('too-short-to-trust')
+    expect(warningsFor(run, 0, { cores: 2 }).map((x) => x.code)).not.toContain('too-short-to-trust')
+  })
+})

@@ -51,6 +51,15 @@ describe('chooseWindow', () => {
     expect(chooseWindow({ durationS: 1, connections: 16, predictedMeanMs: NaN, predictedPerSecond: NaN, capS: 10 })).toMatchObject({ durationS: 2, rule: 'whole-seconds' })
   })
 
+  it('adds the headroom it is given to the rules that rest on the prediction, and says so', () => {
+    const w = chooseWindow({ durationS: 2, connections: 64, predictedMeanMs: 800, predictedPerSecond: 80, capS: 30, margin: 1.25 })
+    expect(w).toMatchObject({ verdict: 'extended', durationS: 5 })
+    expect(w.neededS).toBeCloseTo(5, 12)
+    expect(w.message).toMatch(/take 4\.0 s, 25 % more for headroom 5\.0 s$|is 4\.0 s, 25 % more for headroom 5\.0 s$/)
+    // whole seconds rest on nothing predicted: no headroom
+    expect(chooseWindow({ durationS: 1, connections: 8, predictedMeanMs: 50, predictedPerSecond: 160, capS: 30, margin: 1.25 })).toMatchObject({ durationS: 2, rule: 'whole-seconds' })
+  })
+
   it('refuses a plan with no connections', () => {
     expect(() => chooseWindow({ durationS: 2, connections: 0, capS: 10 })).toThrow(RangeError)
   })

@@ -60,6 +60,8 @@ export function reduce(state: LiveState, env: Envelope): LiveState {
   switch (e.type) {
     case 'plan':
       return { ...s, status: 'running', plan: e, levels: e.levels.map((level) => ({ level, state: 'pending' })) }
+    case 'calibrate':
+      return s
     case 'level-start': {
       const levels = s.levels.slice()
       levels[e.level.index] = { level: e.level, state: 'running', startedAt: e.at }

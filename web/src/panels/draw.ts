@@ -82,18 +82,29 @@ function lineConfig(m: LineChartModel, k: number): ChartConfiguration<'line'> {
     type: 'line',
     data: {
       datasets: [
-        ...m.series.map((s) => ({
-          label: s.label,
-          data: s.points,
-          borderColor: s.color,
-          backgroundColor: s.color,
-          borderWidth: k * (s.style === 'theory' ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
-          borderDash: s.style === 'theory' ? [6 * k, 4 * k] : [],
-          pointRadius: s.style === 'theory' ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
-          pointStyle: s.style === 'theory' ? ('line' as const) : s.marker,
-          showLine: s.style !== 'dots',
-          yAxisID: s.axis,
-        })),
+        ...m.series.map((s) => {
+          const model = s.style === 'theory' || s.style === 'machine'
+          const partial = s.points.some((p) => p.partial)
+          return {
+            label: s.label,
+            data: s.points,
+            borderColor: s.color,
+            backgroundColor: s.color,
+            borderWidth: k * (model ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
+            borderDash: s.style === 'theory' ? [6 * k, 4 * k] : s.style === 'machine' ? [1.5 * k, 3 * k] : [],
+            pointRadius: model ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
+            pointStyle: model ? ('line' as const) : s.marker,
+            showLine: s.style !== 'dots',
+            yAxisID: s.axis,
+            // a trailing part-second: a hollow point, reached by a dashed segment
+            ...(partial
+              ? {
+                  pointBackgroundColor: s.points.map((p) => (p.partial ? '#ffffff' : s.color)),
+                  segment: { borderDash: (c: { p1DataIndex: number }) => (s.points[c.p1DataIndex]?.partial ? [4 * k, 3 * k] : undefined) },
+                }
+              : {}),
+          }
+        }),
         ...markDatasets(m.marks ?? [], k),
       ],
     },

@@ -25,7 +25,12 @@ export interface Level {
   p99: number
   /** Measured mean latency, to set beside the model's. */
   meanMs: number
+  /** The prediction measured ÷ theory is taken against: the calibrated one when the run had it, else the textbook one. */
   prediction?: { perSecond: number; meanMs: number }
+  /** io_ms and cpu_ms only (in older documents, their one prediction). */
+  textbook?: { perSecond: number; meanMs: number }
+  /** Calibrated to the machine it ran on; absent without a calibration. */
+  thisMachine?: { perSecond: number; meanMs: number }
   runs: RunResult[]
 }
 
@@ -73,7 +78,13 @@ export class Context {
           meanMs: mean(rs.map((r) => r.latencyMs.mean)),
           runs: rs,
         }
-        if (predicted[0]) level.prediction = predicted[0]
+        const p = predicted[0]
+        if (p) {
+          level.prediction = p
+          const textbook = p.textbook ?? (p.basis === undefined ? p : undefined)
+          if (textbook) level.textbook = textbook
+          if (p.thisMachine) level.thisMachine = p.thisMachine
+        }
         return level
       })
   }

@@ -1,5 +1,8 @@
 /**
- * The environment table: where and how each document was measured. Pure.
+ * The environment table: where and how each document was measured, with
+ * the calibration its "this machine" predictions rest on (each engine's CPU
+ * per response on a hello-world level) and where the load generator and the
+ * servers ran. Pure.
  */
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { documentLabel, fmt, fmtDate, reproduceCommand } from './format.js'
@@ -20,6 +23,8 @@ export function environmentTable(docs: ResultsDocument[]): Table {
       'engines',
       (d) => Object.entries(d.env.engines).map(([k, v]) => `${k} ${v}`).join(', ') || 'built-in (pure Node)',
     ],
+    ['CPU placement', (d) => d.env.placement?.note ?? 'not recorded'],
+    ['calibration', calibrationText],
     ['started', (d) => fmtDate(d.startedAt)],
     ['finished', (d) => (d.finishedAt ? fmtDate(d.finishedAt) : 'not finished')],
     ['command', reproduceCommand],
@@ -28,4 +33,20 @@ export function environmentTable(docs: ResultsDocument[]): Table {
     columns: ['', ...docs.map(documentLabel)],
     rows: rows.map(([name, get]) => [name, ...docs.map(get)]),
   }
+}
+
+/**
+ * A document's calibration in words, one engine after another:
+ * `node-prefork 0.1.0 (model=prefork workers=4): server 0.314 ms, load generator 0.309 ms per response at 1711 req/s, measured 2026-12-02`.
+ */
+export function calibrationText(d: ResultsDocument): string {
+  const cal = d.calibration ?? []
+  if (cal.length === 0) return 'none: predictions are the textbook ones'
+  return cal
+    .map((c) => {
+      const proxy = c.proxyMsPerRequest !== undefined ? `proxy ${fmt(c.proxyMsPerRequest, 3)} ms, ` : ''
+      const when = `${c.source === 'cache' ? 'cached from' : 'measured'} ${c.measuredAt.slice(0, 10)}`
+      return `${c.engine} ${c.version} (${c.settings}): ${proxy}server ${fmt(c.serverMsPerRequest, 3)} ms, load generator ${fmt(c.clientMsPerRequest, 3)} ms per response at ${fmt(c.level.perSecond, 0)} req/s on ${c.level.connections} connections, ${when}`
+    })
+    .join('; ')
 }

@@ -5,7 +5,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
-import { THEORY, ratioAt } from './theory.js'
+import { MACHINE, THEORY, ratioAt } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
 
 /**
@@ -28,17 +28,20 @@ export function latencyChart(docs: ResultsDocument[], workload: string): LineCha
     series.push({ ...base, label: `${label} p50`, marker: 'circle', points: answered.map((l) => ({ x: l.connections, y: l.p50 })) })
     series.push({ ...base, label: `${label} p99`, marker: 'triangle', points: answered.map((l) => ({ x: l.connections, y: l.p99 })) })
     columns.push({ title: `${label} p50`, at: (x) => fmt(at(x)?.p50, 2) }, { title: `${label} p99`, at: (x) => fmt(at(x)?.p99, 2) })
-    const theory = levels.flatMap((l) => (l.prediction ? [{ x: l.connections, y: l.prediction.meanMs }] : []))
-    if (theory.length === 0) continue
-    series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory })
+    const theory = levels.flatMap((l) => (l.textbook ? [{ x: l.connections, y: l.textbook.meanMs }] : []))
+    const machine = levels.flatMap((l) => (l.thisMachine ? [{ x: l.connections, y: l.thisMachine.meanMs }] : []))
+    if (theory.length === 0 && machine.length === 0) continue
+    if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory })
+    if (machine.length) series.push({ ...base, style: 'machine', marker: 'circle', label: `${label} ${MACHINE}, mean`, points: machine })
     const level = (x: number): Level | undefined => levels.find((l) => l.connections === x)
     columns.push(
       { title: `${label} mean`, at: (x) => fmt(at(x)?.meanMs, 2) },
-      { title: `${label} theory mean`, at: (x) => fmt(level(x)?.prediction?.meanMs, 2) },
-      { title: `${label} measured ÷ theory`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
+      ...(theory.length ? [{ title: `${label} theory mean`, at: (x: number) => fmt(level(x)?.textbook?.meanMs, 2) }] : []),
+      ...(machine.length ? [{ title: `${label} this machine mean`, at: (x: number) => fmt(level(x)?.thisMachine?.meanMs, 2) }] : []),
+      { title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'}`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
     )
   }
-  const theory = series.some((s) => s.style === 'theory')
+  const theory = series.some((s) => s.style === 'theory' || s.style === 'machine')
   const ticks = ctx.connections(workload)
   return {
     kind: 'line',

@@ -15,8 +15,10 @@ export interface PredictAnswer {
   doc: string
   /** Answered (2xx) req/s at the connection count asked about, repeats averaged. */
   measured: number
-  /** The queueing model's req/s, or null when the runs carry no prediction. */
+  /** The queueing model's req/s (textbook: io_ms and cpu_ms only), or null when the runs carry no prediction. */
   theory: number | null
+  /** The model calibrated to the machine that ran it, req/s; absent without a calibration. */
+  machine?: number
 }
 
 /** One question: a topology serving a workload at the workload's highest connection count. */
@@ -107,7 +109,7 @@ export function predictGroups(docs: ResultsDocument[]): PredictGroup[] {
         const answers = mine.flatMap(({ d, i }): PredictAnswer[] => {
           const level = ctx.levels({ doc: i, topology }, workload).find((l) => l.connections === top)
           if (!level) return []
-          return [{ doc: ctx.multi ? documentLabel(d) : '', measured: level.answered, theory: level.prediction?.perSecond ?? null }]
+          return [{ doc: ctx.multi ? documentLabel(d) : '', measured: level.answered, theory: level.textbook?.perSecond ?? null, ...(level.thisMachine ? { machine: level.thisMachine.perSecond } : {}) }]
         })
         if (answers.length === 0) return []
         return [
@@ -171,6 +173,7 @@ export function revealRows(answer: PredictAnswer, guess: number | null): [string
       ? ['queueing model', '–', 'no prediction in these results']
       : ['queueing model', fmtRate(answer.theory), describeOff(percentOff(answer.theory, answer.measured))],
   )
+  if (answer.machine !== undefined) rows.push(['this machine (calibrated)', fmtRate(answer.machine), describeOff(percentOff(answer.machine, answer.measured))])
   rows.push(guess === null ? ['your prediction', '–', 'none made'] : ['your prediction', fmtRate(guess), describeOff(percentOff(guess, answer.measured))])
   return rows
 }

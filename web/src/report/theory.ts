@@ -5,11 +5,17 @@
 import type { Level } from './context.js'
 import { theoryRatio } from './format.js'
 
-/** What the charts' legends call the model's lines. */
+/** What the charts' legends call the model's lines: the textbook model (io_ms and cpu_ms only). */
 export const THEORY = 'theory (queueing model)'
 
+/** What the legends call the model calibrated to the machine. */
+export const MACHINE = 'this machine (calibrated model)'
+
 /** The caption's sentence about the dashed lines. */
-export const THEORY_CAPTION = ` Dashed: ${THEORY}, the same topology's colour.`
+export const THEORY_CAPTION = ` Dashed: ${THEORY}, the textbook law with io_ms and cpu_ms only, the same topology's colour.`
+
+/** The caption's sentence about the dotted lines. */
+export const MACHINE_CAPTION = ` Dotted: ${MACHINE}, which adds what serving a request and driving the load cost on the machine that ran it.`
 
 /** measured ÷ theory at one level, null without a level, a prediction or a response. */
 export function ratioAt(

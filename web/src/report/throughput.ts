@@ -1,17 +1,19 @@
 /**
- * The throughput chart: req/s against connections, one line per topology,
- * with the queueing model's line and measured ÷ theory in its table. Pure.
+ * The throughput chart: answered (2xx) req/s against connections, one line
+ * per topology, with the queueing model's lines (textbook and this machine)
+ * and measured ÷ predicted in its table. Pure.
  */
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
-import { THEORY, THEORY_CAPTION, ratioAt } from './theory.js'
+import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
 
 /**
  * Throughput (mean req/s) against connections, one line per topology; a
- * dashed theory line where runs carry a prediction, and then the table adds
- * the theory and measured ÷ theory (answered req/s ÷ predicted req/s).
+ * dashed textbook theory line and a dotted "this machine" line where runs
+ * carry them, and then the table adds both and measured ÷ predicted
+ * (answered req/s ÷ the calibrated prediction where there is one, else the textbook one).
  */
 export function throughputChart(docs: ResultsDocument[], workload: string): LineChartModel {
   const ctx = new Context(docs)
@@ -23,25 +25,34 @@ export function throughputChart(docs: ResultsDocument[], workload: string): Line
     const at = (x: number): Level | undefined => levels.find((l) => l.connections === x)
     const label = ctx.label(id)
     const base = { color: ctx.color(id), axis: 'y' as const, marker: 'circle' as const }
-    series.push({ ...base, label, style: 'line', points: levels.map((l) => ({ x: l.connections, y: l.perSecond })) })
-    columns.push({ title: label, at: (x) => fmt(at(x)?.perSecond, 1) })
-    const theory = levels.flatMap((l) => (l.prediction ? [{ x: l.connections, y: l.prediction.perSecond }] : []))
-    if (theory.length === 0) continue
-    series.push({ ...base, label: `${label} ${THEORY}`, style: 'theory', points: theory })
-    columns.push(
-      { title: `${label} theory`, at: (x) => fmt(at(x)?.prediction?.perSecond, 1) },
-      { title: `${label} measured ÷ theory`, at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) },
-    )
+    // answered (2xx) req/s: what the servers served and the model predicts; all responses beside them where some were not 2xx
+    series.push({ ...base, label, style: 'line', points: levels.map((l) => ({ x: l.connections, y: l.answered })) })
+    columns.push({ title: `${label} answered`, at: (x) => fmt(at(x)?.answered, 1) })
+    if (levels.some((l) => l.answered < l.perSecond)) columns.push({ title: `${label} all responses`, at: (x) => fmt(at(x)?.perSecond, 1) })
+    const theory = levels.flatMap((l) => (l.textbook ? [{ x: l.connections, y: l.textbook.perSecond }] : []))
+    const machine = levels.flatMap((l) => (l.thisMachine ? [{ x: l.connections, y: l.thisMachine.perSecond }] : []))
+    if (theory.length) {
+      series.push({ ...base, label: `${label} ${THEORY}`, style: 'theory', points: theory })
+      columns.push({ title: `${label} theory`, at: (x) => fmt(at(x)?.textbook?.perSecond, 1) })
+    }
+    if (machine.length) {
+      series.push({ ...base, label: `${label} ${MACHINE}`, style: 'machine', points: machine })
+      columns.push({ title: `${label} this machine`, at: (x) => fmt(at(x)?.thisMachine?.perSecond, 1) })
+    }
+    if (theory.length || machine.length) {
+      columns.push({ title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'}`, at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) })
+    }
   }
   const ticks = ctx.connections(workload)
   const theory = series.some((s) => s.style === 'theory')
+  const machine = series.some((s) => s.style === 'machine')
   return {
     kind: 'line',
     id: `lab-throughput-${slug(workload)}`,
     title: `Throughput, ${workload}`,
-    caption: `Where a line flattens, that topology has run out of workers or CPU: more connections then only add waiting.${theory ? THEORY_CAPTION : ''}`,
+    caption: `Where a line flattens, that topology has run out of workers or CPU: more connections then only add waiting.${theory ? THEORY_CAPTION : ''}${machine ? MACHINE_CAPTION : ''}`,
     x: { title: 'connections', type: 'logarithmic', ticks },
-    y: { title: 'req/s (mean)', type: 'linear', min: 0 },
+    y: { title: 'answered req/s (mean)', type: 'linear', min: 0 },
     series,
     bands: [],
     table: columnsTable(ticks, columns),

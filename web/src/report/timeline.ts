@@ -1,8 +1,10 @@
 /**
  * A run second by second: req/s and p99 per second, the warm-up shaded, the
- * lab's worker events marked. Pure.
+ * lab's worker events marked. A trailing part-second is drawn hollow at the
+ * responses it holds, reached by a dashed segment: never scaled up to a rate.
+ * Pure.
  */
-import { repeatLabel } from '../../../lab/core/labels.js'
+import { fmtRate, repeatLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { eventMarks, marksSummary, type EventMark } from './annotations.js'
 import { Context } from './context.js'
@@ -15,11 +17,12 @@ import type { Band, LineChartModel, LineSeries } from './types.js'
  * `spread-too-wide` warning starts), else `unsteady`.
  */
 export function steadiness(run: RunResult): string {
-  const { mean: m, stddev } = run.requests.perSecond
-  const cv = m > 0 ? stddev / m : 0
+  const ps = run.requests.perSecond
+  const cv = ps.mean > 0 ? ps.stddev / ps.mean : 0
   const warmup = run.window?.warmupS ?? run.timeline.filter((p) => p.warmup).length
   if (run.requests.total === 0) return `no response after ${fmt(warmup, 0)} s warm-up: every request was still waiting`
-  return `${cv <= 0.05 ? 'steady' : cv <= 0.2 ? 'wobbly' : 'unsteady'} after ${fmt(warmup, 0)} s warm-up: ${fmt(m)} ± ${fmt(stddev)} req/s, p99 ${fmt(run.latencyMs.p99)} ms`
+  const how = ps.n !== undefined && ps.n < 2 ? 'one second' : cv <= 0.05 ? 'steady' : cv <= 0.2 ? 'wobbly' : 'unsteady'
+  return `${how} after ${fmt(warmup, 1)} s warm-up: ${fmtRate(ps, 1, 'req/s')}, p99 ${fmt(run.latencyMs.p99)} ms`
 }
 
 /** Per-second req/s (line) and p99 (dots, right axis) of one run; warm-up seconds shaded. */
@@ -33,7 +36,7 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
     for (const run of doc.runs.filter((r) => r.workload === workload && r.topology === topology && r.connections === connections)) {
       const label = `${ctx.multi ? `${documentLabel(doc)} ` : ''}${repeatLabel(run.repeat) && `${repeatLabel(run.repeat)} `}`
       const color = ctx.color({ doc: d, topology })
-      series.push({ label: `${label}req/s`, color, style: 'line', axis: 'y', marker: 'circle', points: run.timeline.map((p) => ({ x: p.t, y: p.perSecond })) })
+      series.push({ label: `${label}req/s`, color, style: 'line', axis: 'y', marker: 'circle', points: run.timeline.map((p) => ({ x: p.t, y: p.perSecond, ...(p.partial ? { partial: true } : {}) })) })
       series.push({
         label: `${label}p99 ms`,
         color,
@@ -44,7 +47,9 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
       })
       const runMarks = eventMarks(run.events, label === '' ? '' : `${label.trim()}: `)
       marks.push(...runMarks)
-      captions.push(`${label}${steadiness(run)}${runMarks.length ? `; marked: ${marksSummary(runMarks)}` : ''}`)
+      const part = run.timeline.find((p) => p.partial)
+      const partNote = part ? `; the hollow point is the last ${fmt(part.widthS ?? 0, 2)} s, its responses, not scaled to a rate` : ''
+      captions.push(`${label}${steadiness(run)}${runMarks.length ? `; marked: ${marksSummary(runMarks)}` : ''}${partNote}`)
       const lastWarm = run.timeline.filter((p) => p.warmup).at(-1)
       if (lastWarm && !bands.some((b) => b.to === lastWarm.t)) bands.push({ axis: 'x', from: 0, to: lastWarm.t, label: 'warm-up' })
     }
@@ -54,6 +59,11 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
   if (first) {
     table.columns.push('warm-up')
     table.rows.forEach((row) => row.push(first.timeline.find((p) => String(p.t) === row[0])?.warmup ? 'yes' : ''))
+    const partial = first.timeline.find((p) => p.partial)
+    if (partial) {
+      table.columns.push('part-second')
+      table.rows.forEach((row) => row.push(String(partial.t) === row[0] ? `${fmt(partial.widthS ?? 0, 2)} s: responses, not a rate` : ''))
+    }
   }
   if (marks.length) {
     // each event in the row of the second it happened in: (previous row's t, this row's t]

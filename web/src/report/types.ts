@@ -24,6 +24,11 @@ export interface ReportPayload {
 export interface Point {
   x: number
   y: number
+  /**
+   * A trailing part-second of a timeline: `y` is what it holds, not a rate
+   * (never scaled up); drawn hollow, with a dashed segment leading to it.
+   */
+  partial?: boolean
 }
 /** One axis of a chart. */
 export interface Scale {
@@ -43,8 +48,8 @@ export interface LineSeries {
   label: string
   color: string
   points: Point[]
-  /** `theory` is dashed with no points; `dots` draws points only. */
-  style: 'line' | 'theory' | 'dots'
+  /** `theory` is dashed with no points, `machine` (the calibrated model) dotted with no points; `dots` draws points only. */
+  style: 'line' | 'theory' | 'machine' | 'dots'
   axis: 'y' | 'y2'
   /** Point marker; p99 lines use triangles so they differ from p50 without colour. */
   marker: 'circle' | 'triangle'
@@ -121,8 +126,10 @@ export interface Verdict {
   connections: number
   best: string
   other: string
-  /** best req/s ÷ other req/s; `Infinity` when the other served none. */
+  /** best ÷ other answered req/s (means); `Infinity` when the other answered none. */
   ratio: number
+  /** What their 95 % intervals say (lab/core/verdict.ts): `ratio`, `no-measurable-difference`, `no-interval` or `none-answered`. */
+  kind?: string
 }
 /** A warning of the lab's catalogue, with its plain-words explanation. */
 export interface WarningView {

@@ -1,0 +1,115 @@
+/**
+ * The lines of `lab run`'s summary around its tables (lab/core/format.ts):
+ * a workload's parameters, what ran beside the load, why a theory figure is
+ * approximate, the windows the rules extended, and the calibration and CPU
+ * placement the "this machine" predictions rest on. Pure: returns strings.
+ */
+import { answeredPerSecond, loadLabel } from './labels.js'
+import type { ResultsDocument, RunResult } from './results.js'
+
+const fix = (n: number, d = 1) => n.toFixed(d)
+
+/** `io_ms=50 cpu_ms=0 bytes=1024`, plus any other field that is set (`crash_pct=1`, `streams={"count":4}`). */
+export function describeWorkload(params: Record<string, unknown>): string {
+  const always = ['io_ms', 'cpu_ms', 'bytes']
+  return Object.entries(params)
+    .filter(([k, v]) => always.includes(k) || (v !== 0 && v !== undefined && v !== null))
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' ')
+}
+
+/** Server CPU of a level: the sum over its processes, in percent of one core. */
+export function serverCpuPercent(run: RunResult): number {
+  return run.processes.reduce((s, p) => s + p.cpuPercent.mean, 0)
+}
+
+/** Lines for what ran beside the load: the probe, streams, TIME_WAIT sockets (only where they say something). */
+export function extras(runs: readonly RunResult[]): string[] {
+  const out: string[] = []
+  const at = (r: RunResult) => `${r.topology} ${loadLabel(r)}${r.repeat > 0 ? ` #${r.repeat + 1}` : ''}`
+  const probes = runs.filter((r) => r.probe)
+  if (probes.length) {
+    out.push('', `  probe ${probes[0]?.probe?.path} beside the load:`)
+    for (const r of probes) {
+      const p = r.probe as NonNullable<RunResult['probe']>
+      out.push(`    ${at(r).padEnd(20)} p50 ${fix(p.latencyMs.p50)} ms, p99 ${fix(p.latencyMs.p99)} ms, max ${fix(p.latencyMs.max)} ms (${p.requests} probes${p.errors ? `, ${p.errors} errors` : ''})`)
+    }
+  }
+  const streams = runs.filter((r) => r.streams)
+  if (streams.length) {
+    out.push('', '  streams held open beside the load:')
+    for (const r of streams) {
+      const st = r.streams as NonNullable<RunResult['streams']>
+      out.push(`    ${at(r).padEnd(20)} ${st.opened} opened, ${st.events} events received${st.failed ? `, ${st.failed} failed` : ''}`)
+    }
+  }
+  const ws = runs.filter((r) => r.websockets)
+  if (ws.length) {
+    out.push('', '  WebSocket clients beside the load (send → every receiver in the room):')
+    for (const r of ws) {
+      const w = r.websockets as NonNullable<RunResult['websockets']>
+      const refused = Object.entries(w.refused).map(([status, n]) => `${n} refused with ${status}`)
+      out.push(
+        `    ${at(r).padEnd(20)} ${w.held} of ${w.clients} held open, ${fix(w.sentPerSecond)} messages/s, ${fix(w.deliveredPerSecond)} deliveries/s, ` +
+          `delivery p50 ${fix(w.deliveryMs.p50)} ms, p99 ${fix(w.deliveryMs.p99)} ms${[...refused, ...(w.failed ? [`${w.failed} failed`] : [])].map((x) => `, ${x}`).join('')}`,
+      )
+    }
+  }
+  if (runs.some((r) => (r.sockets?.timeWait ?? 0) > 0)) {
+    out.push('', '  sockets left in TIME_WAIT on the server port after each level:')
+    for (const r of runs) out.push(`    ${at(r).padEnd(20)} ${r.sockets?.timeWait ?? 0}`)
+  }
+  const shed = runs.filter((r) => r.requests.ok !== undefined && r.requests.ok < r.requests.total)
+  if (shed.length) {
+    out.push('', '  answered (2xx) among all responses:')
+    for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${fix(answeredPerSecond(r))} of ${fix(r.requests.perSecond.mean)} req/s`)
+  }
+  const costed = runs.filter((r) => r.app !== undefined && r.cpuPerResponseUs != null)
+  if (costed.length) {
+    out.push('', '  server CPU per answered response (CPU-seconds in the window / 2xx responses):')
+    for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${r.app} on ${r.engines.server})`)
+  }
+  const respawns = runs.filter((r) => r.events?.length)
+  if (respawns.length) {
+    out.push('', '  master events during each level:')
+    for (const r of respawns) {
+      const count = (kind: string) => r.events?.filter((e) => e.kind === kind).length ?? 0
+      out.push(`    ${at(r).padEnd(20)} ${count('worker-exit')} worker exits, ${count('worker-timeout')} timeout kills, ${count('worker-spawn')} workers booted`)
+    }
+  }
+  return out
+}
+
+/** Under a table: what a `~` before a theory figure means, each distinct reason once. */
+export function approximateNotes(runs: readonly RunResult[]): string[] {
+  const why = (p: { approximate?: string } | undefined) => (p?.approximate ? [p.approximate] : [])
+  const notes = [...new Set(runs.flatMap((r) => [...why(r.prediction?.textbook ?? r.prediction), ...why(r.prediction?.thisMachine)]))]
+  return notes.length ? ['', '  ~ theory is approximate here:', ...notes.map((n) => `    ${n}`)] : []
+}
+
+/** The levels whose window the rules (lab/core/window.ts) made longer than asked, or could not make long enough. */
+export function windowLines(runs: readonly RunResult[]): string[] {
+  const changed = runs.filter((r) => r.window?.verdict !== undefined && r.window.verdict !== 'as-asked')
+  if (changed.length === 0) return []
+  const name = (r: RunResult) => `${r.topology} ${r.workload} @${r.connections}${r.repeat > 0 ? ` #${r.repeat + 1}` : ''}`
+  return ['', 'Windows longer than asked:', ...changed.map((r) => `  ${name(r)}: ${r.window?.message ?? ''}`)]
+}
+
+/** The calibration the "this machine" predictions use, and where the client and the servers ran. */
+export function calibrationLines(doc: ResultsDocument): string[] {
+  const out: string[] = []
+  const cal = doc.calibration ?? []
+  if (cal.length) {
+    out.push('', 'Calibration (this machine, hello-world level; CPU ms per response):')
+    for (const c of cal) {
+      const proxy = c.proxyMsPerRequest !== undefined ? `proxy ${c.proxyMsPerRequest.toFixed(3)} ms, ` : ''
+      out.push(
+        `  ${`${c.engine} ${c.version}`.padEnd(24)} ${proxy}server ${c.serverMsPerRequest.toFixed(3)} ms, load generator ${c.clientMsPerRequest.toFixed(3)} ms ` +
+          `(${fix(c.level.perSecond, 0)} req/s on ${c.level.connections} connections; ${c.settings}; ${c.source === 'cache' ? `cached ${c.measuredAt.slice(0, 10)}, --recalibrate to measure again` : 'measured now'})`,
+      )
+    }
+  }
+  const p = doc.env.placement
+  if (p) out.push(`CPU placement: ${p.note}.`)
+  return out
+}

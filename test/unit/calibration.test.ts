@@ -1,0 +1,128 @@
+/**
+ * Calibration (lab/run/calibrate.ts) on a fake topology, driver and /proc
+ * sampler: CPU per response from a hello-world level, measured once per
+ * machine, engine, version and settings, cached in a file
+ * (lab/store/calibration.ts), measured again on a version change or --recalibrate.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { TopologyDef } from '../../lab/core/scenario.js'
+import { FakeDriver } from '../../lab/load/fake.js'
+import { calibrateTopology, calibrationConnections, machineKey, modelCalibration, type CalibrationContext } from '../../lab/run/calibrate.js'
+import { cacheDir, cacheFile, calibrationKey, readCalibration } from '../../lab/store/calibration.js'
+import type { Sampler } from '../../lab/topology/sampler.js'
+import type { RunningTopology } from '../../lab/topology/topology.js'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+const prefork: TopologyDef = { server: { model: 'prefork', workers: 4, timeout_s: 30, backlog: 2048, limit_concurrency: 8 } }
+
+/** A calibration context whose level answers 2,000 req/s with the server at 60 % and the client at 40 % of a core. */
+function context(over: Partial<CalibrationContext> = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-cal-'))
+  dirs.push(dir)
+  const started: TopologyDef[] = []
+  const start = async (id: string, def: TopologyDef): Promise<RunningTopology> => {
+    started.push(def)
+    return { id, url: 'http://127.0.0.1:1', engines: { server: 'node-prefork', proxy: null }, processes: () => [{ pid: 101, role: 'master' }, { pid: 102, role: 'worker' }], events: () => [], stop: async () => {} }
+  }
+  const usage = (cpu: number) => ({ cpuPercent: { mean: cpu, max: cpu }, rssBytes: { mean: 0, max: 0 } })
+  const sampler = { watch: () => {}, tick: () => {}, usage: (pid: number) => usage(pid === 101 ? 10 : 50), selfUsage: () => usage(40) } as unknown as Sampler
+  const driver = new FakeDriver(() => 2000)
+  const ctx: CalibrationContext = {
+    stack: 'node',
+    machine: machineKey({ hostname: 'lab-vm', cpuModel: 'Xeon', cores: 2 }),
+    versions: {},
+    recalibrate: false,
+    driver,
+    sampler,
+    start,
+    runDir: dir,
+    cacheFile: path.join(dir, 'calibration.json'),
+    seen: new Map(),
+    ...over,
+  }
+  return { ctx, started, driver }
+}
+
+describe('calibrateTopology', () => {
+  it('turns the hello-world level into CPU ms per response: (10 + 50) % for 2,000 req/s is 0.3 ms; the client’s 40 % is 0.2 ms', async () => {
+    const { ctx, started, driver } = context()
+    const c = await calibrateTopology(prefork, ctx)
+    expect(c.server).toMatchObject({ engine: 'node-prefork', settings: 'model=prefork workers=4', source: 'measured' })
+    expect(c.server.serverMsPerRequest).toBeCloseTo(0.3, 12)
+    expect(c.server.clientMsPerRequest).toBeCloseTo(0.2, 12)
+    expect(modelCalibration(c)).toEqual({ serverMsPerRequest: c.server.serverMsPerRequest, clientMsPerRequest: c.server.clientMsPerRequest })
+    // on the engine's own settings, less what sheds load, and on enough connections to keep every worker busy
+    expect(started[0]?.server.limit_concurrency).toBeUndefined()
+    expect(driver.requests[0]).toMatchObject({ connections: 16, url: 'http://127.0.0.1:1/work?io_ms=0&cpu_ms=0&bytes=1024' })
+  })
+
+  it('reads it from the cache the next time, without measuring', async () => {
+    const first = context()
+    await calibrateTopology(prefork, first.ctx)
+    const again = context({ cacheFile: first.ctx.cacheFile })
+    const c = await calibrateTopology(prefork, again.ctx)
+    expect(c.server.source).toBe('cache')
+    expect(again.driver.requests).toHaveLength(0)
+    expect(c.server.serverMsPerRequest).toBeCloseTo(0.3, 12)
+  })
+
+  it('measures again when the engine’s version changes, and keeps both in the cache', async () => {
+    const first = context()
+    await calibrateTopology(prefork, first.ctx)
+    const upgraded = context({ cacheFile: first.ctx.cacheFile, versions: { 'node-prefork': '0.2.0' } })
+    const c = await calibrateTopology(prefork, upgraded.ctx)
+    expect(c.server).toMatchObject({ version: '0.2.0', source: 'measured' })
+    expect(upgraded.driver.requests).toHaveLength(1)
+    const file = JSON.parse(readFileSync(first.ctx.cacheFile as string, 'utf8'))
+    expect(Object.keys(file.entries)).toHaveLength(2)
+  })
+
+  it('measures again with --recalibrate, and for other settings (64 workers)', async () => {
+    const first = context()
+    await calibrateTopology(prefork, first.ctx)
+    const forced = context({ cacheFile: first.ctx.cacheFile, recalibrate: true })
+    expect((await calibrateTopology(prefork, forced.ctx)).server.source).toBe('measured')
+    const wide = context({ cacheFile: first.ctx.cacheFile })
+    const c = await calibrateTopology({ server: { ...prefork.server, workers: 64 } }, wide.ctx)
+    expect(c.server).toMatchObject({ settings: 'model=prefork workers=64', source: 'measured' })
+    expect(wide.driver.requests[0]?.connections).toBe(128)
+  })
+
+  it('measures each calibration once per run, however many topologies share it', async () => {
+    const { ctx, driver } = context()
+    await calibrateTopology(prefork, ctx)
+    await calibrateTopology(prefork, { ...ctx, recalibrate: true })
+    expect(driver.requests).toHaveLength(1)
+  })
+})
+
+describe('calibrationConnections', () => {
+  it('keeps every slot busy: twice the workers × threads, 16 to 512; 32 for an event loop', () => {
+    expect(calibrationConnections({ model: 'prefork', workers: 4 })).toBe(16)
+    expect(calibrationConnections({ model: 'prefork', workers: 64 })).toBe(128)
+    expect(calibrationConnections({ model: 'prefork', workers: 64, threads: 8 })).toBe(512)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 })).toBe(64)
+  })
+})
+
+describe('the calibration cache', () => {
+  it('lives in $LAB_CACHE_DIR, else $XDG_CACHE_HOME/app-server-lab, else ~/.cache/app-server-lab', () => {
+    expect(cacheDir({ LAB_CACHE_DIR: '/tmp/x' })).toBe('/tmp/x')
+    expect(cacheDir({ XDG_CACHE_HOME: '/var/cache/me' })).toBe('/var/cache/me/app-server-lab')
+    expect(cacheDir({ XDG_CACHE_HOME: 'relative' })).toBe(path.join(os.homedir(), '.cache', 'app-server-lab'))
+    expect(cacheFile({})).toBe(path.join(os.homedir(), '.cache', 'app-server-lab', 'calibration.json'))
+  })
+
+  it('names a calibration by machine, engine, version and settings, and finds nothing in a missing or foreign file', () => {
+    const key = { machine: 'm', engine: 'uvicorn', version: '0.17.6', settings: 'model=event-loop' }
+    expect(calibrationKey(key)).toBe('m | uvicorn | 0.17.6 | model=event-loop')
+    expect(readCalibration(key, '/nonexistent/calibration.json')).toBeUndefined()
+  })
+})
