@@ -24,6 +24,7 @@ import { readCalibration, writeCalibration, type CalibrationKey } from '../store
 import type { Sampler } from '../topology/sampler.js'
 import type { RunningTopology, startTopology } from '../topology/topology.js'
 import { LAB_VERSION } from './env.js'
+import { readyTimeoutMs } from './ready.js'
 
 /** The hello-world level every engine is calibrated on. */
 export const CALIBRATION_LEVEL = { path: '/work?io_ms=0&cpu_ms=0&bytes=1024', warmupS: 0.5, durationS: 2, timeoutS: 10 } as const
@@ -133,7 +134,7 @@ async function calibration(ctx: CalibrationContext, engine: string, settings: st
 
 /** Starts the calibration topology, drives the hello-world level, and turns its CPU into ms per response. */
 async function measure(ctx: CalibrationContext, def: TopologyDef, role: 'server' | 'proxy', who: Pick<CalibrationRecord, 'engine' | 'version' | 'settings'>): Promise<CalibrationRecord> {
-  const topology: RunningTopology = await ctx.start(`calibrate-${who.engine}`, def, { stack: ctx.stack, runDir: ctx.runDir })
+  const topology: RunningTopology = await ctx.start(`calibrate-${who.engine}`, def, { stack: ctx.stack, runDir: ctx.runDir, readyTimeoutMs: readyTimeoutMs(def) })
   try {
     const pids = () => topology.processes().map((p) => p.pid)
     ctx.sampler.watch(pids())

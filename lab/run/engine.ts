@@ -32,6 +32,7 @@ import { calibrateTopology, machineKey, modelCalibration, type CalibrationContex
 import { LAB_VERSION } from './env.js'
 import { RunEvents } from './events.js'
 import { runLevel, type LevelContext } from './level.js'
+import { readyTimeoutMs } from './ready.js'
 import { nofileLimits, nofileProblem } from './limits.js'
 import { allowedCpus, pin, placementFor } from './placement.js'
 import { detectEngines, prepare, type Prepared } from './prepare.js'
@@ -98,7 +99,7 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   for (const t of p.plan.topologies) {
     for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
       if (interrupted()) return
-      const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
+      const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir, readyTimeoutMs: readyTimeoutMs(t.def) })
       if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
       const ctx: LevelContext = { def: t.def, topology, plan: p.plan, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
       try {

@@ -32,12 +32,16 @@ export function workPath(w: Workload): string {
 
 /**
  * Seconds of warm-up allowed per connection to open it and get a first
- * answer, beyond the predicted latency: on the project's shared 2-core
+ * answer, beyond the predicted latency. On the project's shared 2-core
  * machine, 4,096 connections to an event loop took 1 to 6 s from the start
  * of the load to every one answered, most of it the load generator setting
- * its clients up on its one thread (autocannon 9, `initialiseClients`).
+ * its clients up on its one thread (autocannon 9, `initialiseClients`); and
+ * 10,000 opened at once overflow the accept queue (`backlog`, at most
+ * `net.core.somaxconn`), so some wait for SYN retransmissions 1, 3, 7, 15 s
+ * after their first try (Linux's initial RTO of 1 s, doubled each time:
+ * RFC 6298): their first answers came up to 17 s after the start.
  */
-export const WARMUP_S_PER_CONNECTION = 0.001
+export const WARMUP_S_PER_CONNECTION = 0.002
 
 /**
  * How long a level's warm-up may run (s): at least `warmupS`, and long enough
