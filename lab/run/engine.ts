@@ -96,6 +96,8 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   if (placement?.mode === 'pinned') await pin([process.pid], placement.client)
   const machine = await calibrate(req, p, recorder, engines, sampler, driver, events)
   if (!machine) return
+  // the CPU other processes took during the last level: the next level's window is sized with it
+  let lastOther: number | undefined
   for (const t of p.plan.topologies) {
     for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
       if (interrupted()) return
@@ -106,8 +108,10 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
         for (const level of t.levels.filter((l) => l.repeat === repeat)) {
           if (interrupted()) return
           if (placement?.mode === 'pinned') await pinServers(topology.processes().map((x) => x.pid), placement)
+          ctx.machine = { ...machine.get(t.id), ...(lastOther !== undefined ? { otherCpuPercent: lastOther } : {}) }
           const measured = await runLevel(ctx, level)
           if (!measured) return
+          lastOther = measured.run.otherCpuPercent ?? lastOther
           const warnings = recorder.add(measured.run)
           events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
           for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })

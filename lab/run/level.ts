@@ -70,7 +70,11 @@ export interface LevelContext {
   sampler: Sampler
   events: RunEvents
   signal?: AbortSignal
-  /** The topology's calibration and how the machine is shared, for the "this machine" prediction. */
+  /**
+   * The topology's calibration and how the machine is shared, for the "this
+   * machine" prediction; its `otherCpuPercent` (from the level before) sizes
+   * the window, the level's own replaces it in the prediction recorded.
+   */
   machine?: MachineFacts
 }
 
