@@ -153,7 +153,7 @@ async function calibrate(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   }
   for (const t of p.plan.topologies) {
     if (req.signal?.aborted) return undefined
-    const c = await calibrateTopology(t.def, ctx)
+    const c = await calibrateTopology(t.def, ctx, Math.max(...t.levels.map((l) => l.connections)))
     out.set(t.id, { calibration: modelCalibration(c), sharing })
   }
   recorder.doc.calibration = [...ctx.seen.values()]

@@ -104,11 +104,25 @@ describe('calibrateTopology', () => {
 })
 
 describe('calibrationConnections', () => {
-  it('keeps every slot busy: twice the workers × threads, 16 to 512; 32 for an event loop', () => {
+  it('keeps every slot of a pool busy: twice the workers × threads, 16 to 512, whatever the ladder', () => {
     expect(calibrationConnections({ model: 'prefork', workers: 4 })).toBe(16)
-    expect(calibrationConnections({ model: 'prefork', workers: 64 })).toBe(128)
+    expect(calibrationConnections({ model: 'prefork', workers: 64 }, 10_000)).toBe(128)
     expect(calibrationConnections({ model: 'prefork', workers: 64, threads: 8 })).toBe(512)
+  })
+
+  it('calibrates an event loop near the largest level it will serve: 64, 1,024, 4,096 or 10,000 connections', () => {
     expect(calibrationConnections({ model: 'event-loop', workers: 1 })).toBe(64)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 }, 32)).toBe(64)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 }, 300)).toBe(1024)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 }, 10_000)).toBe(10_000)
+  })
+
+  it('keeps each connection count’s calibration apart', async () => {
+    const { ctx } = context()
+    const loop: TopologyDef = { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } }
+    const small = await calibrateTopology(loop, ctx, 32)
+    const large = await calibrateTopology(loop, ctx, 10_000)
+    expect([small.server.settings, large.server.settings]).toEqual(['model=event-loop connections=64', 'model=event-loop connections=10000'])
   })
 })
 
