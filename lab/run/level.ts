@@ -117,15 +117,24 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
   const expected = predictionsFor(ctx.def, workload, level.connections, ctx.cores, plan.load.timeout_s, ctx.machine)
   const maxWarmupS = warmupCap(plan.load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
-  const window = levelWindow(plan.load, level.connections, expected, eventPct(workload))
+  let window = levelWindow(plan.load, level.connections, expected, eventPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
-  const slow = await startSlow(topology.url, workload, maxWarmupS + window.durationS + 5)
+  const slow = await startSlow(topology.url, workload, maxWarmupS + Math.max(plan.load.max_duration_s, window.durationS) + 5)
   const side = startSideLoads(topology.url, workload, plan.load)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
   const cpuBefore = readCpuTimes()
+  // when the window opens: size it again with the CPU other processes took during the warm-up
+  const resize = (): number => {
+    const now = readCpuTimes()
+    const other = otherCpuPercent(cpuBefore, now, ourCpuPercent(topology, sampler, cpuBefore?.at, now?.at))
+    if (other === undefined) return window.durationS
+    const again = predictionsFor(ctx.def, workload, level.connections, ctx.cores, plan.load.timeout_s, { ...ctx.machine, otherCpuPercent: other })
+    window = levelWindow(plan.load, level.connections, again, eventPct(workload))
+    return window.durationS
+  }
   try {
-    m = await drive(ctx, level, workload, maxWarmupS, window.durationS, (p) => {
+    m = await drive(ctx, level, workload, maxWarmupS, window.durationS, resize, (p) => {
       sampler.watch(topology.processes().map((x) => x.pid))
       events.progress({ level, fraction: p.fraction, phase: p.phase, perSecond: p.perSecond })
       samples?.progress(p)
@@ -163,7 +172,7 @@ function ourCpuPercent(topology: RunningTopology, sampler: Sampler, from: number
 }
 
 /** Hands the level to the load driver: the workload's path, or its mix of request kinds. */
-function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, durationS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
+function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, durationS: number, windowS: () => number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
   const { plan, topology } = ctx
   const kinds = workload.mix?.length ? requestKinds(workload) : undefined
   return ctx.driver.runLevel({
@@ -173,6 +182,8 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
     warmupS: plan.load.warmup_s,
     maxWarmupS,
     durationS,
+    windowS,
+    maxDurationS: Math.max(plan.load.max_duration_s, plan.load.duration_s),
     timeoutS: plan.load.timeout_s,
     signal: ctx.signal,
     onProgress,
