@@ -111,9 +111,12 @@ export const LOOP_CALIBRATION_CONNECTIONS = [64, 1024, 4096, 10_000] as const
  * 0.06–0.12 ms at 10,000 (more sockets, timers and live objects per response).
  * @param maxConnections - the largest level of the run for this topology (default: a small ladder)
  */
-export function calibrationConnections(server: Pick<ServerDef, 'model' | 'workers' | 'threads'>, maxConnections = 64): number {
-  if (server.model === 'event-loop') return LOOP_CALIBRATION_CONNECTIONS.find((c) => c >= maxConnections) ?? LOOP_CALIBRATION_CONNECTIONS.at(-1) ?? 64
-  return Math.min(512, Math.max(16, 2 * server.workers * (server.threads ?? 1)))
+export function calibrationConnections(server: Pick<ServerDef, 'model' | 'workers' | 'threads' | 'keepAlive'>, maxConnections = 64): number {
+  // an event loop that closes every connection (keepAlive: false) accepts one new connection per
+  // turn of its loop: calibrated like a small pool, or it measures its accept queue, not its CPU
+  if (server.model === 'event-loop' && server.keepAlive !== false) return LOOP_CALIBRATION_CONNECTIONS.find((c) => c >= maxConnections) ?? LOOP_CALIBRATION_CONNECTIONS.at(-1) ?? 64
+  const slots = server.model === 'event-loop' ? 1 : server.workers * (server.threads ?? 1)
+  return Math.min(512, Math.max(16, 2 * slots))
 }
 
 /**
