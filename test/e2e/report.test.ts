@@ -62,8 +62,8 @@ needsChromium.describe('the HTML report in Chromium', () => {
 
   it('shows the verdict with the fixture’s numbers', async () => {
     await expect(page.locator('.verdict').allTextContents()).resolves.toEqual([
-      'io-bound @128: async served 30.4× the req/s of prefork',
-      'cpu-bound @128: prefork served 2.0× the req/s of async',
+      'io-bound @128: async served 30.4× (95 % CI 29.5–31.3×) the answered req/s of prefork',
+      'cpu-bound @128: prefork served 2.0× (95 % CI 1.9–2.1×) the answered req/s of async',
     ])
   })
 
@@ -161,8 +161,8 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
 
   it('keeps the verdict lines visible, including a topology that answered nothing', async () => {
     await expect(cat.locator('.verdict').allTextContents()).resolves.toEqual([
-      'hang-5pct @16: prefork served 31.5 req/s where async served none',
-      'cpu-20ms @16: prefork served 2.0× the req/s of async',
+      'hang-5pct @16: prefork answered requests where async answered none',
+      'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
   })
 
@@ -186,10 +186,10 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
     await figure.getByRole('button', { name: 'Show table' }).click()
     await expect(figure.locator('thead th').allTextContents()).resolves.toEqual([
       'connections',
-      'prefork',
+      'prefork answered',
       'prefork theory',
       'prefork measured ÷ theory',
-      'async',
+      'async answered',
       'async theory',
       'async measured ÷ theory',
     ])
