@@ -54,13 +54,13 @@ describe('calibrateTopology', () => {
   it('turns the hello-world level into CPU ms per response: (10 + 50) % for 2,000 req/s is 0.3 ms; the client’s 40 % is 0.2 ms', async () => {
     const { ctx, started, driver } = context()
     const c = await calibrateTopology(prefork, ctx)
-    expect(c.server).toMatchObject({ engine: 'node-prefork', settings: 'model=prefork workers=4', source: 'measured' })
+    expect(c.server).toMatchObject({ engine: 'node-prefork', settings: 'model=prefork workers=4 io_ms=1', source: 'measured' })
     expect(c.server.serverMsPerRequest).toBeCloseTo(0.3, 12)
     expect(c.server.clientMsPerRequest).toBeCloseTo(0.2, 12)
     expect(modelCalibration(c)).toEqual({ serverMsPerRequest: c.server.serverMsPerRequest, clientMsPerRequest: c.server.clientMsPerRequest })
     // on the engine's own settings, less what sheds load, and on enough connections to keep every worker busy
     expect(started[0]?.server.limit_concurrency).toBeUndefined()
-    expect(driver.requests[0]).toMatchObject({ connections: 16, url: 'http://127.0.0.1:1/work?io_ms=0&cpu_ms=0&bytes=1024' })
+    expect(driver.requests[0]).toMatchObject({ connections: 16, url: 'http://127.0.0.1:1/work?io_ms=1&cpu_ms=0&bytes=1024' })
   })
 
   it('reads it from the cache the next time, without measuring', async () => {
@@ -91,7 +91,7 @@ describe('calibrateTopology', () => {
     expect((await calibrateTopology(prefork, forced.ctx)).server.source).toBe('measured')
     const wide = context({ cacheFile: first.ctx.cacheFile })
     const c = await calibrateTopology({ server: { ...prefork.server, workers: 64 } }, wide.ctx)
-    expect(c.server).toMatchObject({ settings: 'model=prefork workers=64', source: 'measured' })
+    expect(c.server).toMatchObject({ settings: 'model=prefork workers=64 io_ms=1', source: 'measured' })
     expect(wide.driver.requests[0]?.connections).toBe(128)
   })
 
