@@ -11,8 +11,8 @@
  * The measured window: the load runs at least `warmupS` seconds and until
  * every connection has completed one response (so every connection has been
  * through the queue once and the closed loop is in steady state; capped at
- * `warmupS + 10` s), then the window lasts `durationS` seconds and counts the
- * responses that complete inside it.
+ * `warmupS + 10` s), then the window lasts `durationS` seconds (or what
+ * `windowS` answers when it opens) and counts the responses that complete inside it.
  */
 import autocannon from 'autocannon'
 import { weightedCycle } from '../core/mix.js'
@@ -220,8 +220,21 @@ class LevelLoad {
   private openWindow(at: number): void {
     if (this.windowStart !== Infinity) return
     this.windowStart = at
-    this.windowEnd = at + this.req.durationS * 1000
+    this.windowEnd = at + this.windowSeconds() * 1000
     this.stopTimer = setTimeout(() => this.stop(), this.windowEnd - performance.now())
+  }
+
+  /** The window's length, s: what `windowS` answers now (within 0 < s ≤ maxDurationS), else `durationS`. */
+  private windowSeconds(): number {
+    const { windowS, durationS, maxDurationS } = this.req
+    if (!windowS) return durationS
+    let s = durationS
+    try {
+      s = windowS()
+    } catch {
+      // a failing resize keeps the window asked for
+    }
+    return s > 0 && Number.isFinite(s) ? Math.min(s, Math.max(durationS, maxDurationS ?? durationS)) : durationS
   }
 
   private abort(): void {
@@ -277,7 +290,7 @@ export class AutocannonDriver implements LoadDriver {
     const instance = startAutocannon({
       url: req.url,
       connections: req.connections,
-      duration: Math.max(req.maxWarmupS ?? 0, req.warmupS + MAX_EXTRA_WARMUP_S) + req.durationS + 5,
+      duration: Math.max(req.maxWarmupS ?? 0, req.warmupS + MAX_EXTRA_WARMUP_S) + Math.max(req.durationS, req.maxDurationS ?? 0) + 5,
       timeout: req.timeoutS,
       sampleInt: 100, // autocannon checks for stop() once per sample
       setupClient: (client: Client) => {

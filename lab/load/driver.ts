@@ -16,6 +16,14 @@ export interface LevelRequest {
   durationS: number
   /** At most this many seconds of warm-up, even if some connection has not been answered yet (default warmupS + 10). */
   maxWarmupS?: number
+  /**
+   * Closed loop: called once, when the window opens, for the seconds to
+   * measure instead of `durationS` (the run sizes the window again with what
+   * the warm-up showed: lab/run/level.ts); at most `maxDurationS`.
+   */
+  windowS?: () => number
+  /** The longest `windowS` may answer, s (default `durationS`). */
+  maxDurationS?: number
   /** Seconds before a request counts as timed out. */
   timeoutS: number
   /** Called about every 250 ms while the level runs. */

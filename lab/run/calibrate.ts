@@ -12,7 +12,9 @@
  *
  * The hello-world level: `GET /work?io_ms=0&cpu_ms=0&bytes=1024` (the
  * workload contract's request with no work and the default body), 0.5 s of
- * warm-up, then 2 s measured, on enough connections to keep every worker busy.
+ * warm-up (and until every connection has an answer), then 2 s measured, on
+ * enough connections to keep every worker busy, or, for an event loop, about
+ * as many as the run's largest level ({@link calibrationConnections}).
  */
 import { calibrationFromLevel, type Calibration } from '../core/calibrated.js'
 import type { CalibrationRecord } from '../core/results.js'
@@ -24,9 +26,26 @@ import { readCalibration, writeCalibration, type CalibrationKey } from '../store
 import type { Sampler } from '../topology/sampler.js'
 import type { RunningTopology, startTopology } from '../topology/topology.js'
 import { LAB_VERSION } from './env.js'
+import { warmupCap } from './level.js'
+import { readyTimeoutMs } from './ready.js'
 
 /** The hello-world level every engine is calibrated on. */
 export const CALIBRATION_LEVEL = { path: '/work?io_ms=0&cpu_ms=0&bytes=1024', warmupS: 0.5, durationS: 2, timeoutS: 10 } as const
+
+/**
+ * The request a pre-fork pool is calibrated with: it waits 1 ms, blocking its
+ * worker, as a sync worker blocks on every real request. Blocking and waking
+ * again costs CPU the hello-world request does not show: on the project's
+ * 2-core machine, 64 workers spent 1.0 ms of server CPU and 0.38 ms of
+ * client CPU per response with the 1 ms wait against 0.56 and 0.27 without
+ * it; 4 workers 0.48 and 0.28 against 0.25 and 0.14.
+ */
+export const POOL_CALIBRATION_PATH = '/work?io_ms=1&cpu_ms=0&bytes=1024'
+
+/** The request a server part is calibrated with: the hello-world one, or {@link POOL_CALIBRATION_PATH} for a pool. */
+export function calibrationPath(server: Pick<ServerDef, 'model'>): string {
+  return server.model === 'event-loop' ? CALIBRATION_LEVEL.path : POOL_CALIBRATION_PATH
+}
 
 /** What calibrating needs from the run. */
 export interface CalibrationContext {
@@ -77,10 +96,11 @@ function serverPart(server: ServerDef, engine: string): ServerDef {
   return { ...rest, engine: engine as ServerDef['engine'], timeout_s: 30 }
 }
 
-/** The settings of a server part that change its cost per response. */
-function serverSettings(s: ServerDef): string {
+/** The settings of a server part that change its cost per response, and the connections it is calibrated on. */
+function serverSettings(s: ServerDef, connections: number): string {
   const parts = [`model=${s.model}`]
-  if (s.model === 'prefork') parts.push(`workers=${s.workers}`)
+  if (s.model === 'prefork') parts.push(`workers=${s.workers} io_ms=1`)
+  else parts.push(`connections=${connections}`)
   if (s.threads !== undefined) parts.push(`threads=${s.threads}`)
   if (s.keepAlive !== undefined) parts.push(`keepAlive=${s.keepAlive}`)
   if (s.app !== undefined) parts.push(`app=${s.app}`)
@@ -92,30 +112,48 @@ function proxySettings(p: ProxyDef): string {
   return `proxy workers=${p.workers ?? 1} buffering=${p.buffering} keepalive=${p.keepalive}`
 }
 
-/** Connections that keep every worker (and thread) of the server busy: twice the slots, at least 16, at most 512. */
-export function calibrationConnections(server: Pick<ServerDef, 'model' | 'workers' | 'threads'>): number {
-  const slots = server.model === 'event-loop' ? 32 : server.workers * (server.threads ?? 1)
+/** The connection counts an event loop is calibrated at: the first one at or above a ladder's largest level. */
+export const LOOP_CALIBRATION_CONNECTIONS = [64, 1024, 4096, 10_000] as const
+
+/**
+ * Connections to calibrate a server on. A pool: twice its slots (workers ×
+ * threads), at least 16, at most 512, which keeps every worker busy (more
+ * only wait in the backlog). An event loop: the first of
+ * {@link LOOP_CALIBRATION_CONNECTIONS} at or above the largest level it will
+ * serve, because what a response costs it grows with the connections it
+ * holds: on the project's 2-core machine the loop and the load generator
+ * spent 0.04–0.05 ms each per hello-world response at 64 connections and
+ * 0.06–0.12 ms at 10,000 (more sockets, timers and live objects per response).
+ * @param maxConnections - the largest level of the run for this topology (default: a small ladder)
+ */
+export function calibrationConnections(server: Pick<ServerDef, 'model' | 'workers' | 'threads' | 'keepAlive'>, maxConnections = 64): number {
+  // an event loop that closes every connection (keepAlive: false) accepts one new connection per
+  // turn of its loop: calibrated like a small pool, or it measures its accept queue, not its CPU
+  if (server.model === 'event-loop' && server.keepAlive !== false) return LOOP_CALIBRATION_CONNECTIONS.find((c) => c >= maxConnections) ?? LOOP_CALIBRATION_CONNECTIONS.at(-1) ?? 64
+  const slots = server.model === 'event-loop' ? 1 : server.workers * (server.threads ?? 1)
   return Math.min(512, Math.max(16, 2 * slots))
 }
 
 /**
  * The calibration of a topology's engines, from the cache or measured.
+ * @param maxConnections - the largest level the run measures on this topology (an event loop is calibrated near it)
  * @throws Error when a calibration topology fails to start or its level answers nothing
  */
-export async function calibrateTopology(def: TopologyDef, ctx: CalibrationContext): Promise<TopologyCalibration> {
+export async function calibrateTopology(def: TopologyDef, ctx: CalibrationContext, maxConnections = 64): Promise<TopologyCalibration> {
   const engine = serverEngineOf(def.server, ctx.stack).name
   const server = serverPart(def.server, engine)
-  const serverCal = await calibration(ctx, engine, serverSettings(server), { server }, 'server')
+  const connections = calibrationConnections(server, maxConnections)
+  const serverCal = await calibration(ctx, engine, serverSettings(server, connections), { server }, 'server', connections)
   const proxyEngine = proxyEngineOf(def, ctx.stack)?.name
   if (!proxyEngine || !def.proxy) return { server: serverCal }
   const proxy: ProxyDef = { ...def.proxy, engine: proxyEngine as ProxyDef['engine'], cache_ttl_s: 0, retry: true }
   delete proxy.static_dir
   const upstream: ServerDef = { model: 'event-loop', engine: 'node-event-loop', workers: 1, timeout_s: 30, backlog: 2048 }
-  const proxyCal = await calibration(ctx, proxyEngine, proxySettings(proxy), { server: upstream, proxy }, 'proxy')
+  const proxyCal = await calibration(ctx, proxyEngine, proxySettings(proxy), { server: upstream, proxy }, 'proxy', calibrationConnections({ model: 'prefork', workers: 8 }))
   return { server: serverCal, proxy: proxyCal }
 }
 
-async function calibration(ctx: CalibrationContext, engine: string, settings: string, def: TopologyDef, role: 'server' | 'proxy'): Promise<CalibrationRecord> {
+async function calibration(ctx: CalibrationContext, engine: string, settings: string, def: TopologyDef, role: 'server' | 'proxy', connections: number): Promise<CalibrationRecord> {
   const version = ctx.versions[engine] ?? (isBuiltinEngine(engine) ? LAB_VERSION : 'unknown')
   const key: CalibrationKey = { machine: ctx.machine, engine, version, settings }
   const id = JSON.stringify(key)
@@ -125,21 +163,23 @@ async function calibration(ctx: CalibrationContext, engine: string, settings: st
     return known
   }
   ctx.onMeasure?.(engine, settings)
-  const record = await measure(ctx, def, role, { engine, version, settings })
+  const record = await measure(ctx, def, role, connections, { engine, version, settings })
   writeCalibration(key, record, ctx.cacheFile)
   ctx.seen.set(id, record)
   return record
 }
 
 /** Starts the calibration topology, drives the hello-world level, and turns its CPU into ms per response. */
-async function measure(ctx: CalibrationContext, def: TopologyDef, role: 'server' | 'proxy', who: Pick<CalibrationRecord, 'engine' | 'version' | 'settings'>): Promise<CalibrationRecord> {
-  const topology: RunningTopology = await ctx.start(`calibrate-${who.engine}`, def, { stack: ctx.stack, runDir: ctx.runDir })
+async function measure(ctx: CalibrationContext, def: TopologyDef, role: 'server' | 'proxy', connections: number, who: Pick<CalibrationRecord, 'engine' | 'version' | 'settings'>): Promise<CalibrationRecord> {
+  const topology: RunningTopology = await ctx.start(`calibrate-${who.engine}`, def, { stack: ctx.stack, runDir: ctx.runDir, readyTimeoutMs: readyTimeoutMs(def) })
   try {
     const pids = () => topology.processes().map((p) => p.pid)
     ctx.sampler.watch(pids())
-    const connections = calibrationConnections(def.server)
-    const { path, warmupS, durationS, timeoutS } = CALIBRATION_LEVEL
-    const m = await ctx.driver.runLevel({ url: topology.url + path, connections, warmupS, durationS, timeoutS, onProgress: () => ctx.sampler.watch(pids()) })
+    const { warmupS, durationS, timeoutS } = CALIBRATION_LEVEL
+    const path = role === 'server' ? calibrationPath(def.server) : CALIBRATION_LEVEL.path
+    // as for any level: time to open every connection and get its first answer (lab/run/level.ts)
+    const maxWarmupS = warmupCap(warmupS, { perSecond: NaN, meanMs: 0 }, connections)
+    const m = await ctx.driver.runLevel({ url: topology.url + path, connections, warmupS, maxWarmupS, durationS, timeoutS, onProgress: () => ctx.sampler.watch(pids()) })
     ctx.sampler.tick()
     const cpu = (r: (role: string) => boolean) =>
       topology

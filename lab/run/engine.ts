@@ -33,6 +33,7 @@ import { calibrateTopology, machineKey, modelCalibration, type CalibrationContex
 import { LAB_VERSION } from './env.js'
 import { RunEvents } from './events.js'
 import { runLevel, type LevelContext } from './level.js'
+import { readyTimeoutMs } from './ready.js'
 import { nofileLimits, nofileProblem } from './limits.js'
 import { allowedCpus, pin, placementFor } from './placement.js'
 import { detectEngines, prepare, type Prepared } from './prepare.js'
@@ -97,18 +98,22 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   if (placement?.mode === 'pinned') await pin([process.pid], placement.client)
   const machine = await calibrate(req, p, recorder, engines, sampler, driver, events)
   if (!machine) return
+  // the CPU other processes took during the last level: the next level's window is sized with it
+  let lastOther: number | undefined
   for (const t of p.plan.topologies) {
     for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
       if (interrupted()) return
-      const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir })
+      const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir, readyTimeoutMs: readyTimeoutMs(t.def) })
       if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
       const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
       try {
         for (const level of t.levels.filter((l) => l.repeat === repeat)) {
           if (interrupted()) return
           if (placement?.mode === 'pinned') await pinServers(topology.processes().map((x) => x.pid), placement)
+          ctx.machine = { ...machine.get(t.id), ...(lastOther !== undefined ? { otherCpuPercent: lastOther } : {}) }
           const measured = await runLevel(ctx, level)
           if (!measured) return
+          lastOther = measured.run.otherCpuPercent ?? lastOther
           const warnings = recorder.add(measured.run)
           events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
           for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
@@ -150,7 +155,7 @@ async function calibrate(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   }
   for (const t of p.plan.topologies) {
     if (req.signal?.aborted) return undefined
-    const c = await calibrateTopology(t.def, ctx)
+    const c = await calibrateTopology(t.def, ctx, Math.max(...t.levels.map((l) => l.connections)))
     out.set(t.id, { calibration: modelCalibration(c), sharing })
   }
   recorder.doc.calibration = [...ctx.seen.values()]

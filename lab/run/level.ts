@@ -34,12 +34,16 @@ export function workPath(w: Workload): string {
 
 /**
  * Seconds of warm-up allowed per connection to open it and get a first
- * answer, beyond the predicted latency: on the project's shared 2-core
+ * answer, beyond the predicted latency. On the project's shared 2-core
  * machine, 4,096 connections to an event loop took 1 to 6 s from the start
  * of the load to every one answered, most of it the load generator setting
- * its clients up on its one thread (autocannon 9, `initialiseClients`).
+ * its clients up on its one thread (autocannon 9, `initialiseClients`); and
+ * 10,000 opened at once overflow the accept queue (`backlog`, at most
+ * `net.core.somaxconn`), so some wait for SYN retransmissions 1, 3, 7, 15 s
+ * after their first try (Linux's initial RTO of 1 s, doubled each time:
+ * RFC 6298): their first answers came up to 17 s after the start.
  */
-export const WARMUP_S_PER_CONNECTION = 0.001
+export const WARMUP_S_PER_CONNECTION = 0.002
 
 /**
  * How long a level's warm-up may run (s): at least `warmupS`, and long enough
@@ -72,7 +76,11 @@ export interface LevelContext {
   sampler: Sampler
   events: RunEvents
   signal?: AbortSignal
-  /** The topology's calibration and how the machine is shared, for the "this machine" prediction. */
+  /**
+   * The topology's calibration and how the machine is shared, for the "this
+   * machine" prediction; its `otherCpuPercent` (from the level before) sizes
+   * the window, the level's own replaces it in the prediction recorded.
+   */
   machine?: MachineFacts
 }
 
@@ -113,19 +121,30 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   sampler.watch(topology.processes().map((p) => p.pid))
   const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
-  const expected = level.openLoop ? undefined : predictionsFor(ctx.def, workload, level.connections, ctx.cores, load.timeout_s, ctx.machine)
+  const open = level.openLoop
+  const expected = open ? undefined : predictionsFor(ctx.def, workload, level.connections, ctx.cores, load.timeout_s, ctx.machine)
   // an open loop's warm-up is the schedule's first warmup_s seconds, whatever the server does
-  const maxWarmupS = level.openLoop ? load.warmup_s : warmupCap(load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
-  const window = levelWindow(load, level.connections, expected, level.openLoop ? 0 : eventPct(workload))
+  const maxWarmupS = open ? load.warmup_s : warmupCap(load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
+  let window = levelWindow(load, level.connections, expected, open ? 0 : eventPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
-  const slow = await startSlow(topology.url, workload, maxWarmupS + window.durationS + 5)
+  const slow = await startSlow(topology.url, workload, maxWarmupS + Math.max(load.max_duration_s, window.durationS) + 5)
   const side = startSideLoads(topology.url, workload, load)
   const deploy = scheduleDeploy(ctx)
   let m: LevelMeasurement
   let slowClients: SlowClientsResult | undefined
   const cpuBefore = readCpuTimes()
+  // when the window opens: size it again with the CPU other processes took during the warm-up
+  const resize = (): number => {
+    const now = readCpuTimes()
+    const other = otherCpuPercent(cpuBefore, now, ourCpuPercent(topology, sampler, cpuBefore?.at, now?.at))
+    // an open loop's window is its schedule's
+    if (other === undefined || open) return window.durationS
+    const again = predictionsFor(ctx.def, workload, level.connections, ctx.cores, load.timeout_s, { ...ctx.machine, otherCpuPercent: other })
+    window = levelWindow(load, level.connections, again, eventPct(workload))
+    return window.durationS
+  }
   try {
-    m = await drive(ctx, level, workload, maxWarmupS, window.durationS, (p) => {
+    m = await drive(ctx, level, workload, maxWarmupS, window.durationS, resize, (p) => {
       sampler.watch(topology.processes().map((x) => x.pid))
       events.progress({ level, fraction: p.fraction, phase: p.phase, perSecond: p.perSecond })
       samples?.progress(p)
@@ -171,7 +190,7 @@ function ourCpuPercent(topology: RunningTopology, sampler: Sampler, from: number
 }
 
 /** Hands the level to the load driver: the workload's path, or its mix of request kinds. */
-function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, durationS: number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
+function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: number, durationS: number, windowS: () => number, onProgress: (p: LevelProgress) => void): Promise<LevelMeasurement> {
   const { load, topology } = ctx
   const kinds = workload.mix?.length ? requestKinds(workload) : undefined
   const open = level.openLoop
@@ -182,6 +201,8 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
     warmupS: load.warmup_s,
     maxWarmupS,
     durationS,
+    windowS,
+    maxDurationS: open ? durationS : Math.max(load.max_duration_s, load.duration_s),
     timeoutS: load.timeout_s,
     ...(open ? { open: { ratePerS: open.ratePerSecond, arrival: open.arrival, maxConnections: open.maxConnections } } : {}),
     signal: ctx.signal,

@@ -84,6 +84,22 @@ describe('numbers you can trust, on real servers', () => {
     }
   })
 
+  it('measures exactly the window it is asked for when it opens, within the cap, over whole seconds', async () => {
+    const loop = await startTopology('w', { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } })
+    try {
+      let asked = 0
+      const m = await new AutocannonDriver().runLevel({ url: `${loop.url}/work?io_ms=50&cpu_ms=0&bytes=1024`, connections: 8, warmupS: 0.25, durationS: 2, windowS: () => (asked++, 9), maxDurationS: 3, timeoutS: 10 })
+      expect(asked).toBe(1)
+      expect(m.window.measuredS).toBeCloseTo(3, 6)
+      expect(m.requests.perSecond.n).toBe(3)
+      // 8 connections waiting 50 ms: no whole second above 160
+      expect(m.requests.perSecond.max).toBeLessThanOrEqual(160)
+      expect(m.timeline.filter((p) => !p.partial).every((p) => p.perSecond <= 160)).toBe(true)
+    } finally {
+      await loop.stop()
+    }
+  })
+
   it('holds 4,096 connections on the event loop without an error', async () => {
     const outcome = await runScenario({ target: 'prefork-vs-async', quick: true, topology: ['async'], workload: ['io-bound'], set: ['quick.connections=[4096]'], calibrate: false, out: tmp('lab-4096-') })
     expect(outcome.status).toBe('done')

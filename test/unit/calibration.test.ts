@@ -54,13 +54,13 @@ describe('calibrateTopology', () => {
   it('turns the hello-world level into CPU ms per response: (10 + 50) % for 2,000 req/s is 0.3 ms; the client’s 40 % is 0.2 ms', async () => {
     const { ctx, started, driver } = context()
     const c = await calibrateTopology(prefork, ctx)
-    expect(c.server).toMatchObject({ engine: 'node-prefork', settings: 'model=prefork workers=4', source: 'measured' })
+    expect(c.server).toMatchObject({ engine: 'node-prefork', settings: 'model=prefork workers=4 io_ms=1', source: 'measured' })
     expect(c.server.serverMsPerRequest).toBeCloseTo(0.3, 12)
     expect(c.server.clientMsPerRequest).toBeCloseTo(0.2, 12)
     expect(modelCalibration(c)).toEqual({ serverMsPerRequest: c.server.serverMsPerRequest, clientMsPerRequest: c.server.clientMsPerRequest })
     // on the engine's own settings, less what sheds load, and on enough connections to keep every worker busy
     expect(started[0]?.server.limit_concurrency).toBeUndefined()
-    expect(driver.requests[0]).toMatchObject({ connections: 16, url: 'http://127.0.0.1:1/work?io_ms=0&cpu_ms=0&bytes=1024' })
+    expect(driver.requests[0]).toMatchObject({ connections: 16, url: 'http://127.0.0.1:1/work?io_ms=1&cpu_ms=0&bytes=1024' })
   })
 
   it('reads it from the cache the next time, without measuring', async () => {
@@ -91,7 +91,7 @@ describe('calibrateTopology', () => {
     expect((await calibrateTopology(prefork, forced.ctx)).server.source).toBe('measured')
     const wide = context({ cacheFile: first.ctx.cacheFile })
     const c = await calibrateTopology({ server: { ...prefork.server, workers: 64 } }, wide.ctx)
-    expect(c.server).toMatchObject({ settings: 'model=prefork workers=64', source: 'measured' })
+    expect(c.server).toMatchObject({ settings: 'model=prefork workers=64 io_ms=1', source: 'measured' })
     expect(wide.driver.requests[0]?.connections).toBe(128)
   })
 
@@ -104,11 +104,30 @@ describe('calibrateTopology', () => {
 })
 
 describe('calibrationConnections', () => {
-  it('keeps every slot busy: twice the workers × threads, 16 to 512; 32 for an event loop', () => {
+  it('keeps every slot of a pool busy: twice the workers × threads, 16 to 512, whatever the ladder', () => {
     expect(calibrationConnections({ model: 'prefork', workers: 4 })).toBe(16)
-    expect(calibrationConnections({ model: 'prefork', workers: 64 })).toBe(128)
+    expect(calibrationConnections({ model: 'prefork', workers: 64 }, 10_000)).toBe(128)
     expect(calibrationConnections({ model: 'prefork', workers: 64, threads: 8 })).toBe(512)
+  })
+
+  it('calibrates an event loop near the largest level it will serve: 64, 1,024, 4,096 or 10,000 connections', () => {
     expect(calibrationConnections({ model: 'event-loop', workers: 1 })).toBe(64)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 }, 32)).toBe(64)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 }, 300)).toBe(1024)
+    expect(calibrationConnections({ model: 'event-loop', workers: 1 }, 10_000)).toBe(10_000)
+  })
+
+  it('calibrates an event loop that closes every connection like a small pool, on 16', () => {
+    // it accepts one connection per turn of its loop: at 64 connections it measured its accept queue (804 req/s), at 16 its CPU
+    expect(calibrationConnections({ model: 'event-loop', workers: 1, keepAlive: false }, 1024)).toBe(16)
+  })
+
+  it('keeps each connection count’s calibration apart', async () => {
+    const { ctx } = context()
+    const loop: TopologyDef = { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } }
+    const small = await calibrateTopology(loop, ctx, 32)
+    const large = await calibrateTopology(loop, ctx, 10_000)
+    expect([small.server.settings, large.server.settings]).toEqual(['model=event-loop connections=64', 'model=event-loop connections=10000'])
   })
 })
 

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { validateScenario, type LoadDef, type TopologyDef, type Workload } from '../../lab/core/scenario.js'
 import { WARMUP_S_PER_CONNECTION, levelWindow, warmupCap } from '../../lab/run/level.js'
+import { readyTimeoutMs } from '../../lab/run/ready.js'
 import { predictionsFor } from '../../lab/run/result.js'
 
 const loop: TopologyDef = { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } }
@@ -83,11 +84,19 @@ describe('warmupCap', () => {
   it('allows twice the predicted latency (1 to 10 s) and the time to open each connection', () => {
     expect(warmupCap(0.5, { perSecond: 80, meanMs: 400 })).toBe(1.5)
     expect(warmupCap(0.5, { perSecond: 80, meanMs: 4000 }, 256)).toBeCloseTo(0.5 + 8 + 256 * WARMUP_S_PER_CONNECTION, 12)
-    expect(warmupCap(1, { perSecond: 10_000, meanMs: 410 }, 4096)).toBeCloseTo(1 + 1 + 4.096, 12)
+    expect(warmupCap(1, { perSecond: 10_000, meanMs: 410 }, 4096)).toBeCloseTo(1 + 1 + 4096 * 0.002, 12)
   })
 
   it('does not wait where the model says nothing is answered, and waits the most where it cannot say', () => {
     expect(warmupCap(1, { perSecond: 0, meanMs: 10_000 }, 64)).toBe(1)
     expect(warmupCap(1, { perSecond: NaN, meanMs: NaN })).toBe(11)
+  })
+})
+
+describe('readyTimeoutMs', () => {
+  it('waits 15 s for a topology to start, and half a second more per worker', () => {
+    expect(readyTimeoutMs({ server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } })).toBe(15_500)
+    expect(readyTimeoutMs({ server: { model: 'prefork', workers: 64, timeout_s: 30, backlog: 2048 } })).toBe(47_000)
+    expect(readyTimeoutMs({ server: { model: 'prefork', workers: 2, timeout_s: 30, backlog: 2048 }, upstreams: 3 })).toBe(18_000)
   })
 })
