@@ -98,7 +98,7 @@ export function readAnswer(ex: ExerciseDef, file: string, student?: string): { o
   const who = student ?? (typeof obj.student === 'string' ? obj.student : undefined)
   const input = obj.answer ?? raw
   const parsed = ex.answer.safeParse(input)
-  if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues).map((l) => `answer.${l}`) }
+  if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues, ex.answer).map((l) => `answer.${l}`) }
   const params = deriveParams(ex.name, ex.params, who)
   return { ok: true, bytes, value: { exercise: ex.name, student: who ?? null, parameters: obj.parameters ?? params, answer: parsed.data as Record<string, unknown> } }
 }

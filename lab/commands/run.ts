@@ -47,6 +47,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   events.on('plan', (e) => {
     planned = true
     for (const s of e.skipped ?? []) stderr.write(`lab run: skipping topology ${s}\n`)
+    for (const n of e.notices ?? []) stderr.write(`lab run: ${n}\n`)
     stderr.write(`${e.scenario.title}\n${e.levels.length} levels on ${e.topologies.length} topologies, about ${Math.round(e.estimatedS)} s; results: ${e.file}\n`)
     bar = progress(stderr, e.levels.length)
   })

@@ -45,6 +45,8 @@ export interface PlanEvent {
   command: string
   /** Topologies left out because an engine they pin is not installed (`id: why`); absent when none. */
   skipped?: string[]
+  /** What the lab did with the request that the user should know (e.g. a `--set load.*` applied to the quick run too); absent when none. */
+  notices?: string[]
 }
 
 /** A server process at the start of a level. */

@@ -224,7 +224,7 @@ export function validateStart(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: formatIssues(body, parsed.error.issues).map((message) => ({ field: message.slice(0, message.indexOf(':')) || '(request)', message })),
+      problems: formatIssues(body, parsed.error.issues, requestSchema).map((message) => ({ field: message.slice(0, message.indexOf(':')) || '(request)', message })),
     }
   }
   const req = parsed.data

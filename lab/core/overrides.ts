@@ -69,3 +69,31 @@ export function applyOverrides(
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: root }
 }
+
+/**
+ * Under `--quick`, the scenario's `quick` fields replace those of `load`, so a
+ * `--set load.<field>=…` would be silently undone. This makes such an
+ * override apply to the quick run too: where the scenario's `quick` (or a
+ * topology's) sets that field, it adds `quick.<field>` (or
+ * `topologies.<id>.quick.<field>`) after it, and says so in a notice.
+ * @param scenario - the scenario as written (before overrides)
+ * @returns the overrides to apply, in order, and one notice per mirrored `--set`
+ */
+export function quickOverrides(scenario: unknown, overrides: readonly Override[]): { overrides: Override[]; notices: string[] } {
+  const out: Override[] = []
+  const notices: string[] = []
+  const topologies = isObject(scenario) && isObject(scenario.topologies) ? scenario.topologies : {}
+  for (const o of overrides) {
+    out.push(o)
+    const [head, field, ...rest] = o.path
+    if (head !== 'load' || field === undefined || field === 'repeat') continue
+    const also: string[][] = isObject(scenario) && isObject(scenario.quick) && field in scenario.quick ? [['quick', field, ...rest]] : []
+    for (const [id, def] of Object.entries(topologies)) {
+      if (isObject(def) && isObject(def.quick) && field in def.quick) also.push(['topologies', id, 'quick', field, ...rest])
+    }
+    if (also.length === 0) continue
+    for (const path of also) out.push({ path, value: o.value, raw: `${path.join('.')}=${JSON.stringify(o.value)}` })
+    notices.push(`--set ${o.raw} applies to the quick run too (as ${also.map((p) => p.join('.')).join(', ')})`)
+  }
+  return { overrides: out, notices }
+}

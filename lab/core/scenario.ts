@@ -379,7 +379,7 @@ function staticDirProblems(s: Scenario): string[] {
  */
 export function validateScenario(input: unknown, folderName?: string): Validated<Scenario> {
   const parsed = scenarioSchema.safeParse(input)
-  if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues) }
+  if (!parsed.success) return { ok: false, problems: formatIssues(input, parsed.error.issues, scenarioSchema) }
   const staticProblems = [...staticDirProblems(parsed.data), ...quickIdProblems(parsed.data)]
   if (staticProblems.length) return { ok: false, problems: staticProblems }
   const openProblems = openLoadProblems(parsed.data)

@@ -182,6 +182,7 @@ function planEvent(scenario: Scenario, plan: Plan, p: Prepared, quick: boolean, 
     file,
     command,
     ...(p.skipped.length ? { skipped: p.skipped } : {}),
+    ...(p.notices.length ? { notices: p.notices } : {}),
   }
 }
 

@@ -5,7 +5,7 @@
  * (so a missing one ends the run with its install command, not halfway).
  */
 import path from 'node:path'
-import { applyOverrides, parseOverride, type Override } from '../core/overrides.js'
+import { applyOverrides, parseOverride, quickOverrides, type Override } from '../core/overrides.js'
 import { makePlan, type Plan } from '../core/plan.js'
 import { validateScenario, type Scenario, type TopologyDef } from '../core/scenario.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
@@ -25,6 +25,8 @@ export interface Prepared {
   dir: string
   /** Topologies left out because an engine they pin is not installed (`id: why`). */
   skipped: string[]
+  /** What the lab did with the request that the user should know (e.g. a `--set load.*` applied to the quick run too). */
+  notices: string[]
 }
 
 /** A request refused before anything started: one line per problem. */
@@ -61,7 +63,9 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const stack = (req.stack ?? 'node') as Stack
   if (!STACKS.includes(stack)) problems.push(`--stack ${req.stack}: unknown; expected one of ${STACKS.join(', ')}`)
   if (problems.length) return badInput(problems)
-  const applied = applyOverrides(raw, overrides)
+  // under --quick, a --set load.* would be undone by the scenario's quick fields: apply it there too
+  const mirrored = req.quick ? quickOverrides(raw, overrides) : { overrides, notices: [] }
+  const applied = applyOverrides(raw, mirrored.overrides)
   if (!applied.ok) return badInput(applied.problems)
   const valid = validateScenario(applied.value, resolved.folderName)
   if (!valid.ok) return badInput(valid.problems)
@@ -72,7 +76,7 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const plan = makePlan(valid.value, { quick: req.quick, topologies: req.topology?.length ? req.topology : keep, workloads: req.workload, ...(req.repeat !== undefined ? { repeat: req.repeat } : {}) })
   if (!plan.ok) return badInput(plan.problems)
   const notes = readNotes(resolved.file)
-  return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped }
+  return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped, notices: mirrored.notices }
 }
 
 /**

@@ -71,7 +71,7 @@ export interface StartOptions {
 export function proxySettings(def: Pick<TopologyDef, 'proxy'>): ProxyDef {
   const raw: unknown = def.proxy ?? {}
   const parsed = proxySchema.safeParse(raw)
-  if (!parsed.success) throw new Error(formatIssues(raw, parsed.error.issues).map((l) => `proxy.${l}`).join('\n'))
+  if (!parsed.success) throw new Error(formatIssues(raw, parsed.error.issues, proxySchema).map((l) => `proxy.${l}`).join('\n'))
   return parsed.data
 }
 
