@@ -46,9 +46,9 @@ module.exports = {
     {
       name: 'core-imports-core',
       severity: 'error',
-      comment: 'lab/core imports only lab/core, zod and the workload contract.',
+      comment: 'lab/core imports only lab/core, zod, fastest-levenshtein (pure string distance) and the workload contract.',
       from: { path: '^lab/core/' },
-      to: { dependencyTypesNot: ['core'], pathNot: ['^lab/core/', CONTRACT, '^node_modules/zod/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: ['^lab/core/', CONTRACT, '^node_modules/zod/', '^node_modules/fastest-levenshtein/'] },
     },
     {
       name: 'servers-import-only-the-contract',

@@ -63,12 +63,19 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const stack = (req.stack ?? 'node') as Stack
   if (!STACKS.includes(stack)) problems.push(`--stack ${req.stack}: unknown; expected one of ${STACKS.join(', ')}`)
   if (problems.length) return badInput(problems)
-  // under --quick, a --set load.* would be undone by the scenario's quick fields: apply it there too
-  const mirrored = req.quick ? quickOverrides(raw, overrides) : { overrides, notices: [] }
-  const applied = applyOverrides(raw, mirrored.overrides)
+  const applied = applyOverrides(raw, overrides)
   if (!applied.ok) return badInput(applied.problems)
-  const valid = validateScenario(applied.value, resolved.folderName)
+  let valid = validateScenario(applied.value, resolved.folderName)
   if (!valid.ok) return badInput(valid.problems)
+  // under --quick, a --set load.* would be undone by the scenario's quick fields: apply it there too
+  // (once the overrides are known to be valid, so a bad value is reported once)
+  const mirrored = req.quick ? quickOverrides(raw, overrides) : { overrides, notices: [] }
+  if (mirrored.notices.length) {
+    const again = applyOverrides(raw, mirrored.overrides)
+    if (!again.ok) return badInput(again.problems)
+    valid = validateScenario(again.value, resolved.folderName)
+    if (!valid.ok) return badInput(valid.problems)
+  }
   const optional = req.start || stack !== 'node' || req.topology?.length ? { keep: undefined, skipped: [] } : await withoutMissingPinned(valid.value)
   // topologies left out for a missing engine stay out of a quick run's own choice too
   const quickIds = req.quick ? valid.value.quick?.topologies : undefined

@@ -83,7 +83,7 @@ describe('the scenario schema', () => {
     const lines = problems(scenario({ proxy: { balance: 'random', engine: 'lighttpd', cache_ttl_s: 0.5, buffring: false } }))
     expect([...lines].sort()).toEqual([
       "topologies.p.proxy.balance: \"random\" is not allowed; expected 'round-robin' or 'least-conn'",
-      'topologies.p.proxy.buffring: unknown field; check the spelling',
+      'topologies.p.proxy.buffring: unknown field; did you mean `buffering`?',
       'topologies.p.proxy.cache_ttl_s: 0.5 is not allowed; expected an integer 0..3600 s',
       "topologies.p.proxy.engine: \"lighttpd\" is not allowed; expected 'node-reverse-proxy', 'nginx', 'apache' or 'caddy'",
     ])

@@ -51,7 +51,7 @@ describe('validateScenario', () => {
     const s = base() as Record<string, any>
     s.topologies.prefork.server.workerz = 8
     const v = validateScenario(s)
-    expect(v).toEqual({ ok: false, problems: ['topologies.prefork.server.workerz: unknown field; check the spelling'] })
+    expect(v).toEqual({ ok: false, problems: ['topologies.prefork.server.workerz: unknown field; did you mean `workers`?'] })
   })
 
   it('rejects an unknown model with the allowed ones', () => {
