@@ -41,3 +41,11 @@ export const staticName = () =>
     .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
     .refine((p) => !p.split('/').includes('..'), { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
 
+/** The HTTP methods a `path` entry may send (RFC 9110 §9.3, without CONNECT, TRACE and OPTIONS). */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+/** A request target: starts with `/`, printable ASCII without spaces (RFC 9112 §3.2 origin-form). */
+export const requestPath = () =>
+  z
+    .string({ error: 'a path starting with /, e.g. "/" or "/items?id=3"' })
+    .max(2048, { error: 'a path of at most 2048 characters' })
+    .regex(/^\/[\x21-\x7e]*$/, { error: 'a path starting with /, e.g. "/" or "/items?id=3" (no spaces)' })
