@@ -108,7 +108,7 @@ export function probeProblem(spec: AppSpec, at: AppLocation, p: Exclude<Probe, {
  */
 async function sitePackages(python: string, serversPython: string): Promise<{ ok: true; value: string } | { ok: false; problem: string }> {
   const r = await capture(python, ['-c', 'import sys, json; print(json.dumps(["%d.%d" % sys.version_info[:2], [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]]))'])
-  if (r.code !== 0) return { ok: false, problem: `--python ${python}: does not run (${(r.error ?? r.stderr).trim().split('\n').slice(-1)[0]})` }
+  if (r.code !== 0) return { ok: false, problem: `--python ${python}: does not run (${(r.stderr.trim() || r.error || '').split('\n')[0]})` }
   const [version, dirs] = JSON.parse(r.stdout.trim()) as [string, string[]]
   const servers = serversPython.split('.').slice(0, 2).join('.')
   if (version !== servers) return { ok: false, problem: `--python ${python}: Python ${version}; the servers run Python ${servers}, so make the virtualenv with it (python${servers} -m venv)` }
