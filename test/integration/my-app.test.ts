@@ -3,10 +3,12 @@
  * fixture under Debian's Gunicorn (sync and gthread), a bare ASGI function
  * under Uvicorn, and the bad inputs that only the servers' Python can tell
  * (not callable, neither WSGI nor ASGI, an import error, a missing
- * attribute, a route answering 404 on every request), each exit 2 in one line.
+ * attribute, a route answering 404 on every request), each exit 2 in one line;
+ * and an app whose package is only in a virtualenv, run with `--python`.
  * No server may be left running afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -86,5 +88,26 @@ asgi.describe('lab run my-app on an ASGI function', () => {
     const doc = r.doc as ResultsDocument
     expect(doc.runs.map((x) => [x.topology, x.engines.server])).toEqual([['uvicorn', 'uvicorn']])
     expect(doc.runs[0]?.requests.ok).toBeGreaterThan(20)
+  })
+})
+
+flask.describe('lab run my-app --python', () => {
+  flask.it("imports the app's packages from a virtualenv made with the servers' Python, and not without it", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-my-app-venv-'))
+    try {
+      execFileSync('/usr/bin/python3', ['-m', 'venv', path.join(dir, 'venv')])
+      const python = path.join(dir, 'venv', 'bin', 'python')
+      const site = execFileSync(python, ['-c', 'import site; print(site.getsitepackages()[0])'], { encoding: 'utf8' }).trim()
+      writeFileSync(path.join(site, 'lab_venv_only.py'), 'GREETING = b"from the virtualenv\\n"\n')
+      writeFileSync(path.join(dir, 'app.py'), 'import lab_venv_only\n\ndef application(environ, start_response):\n    start_response("200 OK", [("Content-Type", "text/plain")])\n    return [lab_venv_only.GREETING]\n')
+      const app = `${dir}/app.py:application`
+      expect(await refused({ app, path: ['/'] })).toContain("importing app failed: ModuleNotFoundError: No module named 'lab_venv_only' (at ")
+      const r = await run({ app, path: ['/'], python, topology: ['gunicorn-sync'] })
+      expect(r.code, r.text).toBe(0)
+      expect(r.doc?.runs.map((x) => [x.topology, x.errors.total])).toEqual([['gunicorn-sync', 0]])
+      expect(r.doc?.runs[0]?.requests.ok).toBeGreaterThan(20)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
