@@ -9,7 +9,7 @@
 import { z } from 'zod'
 import type { RunResult } from './results.js'
 import type { ScenarioInput } from './scenario.js'
-import { HTTP_METHODS, intIn, requestPath } from './schema-fields.js'
+import { HTTP_METHODS, intIn, requestFields, requestPath } from './schema-fields.js'
 import { formatIssues, type Validated } from './zod-issues.js'
 import type { AppInterface } from './vocabulary.js'
 
@@ -62,8 +62,7 @@ export const requestsFileSchema = z
   .array(
     z.strictObject({
       path: requestPath(),
-      method: z.enum(HTTP_METHODS, { error: HTTP_METHODS.join(', ') }).optional(),
-      body: z.string({ error: 'a request body (a string)' }).max(65_536, { error: 'a body of at most 65536 characters' }).optional(),
+      ...requestFields,
       weight: intIn(1, 1000).default(1),
       label: z.string({ error: 'a short label' }).min(1, { error: 'a short label' }).max(40, { error: 'a label of at most 40 characters' }).optional(),
     }),

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
-import { HTTP_METHODS, bool, folder, intIn, numIn, param, requestPath, staticName } from './schema-fields.js'
+import { bool, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
@@ -180,14 +180,7 @@ export const mixEntrySchema = z
     bytes: param('bytes').optional(),
     /** A file in the static folder, requested as `GET /static/<file>`. */
     static: staticName().optional(),
-    /** Any request target of the app (`lab run my-app`'s routes), sent as it is (no query parameters added). */
-    path: requestPath().optional(),
-    /** What the model assumes a `path` request costs, ms (a wait and CPU; `lab run my-app` measures them on its calibration level). Default 0 and 0. */
-    demand: z.strictObject({ io_ms: numIn(0, 60_000, ' ms'), cpu_ms: numIn(0, 10_000, ' ms') }).optional(),
-    /** The method of a `path` entry (default GET). */
-    method: z.enum(HTTP_METHODS, { error: HTTP_METHODS.join(', ') }).optional(),
-    /** The body of a `path` entry (sent with `Content-Type: application/json` when it parses as JSON, else `text/plain`). */
-    body: z.string({ error: 'a request body (a string)' }).max(65_536, { error: 'a body of at most 65536 characters' }).optional(),
+    ...pathEntryFields,
     /** Name in per-kind results (default: `io_ms=10`, `static:<file>`). */
     label: z.string({ error: 'a short label' }).min(1, { error: 'a short label' }).max(40, { error: 'a label of at most 40 characters' }).optional(),
   })
@@ -195,10 +188,7 @@ export const mixEntrySchema = z
     if (e.static !== undefined && (e.io_ms !== undefined || e.cpu_ms !== undefined || e.bytes !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['static'], message: 'either static (a file) or io_ms/cpu_ms/bytes (a /work request), not both' })
     }
-    if (e.path !== undefined && [e.static, e.io_ms, e.cpu_ms, e.bytes].some((v) => v !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['path'], message: 'a path entry without static, io_ms, cpu_ms or bytes (its cost for the model goes in demand)' })
-    }
-    if (e.path === undefined && [e.method, e.body, e.demand].some((v) => v !== undefined)) ctx.addIssue({ code: 'custom', path: ['method'], message: 'method, body and demand go with a path entry' })
+    for (const issue of pathEntryIssues(e)) ctx.addIssue({ code: 'custom', ...issue })
   })
 
 /** What every request of a workload asks the server to do (docs/workload-contract.md; bounds in lab/contract/bounds.json). */

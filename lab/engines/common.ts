@@ -165,10 +165,9 @@ export function detectCommand(d: CommandDetection, opts: DetectOptions = {}): Pr
  * Finds a Python module as `interpreter` sees it (an app's framework runs
  * inside the server's workers, so that interpreter must find it): its
  * distribution's version and its package folder (memoized per interpreter).
- * The module is found (`importlib.util.find_spec`), not imported: importing
- * Django, FastAPI, Flask and Quart to detect them took 9 s of a quick run on
- * the project's loaded 2-core machine, and each server imports its framework
- * again anyway (a broken install then fails the start with Python's error).
+ * Found (`importlib.util.find_spec`), not imported: importing the four
+ * frameworks took 9 s of a quick run on the loaded 2-core machine, and each
+ * server imports its own anyway (a broken install fails the start then).
  * @returns `found: false` with a `problem` when the interpreter has no such module
  */
 export function detectPythonModule(name: string, module: string, interpreter: string): Promise<EngineInfo> {

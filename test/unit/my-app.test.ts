@@ -101,6 +101,13 @@ describe('the scenario of a run', () => {
     expect(s.value.quick?.connections).toEqual([16])
   })
 
+  it('refuses a path entry with /work parameters, and a method without a path', () => {
+    const base = myAppScenario(spec('app.py:app'), 'asgi', servers, [{ path: '/', weight: 1 }], [{ io_ms: 1, cpu_ms: 1 }])
+    const withMix = (mix: unknown[]) => validateScenario({ ...base, workloads: { requests: { mix } } })
+    expect(withMix([{ path: '/', io_ms: 5 }])).toEqual({ ok: false, problems: [expect.stringMatching(/^workloads\.requests\.mix\.0\.path: .*a path entry without static, io_ms/)] })
+    expect(withMix([{ io_ms: 5, method: 'POST' }])).toEqual({ ok: false, problems: [expect.stringMatching(/^workloads\.requests\.mix\.0\.method: .*go with a path entry/)] })
+  })
+
   it('calibrates the first topology at one connection, one workload per route', () => {
     const s = validateScenario(calibrationScenario('wsgi', servers, requests))
     expect(s.ok).toBe(true)
