@@ -31,6 +31,23 @@ function signalsStopTheWatch(): void {
   process.once('SIGTERM', stopWatchingParent)
 }
 
+/** `lab run my-app`'s own options. */
+interface MyAppFlags {
+  app?: string
+  path: string[]
+  requests?: string
+  python?: string
+  workers?: number
+  threads?: number
+  nginx?: boolean
+}
+
+/** The `lab run my-app` options given, as flags (for refusing them with another scenario). */
+function myAppFlags(o: MyAppFlags): string[] {
+  const given = { app: o.app, path: o.path.length ? o.path : undefined, requests: o.requests, python: o.python, workers: o.workers, threads: o.threads, nginx: o.nginx }
+  return Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => `--${k}`)
+}
+
 /** `npx lab run ...` as typed, for the results' `command` field. */
 function commandLine(argv: string[]): string {
   return shellCommand(['npx', 'lab', ...argv])
@@ -59,7 +76,20 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'results folder', 'results')
     .option('--json', 'write the results document to stdout (progress and summary go to stderr)')
     .option('--open', 'open the HTML report when done')
-    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; repeat?: number; recalibrate?: boolean; out: string; json?: boolean; open?: boolean }) => {
+    .option('--app <file.py:attr|module:attr>', 'lab run my-app: your WSGI or ASGI app, e.g. app.py:app or mysite.wsgi:application (docs/my-app.md)')
+    .option('--path <path>', 'lab run my-app: a route to load, e.g. / (repeatable)', collect, [])
+    .option('--requests <file.json>', 'lab run my-app: a JSON list of weighted method/path/body requests instead of --path')
+    .option('--python <interpreter>', "lab run my-app: a virtualenv's python whose packages your app imports")
+    .option('--workers <n>', 'lab run my-app: Gunicorn worker processes (default 2)', (v: string) => Number(v))
+    .option('--threads <n>', 'lab run my-app: threads per gthread worker (default 4)', (v: string) => Number(v))
+    .option('--nginx', 'lab run my-app: also run each server behind nginx')
+    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; repeat?: number; recalibrate?: boolean; out: string; json?: boolean; open?: boolean } & MyAppFlags) => {
+      const mine = myAppFlags(o)
+      if (target !== 'my-app' && mine.length) {
+        process.stderr.write(`lab run: ${mine.join(', ')}: only with \`lab run my-app\`\n`)
+        code = 2
+        return
+      }
       const controller = new AbortController()
       let signals = 0
       const onSignal = (signal: NodeJS.Signals) => {
@@ -74,6 +104,11 @@ async function main(argv: string[]): Promise<number> {
       process.on('SIGINT', onSignal)
       process.on('SIGTERM', onSignal)
       signalsStopTheWatch()
+      if (target === 'my-app') {
+        const { myAppCommand } = await import('./commands/my-app.js')
+        code = (await myAppCommand({ ...o, command: commandLine(argv), signal: controller.signal })).code
+        return
+      }
       const { runCommand } = await import('./commands/run.js')
       const outcome = await runCommand({ target, ...o, command: commandLine(argv), signal: controller.signal })
       code = outcome.code

@@ -19,6 +19,13 @@ export interface MixEntry {
   static?: string
   /** Name of the kind in per-kind results; generated when absent. */
   label?: string
+  /** Any request target, sent as it is (`lab run my-app`). */
+  path?: string
+  /** Its method (default GET) and body. */
+  method?: string
+  body?: string
+  /** What the model assumes a `path` request costs, ms. */
+  demand?: { io_ms: number; cpu_ms: number }
 }
 
 /** The fields of a workload this module reads. */
@@ -43,6 +50,9 @@ export interface RequestKind {
   kind: 'work' | 'static'
   ioMs: number
   cpuMs: number
+  /** The method when not GET, and the body (a `path` entry's). */
+  method?: string
+  body?: string
 }
 
 /** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault percentages when set). */
@@ -61,6 +71,11 @@ export function requestKinds(w: MixWorkload): RequestKind[] {
     return [{ label: `io_ms=${w.io_ms} cpu_ms=${w.cpu_ms}`, path: workTarget(w), weight: 1, kind: 'work', ioMs: w.io_ms, cpuMs: w.cpu_ms }]
   }
   const kinds = w.mix.map((e): RequestKind => {
+    if (e.path !== undefined) {
+      const method = e.method ?? 'GET'
+      const label = e.label ?? `${method} ${e.path}`.slice(0, 40)
+      return { label, path: e.path, weight: e.weight, kind: 'work', ioMs: e.demand?.io_ms ?? 0, cpuMs: e.demand?.cpu_ms ?? 0, ...(method !== 'GET' ? { method } : {}), ...(e.body !== undefined ? { body: e.body } : {}) }
+    }
     if (e.static !== undefined) {
       return { label: e.label ?? `static:${e.static}`, path: `/static/${e.static}`, weight: e.weight, kind: 'static', ioMs: 0, cpuMs: 0 }
     }

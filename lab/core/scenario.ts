@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
-import { bool, folder, intIn, numIn, param, staticName } from './schema-fields.js'
+import { bool, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
@@ -180,6 +180,7 @@ export const mixEntrySchema = z
     bytes: param('bytes').optional(),
     /** A file in the static folder, requested as `GET /static/<file>`. */
     static: staticName().optional(),
+    ...pathEntryFields,
     /** Name in per-kind results (default: `io_ms=10`, `static:<file>`). */
     label: z.string({ error: 'a short label' }).min(1, { error: 'a short label' }).max(40, { error: 'a label of at most 40 characters' }).optional(),
   })
@@ -187,6 +188,7 @@ export const mixEntrySchema = z
     if (e.static !== undefined && (e.io_ms !== undefined || e.cpu_ms !== undefined || e.bytes !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['static'], message: 'either static (a file) or io_ms/cpu_ms/bytes (a /work request), not both' })
     }
+    for (const issue of pathEntryIssues(e)) ctx.addIssue({ code: 'custom', ...issue })
   })
 
 /** What every request of a workload asks the server to do (docs/workload-contract.md; bounds in lab/contract/bounds.json). */

@@ -82,10 +82,11 @@ export type AppInterface = z.infer<typeof appInterface>
 /**
  * The Python apps in lab/apps a real server engine can serve (`server.app`):
  * `wsgi` and `asgi`, the standard-library apps; `flask`, `django`, `fastapi`
- * and `quart`, the same contract on each framework. The built-in servers
+ * and `quart`, the same contract on each framework; `my-app`, the student's own
+ * app (`lab run my-app`, lab/apps/my_app.py). The built-in servers
  * implement the workload contract themselves and ignore it.
  */
-export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def'] as const
+export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app'] as const
 export const appName = words(APP_NAMES)
 export type AppName = z.infer<typeof appName>
 

@@ -61,6 +61,8 @@ export const APPS: { readonly [K in AppName]: App } = {
   fastapi: { name: 'fastapi', entries: { asgi: 'fastapi_app:app' }, imports: 'fastapi', packages: ['python3-fastapi'] },
   quart: { name: 'quart', entries: { asgi: 'quart_app:app' }, imports: 'quart', packages: ['python3-quart'] },
   'fastapi-def': { name: 'fastapi-def', entries: { asgi: 'fastapi_app:app_def' }, imports: 'fastapi', packages: ['python3-fastapi'] },
+  // the student's app, loaded from $LAB_APP_DIR (lab/commands/my-app.ts checks its imports before the run)
+  'my-app': { name: 'my-app', entries: { wsgi: 'my_app:application', asgi: 'my_app:app' }, packages: [] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */

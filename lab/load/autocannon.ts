@@ -36,9 +36,21 @@ interface Client {
 
 /** A request of a mix as autocannon takes it, with the lab's label of its kind. */
 interface MixRequest {
-  method: 'GET'
+  method: string
   path: string
   labKind: string
+  body?: string
+  headers?: Record<string, string>
+}
+
+/** A body's content type: JSON when it parses as JSON, else plain text. */
+function contentType(body: string): string {
+  try {
+    JSON.parse(body)
+    return 'application/json'
+  } catch {
+    return 'text/plain'
+  }
 }
 
 /**
@@ -47,7 +59,9 @@ interface MixRequest {
  */
 function mixRequests(req: LevelRequest): { cycle: MixRequest[] } | undefined {
   if (!req.requests || req.requests.length === 0) return undefined
-  const objects = req.requests.map((r): MixRequest => ({ method: 'GET', path: r.path, labKind: r.label }))
+  const objects = req.requests.map(
+    (r): MixRequest => ({ method: r.method ?? 'GET', path: r.path, labKind: r.label, ...(r.body !== undefined ? { body: r.body, headers: { 'content-type': contentType(r.body) } } : {}) }),
+  )
   return { cycle: weightedCycle(req.requests.map((r) => r.weight)).map((i) => objects[i] as MixRequest) }
 }
 

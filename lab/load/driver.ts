@@ -35,7 +35,7 @@ export interface LevelRequest {
    * weights instead of repeating `url`'s path; `url`'s origin is the target.
    * Latencies are then also reported per kind (`perKind`).
    */
-  requests?: Array<{ path: string; weight: number; label: string }>
+  requests?: Array<{ path: string; weight: number; label: string; method?: string; body?: string }>
   /**
    * How `requests` are shared out: `requests` (default): every connection
    * cycles through all the kinds in proportion; `connections`: each

@@ -196,7 +196,7 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
   const open = level.openLoop
   return (open ? ctx.openDriver : ctx.driver).runLevel({
     url: topology.url + (kinds?.[0]?.path ?? workPath(workload)),
-    ...(kinds ? { requests: kinds.map((k) => ({ path: k.path, weight: k.weight, label: k.label })), split: workload.mix_split ?? 'requests' } : {}),
+    ...(kinds ? { requests: kinds.map((k) => ({ path: k.path, weight: k.weight, label: k.label, ...(k.method ? { method: k.method } : {}), ...(k.body !== undefined ? { body: k.body } : {}) })), split: workload.mix_split ?? 'requests' } : {}),
     connections: level.connections,
     warmupS: load.warmup_s,
     maxWarmupS,

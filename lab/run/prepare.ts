@@ -48,8 +48,9 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   let resolved: { file: string; folderName: string }
   let raw: unknown
   try {
-    resolved = resolveScenario(req.target)
-    raw = await loadScenarioFile(resolved.file)
+    // a scenario made in memory has no file: relative paths start at the working folder
+    resolved = req.scenario !== undefined ? { file: path.resolve('scenario.ts'), folderName: req.target } : resolveScenario(req.target)
+    raw = req.scenario ?? (await loadScenarioFile(resolved.file))
   } catch (err) {
     return badInput([(err as Error).message])
   }
@@ -82,7 +83,7 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const keep = optional.keep && quickIds ? optional.keep.filter((id) => quickIds.includes(id)) : optional.keep
   const plan = makePlan(valid.value, { quick: req.quick, topologies: req.topology?.length ? req.topology : keep, workloads: req.workload, ...(req.repeat !== undefined ? { repeat: req.repeat } : {}) })
   if (!plan.ok) return badInput(plan.problems)
-  const notes = readNotes(resolved.file)
+  const notes = req.scenario !== undefined ? undefined : readNotes(resolved.file)
   return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped, notices: mirrored.notices }
 }
 

@@ -11,6 +11,8 @@ import type { startTopology } from '../topology/topology.js'
 export interface RunRequest {
   /** A built-in scenario's name, a folder holding scenario.ts, or a .ts/.js file. */
   target: string
+  /** A scenario made in memory instead of loading `target` (`lab run my-app` builds its own); `target` is then only its name. */
+  scenario?: unknown
   /** Use the scenario's `quick` load. */
   quick?: boolean
   /** `node` (default) or `python`; anything else is bad input. */
