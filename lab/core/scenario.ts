@@ -23,7 +23,7 @@ import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serve
 export const serverSchema = z.strictObject({
   model: serverModel,
   engine: serverEngineName.optional(),
-  /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does). Real engines only. */
+  /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does); request slots per process of the built-in threaded server. */
   threads: intIn(1, 256).optional(),
   /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Gunicorn and the built-in pre-fork. */
   max_requests: intIn(0, 10_000_000).optional(),
