@@ -127,6 +127,8 @@ function worker(): void {
   }
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, release: () => void) => {
+    // a client that left while its request waited for a thread: 'close' has fired already
+    if (res.destroyed || res.closed) return release()
     res.once('close', release) // a client that leaves frees its thread when its handler is done with it
     const r = route(req.method ?? 'GET', req.url ?? '/')
     if (r.kind === 'health') return send(res, 200, Buffer.from('ok'))

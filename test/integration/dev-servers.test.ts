@@ -90,3 +90,14 @@ it('node-threaded hands connections to every worker process in turn', async () =
   const { answers } = await burst(8, 'io_ms=100&bytes=10')
   expect(new Set(answers.map((a) => a.worker))).toEqual(new Set(workers))
 })
+
+it('node-threaded frees the thread of a request whose client left while it waited for one', async () => {
+  await start({ model: 'threaded', workers: 1, threads: 2 }, 'node')
+  const url = `${running?.url}/work?io_ms=300&bytes=10`
+  // 2 requests take both threads; 4 more wait, and their clients leave
+  const held = Array.from({ length: 6 }, () => http.get(url, { agent: false }).on('error', () => {}))
+  await new Promise((r) => setTimeout(r, 100))
+  for (const r of held.slice(2)) r.destroy()
+  const answers = await Promise.all([get(url), get(url)])
+  expect(answers.map((a) => a.status)).toEqual([200, 200])
+})
