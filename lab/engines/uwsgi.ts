@@ -9,7 +9,10 @@
  * (without it clients see resets). `--http11-socket` would keep connections
  * alive, but a thread then stays with one connection while others wait
  * unaccepted in the backlog (measured: 4 of 16 connections served). `--listen` is the
- * listen backlog (uWSGI default 100).
+ * listen backlog (uWSGI default 100). Behind nginx with `proxy.protocol:
+ * 'uwsgi'` it listens with `--socket` instead, speaking the uwsgi binary
+ * protocol to nginx's `uwsgi_pass` (scenarios/uwsgi-protocol); readiness is
+ * then asked in that protocol ({@link uwsgiGet}).
  *
  * Options and defaults as in uWSGI 2.0's docs
  * (https://uwsgi-docs.readthedocs.io/en/latest/Options.html, "ThingsToKnow"):
