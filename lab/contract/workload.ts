@@ -93,6 +93,8 @@ export interface BuiltinServerConfig {
   timeout_s: number
   backlog: number
   keepAlive: boolean
+  /** Threaded: request slots ("threads") per worker process (Gunicorn `--threads`); absent: 1. */
+  threads?: number
   /** Event loop: answer 503 once this many requests are in progress (Uvicorn `--limit-concurrency`); 0 = no limit. */
   limitConcurrency?: number
   /** Folder for the master's worker-state file (created and removed by the lab). */

@@ -10,7 +10,7 @@ import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
 import { bool, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
-import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
+import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
 
 /**
@@ -23,7 +23,7 @@ import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } f
 export const serverSchema = z.strictObject({
   model: serverModel,
   engine: serverEngineName.optional(),
-  /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does). Real engines only. */
+  /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does); request slots per process of the built-in threaded server. */
   threads: intIn(1, 256).optional(),
   /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Gunicorn and the built-in pre-fork. */
   max_requests: intIn(0, 10_000_000).optional(),
@@ -82,6 +82,8 @@ export const proxySchema = z.strictObject({
   cache_ttl_s: intIn(0, 3600, ' s').default(0),
   /** With the cache: one request refills an entry, the others wait or get the stale copy (`proxy_cache_lock`, `proxy_cache_use_stale updating`). */
   cache_lock: bool().default(true),
+  /** What the proxy speaks to the servers: `http` (`proxy_pass`) or `uwsgi` (nginx's `uwsgi_pass` to uWSGI's `--socket`). */
+  protocol: protocol.default('http'),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
 })

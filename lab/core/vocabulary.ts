@@ -63,7 +63,7 @@ export const engineRole = words(['server', 'proxy'])
 export type EngineRole = z.infer<typeof engineRole>
 
 /** Engines that can serve a topology's `server` part (one file each in lab/engines/). */
-export const SERVER_ENGINE_NAMES = ['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn', 'uwsgi', 'mod-wsgi', 'mod-wsgi-embedded'] as const
+export const SERVER_ENGINE_NAMES = ['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn', 'uwsgi', 'mod-wsgi', 'mod-wsgi-embedded', 'wsgiref', 'werkzeug', 'node-threaded'] as const
 /** Engines that can serve a topology's `proxy` part. */
 export const PROXY_ENGINE_NAMES = ['node-reverse-proxy', 'nginx', 'apache', 'caddy'] as const
 export const serverEngineName = words(SERVER_ENGINE_NAMES)

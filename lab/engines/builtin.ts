@@ -108,15 +108,17 @@ export async function startBuiltin(spec: BuiltinSpec): Promise<RunningPart> {
 }
 
 /**
- * Starts a built-in server (`prefork` or `event-loop`) for a server part:
+ * Starts a built-in server (`prefork`, `event-loop` or `threaded`) for a server part:
  * its settings go in `LAB_SERVER_CONFIG`; the master's worker-state file
  * lives in a temp folder removed after the stop. Keep-alive defaults to off
- * for pre-fork (like Gunicorn's sync worker) and on for the event loop.
+ * for pre-fork (like Gunicorn's sync worker) and threaded (every request a new
+ * connection, spread over the processes by `accept`), on for the event loop.
  */
-export function startBuiltinServer(engine: EngineName, program: 'prefork' | 'event-loop', server: ServerDef, place: Place) {
+export function startBuiltinServer(engine: EngineName, program: 'prefork' | 'event-loop' | 'threaded', server: ServerDef, place: Place) {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'lab-state-'))
   const config: BuiltinServerConfig = {
     workers: server.workers,
+    ...(server.threads ? { threads: server.threads } : {}),
     timeout_s: server.timeout_s,
     backlog: server.backlog,
     keepAlive: server.keepAlive ?? program === 'event-loop',

@@ -239,7 +239,11 @@ export function httpGet(url: string, timeoutMs: number): Promise<number> {
  * all. Gives up at once when `exited` settles (the engine died).
  * @throws Error naming the last failure
  */
-export async function waitForHealth(url: string, opts: { timeoutMs: number; exited: Promise<unknown>; ready?: () => boolean }): Promise<void> {
+export async function waitForHealth(
+  url: string,
+  opts: { timeoutMs: number; exited: Promise<unknown>; ready?: () => boolean; probe?: (timeoutMs: number) => Promise<number> },
+): Promise<void> {
+  const get = opts.probe ?? ((ms: number) => httpGet(url, ms))
   const deadline = performance.now() + opts.timeoutMs
   let dead = false
   void opts.exited.then(() => (dead = true))
@@ -248,7 +252,7 @@ export async function waitForHealth(url: string, opts: { timeoutMs: number; exit
     const left = deadline - performance.now()
     if (left <= 0) throw new Error(`not ready within ${opts.timeoutMs} ms (last: ${last})`)
     try {
-      const status = await httpGet(url, Math.max(50, Math.min(left, 5000)))
+      const status = await get(Math.max(50, Math.min(left, 5000)))
       if (status === 200 && (!opts.ready || opts.ready())) return
       last = status === 200 ? 'not every process is up yet' : `HTTP ${status}`
     } catch (err) {
@@ -291,6 +295,8 @@ export interface LaunchSpec {
   logPath: string
   readyTimeoutMs: number
   processes(pid: number): ProcessInfo[]
+  /** Asks for `GET /health` another way than HTTP and resolves with the status (uWSGI's `--socket` speaks the uwsgi protocol); default: over HTTP. */
+  probe?(timeoutMs: number): Promise<number>
   /** Extra readiness condition, checked after /health answered 200 (e.g. all workers forked). */
   ready?(pid: number): boolean
   /** Turns a log line into an event, or not. */
@@ -363,6 +369,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
       timeoutMs: spec.readyTimeoutMs,
       exited: group.exited,
       ready: spec.ready ? () => spec.ready!(group.pid) : undefined,
+      ...(spec.probe ? { probe: spec.probe } : {}),
     })
   } catch (err) {
     const detail = spec.failureDetail?.() ?? ''

@@ -176,9 +176,10 @@ export interface ServerEngine extends EngineBase {
    * Starts one instance of the server part and resolves once it answers
    * (`/health` or its ready message).
    * @param app - the app to serve (engines that serve apps), resolved by the registry
+   * @param protocol - what to listen with, one of its `protocols` (default `http`): the topology's `proxy.protocol`
    * @throws Error with the engine's own last output when it exits or is not ready in time; nothing is left running
    */
-  start(part: { server: ServerDef; app?: ServedApp }, place: Place): Promise<RunningPart>
+  start(part: { server: ServerDef; app?: ServedApp; protocol?: Protocol }, place: Place): Promise<RunningPart>
 }
 
 /** An engine that serves a topology's proxy part. */

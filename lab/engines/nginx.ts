@@ -77,6 +77,15 @@ export interface NginxConfig {
   nextUpstream?: boolean
   /** `proxy_next_upstream_tries` (nginx default 0: try every upstream). */
   nextUpstreamTries?: number
+  /**
+   * What nginx speaks to the upstreams: `http` (`proxy_pass`, the default) or
+   * `uwsgi`, uWSGI's binary protocol (`uwsgi_pass` with the parameters of
+   * nginx's own `uwsgi_params` file, {@link UWSGI_PARAMS}; the `proxy_*`
+   * settings here become their `uwsgi_*` twins; no upstream keep-alive, as
+   * uWSGI's `--socket` closes after every response; no cache).
+   * https://nginx.org/en/docs/http/ngx_http_uwsgi_module.html (nginx 1.22).
+   */
+  protocol?: 'http' | 'uwsgi'
   /** Micro-cache: `proxy_cache` with `proxy_cache_valid 200 <N>s` (whole seconds); absent or 0: no cache. */
   cacheTtlS?: number
   /** With the cache: `proxy_cache_lock on` and `proxy_cache_use_stale updating` (default true). */
@@ -114,12 +123,41 @@ export function defaultNginxUser(): string | null {
 }
 
 /**
+ * The request's variables nginx sends a uwsgi upstream: those of the
+ * `uwsgi_params` file Debian's nginx 1.22.1 ships (HTTP_HOST as `$host`, the
+ * file's own choice), written into the generated config instead of included
+ * from /etc/nginx. Request headers go as `HTTP_*` variables besides
+ * (`uwsgi_pass_request_headers on`, the default).
+ */
+export const UWSGI_PARAMS: ReadonlyArray<readonly [string, string]> = [
+  ['QUERY_STRING', '$query_string'],
+  ['REQUEST_METHOD', '$request_method'],
+  ['CONTENT_TYPE', '$content_type'],
+  ['CONTENT_LENGTH', '$content_length'],
+  ['REQUEST_URI', '$request_uri'],
+  ['PATH_INFO', '$document_uri'],
+  ['DOCUMENT_ROOT', '$document_root'],
+  ['SERVER_PROTOCOL', '$server_protocol'],
+  ['REQUEST_SCHEME', '$scheme'],
+  ['HTTPS', '$https if_not_empty'],
+  ['REMOTE_ADDR', '$remote_addr'],
+  ['REMOTE_PORT', '$remote_port'],
+  ['SERVER_PORT', '$server_port'],
+  ['SERVER_NAME', '$server_name'],
+  ['HTTP_HOST', '$host'],
+]
+
+/**
  * The text of nginx.conf for a config. Paths are relative to the prefix
  * (`-p DIR/`), so the same text works in any temp folder.
  */
 export function nginxConf(c: NginxConfig): string {
   const user = c.user === undefined ? defaultNginxUser() : c.user
-  const keepalive = c.upstreamKeepalive ?? 0
+  const uwsgi = c.protocol === 'uwsgi'
+  if (uwsgi && c.cacheTtlS) throw new Error('proxy.cache_ttl_s: the lab caches only with protocol: http (proxy_cache)')
+  // the module's directives: proxy_buffering, or uwsgi_buffering with uwsgi_pass
+  const d = uwsgi ? 'uwsgi' : 'proxy'
+  const keepalive = uwsgi ? 0 : (c.upstreamKeepalive ?? 0)
   const ms = (s: number) => `${Math.max(1, Math.round(s * 1000))}ms`
   const cacheTtl = c.cacheTtlS && c.cacheTtlS > 0 ? Math.ceil(c.cacheTtlS) : 0
   const labHeaders = c.labHeaders !== false
@@ -162,18 +200,22 @@ export function nginxConf(c: NginxConfig): string {
     '    server {',
     `        listen 127.0.0.1:${c.port}${c.backlog !== undefined ? ` backlog=${c.backlog}` : ''};`,
     '        location / {',
-    '            proxy_pass http://app;',
-    // Gunicorn's deployment docs' example (https://docs.gunicorn.org/en/20.1.0/deploy.html).
-    '            proxy_set_header Host $http_host;',
-    '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
-    '            proxy_set_header X-Forwarded-Proto $scheme;',
+    ...(uwsgi
+      ? ['            uwsgi_pass app;', ...UWSGI_PARAMS.map(([k, v]) => `            uwsgi_param ${k} ${v};`)]
+      : [
+          '            proxy_pass http://app;',
+          // Gunicorn's deployment docs' example (https://docs.gunicorn.org/en/20.1.0/deploy.html).
+          '            proxy_set_header Host $http_host;',
+          '            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+          '            proxy_set_header X-Forwarded-Proto $scheme;',
+        ]),
     ...(keepalive > 0 ? ['            proxy_http_version 1.1;', '            proxy_set_header Connection "";'] : []),
-    ...(c.buffering === false ? ['            proxy_buffering off;'] : []),
-    ...(c.requestBuffering === false ? ['            proxy_request_buffering off;'] : []),
-    ...(c.readTimeoutS !== undefined ? [`            proxy_read_timeout ${ms(c.readTimeoutS)};`] : []),
-    ...(c.connectTimeoutS !== undefined ? [`            proxy_connect_timeout ${ms(c.connectTimeoutS)};`] : []),
-    ...(c.nextUpstream === false ? ['            proxy_next_upstream off;'] : []),
-    ...(c.nextUpstreamTries !== undefined ? [`            proxy_next_upstream_tries ${c.nextUpstreamTries};`] : []),
+    ...(c.buffering === false ? [`            ${d}_buffering off;`] : []),
+    ...(c.requestBuffering === false ? [`            ${d}_request_buffering off;`] : []),
+    ...(c.readTimeoutS !== undefined ? [`            ${d}_read_timeout ${ms(c.readTimeoutS)};`] : []),
+    ...(c.connectTimeoutS !== undefined ? [`            ${d}_connect_timeout ${ms(c.connectTimeoutS)};`] : []),
+    ...(c.nextUpstream === false ? [`            ${d}_next_upstream off;`] : []),
+    ...(c.nextUpstreamTries !== undefined ? [`            ${d}_next_upstream_tries ${c.nextUpstreamTries};`] : []),
     ...(cacheTtl > 0
       ? [
           '            proxy_cache lab_cache;',
@@ -280,6 +322,7 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     buffering: p.buffering,
     requestBuffering: p.request_buffering,
     upstreamKeepalive: p.keepalive,
+    protocol: p.protocol,
     balance: p.balance,
     ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
     readTimeoutS: p.read_timeout_s,

@@ -14,7 +14,7 @@
  * | part                | `--stack node`       | `--stack python` |
  * |---------------------|----------------------|------------------|
  * | server `prefork`    | `node-prefork`       | `gunicorn` (sync worker) |
- * | server `threaded`   | none yet             | `gunicorn` (gthread worker) |
+ * | server `threaded`   | `node-threaded`      | `gunicorn` (gthread worker) |
  * | server `event-loop` | `node-event-loop`    | `uvicorn`        |
  * | proxy               | `node-reverse-proxy` | `nginx`          |
  *
@@ -36,6 +36,8 @@ import { EngineMissingError } from './types.js'
 import { uvicorn } from './uvicorn.js'
 import { uwsgi } from './uwsgi.js'
 import { modWsgi, modWsgiEmbedded } from './mod-wsgi.js'
+import { werkzeug, wsgiref } from './dev-servers.js'
+import { nodeThreaded } from './node-threaded.js'
 
 /** Every engine, one line each, keyed by its name (the vocabulary's `ENGINE_NAMES`); earlier lines are their stack's defaults. */
 export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { readonly [K in ProxyEngineName]: ProxyEngine } = {
@@ -50,6 +52,9 @@ export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { rea
   'mod-wsgi-embedded': modWsgiEmbedded,
   apache,
   caddy,
+  wsgiref,
+  werkzeug,
+  'node-threaded': nodeThreaded,
 }
 
 /** The Python apps in lab/apps, one line each, keyed by name (the vocabulary's `APP_NAMES`); the first with an interface is its default. */
@@ -170,8 +175,9 @@ export function resolveTopology(def: Pick<TopologyDef, 'server' | 'proxy'>, stac
   const server = serverEngineOf(def.server, stack)
   const app = appOf(def.server, server)
   const proxy = proxyEngineOf(def, stack)
-  if (proxy && !proxy.protocols.some((p) => server.protocols.includes(p))) {
-    throw new Error(`proxy.engine: ${proxy.name} speaks ${proxy.protocols.join(', ')}; ${server.name} listens with ${server.protocols.join(', ')}`)
+  const wire = def.proxy?.protocol ?? 'http'
+  if (proxy && !(proxy.protocols.includes(wire) && server.protocols.includes(wire))) {
+    throw new Error(`proxy.protocol: ${wire} needs a proxy and a server that both speak it; ${proxy.name} speaks ${proxy.protocols.join(', ')}, ${server.name} listens with ${server.protocols.join(', ')}`)
   }
   return { server, proxy, ...(app ? { app } : {}) }
 }

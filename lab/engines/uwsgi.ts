@@ -9,12 +9,16 @@
  * (without it clients see resets). `--http11-socket` would keep connections
  * alive, but a thread then stays with one connection while others wait
  * unaccepted in the backlog (measured: 4 of 16 connections served). `--listen` is the
- * listen backlog (uWSGI default 100).
+ * listen backlog (uWSGI default 100). Behind nginx with `proxy.protocol:
+ * 'uwsgi'` it listens with `--socket` instead, speaking the uwsgi binary
+ * protocol to nginx's `uwsgi_pass` (scenarios/uwsgi-protocol); readiness is
+ * then asked in that protocol ({@link uwsgiGet}).
  *
  * Options and defaults as in uWSGI 2.0's docs
  * (https://uwsgi-docs.readthedocs.io/en/latest/Options.html, "ThingsToKnow"):
  * `--processes 1`, `--threads 1`, `--listen 100`, `--harakiri 0` (off).
  */
+import net from 'node:net'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
@@ -91,6 +95,55 @@ export function uwsgiEvent(line: string): Omit<TopologyEvent, 'at'> | undefined 
   return undefined
 }
 
+/**
+ * One request in the uwsgi protocol (uWSGI 2.0 docs, "The uwsgi Protocol",
+ * https://uwsgi-docs.readthedocs.io/en/latest/Protocol.html): a 4-byte header
+ * (`modifier1` 0 = a WSGI request, the size of the variables as a
+ * little-endian u16, `modifier2` 0), then each variable as a little-endian
+ * u16 length and the key, a u16 length and the value.
+ * @throws Error when the variables exceed 65 535 bytes
+ */
+export function uwsgiPacket(vars: Readonly<Record<string, string>>): Buffer {
+  const parts = Object.entries(vars).flatMap(([k, v]) => [k, v].map((s) => Buffer.from(s, 'latin1')))
+  const size = parts.reduce((n, b) => n + 2 + b.length, 0)
+  if (size > 0xffff) throw new Error(`uwsgi packet: ${size} bytes of variables; the protocol allows 65535`)
+  const out = Buffer.alloc(4 + size)
+  out.writeUInt8(0, 0)
+  out.writeUInt16LE(size, 1)
+  out.writeUInt8(0, 3)
+  let at = 4
+  for (const b of parts) {
+    out.writeUInt16LE(b.length, at)
+    b.copy(out, at + 2)
+    at += 2 + b.length
+  }
+  return out
+}
+
+/**
+ * `GET target` over the uwsgi protocol to 127.0.0.1:`port` (what nginx's
+ * `uwsgi_pass` sends, with the variables a WSGI server needs); uWSGI answers
+ * with a plain HTTP response and closes.
+ * @returns the response's status
+ * @throws Error on a socket error, a timeout, or an answer that is not HTTP
+ */
+export function uwsgiGet(port: number, target: string, timeoutMs: number): Promise<number> {
+  const [pathInfo = '/', query = ''] = target.split('?', 2)
+  const vars = { REQUEST_METHOD: 'GET', REQUEST_URI: target, PATH_INFO: pathInfo, QUERY_STRING: query, SERVER_PROTOCOL: 'HTTP/1.1', SERVER_NAME: '127.0.0.1', SERVER_PORT: String(port), REMOTE_ADDR: '127.0.0.1', HTTP_HOST: '127.0.0.1' }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const socket = net.connect({ port, host: '127.0.0.1' }, () => socket.end(uwsgiPacket(vars)))
+    socket.setTimeout(timeoutMs, () => socket.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })))
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('error', reject)
+    socket.on('close', () => {
+      const m = /^HTTP\/\d\.\d (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'))
+      if (m) resolve(Number(m[1]))
+      else reject(new Error('the uwsgi socket closed without an HTTP answer'))
+    })
+  })
+}
+
 /** uWSGI in the registry: master + `--processes` × `--threads`, Debian's `uwsgi` with its Python 3 plugin. */
 export const uwsgi: ServerEngine = {
   name: 'uwsgi',
@@ -99,14 +152,14 @@ export const uwsgi: ServerEngine = {
   source: { kind: 'debian', packages: ['uwsgi', 'uwsgi-plugin-python3'] },
   models: ['prefork', 'threaded'],
   serves: ['wsgi'],
-  protocols: ['http'],
+  protocols: ['http', 'uwsgi'],
   detect: async (opts) => ({
     ...(await detectCommand({ name: 'uwsgi', file: 'uwsgi', args: ['--version'], parse: parseUwsgiVersion }, opts)),
     interpreter: '/usr/bin/python3',
   }),
-  async start({ server, app }, place) {
+  async start({ server, app, protocol }, place) {
     if (!app) throw new Error('uwsgi needs a WSGI app')
-    const c = uwsgiConfig(server, app.entry, await freePort())
+    const c = { ...uwsgiConfig(server, app.entry, place.port ?? (await freePort())), protocol: protocol ?? 'http' }
     const p = runPlaceOf(place, 'uwsgi')
     return launch({
       name: 'uwsgi',
@@ -120,6 +173,8 @@ export const uwsgi: ServerEngine = {
       processes: (pid) => [{ pid, role: 'master' }, ...childrenOf(pid).map((w) => ({ pid: w, role: 'worker' as const }))],
       ready: (pid) => childrenOf(pid).length >= c.processes,
       event: uwsgiEvent,
+      // --socket speaks no HTTP: ask for /health in the uwsgi protocol, as nginx would
+      ...(c.protocol === 'uwsgi' ? { probe: (ms: number) => uwsgiGet(c.port, '/health', ms) } : {}),
     })
   },
 }

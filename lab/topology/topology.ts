@@ -117,11 +117,12 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
   const infos = await requireEngines([full], stack, opts.detect)
   const folder = runFolder(opts.runDir)
   const count = def.upstreams ?? 1
+  const part = { server: def.server, ...(engines.app ? { app: engines.app } : {}), ...(proxy && proxy.protocol !== 'http' ? { protocol: proxy.protocol } : {}) }
 
   const started = await Promise.allSettled(
     Array.from({ length: count }, async (_, i) =>
       engines.server.start(
-        { server: def.server, ...(engines.app ? { app: engines.app } : {}) },
+        part,
         await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts),
       ),
     ),
@@ -141,7 +142,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
   }
   // a restart starts instance i again on its port, as a fresh process group
   const restart = async (i: number, port: number) =>
-    engines.server.start({ server: def.server, ...(engines.app ? { app: engines.app } : {}) }, { ...(await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts)), port })
+    engines.server.start(part, { ...(await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts)), port })
   return { ...compose(id, servers, front, folder.remove, restart), ...(engines.app ? { app: engines.app.app.name } : {}) }
 }
 

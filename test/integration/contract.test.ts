@@ -22,6 +22,7 @@ import { app, engine as tool, needs, type Tool } from '../support/tools.js'
 
 const [gunicorn, uvicorn, nginx, flask] = await Promise.all([tool('gunicorn'), tool('uvicorn'), tool('nginx'), app('flask', 'gunicorn')])
 const [uwsgi, modWsgi, modWsgiEmbedded] = await Promise.all([tool('uwsgi'), tool('mod-wsgi'), tool('mod-wsgi-embedded')])
+const [wsgiref, werkzeug] = await Promise.all([tool('wsgiref'), tool('werkzeug')])
 
 function server(model: ServerDef['model'], extra: Record<string, unknown> = {}): ServerDef {
   return { model, workers: 2, timeout_s: 30, backlog: 2048, ...extra } as ServerDef
@@ -37,11 +38,14 @@ interface Engine {
   answers: 'worker' | 'server'
   /** The real engines it needs (none for the built-in ones). */
   needs: Tool[]
+  /** What nginx speaks to it (`uwsgi`: nginx's uwsgi_pass, measured behind nginx only); default HTTP. */
+  protocol?: 'uwsgi'
 }
 
 const ENGINES: Engine[] = [
   { title: 'node prefork', stack: 'node', server: server('prefork'), name: 'node-prefork', answers: 'worker', needs: [] },
   { title: 'node event loop', stack: 'node', server: server('event-loop'), name: 'node-event-loop', answers: 'server', needs: [] },
+  { title: 'node threaded', stack: 'node', server: server('threaded', { threads: 2 }), name: 'node-threaded', answers: 'worker', needs: [] },
   { title: 'gunicorn sync', stack: 'python', server: server('prefork'), name: 'gunicorn', answers: 'worker', needs: [gunicorn] },
   {
     title: 'gunicorn gthread',
@@ -60,6 +64,9 @@ const ENGINES: Engine[] = [
     needs: [gunicorn, flask],
   },
   { title: 'uvicorn', stack: 'python', server: server('event-loop'), name: 'uvicorn', answers: 'server', needs: [uvicorn] },
+  { title: 'wsgiref', stack: 'python', server: server('prefork', { workers: 1 }), name: 'wsgiref', answers: 'server', needs: [wsgiref] },
+  { title: 'werkzeug threaded', stack: 'python', server: server('threaded', { workers: 1 }), name: 'werkzeug', answers: 'server', needs: [werkzeug] },
+  { title: 'uwsgi over the uwsgi protocol', stack: 'python', server: server('threaded', { threads: 2 }), name: 'uwsgi', answers: 'worker', needs: [uwsgi], protocol: 'uwsgi' },
   { title: 'uwsgi processes × threads', stack: 'python', server: server('threaded', { engine: 'uwsgi', threads: 2 }), name: 'uwsgi', answers: 'worker', needs: [uwsgi] },
   { title: 'mod_wsgi daemon mode', stack: 'python', server: server('threaded', { engine: 'mod-wsgi', threads: 2 }), name: 'mod-wsgi', answers: 'worker', needs: [modWsgi] },
   {
@@ -113,7 +120,7 @@ const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-contract-'))
 afterAll(() => rmSync(runDir, { recursive: true, force: true }))
 
 for (const engine of ENGINES) {
-  for (const behindNginx of [false, true]) {
+  for (const behindNginx of engine.protocol ? [true] : [false, true]) {
     const title = `${engine.title}${behindNginx ? ' behind nginx' : ''}`
     const id = title.replace(/[^a-z0-9]+/gi, '-').toLowerCase()
 
@@ -123,7 +130,7 @@ for (const engine of ENGINES) {
       const remember = () => topology.processes().forEach((p) => seen.add(p.pid))
 
       beforeAll(async () => {
-        const def = { server: { ...engine.server, engine: engine.name }, ...(behindNginx ? { proxy: { engine: 'nginx' } } : {}) } as TopologyDef
+        const def = { server: { ...engine.server, engine: engine.name }, ...(behindNginx ? { proxy: { engine: 'nginx', ...(engine.protocol ? { protocol: engine.protocol } : {}) } } : {}) } as TopologyDef
         topology = await startTopology(id, def, { stack: engine.stack, runDir })
         remember()
       })

@@ -59,7 +59,7 @@ describe("the built-in proxy's fallback settings", () => {
 })
 
 describe('the scenario schema', () => {
-  it("fills a proxy part with nginx's defaults (both buffers on, round-robin, 60 s timeouts, max_fails 1, fail_timeout 10 s, no cache) and the lab's own where they differ (keepalive 16, one retry, the cache lock on)", () => {
+  it("fills a proxy part with nginx's defaults (both buffers on, round-robin, 60 s timeouts, max_fails 1, fail_timeout 10 s, no cache, HTTP to the upstreams) and the lab's own where they differ (keepalive 16, one retry, the cache lock on)", () => {
     const v = validateScenario(scenario({ proxy: { model: 'reverse-proxy' } }))
     expect(v.ok).toBe(true)
     if (!v.ok) return
@@ -76,6 +76,7 @@ describe('the scenario schema', () => {
       retry: true,
       cache_ttl_s: 0,
       cache_lock: true,
+      protocol: 'http',
     })
   })
 

@@ -85,9 +85,13 @@ describe('the stack defaults', () => {
     expect(proxyEngineOf({}, 'python')).toBeNull()
   })
 
-  it('run the threaded model on Gunicorn (gthread) with --stack python, and say no built-in engine runs it yet', () => {
+  it('run the threaded model on Gunicorn (gthread) with --stack python and on node-threaded with --stack node', () => {
     expect(serverEngineOf(server('threaded'), 'python').name).toBe('gunicorn')
-    expect(() => serverEngineOf(server('threaded'), 'node')).toThrow('server.model: no engine of --stack node runs model threaded; pin one with server.engine: gunicorn')
+    expect(serverEngineOf(server('threaded'), 'node').name).toBe('node-threaded')
+  })
+
+  it('refuse a pinned engine that does not run the model, naming those that do', () => {
+    expect(() => serverEngineOf({ model: 'event-loop', engine: 'wsgiref' }, 'python')).toThrow('server.engine: wsgiref does not run model event-loop; engines that do: node-event-loop, uvicorn')
   })
 
   it("serve the app of the engine's interface unless the part names one, and refuse an app of another interface", () => {
