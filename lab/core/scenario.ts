@@ -201,7 +201,7 @@ export const workloadSchema = z.strictObject({
   crash_pct: param('crash_pct').default(BOUNDS.crash_pct.default),
   /** Percent of requests that hang and never answer (a worker is freed only when the master kills it). */
   hang_pct: param('hang_pct').default(BOUNDS.hang_pct.default),
-  /** KiB each request leaks: the worker keeps it until it exits (built-in pre-fork; scenarios/worker-recycling). */
+  /** KiB each request leaks: the worker keeps it until it exits (built-in servers and the Python apps; scenarios/worker-recycling). */
   leak_kb: param('leak_kb').default(BOUNDS.leak_kb.default),
   /** Server-sent event streams held open beside the load, each on its own connection (`GET /stream`). */
   streams: z
