@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
 import { bool, folder, intIn, numIn, param, staticName } from './schema-fields.js'
+import { clientId, forwardedAllowIps, limitReqSchema } from './operations-schema.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
@@ -45,6 +46,8 @@ export const serverSchema = z.strictObject({
   limit_concurrency: intIn(1, 100_000).optional(),
   /** Folder the app serves `GET /static/<file>` from, relative to the scenario's folder (built-in servers). */
   static_dir: folder().optional(),
+  /** Load the app in the master before forking (Gunicorn `--preload`, default off; scenarios/preload). Gunicorn only. */ preload: bool().optional(),
+  /** Peers whose X-Forwarded-* headers are believed (lab/core/operations-schema.ts). Gunicorn and Uvicorn. */ forwarded_allow_ips: forwardedAllowIps().optional(),
 })
 
 /**
@@ -84,6 +87,7 @@ export const proxySchema = z.strictObject({
   cache_lock: bool().default(true),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
+  /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
 })
 
 /**
@@ -182,6 +186,7 @@ export const mixEntrySchema = z
     static: staticName().optional(),
     /** Name in per-kind results (default: `io_ms=10`, `static:<file>`). */
     label: z.string({ error: 'a short label' }).min(1, { error: 'a short label' }).max(40, { error: 'a label of at most 40 characters' }).optional(),
+    /** Who sends it: `&client=<id>` on the path, the key of a proxy's `limit_req` (lab/core/operations-schema.ts). */ client: clientId().optional(),
   })
   .superRefine((e, ctx) => {
     if (e.static !== undefined && (e.io_ms !== undefined || e.cpu_ms !== undefined || e.bytes !== undefined)) {

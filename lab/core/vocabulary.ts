@@ -85,7 +85,7 @@ export type AppInterface = z.infer<typeof appInterface>
  * and `quart`, the same contract on each framework. The built-in servers
  * implement the workload contract themselves and ignore it.
  */
-export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def'] as const
+export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'big', 'whoami'] as const
 export const appName = words(APP_NAMES)
 export type AppName = z.infer<typeof appName>
 
