@@ -33,8 +33,19 @@ SSE_HEADERS = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cach
 #: Bytes read from a request body at a time.
 CHUNK = 64 * 1024
 
+#: What ``leak_kb`` leaked: kept until the process exits (scenarios/worker-recycling).
+_leaked = []
 
-def work(io_ms, cpu_ms, size, crash_pct, hang_pct):
+
+def leak(kb):
+    """Keeps ``kb`` KiB for as long as this process lives, filled with ones
+    so that every page is touched and counts in RSS (lab/servers/prefork.ts
+    does the same)."""
+    if kb > 0:
+        _leaked.append(b"\x01" * (kb * 1024))
+
+
+def work(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0):
     """Does ``/work`` the blocking way and returns the body to send.
     Never returns on a crash (the process exits) or a hang (sleeps forever)."""
     if chance(crash_pct):
@@ -42,19 +53,21 @@ def work(io_ms, cpu_ms, size, crash_pct, hang_pct):
     if chance(hang_pct):
         while True:
             time.sleep(3600)
+    leak(leak_kb)
     if io_ms > 0:
         time.sleep(io_ms / 1000.0)
     burn_cpu(cpu_ms)
     return body(size)
 
 
-async def work_async(io_ms, cpu_ms, size, crash_pct, hang_pct):
+async def work_async(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0):
     """Does ``/work`` the yielding way and returns the body to send.
     Never returns on a crash (the process exits) or a hang (awaits forever)."""
     if chance(crash_pct):
         os._exit(CRASH_STATUS)
     if chance(hang_pct):
         await asyncio.Event().wait()
+    leak(leak_kb)
     if io_ms > 0:
         await asyncio.sleep(io_ms / 1000.0)
     burn_cpu(cpu_ms)

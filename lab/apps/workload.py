@@ -14,7 +14,8 @@
   name that is missing or would leave the folder);
 - ``GET /stream?events=10&interval_ms=1000``: server-sent events, one every
   ``interval_ms``; ``/work`` also takes ``crash_pct`` (the worker process dies
-  on that percent of requests) and ``hang_pct`` (that percent never answer);
+  on that percent of requests), ``hang_pct`` (that percent never answer) and
+  ``leak_kb`` (the worker keeps that many KiB for as long as it lives);
 - anything else: 404 (unknown path), 405 (a method other than GET and
   HEAD, and POST on /work, on a known path), 400 (a parameter that is not
   an integer within its limit);
@@ -111,10 +112,11 @@ def parse_query(query_string):
 
 
 def work_params(query_string):
-    """``(io_ms, cpu_ms, bytes, crash_pct, hang_pct)`` of a /work query, or an error message (a ``str``)."""
+    """``(io_ms, cpu_ms, bytes, crash_pct, hang_pct, leak_kb)`` of a /work query, or an error message (a ``str``)."""
     query = parse_query(query_string)
     values = [int_param(query, name) for name in ("io_ms", "cpu_ms", "bytes")]
     values += [pct_param(query, name) for name in ("crash_pct", "hang_pct")]
+    values.append(int_param(query, "leak_kb"))
     return next((v for v in values if isinstance(v, str)), tuple(values))
 
 
@@ -129,7 +131,7 @@ def route(method, path, query_string):
     """Routes a request.
 
     :param path: the path as sent (percent escapes intact), without the query
-    :returns: ``("work", io_ms, cpu_ms, bytes, crash_pct, hang_pct)`` (for
+    :returns: ``("work", io_ms, cpu_ms, bytes, crash_pct, hang_pct, leak_kb)`` (for
         ``POST`` the caller reads the body first), ``("stream", events,
         interval_ms)``, ``("static", path)``, ``("health",)`` or
         ``("error", status, message)``

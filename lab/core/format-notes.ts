@@ -77,6 +77,17 @@ export function extras(runs: readonly RunResult[]): string[] {
       out.push(`    ${at(r).padEnd(20)} ${count('worker-exit')} worker exits, ${count('worker-timeout')} timeout kills, ${count('worker-spawn')} workers booted`)
     }
   }
+  // Memory: RSS counts a shared page in every process, PSS divides it among its sharers (scenarios/preload)
+  const withPss = runs.filter((r) => r.processes.some((p) => p.pssBytes))
+  if (withPss.length) {
+    out.push('', '  memory of the server processes, mean over the window (RSS counts shared pages in each; PSS divides them):')
+    const mib = (b: number) => fix(b / 1048576, 1)
+    for (const r of withPss) {
+      const rss = r.processes.reduce((s, p) => s + p.rssBytes.mean, 0)
+      const pss = r.processes.reduce((s, p) => s + (p.pssBytes?.mean ?? 0), 0)
+      out.push(`    ${at(r).padEnd(20)} ${r.processes.length} processes: RSS ${mib(rss)} MiB summed, PSS ${mib(pss)} MiB summed`)
+    }
+  }
   return out
 }
 

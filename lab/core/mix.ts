@@ -26,6 +26,8 @@ export interface MixEntry {
   body?: string
   /** What the model assumes a `path` request costs, ms. */
   demand?: { io_ms: number; cpu_ms: number }
+  /** Who sends it: `&client=<id>` on the path (a proxy's `limit_req` key). */
+  client?: string
 }
 
 /** The fields of a workload this module reads. */
@@ -55,10 +57,10 @@ export interface RequestKind {
   body?: string
 }
 
-/** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault percentages when set). */
-export function workTarget(w: { io_ms: number; cpu_ms: number; bytes: number; crash_pct?: number; hang_pct?: number }): string {
+/** `/work?io_ms=..&cpu_ms=..&bytes=..` (and the fault percentages and the client when set). */
+export function workTarget(w: { io_ms: number; cpu_ms: number; bytes: number; crash_pct?: number; hang_pct?: number; client?: string }): string {
   const faults = `${w.crash_pct ? `&crash_pct=${w.crash_pct}` : ''}${w.hang_pct ? `&hang_pct=${w.hang_pct}` : ''}`
-  return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}`
+  return `/work?io_ms=${w.io_ms}&cpu_ms=${w.cpu_ms}&bytes=${w.bytes}${faults}${w.client ? `&client=${w.client}` : ''}`
 }
 
 /**
@@ -81,7 +83,7 @@ export function requestKinds(w: MixWorkload): RequestKind[] {
     }
     const io = e.io_ms ?? w.io_ms
     const cpu = e.cpu_ms ?? w.cpu_ms
-    const work = { io_ms: io, cpu_ms: cpu, bytes: e.bytes ?? w.bytes, crash_pct: w.crash_pct, hang_pct: w.hang_pct }
+    const work = { io_ms: io, cpu_ms: cpu, bytes: e.bytes ?? w.bytes, crash_pct: w.crash_pct, hang_pct: w.hang_pct, client: e.client }
     return { label: e.label ?? `io_ms=${io}${cpu ? ` cpu_ms=${cpu}` : ''}`, path: workTarget(work), weight: e.weight, kind: 'work', ioMs: io, cpuMs: cpu }
   })
   // two entries with the same generated label (say, the same wait with other sizes) get numbered

@@ -90,6 +90,8 @@ export const processSchema = z.object({
   pid: z.number().int(),
   cpuPercent: meanMax,
   rssBytes: meanMax,
+  /** Proportional set size (shared pages divided among their sharers; /proc/<pid>/smaps_rollup), when the kernel gives it. */
+  pssBytes: meanMax.optional(),
   /** Responses this process answered in the measured window (from the `X-Worker` header). */
   requests: z.number().int(),
 })

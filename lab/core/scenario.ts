@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
 import { bool, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
+import { clientId, forwardedAllowIps, limitReqSchema } from './operations-schema.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
@@ -45,6 +46,8 @@ export const serverSchema = z.strictObject({
   limit_concurrency: intIn(1, 100_000).optional(),
   /** Folder the app serves `GET /static/<file>` from, relative to the scenario's folder (built-in servers). */
   static_dir: folder().optional(),
+  /** Load the app in the master before forking (Gunicorn `--preload`, default off; scenarios/preload). Gunicorn only. */ preload: bool().optional(),
+  /** Peers whose X-Forwarded-* headers are believed (lab/core/operations-schema.ts). Gunicorn and Uvicorn. */ forwarded_allow_ips: forwardedAllowIps().optional(),
 })
 
 /**
@@ -86,6 +89,7 @@ export const proxySchema = z.strictObject({
   protocol: protocol.default('http'),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
+  /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
 })
 
 /**
@@ -185,6 +189,7 @@ export const mixEntrySchema = z
     ...pathEntryFields,
     /** Name in per-kind results (default: `io_ms=10`, `static:<file>`). */
     label: z.string({ error: 'a short label' }).min(1, { error: 'a short label' }).max(40, { error: 'a label of at most 40 characters' }).optional(),
+    /** Who sends it: `&client=<id>` on the path, the key of a proxy's `limit_req` (lab/core/operations-schema.ts). */ client: clientId().optional(),
   })
   .superRefine((e, ctx) => {
     if (e.static !== undefined && (e.io_ms !== undefined || e.cpu_ms !== undefined || e.bytes !== undefined)) {
@@ -205,7 +210,7 @@ export const workloadSchema = z.strictObject({
   crash_pct: param('crash_pct').default(BOUNDS.crash_pct.default),
   /** Percent of requests that hang and never answer (a worker is freed only when the master kills it). */
   hang_pct: param('hang_pct').default(BOUNDS.hang_pct.default),
-  /** KiB each request leaks: the worker keeps it until it exits (built-in pre-fork; scenarios/worker-recycling). */
+  /** KiB each request leaks: the worker keeps it until it exits (built-in servers and the Python apps; scenarios/worker-recycling). */
   leak_kb: param('leak_kb').default(BOUNDS.leak_kb.default),
   /** Server-sent event streams held open beside the load, each on its own connection (`GET /stream`). */
   streams: z

@@ -86,7 +86,7 @@ export type AppInterface = z.infer<typeof appInterface>
  * app (`lab run my-app`, lab/apps/my_app.py). The built-in servers
  * implement the workload contract themselves and ignore it.
  */
-export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app'] as const
+export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app', 'big', 'whoami'] as const
 export const appName = words(APP_NAMES)
 export type AppName = z.infer<typeof appName>
 

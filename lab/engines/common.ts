@@ -190,12 +190,12 @@ export function detectPythonModule(name: string, module: string, interpreter: st
  * `/usr/bin/python3` load another interpreter's modules (`PYTHONHOME`,
  * `PYTHONPATH`) or change the engines' configuration behind the lab's back
  * (`GUNICORN_CMD_ARGS`, `WEB_CONCURRENCY`, which both Gunicorn and Uvicorn read
- * as the default worker count); with unbuffered output and no `__pycache__`
+ * as the default worker count, and `FORWARDED_ALLOW_IPS`, their default list of trusted proxies); with unbuffered output and no `__pycache__`
  * written into lab/apps.
  */
 export function pythonEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' }
-  for (const key of ['PYTHONHOME', 'PYTHONPATH', 'PYTHONSTARTUP', 'GUNICORN_CMD_ARGS', 'WEB_CONCURRENCY']) delete env[key]
+  for (const key of ['PYTHONHOME', 'PYTHONPATH', 'PYTHONSTARTUP', 'GUNICORN_CMD_ARGS', 'WEB_CONCURRENCY', 'FORWARDED_ALLOW_IPS']) delete env[key]
   return env
 }
 

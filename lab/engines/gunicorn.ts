@@ -62,6 +62,10 @@ export interface GunicornConfig {
   maxRequests?: number
   /** `--max-requests-jitter` (default 0). */
   maxRequestsJitter?: number
+  /** `--preload`: import the app in the master, before forking the workers (default off). */
+  preload?: boolean
+  /** `--forwarded-allow-ips` (20.1 default: `$FORWARDED_ALLOW_IPS`, else `127.0.0.1`): peers whose X-Forwarded-Proto sets `wsgi.url_scheme` (REMOTE_ADDR stays the peer's: gunicorn/http/message.py, wsgi.py). */
+  forwardedAllowIps?: string
   /** `--graceful-timeout` seconds to finish requests on stop (Gunicorn default 30; the lab's teardown kills sooner). */
   gracefulTimeoutS?: number
 }
@@ -96,6 +100,8 @@ export function gunicornArgs(c: GunicornConfig): string[] {
     if (c.maxRequestsJitter) args.push('--max-requests-jitter', String(c.maxRequestsJitter))
   }
   if (c.gracefulTimeoutS !== undefined) args.push('--graceful-timeout', seconds(c.gracefulTimeoutS))
+  if (c.preload) args.push('--preload')
+  if (c.forwardedAllowIps !== undefined) args.push('--forwarded-allow-ips', c.forwardedAllowIps)
   args.push(
     '--chdir', c.appsDir ?? APPS_DIR,
     '--error-logfile', '-',
@@ -168,6 +174,8 @@ export function gunicornConfig(server: ServerDef, app: string, port: number, bas
     keepAliveS: server.keep_alive_s ?? (server.keepAlive === false && workerClass === 'gthread' ? 0 : undefined),
     maxRequests: server.max_requests,
     maxRequestsJitter: server.max_requests_jitter,
+    ...(server.preload ? { preload: true } : {}),
+    ...(server.forwarded_allow_ips !== undefined ? { forwardedAllowIps: server.forwarded_allow_ips } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
   }
 }

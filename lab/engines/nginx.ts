@@ -22,6 +22,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import { RETRY_ATTEMPTS } from '../contract/workload.js'
+import type { LimitReqDef } from '../core/operations-schema.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
@@ -97,6 +98,8 @@ export interface NginxConfig {
    * STALE, the built-in proxy's words); default true.
    */
   labHeaders?: boolean
+  /** `limit_req` per `$arg_client` (lab/core/operations-schema.ts); absent: no limit. */
+  limitReq?: LimitReqDef
   /**
    * `user` directive: which user the workers run as when the master runs as
    * root. Default: the lab's own user and group when running as root (so the
@@ -190,6 +193,7 @@ export function nginxConf(c: NginxConfig): string {
           ...(labHeaders ? ['    map $upstream_cache_status $lab_cache_status { default $upstream_cache_status; EXPIRED MISS; UPDATING STALE; }'] : []),
         ]
       : []),
+    ...(c.limitReq ? [`    limit_req_zone $arg_client zone=lab_limit:1m rate=${c.limitReq.rate_per_s}r/s;`] : []),
     '',
     '    upstream app {',
     ...(c.balance === 'least-conn' ? ['        least_conn;'] : []),
@@ -225,6 +229,9 @@ export function nginxConf(c: NginxConfig): string {
         ]
       : []),
     ...(labHeaders ? ['            add_header X-Upstream $upstream_addr always;'] : []),
+    ...(c.limitReq
+      ? [`            limit_req zone=lab_limit${c.limitReq.burst ? ` burst=${c.limitReq.burst}` : ''}${c.limitReq.nodelay ? ' nodelay' : ''};`, `            limit_req_status ${c.limitReq.status};`]
+      : []),
     '        }',
     ...(c.staticDir
       ? [
@@ -333,6 +340,7 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     ...(p.retry ? { nextUpstreamTries: RETRY_ATTEMPTS } : {}),
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
+    ...(p.limit_req ? { limitReq: p.limit_req } : {}),
   }
 }
 

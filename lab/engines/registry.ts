@@ -68,6 +68,9 @@ export const APPS: { readonly [K in AppName]: App } = {
   'fastapi-def': { name: 'fastapi-def', entries: { asgi: 'fastapi_app:app_def' }, imports: 'fastapi', packages: ['python3-fastapi'] },
   // the student's app, loaded from $LAB_APP_DIR (lab/commands/my-app.ts checks its imports before the run)
   'my-app': { name: 'my-app', entries: { wsgi: 'my_app:application', asgi: 'my_app:app' }, packages: [] },
+  // scenarios/preload: the wsgi app after importing a 32 MiB module; scenarios/proxy-headers: the standard apps saying what they were told about the client
+  big: { name: 'big', entries: { wsgi: 'big_app:application' }, packages: [] },
+  whoami: { name: 'whoami', entries: { wsgi: 'whoami_app:application', asgi: 'whoami_app:app' }, packages: [] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */
@@ -179,6 +182,10 @@ export function resolveTopology(def: Pick<TopologyDef, 'server' | 'proxy'>, stac
   if (proxy && !(proxy.protocols.includes(wire) && server.protocols.includes(wire))) {
     throw new Error(`proxy.protocol: ${wire} needs a proxy and a server that both speak it; ${proxy.name} speaks ${proxy.protocols.join(', ')}, ${server.name} listens with ${server.protocols.join(', ')}`)
   }
+  // the operations fields are engine settings only some engines have (lab/core/operations-schema.ts)
+  if (def.proxy?.limit_req && proxy?.name !== 'nginx') throw new Error(`proxy.limit_req: only nginx limits requests; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
+  if (def.server.preload && server.name !== 'gunicorn') throw new Error(`server.preload: only gunicorn preloads the app; this server is ${server.name}: pin server.engine: 'gunicorn'`)
+  if (def.server.forwarded_allow_ips !== undefined && !['gunicorn', 'uvicorn'].includes(server.name)) throw new Error(`server.forwarded_allow_ips: only gunicorn and uvicorn read it; this server is ${server.name}`)
   return { server, proxy, ...(app ? { app } : {}) }
 }
 

@@ -59,6 +59,8 @@ export interface UvicornConfig {
   limitConcurrency?: number
   /** `--limit-max-requests`: exit after this many requests (default: never; nothing restarts it). */
   limitMaxRequests?: number
+  /** `--proxy-headers --forwarded-allow-ips LIST` (0.17 default: proxy headers on, `$FORWARDED_ALLOW_IPS` else `127.0.0.1`): peers whose X-Forwarded-For/Proto set the client and scheme. */
+  forwardedAllowIps?: string
   /** Log every request (`--access-log`); default false, because logging costs CPU per request and skews the lesson. */
   accessLog?: boolean
 }
@@ -87,6 +89,7 @@ export function uvicornArgs(c: UvicornConfig): string[] {
   if (c.keepAlive === false) args.push('--header', 'connection:close')
   if (c.limitConcurrency !== undefined) args.push('--limit-concurrency', String(c.limitConcurrency))
   if (c.limitMaxRequests !== undefined) args.push('--limit-max-requests', String(c.limitMaxRequests))
+  if (c.forwardedAllowIps !== undefined) args.push('--proxy-headers', '--forwarded-allow-ips', c.forwardedAllowIps)
   args.push(c.accessLog ? '--access-log' : '--no-access-log', '--no-use-colors', '--log-level', 'info')
   return args
 }
@@ -127,6 +130,7 @@ export function uvicornConfig(server: ServerDef, app: string, port: number, base
     keepAliveTimeoutS: server.keep_alive_s,
     keepAlive: server.keepAlive,
     limitConcurrency: server.limit_concurrency,
+    ...(server.forwarded_allow_ips !== undefined ? { forwardedAllowIps: server.forwarded_allow_ips } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
   }
 }

@@ -33,6 +33,7 @@ export function toRunResult(
       pid: p.pid,
       cpuPercent: u?.cpuPercent ?? zero,
       rssBytes: u?.rssBytes ?? zero,
+      ...(u?.pssBytes ? { pssBytes: u.pssBytes } : {}),
       requests: m.perWorker[String(p.pid)] ?? 0,
     }
   })

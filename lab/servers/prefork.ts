@@ -219,11 +219,14 @@ interface StreamHandle {
 }
 
 function keepSocket(): void {
-  const server = net.createServer()
-  // Block once cluster has told the master we listen (a later turn of the loop). The master starts
-  // the workers, and the lab its clients, only after that, so there is nothing to accept meanwhile.
+  // The keeper must never hold a client's connection: during a restart clients connect as soon as the port
+  // listens, and one the keeper accepted would wait forever. A connection it did accept is closed at once, so
+  // the client sees an error, not a hang.
+  const server = net.createServer((socket) => socket.destroy())
   server.listen({ port: Number(process.env.LAB_PORT), host: '127.0.0.1', backlog: config.backlog }, () => {
-    setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 20)
+    // Cluster tells the master we listen in this same 'listening' event, after this callback (a synchronous
+    // IPC write). Blocking on the next tick leaves the event loop no turn in which to poll the socket and accept.
+    process.nextTick(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0))
   })
 }
 

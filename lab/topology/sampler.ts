@@ -1,5 +1,5 @@
 /**
- * Samples CPU % and RSS of server processes from /proc, and the lab's own CPU
+ * Samples CPU %, RSS and PSS of server processes from /proc, and the lab's own CPU
  * (the load generator runs in the lab's process), every `intervalMs`
  * (default 250 ms).
  *
@@ -13,12 +13,24 @@ interface Sample {
   at: number // performance.now() ms
   cpuMs: number // cumulative user+system CPU time
   rssBytes: number
+  /** Proportional set size: each page divided by the processes sharing it (`Pss:` of smaps_rollup, Linux 4.14+); absent when unreadable. */
+  pssBytes?: number
 }
 
 // USER_HZ is 100 on every Linux ABI Node supports (see proc(5), "clock ticks").
 const TICK_MS = 10
 
-function readProc(pid: number): { cpuMs: number; rssBytes: number } | undefined {
+/** `Pss:` of /proc/<pid>/smaps_rollup in bytes (proc(5)), or undefined (older kernels, another user's process). */
+function readPss(pid: number): number | undefined {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'))
+    return m ? Number(m[1]) * 1024 : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function readProc(pid: number): Omit<Sample, 'at'> | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
     // Fields after the command name, which is in parentheses and may hold spaces.
@@ -27,7 +39,8 @@ function readProc(pid: number): { cpuMs: number; rssBytes: number } | undefined 
     const stime = Number(fields[12])
     const status = readFileSync(`/proc/${pid}/status`, 'latin1')
     const rss = /VmRSS:\s+(\d+) kB/.exec(status)
-    return { cpuMs: (utime + stime) * TICK_MS, rssBytes: rss ? Number(rss[1]) * 1024 : 0 }
+    const pss = readPss(pid)
+    return { cpuMs: (utime + stime) * TICK_MS, rssBytes: rss ? Number(rss[1]) * 1024 : 0, ...(pss !== undefined ? { pssBytes: pss } : {}) }
   } catch {
     return undefined // the process is gone
   }
@@ -37,6 +50,8 @@ function readProc(pid: number): { cpuMs: number; rssBytes: number } | undefined 
 export interface Usage {
   cpuPercent: { mean: number; max: number }
   rssBytes: { mean: number; max: number }
+  /** Present when every sample read it. */
+  pssBytes?: { mean: number; max: number }
 }
 
 function summarize(samples: Sample[], from: number, to: number): Usage | undefined {
@@ -54,7 +69,9 @@ function summarize(samples: Sample[], from: number, to: number): Usage | undefin
   const first = series[0] as Sample
   const last = series.at(-1) as Sample
   const rss = inside.length ? inside : series
+  const pss = rss.map((x) => x.pssBytes).filter((x): x is number => x !== undefined)
   return {
+    ...(pss.length === rss.length ? { pssBytes: { mean: pss.reduce((a, b) => a + b, 0) / pss.length, max: Math.max(...pss) } } : {}),
     cpuPercent: { mean: ((last.cpuMs - first.cpuMs) / (last.at - first.at)) * 100, max },
     rssBytes: {
       mean: rss.reduce((s, x) => s + x.rssBytes, 0) / rss.length,

@@ -24,4 +24,20 @@ needs(python).describe('the Python apps', () => {
     })
     expect(JSON.parse(out)).toEqual({ limits: LIMITS, defaults: DEFAULTS })
   })
+
+  it('route leak_kb as the built-in servers do and keep what a request leaked for as long as the process lives', () => {
+    const script = [
+      'import json, workload, serving',
+      'rss = lambda: int([l for l in open("/proc/self/status") if l.startswith("VmRSS")][0].split()[1])',
+      'before = rss()',
+      '[serving.work(0, 0, 10, 0, 0, 1024) for _ in range(20)]',
+      'print(json.dumps({"route": workload.route("GET", "/work", "leak_kb=512"), "over": workload.route("GET", "/work", "leak_kb=10241")[1], "grew_kb": rss() - before}))',
+    ].join('\n')
+    const out = execFileSync(PYTHON, ['-I', '-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'lab', 'apps'))}); sys.dont_write_bytecode = True\n${script}`], { encoding: 'utf8', timeout: 10_000 })
+    const seen = JSON.parse(out) as { route: unknown[]; over: number; grew_kb: number }
+    expect(seen.route).toEqual(['work', DEFAULTS.io_ms, DEFAULTS.cpu_ms, DEFAULTS.bytes, 0, 0, 512])
+    expect(seen.over).toBe(400)
+    // 20 requests × 1024 KiB leaked, every page touched
+    expect(seen.grew_kb).toBeGreaterThan(19 * 1024)
+  })
 })

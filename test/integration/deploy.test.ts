@@ -1,4 +1,5 @@
 import http from 'node:http'
+import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { validateScenario, type TopologyDef } from '../../lab/core/scenario.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
@@ -77,6 +78,34 @@ describe('deploying a new version of the built-in pre-fork server', () => {
     expect(tally.failed).toBeGreaterThan(0)
     expect(running.url).toBe(url)
     expect(await loop(`${url}/health`, 1, (() => { let n = 0; return () => n++ >= 3 })())).toMatchObject({ ok: 3, failed: 0 })
+  }, 30_000)
+
+  it('ends every request sent across a restart, answered or refused, though the client sets no timeout', async () => {
+    running = await startTopology('p', prefork({ workers: 2 }))
+    const port = Number(new URL(running.url).port)
+    // raw connections with no client timeout: clients connect as soon as the new port listens,
+    // so a socket keeper that accepted one would leave it waiting forever
+    const open = new Set<number>()
+    let done = false
+    let sent = 0
+    const one = () =>
+      new Promise<void>((resolve) => {
+        const id = sent++
+        open.add(id)
+        const end = () => (open.delete(id), resolve())
+        const s = net.connect(port, '127.0.0.1', () => s.write('GET /work?io_ms=5 HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n'))
+        s.on('data', () => {}).on('close', end).on('error', end)
+      })
+    const load = Promise.all(Array.from({ length: 8 }, async () => {
+      while (!done) await one()
+    }))
+    await new Promise((r) => setTimeout(r, 300))
+    await running.deploy?.('restart')
+    await new Promise((r) => setTimeout(r, 500))
+    done = true
+    expect(await waitFor(() => open.size === 0, 5000)).toBe(true)
+    await load
+    expect(sent).toBeGreaterThan(50)
   }, 30_000)
 
   it('recycles a worker after max_requests and keeps the pool full', async () => {

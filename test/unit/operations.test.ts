@@ -4,6 +4,14 @@ import { workPath } from '../../lab/run/level.js'
 import { route } from '../../lab/servers/workload.js'
 import reload from '../../scenarios/graceful-reload/scenario.js'
 import recycling from '../../scenarios/worker-recycling/scenario.js'
+import { requestKinds } from '../../lab/core/mix.js'
+import { gunicornArgs, gunicornConfig } from '../../lab/engines/gunicorn.js'
+import { nginxConf, nginxProxyConfig } from '../../lab/engines/nginx.js'
+import { resolveTopology } from '../../lab/engines/registry.js'
+import { uvicornArgs, uvicornConfig } from '../../lab/engines/uvicorn.js'
+import preload from '../../scenarios/preload/scenario.js'
+import proxyHeaders from '../../scenarios/proxy-headers/scenario.js'
+import rateLimiting from '../../scenarios/rate-limiting/scenario.js'
 
 describe('deploys and leaks in scenarios', () => {
   it('accepts graceful-reload with one restart topology and one HUP topology', () => {
@@ -29,5 +37,53 @@ describe('deploys and leaks in scenarios', () => {
   it('routes leak_kb to the built-in servers and answers 400 above its bound', () => {
     expect(route('GET', '/work?leak_kb=512')).toMatchObject({ kind: 'work', leakKb: 512 })
     expect(route('GET', '/work?leak_kb=10241')).toMatchObject({ kind: 'error', status: 400 })
+  })
+})
+
+describe('the operations scenarios: preload, rate-limiting, proxy-headers', () => {
+  const valid = (input: unknown, name: string) => {
+    const v = validateScenario(input, name)
+    if (!v.ok) throw new Error(v.problems.join('\n'))
+    return v.value
+  }
+
+  it('validate, each with a topology that changes only the setting the lesson is about', () => {
+    expect(valid(preload, 'preload').topologies.preload?.server.preload).toBe(true)
+    expect(valid(rateLimiting, 'rate-limiting').topologies['limit-req']?.proxy?.limit_req).toEqual({ rate_per_s: 2, burst: 2, nodelay: true, status: 429 })
+    expect(valid(proxyHeaders, 'proxy-headers').topologies['uvicorn-trust-all']?.server.forwarded_allow_ips).toBe('*')
+  })
+
+  it("sends a mix entry's client as &client= on its path, the key nginx's limit_req counts by", () => {
+    const w = valid(rateLimiting, 'rate-limiting').workloads['abuser-and-normal']!
+    expect(requestKinds(w).map((k) => k.path)).toEqual(['/work?io_ms=50&cpu_ms=0&bytes=1024', '/work?io_ms=300&cpu_ms=0&bytes=1024&client=abuser'])
+  })
+
+  it('writes limit_req_zone keyed by $arg_client, and limit_req with burst, nodelay and the status', () => {
+    const p = valid(rateLimiting, 'rate-limiting').topologies['limit-req']!.proxy!
+    const conf = nginxConf({ ...nginxProxyConfig(p, [41000], 41001), user: null })
+    expect(conf).toContain('limit_req_zone $arg_client zone=lab_limit:1m rate=2r/s;')
+    expect(conf).toContain('limit_req zone=lab_limit burst=2 nodelay;')
+    expect(conf).toContain('limit_req_status 429;')
+    const none = nginxConf({ ...nginxProxyConfig(valid(rateLimiting, 'rate-limiting').topologies['no-limit']!.proxy!, [41000], 41001), user: null })
+    expect(none).not.toContain('limit_req')
+  })
+
+  it('passes --preload and --forwarded-allow-ips to Gunicorn, and --proxy-headers --forwarded-allow-ips to Uvicorn, only when asked', () => {
+    const s = valid(preload, 'preload')
+    expect(gunicornArgs(gunicornConfig(s.topologies.preload!.server, 'big_app:application', 41000))).toContain('--preload')
+    expect(gunicornArgs(gunicornConfig(s.topologies['per-worker-import']!.server, 'big_app:application', 41000))).not.toContain('--preload')
+    const h = valid(proxyHeaders, 'proxy-headers').topologies
+    const args = gunicornArgs(gunicornConfig(h['gunicorn-trust-none']!.server, 'whoami_app:application', 41000))
+    expect(args.slice(args.indexOf('--forwarded-allow-ips'), args.indexOf('--forwarded-allow-ips') + 2)).toEqual(['--forwarded-allow-ips', '192.0.2.1'])
+    expect(gunicornArgs(gunicornConfig(h['gunicorn-default']!.server, 'whoami_app:application', 41000))).not.toContain('--forwarded-allow-ips')
+    expect(uvicornArgs(uvicornConfig(h['uvicorn-trust-all']!.server, 'whoami_app:app', 41000)).join(' ')).toContain('--proxy-headers --forwarded-allow-ips *')
+  })
+
+  it('refuses the operations settings on engines that do not have them', () => {
+    const topo = (t: unknown) => valid({ name: 't', title: 't', summary: 't', topologies: { t }, workloads: { w: {} }, load: { connections: [1] } }, 't').topologies.t!
+    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_req: { rate_per_s: 1 } } }), 'node')).toThrow("proxy.limit_req: only nginx limits requests; this proxy is node-reverse-proxy: pin proxy.engine: 'nginx'")
+    expect(() => resolveTopology(topo({ server: { model: 'prefork', preload: true } }), 'node')).toThrow('server.preload: only gunicorn preloads the app; this server is node-prefork')
+    expect(() => resolveTopology(topo({ server: { model: 'prefork', forwarded_allow_ips: '*' } }), 'node')).toThrow('server.forwarded_allow_ips: only gunicorn and uvicorn read it')
+    expect(() => topo({ server: { model: 'prefork', forwarded_allow_ips: 'everyone' } })).toThrow("forwarded_allow_ips")
   })
 })

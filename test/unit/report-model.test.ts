@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { extras } from '../../lab/core/format-notes.js'
 import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { buildReport } from '../../web/src/report/build.js'
 import { latencyChart } from '../../web/src/report/latency.js'
@@ -198,8 +199,25 @@ describe('cpuChart and memoryChart', () => {
 
   it('tabulate every process with its CPU, memory and requests', () => {
     const rows = memoryChart([fixture()], 'io-bound').table.rows
-    expect(rows[0]).toEqual(['prefork io-bound @1', 'master', '41200', '0.3', '1.0', '44.6', '44.9', '0'])
-    expect(rows[5]).toEqual(['prefork io-bound @1', 'load generator', '', '1.1', '1.4', '', '', ''])
+    expect(rows[0]).toEqual(['prefork io-bound @1', 'master', '41200', '0.3', '1.0', '44.6', '44.9', '', '0'])
+    expect(rows[5]).toEqual(['prefork io-bound @1', 'load generator', '', '1.1', '1.4', '', '', '', ''])
+  })
+
+  it('show PSS (shared pages divided among their sharers) beside RSS when the sampler read it', () => {
+    const doc = fixture()
+    const first = doc.runs[0]!.processes[0]!
+    doc.runs[0]!.processes[0] = { ...first, pssBytes: { mean: 12 * 1048576, max: 13 * 1048576 } }
+    expect(memoryChart([doc], 'io-bound').table.rows[0]?.slice(5, 8)).toEqual(['44.6', '44.9', '12.0'])
+  })
+
+  it('sum RSS and PSS over a level\'s processes in the text summary, and say nothing of memory without PSS', () => {
+    const doc = fixture()
+    const run = doc.runs[0]!
+    expect(extras([run]).join('\n')).not.toContain('PSS')
+    const mib = (n: number) => ({ mean: n * 1048576, max: n * 1048576 })
+    const shared = { ...run, processes: run.processes.map((p) => ({ ...p, rssBytes: mib(40), pssBytes: mib(10) })) }
+    const n = shared.processes.length
+    expect(extras([shared]).join('\n')).toMatch(new RegExp(`prefork @1 +${n} processes: RSS ${(40 * n).toFixed(1)} MiB summed, PSS ${(10 * n).toFixed(1)} MiB summed`))
   })
 })
 

@@ -19,7 +19,7 @@ function runsOf(docs: ResultsDocument[], workload: string): { doc: number; run: 
 /** One row per server process and one per load generator: what the CPU and memory charts draw, in full. */
 function processTable(ctx: Context, runs: { doc: number; run: RunResult }[]): Table {
   return {
-    columns: ['run', 'role', 'pid', 'CPU mean (%)', 'CPU max (%)', 'RSS mean (MiB)', 'RSS max (MiB)', 'requests'],
+    columns: ['run', 'role', 'pid', 'CPU mean (%)', 'CPU max (%)', 'RSS mean (MiB)', 'RSS max (MiB)', 'PSS mean (MiB)', 'requests'],
     rows: runs.flatMap(({ doc, run }) => [
       ...run.processes.map((p) => [
         ctx.runLabel(doc, run),
@@ -29,9 +29,10 @@ function processTable(ctx: Context, runs: { doc: number; run: RunResult }[]): Ta
         fmt(p.cpuPercent.max),
         fmt(p.rssBytes.mean / MiB),
         fmt(p.rssBytes.max / MiB),
+        p.pssBytes ? fmt(p.pssBytes.mean / MiB) : '',
         String(p.requests),
       ]),
-      [ctx.runLabel(doc, run), 'load generator', '', fmt(run.loadGenerator.cpuPercent.mean), fmt(run.loadGenerator.cpuPercent.max), '', '', ''],
+      [ctx.runLabel(doc, run), 'load generator', '', fmt(run.loadGenerator.cpuPercent.mean), fmt(run.loadGenerator.cpuPercent.max), '', '', '', ''],
     ]),
   }
 }
