@@ -20,7 +20,7 @@ import { ROUTES } from '../contract/workload.js'
 import type { EngineName } from '../core/vocabulary.js'
 import { startGroup, type Group } from '../topology/group.js'
 import { ROOT } from '../topology/paths.js'
-import { EventLog, watchProcesses } from '../topology/watch.js'
+import { EventLog, watchProcesses, type ProcessWatch } from '../topology/watch.js'
 import type { DetectOptions, EngineInfo, Place, ProcessInfo, RunningPart, TopologyEvent } from './engine.js'
 
 /** `apt-get install -y <packages>`, each package once, in the order given. */
@@ -323,6 +323,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   const group = startGroup(spec.command, spec.args, { env: spec.env ?? process.env, cwd: spec.cwd })
   // Exits and boots come from the process table (topology/watch.ts); log lines add why, and timeouts.
   const events = new EventLog()
+  let watch: ProcessWatch | undefined
   let partial = ''
   // Events count between ready and stop, like the built-in servers' (the
   // initial boots and the teardown's exits are not news).
@@ -337,7 +338,9 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
     for (const line of lines) {
       const e = recording ? spec.event(line) : undefined
       // A boot line of a process that was up at ready time may arrive late through the pipe.
-      if (e && !(e.kind === 'worker-spawn' && e.pid !== undefined && initial.has(e.pid))) events.fromLog(e, performance.now())
+      if (!e || (e.kind === 'worker-spawn' && e.pid !== undefined && initial.has(e.pid))) continue
+      watch?.poll() // the table first, so the exit a boot replaces is never stamped after the boot
+      events.fromLog(e, performance.now())
     }
   }
   group.child.stdout?.on('data', onData)
@@ -348,11 +351,10 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   })
 
   let stopping: Promise<void> | undefined
-  let unwatch = () => {}
   const stop = () =>
     (stopping ??= (async () => {
       recording = false
-      unwatch()
+      watch?.stop()
       await group.stop()
       await new Promise<void>((resolve) => log.end(resolve))
       await spec.cleanup?.()
@@ -387,7 +389,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   const atReady = spec.processes(group.pid)
   initial = new Set(atReady.map((p) => p.pid))
   recording = !stopping
-  if (recording) unwatch = watchProcesses(() => spec.processes(group.pid), atReady, (c) => recording && events.fromTable(c, performance.now()))
+  if (recording) watch = watchProcesses(() => spec.processes(group.pid), atReady, (c) => recording && events.fromTable(c, performance.now()))
   return {
     engine: spec.name,
     port: spec.port,

@@ -17,7 +17,9 @@
  *
  * The time of an event is the poll that saw it, up to one interval late (and
  * a respawn that takes less than one interval shows as two events at the
- * same poll); docs/measurement.md.
+ * same poll). An engine's log line about an exit or a boot triggers a poll
+ * out of turn first, so an exit is never stamped after the boot that
+ * replaced it; docs/measurement.md.
  */
 import type { ProcessInfo, TopologyEvent } from '../engines/engine.js'
 
@@ -53,21 +55,29 @@ export function changeMessage(c: ProcessChange): string {
   return c.kind === 'worker-exit' ? `${c.role} ${c.pid} exited (gone from the process table)` : `${c.role} ${c.pid} started (new in the process table)`
 }
 
+/** A running watch: {@link watchProcesses}. */
+export interface ProcessWatch {
+  /** Lists the processes now, out of turn (e.g. when a log line reports a boot, so the exit it replaces is recorded first). */
+  poll(): void
+  /** Stops watching (idempotent). */
+  stop(): void
+}
+
 /**
  * Lists a part's processes every `intervalMs` (default {@link WATCH_INTERVAL_MS})
  * and calls `onChange` for each change from the previous list, starting from
  * `initial`. The timer is unref'd.
- * @returns stops watching (idempotent)
  */
-export function watchProcesses(list: () => ProcessInfo[], initial: readonly ProcessInfo[], onChange: (c: ProcessChange) => void, intervalMs = WATCH_INTERVAL_MS): () => void {
+export function watchProcesses(list: () => ProcessInfo[], initial: readonly ProcessInfo[], onChange: (c: ProcessChange) => void, intervalMs = WATCH_INTERVAL_MS): ProcessWatch {
   let last = [...initial]
-  const timer = setInterval(() => {
+  const poll = () => {
     const now = list()
     for (const c of processChanges(last, now)) onChange(c)
     last = now
-  }, intervalMs)
+  }
+  const timer = setInterval(poll, intervalMs)
   timer.unref()
-  return () => clearInterval(timer)
+  return { poll, stop: () => clearInterval(timer) }
 }
 
 /**

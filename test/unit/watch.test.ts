@@ -56,13 +56,25 @@ describe('watchProcesses', () => {
     const listings = [[master, w(11), w(12)], [master, w(12)], [master, w(12), w(14)]]
     let call = 0
     const seen: string[] = []
-    const stop = watchProcesses(() => listings[Math.min(call++, listings.length - 1)] as ProcessInfo[], [master, w(11), w(12)], (c) => seen.push(`${c.kind} ${c.pid}`), 5)
+    const watch = watchProcesses(() => listings[Math.min(call++, listings.length - 1)] as ProcessInfo[], [master, w(11), w(12)], (c) => seen.push(`${c.kind} ${c.pid}`), 5)
     const deadline = Date.now() + 2000
     while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5))
-    stop()
+    watch.stop()
     const calls = call
     await new Promise((r) => setTimeout(r, 30))
     expect(seen).toEqual(['worker-exit 11', 'worker-spawn 14'])
     expect(call).toBe(calls)
+  })
+})
+
+describe('a watch polled out of turn', () => {
+  it('reports a change at once, before its next tick', () => {
+    let now: ProcessInfo[] = [master, w(11)]
+    const seen: string[] = []
+    const watch = watchProcesses(() => now, now, (c) => seen.push(`${c.kind} ${c.pid}`), 60_000)
+    now = [master, w(12)]
+    watch.poll()
+    watch.stop()
+    expect(seen).toEqual(['worker-exit 11', 'worker-spawn 12'])
   })
 })
