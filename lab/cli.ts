@@ -7,6 +7,7 @@
  * run engine, autocannon and the demo server to load.
  */
 import { Command, CommanderError } from 'commander'
+import { constants } from 'node:os'
 import { shellCommand } from './core/labels.js'
 import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
@@ -21,14 +22,39 @@ const stopWatchingParent = watchParent((parent) => {
 })
 
 /**
- * For the commands that stop on SIGINT and SIGTERM themselves (run, demo):
- * once a signal arrives (`timeout` signals npx and the lab alike), the
- * launcher's death is no news, and must not count as the second signal that
- * quits at once.
+ * The signals that stop the lab: SIGINT (Ctrl-C), SIGTERM (a process manager,
+ * `timeout`) and SIGHUP (the terminal closed: an SSH session dropped, the
+ * window shut). Node's default for each ends the process without running its
+ * `exit` listeners, which would leave every server running in its own process
+ * group; so until a command takes them over ({@link takeOverSignals}), each
+ * stops every server at once and exits 128 + the signal's number (the shell's
+ * convention: 130, 143, 129).
  */
-function signalsStopTheWatch(): void {
-  process.once('SIGINT', stopWatchingParent)
-  process.once('SIGTERM', stopWatchingParent)
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+
+const quitAtOnce = (signal: NodeJS.Signals) => {
+  killAllGroupsNow()
+  process.exit(128 + constants.signals[signal])
+}
+for (const s of STOP_SIGNALS) process.on(s, quitAtOnce)
+
+/**
+ * For the commands that stop on SIGINT, SIGTERM and SIGHUP themselves (run,
+ * demo): they take the signals over from {@link quitAtOnce}. Once a signal
+ * arrives (`timeout` signals npx and the lab alike), the launcher's death is
+ * no news, and must not count as the second signal that quits at once. After
+ * a SIGHUP the terminal may be gone: writing to it fails with EIO, which must
+ * not end the lab before its servers are stopped.
+ */
+function takeOverSignals(): void {
+  for (const s of STOP_SIGNALS) {
+    process.off(s, quitAtOnce)
+    process.once(s, stopWatchingParent)
+  }
+  process.once('SIGHUP', () => {
+    process.stdout.on('error', () => {})
+    process.stderr.on('error', () => {})
+  })
 }
 
 /** `lab run my-app`'s own options. */
@@ -96,14 +122,13 @@ async function main(argv: string[]): Promise<number> {
         signals++
         if (signals > 1) {
           killAllGroupsNow()
-          process.exit(signal === 'SIGTERM' ? 143 : 130)
+          process.exit(128 + constants.signals[signal])
         }
         process.stderr.write(`\n${signal}: stopping; what was measured is kept (press Ctrl-C again to quit at once)\n`)
         controller.abort(signal)
       }
-      process.on('SIGINT', onSignal)
-      process.on('SIGTERM', onSignal)
-      signalsStopTheWatch()
+      takeOverSignals()
+      for (const s of STOP_SIGNALS) process.on(s, onSignal)
       if (target === 'my-app') {
         const { myAppCommand } = await import('./commands/my-app.js')
         code = (await myAppCommand({ ...o, command: commandLine(argv), signal: controller.signal })).code
@@ -149,8 +174,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--open', 'open the page in a browser')
     .action(async (o: { port?: number; host?: string; open?: boolean }) => {
       const { demoCommand } = await import('./commands/demo.js')
-      // the demo takes SIGINT and SIGTERM over once it listens (in the same tick as onListening)
-      code = await demoCommand(o, { onListening: signalsStopTheWatch })
+      // the demo takes SIGINT, SIGTERM and SIGHUP over once it listens (in the same tick as onListening)
+      code = await demoCommand(o, { onListening: takeOverSignals })
     })
 
   const exercise = program.command('exercise').description('course exercises: list them, start one (answer template), check an answer (docs/exercises.md)')

@@ -1,7 +1,7 @@
 /**
  * `lab demo [--port N] [--host H] [--open]`: the live classroom page. Starts
  * the demo server (lab/live/server.ts) on 127.0.0.1, prints its URL and serves
- * until Ctrl-C (or SIGTERM), which stops a running run with its processes and
+ * until Ctrl-C (or SIGTERM, or SIGHUP when its terminal closes), which stops a running run with its processes and
  * closes the server.
  *
  * Exit codes: 0 stopped; 1 could not start (page not built, port taken);
@@ -27,7 +27,7 @@ export interface DemoOptions {
 export interface DemoIO {
   stdout?: Writable
   stderr?: Writable
-  /** Resolves when the demo should stop (default: the first SIGINT or SIGTERM). */
+  /** Resolves when the demo should stop (default: the first SIGINT, SIGTERM or SIGHUP). */
   until?: Promise<unknown>
   /** Called with the started server (tests use its URL). */
   onListening?: (server: LiveServer) => void
@@ -89,6 +89,7 @@ export async function demoCommand(opts: DemoOptions, io: DemoIO = {}): Promise<n
   if (!io.until) {
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    process.on('SIGHUP', onSignal)
   }
   try {
     await stop
@@ -96,6 +97,7 @@ export async function demoCommand(opts: DemoOptions, io: DemoIO = {}): Promise<n
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onSignal)
   }
   return code
 }

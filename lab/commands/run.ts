@@ -6,7 +6,7 @@
  * exit code.
  *
  * Exit codes: 0 done; 1 run failed; 2 bad input; 3 a required engine is missing;
- * 130 interrupted (SIGINT) and 143 (SIGTERM), with what was measured saved
+ * 130 interrupted (SIGINT), 143 (SIGTERM) and 129 (SIGHUP), with what was measured saved
  * (nothing is written when no level had finished: the CLI says so).
  */
 import cliProgress from 'cli-progress'

@@ -8,8 +8,9 @@
  * when the run is quick, because `--quick` takes its load from there.
  *
  * The ranges are the demo's, tighter than the scenario schema's (a classroom
- * machine shared by everyone): workers 1..64, connections 1..1024, a level
- * measured at most 60 s, waits at most 5 000 ms. A request passes them, then
+ * machine shared by everyone): workers 1..64, connections 1..1024, an
+ * open loop's offered rates 1..5 000 req/s, a level measured at most 60 s,
+ * waits at most 5 000 ms. A request passes them, then
  * the scenario schema itself (`validateScenario`), then the plan's bounds.
  *
  * Pure: no I/O.
@@ -18,13 +19,21 @@ import { z } from 'zod'
 import type { Override } from './overrides.js'
 import { applyOverrides } from './overrides.js'
 import { makePlan, type Plan } from './plan.js'
-import { formatIssues, validateScenario, type Scenario } from './scenario.js'
+import { effectiveLoad, formatIssues, validateScenario, type Scenario } from './scenario.js'
 
 /** The demo's bounds (issue 7, "Safety"). */
 export const DEMO_LIMITS = {
   workers: { min: 1, max: 64 },
   connections: { min: 1, max: 1024 },
-  /** Connection counts in one ladder. */
+  /**
+   * An open loop's offered rates, req/s: the top keeps a level's requests
+   * (5 000 × 60 s = 300 000) far below the driver's bound (lab/load/open-loop.ts)
+   * and under what `npm run bench` shows the driver keeps up with on a small machine.
+   */
+  rates: { min: 1, max: 5000 },
+  /** Offered rates in one open-loop ladder (open-vs-closed's full ladder has 8: the bend needs points on both sides). */
+  rateLevels: { min: 1, max: 8 },
+  /** Connection counts (or offered rates) in one ladder. */
   levels: { min: 1, max: 6 },
   io_ms: { min: 0, max: 5000 },
   cpu_ms: { min: 0, max: 1000 },
@@ -100,6 +109,7 @@ export function knobsFor(scenario: Scenario): Knob[] {
     )
   }
   const quick = { ...scenario.load, ...Object.fromEntries(Object.entries(scenario.quick ?? {}).filter(([, v]) => v !== undefined)) }
+  knobs.push(...rateKnobs(scenario))
   knobs.push(
     {
       id: 'load.connections',
@@ -143,6 +153,35 @@ export function knobsFor(scenario: Scenario): Knob[] {
     },
   )
   return knobs
+}
+
+/**
+ * The offered-rate knobs of a scenario's open loops (docs/open-loop.md): one
+ * `load.rates` when the scenario's own load is open, one
+ * `topologies.<id>.load.rates` for each topology whose own `load` makes it open.
+ */
+function rateKnobs(scenario: Scenario): Knob[] {
+  const knob = (id: string, group: string, value: number[] | undefined, quickValue: number[] | undefined): Knob => ({
+    id,
+    label: `${group === 'load' ? '' : `${group} `}offered rates`,
+    group,
+    kind: 'int-list',
+    min: DEMO_LIMITS.rates.min,
+    max: DEMO_LIMITS.rates.max,
+    step: 1,
+    unit: 'req/s',
+    value: value ?? [],
+    quickValue: quickValue ?? value ?? [],
+    maxItems: DEMO_LIMITS.rateLevels.max,
+    help: 'The open loop: requests offered per second at each level, sent on schedule whether or not earlier answers are back.',
+  })
+  const out: Knob[] = []
+  if (scenario.load.mode === 'open') out.push(knob('load.rates', 'load', scenario.load.rates, effectiveLoad({ ...scenario, topologies: {} }, '', true).rates))
+  for (const [id, t] of Object.entries(scenario.topologies)) {
+    if (!t.load || effectiveLoad(scenario, id, false).mode !== 'open') continue
+    out.push(knob(`topologies.${id}.load.rates`, id, effectiveLoad(scenario, id, false).rates, effectiveLoad(scenario, id, true).rates))
+  }
+  return out
 }
 
 /** A problem with a start request: the field it concerns (a knob id, or a request field) and a one-line message. */
@@ -197,13 +236,14 @@ function knobSchema(k: Knob): z.ZodType {
   if (k.kind !== 'number') n = n.int({ error: expected })
   if (k.kind !== 'int-list') return n
   const max = k.maxItems ?? DEMO_LIMITS.levels.max
-  const list = `a list of 1..${max} connection counts, each ${k.min}..${k.max}`
+  const list = `a list of 1..${max} ${k.unit === 'req/s' ? 'offered rates' : 'connection counts'}, each ${k.min}..${k.max}${k.unit === 'req/s' ? ' req/s' : ''}`
   return z.array(n, { error: list }).min(1, { error: list }).max(max, { error: list })
 }
 
-/** `load.x` → `quick.x` for a quick run; other paths unchanged. */
+/** `load.x` → `quick.x` and `topologies.<id>.load.x` → `topologies.<id>.quick.x` for a quick run; other paths unchanged. */
 function targetPath(id: string, quick: boolean): string {
-  return quick && id.startsWith('load.') ? `quick.${id.slice('load.'.length)}` : id
+  if (!quick) return id
+  return id.startsWith('load.') ? `quick.${id.slice('load.'.length)}` : id.replace(/^(topologies\.[^.]+\.)load\./, '$1quick.')
 }
 
 /**
@@ -274,7 +314,7 @@ export function validateStart(
     // a knob under load. was applied to quick.: name the knob
     const field = (message: string) => {
       const f = message.slice(0, Math.max(0, message.indexOf(':')))
-      return quick ? f.replace(/^quick\./, 'load.') : f
+      return quick ? f.replace(/^quick\./, 'load.').replace(/^(topologies\.[^.]+\.)quick\./, '$1load.') : f
     }
     return { ok: false, problems: valid.problems.map((message) => ({ field: field(message), message })) }
   }
@@ -306,6 +346,14 @@ export function planProblems(plan: Plan): FieldProblem[] {
     over(`workloads.${id}.bytes`, w.bytes, DEMO_LIMITS.bytes, ' bytes')
   }
   for (const c of plan.load.connections) over('load.connections', c, DEMO_LIMITS.connections)
+  for (const t of plan.topologies) {
+    if (t.load.mode !== 'open') continue
+    const field = t.def.load ? `topologies.${t.id}.load.rates` : 'load.rates'
+    for (const r of t.load.rates ?? []) over(field, r, DEMO_LIMITS.rates, ' req/s')
+    if ((t.load.rates?.length ?? 0) > DEMO_LIMITS.rateLevels.max) {
+      out.push({ field, message: `${field}: ${t.load.rates?.length} levels are too many for the demo; expected at most ${DEMO_LIMITS.rateLevels.max}` })
+    }
+  }
   if (plan.load.connections.length > DEMO_LIMITS.levels.max) {
     out.push({ field: 'load.connections', message: `load.connections: ${plan.load.connections.length} levels are too many for the demo; expected at most ${DEMO_LIMITS.levels.max}` })
   }

@@ -35,12 +35,18 @@ export function openStationFor(def: TopologyDef, w: Workload, cores: number): St
     return { station: { kind: 'pool', workers: c, serviceMs: w.io_ms + w.cpu_ms }, ...(why.length ? { approximate: why.join('; ') } : {}) }
   }
   if ((def.upstreams ?? 1) > 1) return undefined
+  const limit = def.server.limit_concurrency
+  if (limit !== undefined && limit > 0) {
+    why.push("Erlang's loss formula B(c, λS) with c = limit_concurrency; a 503 counted as answered in 0 ms")
+    if (w.cpu_ms > 0) why.push('the CPU work of requests in progress shares one thread, which the loss formula leaves out')
+    return { station: { kind: 'loss', servers: limit, serviceMs: w.io_ms + w.cpu_ms }, approximate: why.join('; ') }
+  }
   return { station: { kind: 'event-loop', ioMs: w.io_ms, cpuMs: w.cpu_ms }, ...(why.length ? { approximate: why.join('; ') } : {}) }
 }
 
 /** The prediction stored in a level's `prediction` (docs/results-schema.md). */
 export interface OpenLevelPrediction {
-  /** Answered req/s: the offered rate while stable, the capacity past it. */
+  /** Answered (2xx) req/s: the offered rate while stable, the capacity past it; a loss station's λ(1 − B). */
   perSecond: number
   /** Mean latency from the intended send, ms, over the window's answered requests. */
   meanMs: number
@@ -60,7 +66,7 @@ export function predictOpenLevel(choice: StationChoice, ratePerS: number, warmup
   const meanMs = predictWindowMs(choice.station, ratePerS, warmupS, warmupS + durationS, { maxInFlight: maxConnections })
   const why = [choice.approximate, steady.stable ? undefined : `ρ = ${steady.rho.toFixed(2)} ≥ 1: no steady state; the queue grows by λ − μ = ${(ratePerS - steady.capacityPerS).toFixed(1)} req/s (fluid approximation, averaged over the window)`].filter((x) => x !== undefined)
   return {
-    perSecond: Math.min(ratePerS, steady.capacityPerS),
+    perSecond: steady.shedShare !== undefined ? ratePerS * (1 - steady.shedShare) : Math.min(ratePerS, steady.capacityPerS),
     meanMs,
     rho: steady.rho,
     ...(why.length ? { approximate: why.join('; ') } : {}),

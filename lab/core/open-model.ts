@@ -19,6 +19,8 @@
  *   cores is not modelled here (the closed model's MVA does that).
  * - An event loop: a delay station (its waits overlap, `io_ms`) followed by
  *   one CPU server (one thread, `cpu_ms`): M/D/1 on the CPU part plus the wait.
+ * - A concurrency limit with no queue (`limit_concurrency`): M/G/c/c, Erlang's
+ *   loss formula B ({@link erlangB}); a share B of arrivals is answered 503.
  * - Stability: a steady state exists only while ρ = λ / capacity < 1. Past
  *   it the queue grows by (λ − capacity) requests every second (the fluid
  *   approximation: randomness ignored), so a request arriving t seconds into
@@ -34,6 +36,12 @@ export type OpenStation =
   | { kind: 'pool'; workers: number; serviceMs: number }
   /** One event loop: waits overlap (`ioMs`), CPU work runs one request at a time (`cpuMs`). */
   | { kind: 'event-loop'; ioMs: number; cpuMs: number }
+  /**
+   * A server with a concurrency limit and no queue (an event loop's `limit_concurrency`): at most `servers`
+   * requests in progress, each for `serviceMs`; an arrival that finds them all busy is answered 503 at once
+   * (M/G/c/c, Erlang's loss system, {@link erlangB}).
+   */
+  | { kind: 'loss'; servers: number; serviceMs: number }
 
 /** A steady-state prediction for an open loop at one offered rate. */
 export interface OpenPrediction {
@@ -46,8 +54,10 @@ export interface OpenPrediction {
   stable: boolean
   /** Mean wait in the queue, ms; null when unstable (no steady state exists). */
   meanWaitMs: number | null
-  /** Mean response from arrival to answer, ms; null when unstable. */
+  /** Mean response from arrival to answer, ms; null when unstable. For a loss station, over every answer, its 503s taken as 0 ms. */
   meanMs: number | null
+  /** A loss station's share of arrivals turned away with a 503 (Erlang B); absent for the others. */
+  shedShare?: number
 }
 
 function checkRate(ratePerS: number): void {
@@ -78,6 +88,26 @@ export function erlangC(servers: number, offeredErlangs: number): number {
   let b = 1
   for (let k = 1; k <= servers; k++) b = (a * b) / (k + a * b)
   return b / (1 - (a / servers) * (1 - b))
+}
+
+/**
+ * Erlang's B formula: the share of arrivals an M/G/c/c loss system (c
+ * servers, no waiting room) turns away, by the recursion
+ * B(0) = 1, B(k) = a·B(k−1) / (k + a·B(k−1)). It depends on the service time
+ * only through its mean (Sevastyanov 1957; Kleinrock 1975, §3.6), so it is
+ * exact for the lab's deterministic waits. E.g. B(4, 2) = 0.0952, B(10, 5) = 0.0184.
+ * @param servers - c, an integer ≥ 1
+ * @param offeredErlangs - a = λ·S, ≥ 0
+ * @returns the blocking probability in 0..1
+ * @throws RangeError when c is not an integer ≥ 1 or a is negative or not finite
+ */
+export function erlangB(servers: number, offeredErlangs: number): number {
+  checkServers(servers)
+  const a = offeredErlangs
+  if (!(a >= 0) || !Number.isFinite(a)) throw new RangeError(`offeredErlangs must be a finite number ≥ 0, got ${a}`)
+  let b = 1
+  for (let k = 1; k <= servers; k++) b = (a * b) / (k + a * b)
+  return b
 }
 
 /** Steady state of one queue, times in ms. */
@@ -136,6 +166,11 @@ export function mdc(servers: number, ratePerS: number, serviceMs: number): Queue
 
 /** The most a station answers, req/s, and the response of a request that does not queue, ms. */
 function station(s: OpenStation): { capacityPerS: number; bareMs: number } {
+  if (s.kind === 'loss') {
+    checkServers(s.servers)
+    checkMs('serviceMs', s.serviceMs)
+    return { capacityPerS: s.serviceMs > 0 ? (s.servers * 1000) / s.serviceMs : Infinity, bareMs: s.serviceMs }
+  }
   if (s.kind === 'pool') {
     checkServers(s.workers)
     checkMs('serviceMs', s.serviceMs)
@@ -155,6 +190,11 @@ export function predictOpen(s: OpenStation, ratePerS: number): OpenPrediction {
   checkRate(ratePerS)
   const { capacityPerS, bareMs } = station(s)
   const rho = capacityPerS === Infinity ? 0 : ratePerS / capacityPerS
+  if (s.kind === 'loss') {
+    // no queue, so no instability: past capacity it only turns more away
+    const shedShare = erlangB(s.servers, (ratePerS * s.serviceMs) / 1000)
+    return { ratePerS, capacityPerS, rho, stable: true, meanWaitMs: 0, meanMs: (1 - shedShare) * bareMs, shedShare }
+  }
   if (rho >= 1) return { ratePerS, capacityPerS, rho, stable: false, meanWaitMs: null, meanMs: null }
   const waitMs = s.kind === 'pool' ? (s.serviceMs > 0 ? mdc(s.workers, ratePerS, s.serviceMs).meanWaitMs : 0) : md1(ratePerS, s.cpuMs).meanWaitMs
   return { ratePerS, capacityPerS, rho, stable: true, meanWaitMs: waitMs, meanMs: bareMs + waitMs }

@@ -20,6 +20,7 @@ import { ROUTES } from '../contract/workload.js'
 import type { EngineName } from '../core/vocabulary.js'
 import { startGroup, type Group } from '../topology/group.js'
 import { ROOT } from '../topology/paths.js'
+import { EventLog, watchProcesses, type ProcessWatch } from '../topology/watch.js'
 import type { DetectOptions, EngineInfo, Place, ProcessInfo, RunningPart, TopologyEvent } from './engine.js'
 
 /** `apt-get install -y <packages>`, each package once, in the order given. */
@@ -334,7 +335,9 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   const log: WriteStream = createWriteStream(spec.logPath)
   log.write(`$ ${[spec.command, ...spec.args].join(' ')}\n`)
   const group = startGroup(spec.command, spec.args, { env: spec.env ?? process.env, cwd: spec.cwd })
-  const events: TopologyEvent[] = []
+  // Exits and boots come from the process table (topology/watch.ts); log lines add why, and timeouts.
+  const events = new EventLog()
+  let watch: ProcessWatch | undefined
   let partial = ''
   // Events count between ready and stop, like the built-in servers' (the
   // initial boots and the teardown's exits are not news).
@@ -349,16 +352,23 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
     for (const line of lines) {
       const e = recording ? spec.event(line) : undefined
       // A boot line of a process that was up at ready time may arrive late through the pipe.
-      if (e && !(e.kind === 'worker-spawn' && e.pid !== undefined && initial.has(e.pid))) events.push({ at: performance.now(), ...e })
+      if (!e || (e.kind === 'worker-spawn' && e.pid !== undefined && initial.has(e.pid))) continue
+      watch?.poll() // the table first, so the exit a boot replaces is never stamped after the boot
+      events.fromLog(e, performance.now())
     }
   }
   group.child.stdout?.on('data', onData)
   group.child.stderr?.on('data', onData)
+  // The master (or only process) itself ending while recording is an exit nothing will answer.
+  void group.exited.then(({ code, signal }) => {
+    if (recording) events.fromLog({ kind: 'worker-exit', pid: group.pid, message: `${spec.name} (pid ${group.pid}) exited (${signal ?? `code ${code}`}); nothing restarts it` }, performance.now())
+  })
 
   let stopping: Promise<void> | undefined
   const stop = () =>
     (stopping ??= (async () => {
       recording = false
+      watch?.stop()
       await group.stop()
       await new Promise<void>((resolve) => log.end(resolve))
       await spec.cleanup?.()
@@ -391,15 +401,17 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
         (output ? `\n--- ${spec.name} output (last lines) ---\n${output}` : ''),
     )
   }
-  initial = new Set(spec.processes(group.pid).map((p) => p.pid))
+  const atReady = spec.processes(group.pid)
+  initial = new Set(atReady.map((p) => p.pid))
   recording = !stopping
+  if (recording) watch = watchProcesses(() => spec.processes(group.pid), atReady, (c) => recording && events.fromTable(c, performance.now()))
   return {
     engine: spec.name,
     port: spec.port,
     group,
     logPath: spec.logPath,
     processes: () => (stopping ? [] : spec.processes(group.pid)),
-    events: () => events,
+    events: () => events.events(),
     stop,
     signal: (s) => process.kill(group.pid, s),
   }

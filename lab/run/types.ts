@@ -42,7 +42,7 @@ export interface RunRequest {
   openDriver?: LoadDriver
   /** Test seam: a fake topology starter instead of real processes (also skips engine detection). */
   start?: typeof startTopology
-  /** Aborting it interrupts the run like Ctrl-C; its `reason` `'SIGTERM'` makes the status's code 143. */
+  /** Aborting it interrupts the run like Ctrl-C; its `reason` `'SIGTERM'` makes the status's code 143, `'SIGHUP'` 129. */
   signal?: AbortSignal
 }
 
@@ -77,7 +77,7 @@ export interface RunOutcome {
 
 /**
  * `lab run`'s exit code: 0 done; 1 failed; 2 bad input; 3 engine missing;
- * 130 interrupted (SIGINT, 128 + 2) or 143 (SIGTERM, 128 + 15), the shell's
+ * 130 interrupted (SIGINT, 128 + 2), 143 (SIGTERM, 128 + 15) or 129 (SIGHUP, 128 + 1), the shell's
  * convention for a process ended by a signal.
  * @param interruptedBy - the abort reason, for `interrupted`
  */
@@ -92,6 +92,6 @@ export function exitCode(status: RunStatus, interruptedBy?: unknown): number {
     case 'engine-missing':
       return 3
     case 'interrupted':
-      return interruptedBy === 'SIGTERM' ? 143 : 130
+      return interruptedBy === 'SIGTERM' ? 143 : interruptedBy === 'SIGHUP' ? 129 : 130
   }
 }

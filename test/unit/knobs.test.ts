@@ -147,3 +147,53 @@ describe('a start request from the browser', () => {
     ])
   })
 })
+
+describe('the offered-rate knob of an open loop', () => {
+  const openRaw = {
+    ...raw,
+    name: 'open-vs-closed',
+    topologies: {
+      closed: { server: { model: 'prefork', workers: 4 } },
+      open: { server: { model: 'prefork', workers: 4 }, load: { mode: 'open', rates: [20, 60, 100], max_connections: 32 }, quick: { rates: [40, 96] } },
+    },
+  }
+  const openCatalogue = new Map([['open-vs-closed', { raw: openRaw, scenario: scenario(openRaw) }]])
+  const startOpen = (body: object) => validateStart({ scenario: 'open-vs-closed', ...body }, openCatalogue, STACKS)
+
+  it('is offered for each topology whose own load is open, in req/s, with the full and quick ladders as defaults', () => {
+    const rates = knobsFor(scenario(openRaw)).filter((k) => k.unit === 'req/s')
+    expect(rates).toEqual([
+      expect.objectContaining({ id: 'topologies.open.load.rates', group: 'open', kind: 'int-list', min: 1, max: DEMO_LIMITS.rates.max, value: [20, 60, 100], quickValue: [40, 96] }),
+    ])
+    expect(knobsFor(scenario()).some((k) => k.unit === 'req/s')).toBe(false)
+  })
+
+  it("sets the topology's quick ladder for a quick run, and the level plan follows it", () => {
+    const r = startOpen({ quick: true, knobs: { 'topologies.open.load.rates': [30, 90] } })
+    assert(r.ok, JSON.stringify(r))
+    expect(r.value.set).toEqual(['topologies.open.quick.rates=[30,90]'])
+    const open = r.value.plan.topologies.find((t) => t.id === 'open')
+    expect(open?.load.rates).toEqual([30, 90])
+    expect(open?.load.mode).toBe('open')
+  })
+
+  it("sets the topology's load ladder for a full run", () => {
+    const r = startOpen({ quick: false, topologies: ['open'], knobs: { 'topologies.open.load.rates': [50] } })
+    assert(r.ok, JSON.stringify(r))
+    expect(r.value.set).toEqual(['topologies.open.load.rates=[50]'])
+    expect(r.value.plan.topologies[0]?.load.rates).toEqual([50])
+  })
+
+  it('refuses a rate above the demo bound, naming the knob and the range in req/s', () => {
+    const r = startOpen({ knobs: { 'topologies.open.load.rates': [40, DEMO_LIMITS.rates.max + 1] } })
+    assert(!r.ok)
+    expect(r.problems).toEqual([{ field: 'topologies.open.load.rates', message: expect.stringMatching(/^topologies\.open\.load\.rates\.1: .*1\.\.5000 req\/s \(demo limit\)$/) }])
+  })
+
+  it("checks a scenario's own offered rates against the demo bounds", () => {
+    const tooFast = { ...openRaw, topologies: { open: { ...openRaw.topologies.open, load: { mode: 'open', rates: [20_000] } } } }
+    const plan = makePlan(scenario(tooFast), { quick: false })
+    assert(plan.ok)
+    expect(planProblems(plan.value)).toEqual([expect.objectContaining({ field: 'topologies.open.load.rates', message: expect.stringContaining('20000 is not allowed in the demo') })])
+  })
+})

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { erlangC, md1, mdc, mmc, predictOpen, predictSeconds } from '../../lab/core/open-model.js'
+import { openStationFor, predictOpenLevel } from '../../lab/core/open-level.js'
+import { erlangB, erlangC, md1, mdc, mmc, predictOpen, predictSeconds } from '../../lab/core/open-model.js'
+import type { TopologyDef, Workload } from '../../lab/core/scenario.js'
 import { arrivalInstants, seededRandom } from '../../lab/load/arrivals.js'
 
 /** P(N ≥ c) of the M/M/c birth–death chain, solved state by state (an independent check of the recursion). */
@@ -173,5 +175,38 @@ describe('predictSeconds', () => {
 
   it('rejects a fractional number of seconds', () => {
     expect(() => predictSeconds(pool, 10, 2.5)).toThrow(/seconds/)
+  })
+})
+
+describe("Erlang's loss formula and the loss station (a concurrency limit with no queue)", () => {
+  it('matches published Erlang B table values', () => {
+    // e.g. any Erlang B table: c = 4, a = 2 → 0.0952; c = 10, a = 5 → 0.0184; c = 1: a / (1 + a)
+    expect(erlangB(4, 2)).toBeCloseTo(0.0952, 4)
+    expect(erlangB(10, 5)).toBeCloseTo(0.0184, 4)
+    expect(erlangB(1, 3)).toBeCloseTo(0.75, 10)
+    expect(erlangB(4, 0)).toBe(0)
+    expect(() => erlangB(0, 1)).toThrow(RangeError)
+  })
+
+  it('turns away a share B of arrivals even below capacity, and never becomes unstable past it', () => {
+    const shed = { kind: 'loss', servers: 4, serviceMs: 50 } as const
+    const below = predictOpen(shed, 40)
+    expect(below.stable).toBe(true)
+    expect(below.shedShare).toBeCloseTo(erlangB(4, 2), 10)
+    expect(below.meanMs).toBeCloseTo(50 * (1 - erlangB(4, 2)), 10)
+    const past = predictOpen(shed, 100) // a = 5 erlangs on 4 servers: B = 0.398
+    expect(past.stable).toBe(true)
+    expect(past.rho).toBeCloseTo(1.25, 10)
+    expect(past.shedShare).toBeCloseTo(0.3984, 3)
+  })
+
+  it('predicts an event loop with limit_concurrency as that loss station, answering λ(1 − B) with 200', () => {
+    const def = { server: { model: 'event-loop', limit_concurrency: 4 } } as TopologyDef
+    const w = { io_ms: 50, cpu_ms: 0, bytes: 1024, crash_pct: 0, hang_pct: 0 } as Workload
+    const choice = openStationFor(def, w, 2)
+    expect(choice?.station).toEqual({ kind: 'loss', servers: 4, serviceMs: 50 })
+    const p = predictOpenLevel(choice!, 100, 1, 3, 64)
+    expect(p.perSecond).toBeCloseTo(100 * (1 - 0.3984), 0)
+    expect(p.approximate).toMatch(/loss formula/)
   })
 })

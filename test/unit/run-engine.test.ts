@@ -207,5 +207,6 @@ describe('exitCode', () => {
     expect(exitCode('interrupted', 'SIGINT')).toBe(130)
     expect(exitCode('interrupted', 'stop')).toBe(130)
     expect(exitCode('interrupted', 'SIGTERM')).toBe(143)
+    expect(exitCode('interrupted', 'SIGHUP')).toBe(129)
   })
 })
