@@ -48,6 +48,7 @@
  */
 import { meanDemand, requestKinds, type MixEntry } from './mix.js'
 import { mva, type Station } from './mva.js'
+import { proxyBuffers, type ProxyBufferShape } from './proxy-buffers.js'
 
 export { mva, type Station } from './mva.js'
 
@@ -304,7 +305,7 @@ export function predictLevel(
 }
 
 /** The proxy settings the model reads (lab/core/scenario.ts, `proxySchema`). */
-export interface ProxyShape {
+export interface ProxyShape extends ProxyBufferShape {
   buffering?: boolean
   request_buffering?: boolean
   static_dir?: string
@@ -332,8 +333,9 @@ export const SOCKET_BUFFER_BYTES_PER_HOP = 2 * 1024 * 1024
  * released only when a worker is killed after `timeout_s`):
  * - `slow-headers`: bare, each holds a worker reading its endless headers;
  *   behind any proxy none (a proxy reads request headers whole first);
- * - `slow-body`: bare, or behind a proxy with `request_buffering` off;
- * - `slow-reader`: bare, or behind a proxy with `buffering` off, when the
+ * - `slow-body`: bare, or behind a proxy that streams request bodies
+ *   ({@link proxyBuffers}: `request_buffering` off, or Apache/Caddy's defaults);
+ * - `slow-reader`: bare, or behind a proxy that streams responses, when the
  *   response is larger than the socket buffers on the way
  *   ({@link SOCKET_BUFFER_BYTES_PER_HOP} per hop).
  * An event loop is not held by a slow connection (the caller ignores this for it).
@@ -343,10 +345,10 @@ export function heldBySlowClients(def: { proxy?: ProxyShape }, slow: SlowClients
   const p = def.proxy
   let held: boolean
   if (slow.mode === 'slow-headers') held = !p
-  else if (slow.mode === 'slow-body') held = !p || p.request_buffering === false
+  else if (slow.mode === 'slow-body') held = !p || !proxyBuffers(p).request
   else {
     const hops = p ? 2 : 1
-    held = (!p || p.buffering === false) && (slow.response_bytes ?? 4_000_000) > hops * SOCKET_BUFFER_BYTES_PER_HOP
+    held = (!p || !proxyBuffers(p).response) && (slow.response_bytes ?? 4_000_000) > hops * SOCKET_BUFFER_BYTES_PER_HOP
   }
   return held ? slow.count : 0
 }

@@ -88,7 +88,7 @@ export function apacheConf(c: ApacheConfig): string {
     // no /etc/mime.types: the few types the lab's static files use are added below
     'TypesConfig /dev/null',
     ...(c.requestReadTimeout ? [`RequestReadTimeout ${c.requestReadTimeout}`] : []),
-    ...(c.sendCl ? ['SetEnv proxy-sendcl 1'] : []),
+    ...(c.sendCl ? [`LoadModule env_module ${APACHE_MODULES_DIR}/mod_env.so`, 'SetEnv proxy-sendcl 1'] : []),
     ...(c.readTimeoutS !== undefined ? [`ProxyTimeout ${Math.max(1, Math.ceil(c.readTimeoutS))}`] : []),
     '<Proxy balancer://app>',
     // route= only names the member for X-Upstream (BALANCER_WORKER_ROUTE); no stickysession is set
@@ -120,7 +120,8 @@ export function apacheConf(c: ApacheConfig): string {
 }
 
 /**
- * Apache's settings for a proxy part. Apache has no nginx-style buffering, cache
+ * Apache's settings for a proxy part. `engine_buffering` spools request
+ * bodies (`SetEnv proxy-sendcl 1`). Apache has no nginx-style buffering, cache
  * lock or retry switches in this mapping: `buffering`, `request_buffering`,
  * `keepalive`, `max_fails`, `fail_timeout_s`, `retry` and `workers` keep
  * Apache's own defaults; a micro-cache is refused.
@@ -136,6 +137,7 @@ export function apacheProxyConfig(p: ProxyDef, upstreams: readonly number[], por
     ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
     readTimeoutS: p.read_timeout_s,
     connectTimeoutS: p.connect_timeout_s,
+    ...(p.engine_buffering ? { sendCl: true } : {}),
   }
 }
 

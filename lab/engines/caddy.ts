@@ -84,7 +84,8 @@ export function caddyfile(c: CaddyConfig): string {
 }
 
 /**
- * Caddy's settings for a proxy part: balancing, static folder, timeouts.
+ * Caddy's settings for a proxy part: balancing, static folder, timeouts;
+ * `engine_buffering` turns on `buffer_requests` and `buffer_responses`.
  * `buffering`/`request_buffering` keep Caddy's streaming default (the schema's
  * nginx-style `true` cannot be told from "not set"); `keepalive`, `max_fails`,
  * `fail_timeout_s`, `retry`, `workers` keep Caddy's own defaults.
@@ -99,6 +100,7 @@ export function caddyProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
     readTimeoutS: p.read_timeout_s,
     connectTimeoutS: p.connect_timeout_s,
+    ...(p.engine_buffering ? { bufferRequests: true, bufferResponses: true } : {}),
   }
 }
 

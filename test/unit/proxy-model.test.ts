@@ -57,6 +57,17 @@ describe('slow clients in the model', () => {
     expect(heldBySlowClients({ proxy: { buffering: false } }, reader(10_000_000))).toBe(3)
   })
 
+  it('hold workers through Apache and Caddy by their streaming defaults, and not with engine_buffering', () => {
+    // Apache prefetches 16 KiB of a body before it contacts an upstream: a 1 byte/s upload never gets there
+    expect(heldBySlowClients({ proxy: { engine: 'apache' } }, body)).toBe(0)
+    expect(heldBySlowClients({ proxy: { engine: 'apache' } }, reader(10_000_000))).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'apache', engine_buffering: true } }, reader(10_000_000))).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy' } }, body)).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy' } }, reader(10_000_000))).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy', engine_buffering: true } }, body)).toBe(0)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy', engine_buffering: true } }, reader(10_000_000))).toBe(0)
+  })
+
   it('do not hold a worker when the answer fits in the socket buffers on the way', () => {
     expect(heldBySlowClients({}, reader(1_000_000))).toBe(0)
     expect(heldBySlowClients({}, reader(4_000_000))).toBe(3)

@@ -93,3 +93,18 @@ describe('caddy', () => {
     expect(text).toContain('file_server')
   })
 })
+
+describe('engine_buffering', () => {
+  it('spools request bodies on Apache with proxy-sendcl, loading mod_env for SetEnv', () => {
+    const on = apacheConf({ ...apacheProxyConfig(proxy({ engine: 'apache', engine_buffering: true }), [9001], 8080, '/d'), user: null })
+    expect(on).toMatch(/^LoadModule env_module .*mod_env\.so$/m)
+    expect(on).toMatch(/^SetEnv proxy-sendcl 1$/m)
+    const off = apacheConf({ ...apacheProxyConfig(proxy({ engine: 'apache' }), [9001], 8080, '/d'), user: null })
+    expect(off).not.toMatch(/proxy-sendcl/)
+  })
+
+  it('buffers requests and responses on Caddy only when asked', () => {
+    expect(caddyfile(caddyProxyConfig(proxy({ engine: 'caddy', engine_buffering: true }), [9001], 8080))).toMatch(/buffer_requests\n\t+buffer_responses/)
+    expect(caddyfile(caddyProxyConfig(proxy({ engine: 'caddy' }), [9001], 8080))).not.toMatch(/buffer_/)
+  })
+})
