@@ -1,6 +1,6 @@
 /** The queueing model's view of proxies (lab/core/model.ts): several upstreams, mixes, slow clients, the proxy's CPU. */
 import { describe, expect, it } from 'vitest'
-import { heldBySlowClients, predictLevel, proxyCpuMs } from '../../lab/core/model.js'
+import { heldBySlowClients, levelInput, predictLevel, proxyCpuMs } from '../../lab/core/model.js'
 
 const server = (workers: number) => ({ model: 'prefork' as const, workers, timeout_s: 30 })
 
@@ -77,5 +77,13 @@ describe('slow clients in the model', () => {
   it('leave an event loop alone', () => {
     const p = predictLevel({ server: { model: 'event-loop', workers: 1 } }, { io_ms: 10, cpu_ms: 0, slow_clients: headers }, 16, 2)
     expect(p.perSecond).toBeCloseTo(1600, 5)
+  })
+})
+
+describe('a proxy with a micro-cache', () => {
+  it('gets no prediction, rather than the uncached pool figure the model would give', () => {
+    const def = { server: server(4), proxy: { cache_ttl_s: 1 } }
+    expect(levelInput(def, { io_ms: 200, cpu_ms: 0 }, 32, 2)).toBeUndefined()
+    expect(predictLevel({ server: server(4), proxy: {} }, { io_ms: 200, cpu_ms: 0 }, 32, 2).perSecond).toBeCloseTo(20, 5)
   })
 })
