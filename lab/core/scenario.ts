@@ -82,6 +82,8 @@ export const proxySchema = z.strictObject({
   cache_ttl_s: intIn(0, 3600, ' s').default(0),
   /** With the cache: one request refills an entry, the others wait or get the stale copy (`proxy_cache_lock`, `proxy_cache_use_stale updating`). */
   cache_lock: bool().default(true),
+  /** Terminate HTTPS at the proxy with a self-signed certificate generated into its temp folder for the run (nginx, Apache, Caddy; lab/engines/tls.ts); plain HTTP to the upstreams. */
+  tls: bool().optional(),
   /** Apache httpd and Caddy, which stream bodies by default: turn their own buffering on (Caddy 2.6 `buffer_requests` + `buffer_responses`; Apache `SetEnv proxy-sendcl 1`, request bodies only). nginx and the built-in proxy read `buffering`/`request_buffering` instead. */
   engine_buffering: bool().optional(),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
@@ -235,6 +237,8 @@ export const workloadSchema = z.strictObject({
    * kind, the connections shared out by weight (separate streams of users).
    */
   mix_split: z.enum(['requests', 'connections'], { error: "'requests' or 'connections'" }).optional(),
+  /** Every request asks for `Connection: close`, so each opens a new TCP (and TLS) connection; closed loop only. */
+  close_connections: bool().optional(),
   /** Slow clients beside this workload's load (replaces `load.slow_clients`). */
   slow_clients: slowClientsSchema.optional(),
 })

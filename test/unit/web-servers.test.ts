@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { proxySchema } from '../../lab/core/scenario.js'
 import { apacheConf, apacheProxyConfig, parseApacheVersion } from '../../lab/engines/apache.js'
 import { caddyfile, caddyProxyConfig, parseCaddyVersion } from '../../lab/engines/caddy.js'
+import { nginxConf, nginxProxyConfig } from '../../lab/engines/nginx.js'
+import { reverseProxyConfig } from '../../lab/engines/node-reverse-proxy.js'
 
 const proxy = (extra: Record<string, unknown> = {}) => proxySchema.parse({ model: 'reverse-proxy', ...extra })
 
@@ -106,5 +108,35 @@ describe('engine_buffering', () => {
   it('buffers requests and responses on Caddy only when asked', () => {
     expect(caddyfile(caddyProxyConfig(proxy({ engine: 'caddy', engine_buffering: true }), [9001], 8080))).toMatch(/buffer_requests\n\t+buffer_responses/)
     expect(caddyfile(caddyProxyConfig(proxy({ engine: 'caddy' }), [9001], 8080))).not.toMatch(/buffer_/)
+  })
+})
+
+describe('tls', () => {
+  it('has Apache load mod_ssl and read the certificate and key from its own folder', () => {
+    const conf = apacheConf({ ...apacheProxyConfig(proxy({ engine: 'apache', tls: true }), [9001], 8080, '/tmp/lab-apache-x'), user: null })
+    expect(conf).toMatch(/^LoadModule ssl_module .*mod_ssl\.so$/m)
+    expect(conf).toMatch(/^SSLEngine on$/m)
+    expect(conf).toContain('SSLCertificateFile "/tmp/lab-apache-x/cert.pem"')
+    expect(conf).toContain('SSLCertificateKeyFile "/tmp/lab-apache-x/key.pem"')
+    expect(apacheConf({ port: 8080, upstreams: [9001], dir: '/d', user: null })).not.toMatch(/SSLEngine/)
+  })
+
+  it('has Caddy serve an https site with the given certificate, choosing it for clients that send no SNI', () => {
+    const file = caddyfile({ port: 8443, upstreams: [9001], tlsDir: '/tmp/lab-caddy-x' })
+    expect(file).toMatch(/^https:\/\/:8443 \{$/m)
+    expect(file).toContain('\ttls /tmp/lab-caddy-x/cert.pem /tmp/lab-caddy-x/key.pem')
+    expect(file).toMatch(/^\tdefault_sni 127\.0\.0\.1$/m)
+    expect(caddyfile({ port: 8080, upstreams: [9001] })).toMatch(/^http:\/\/:8080 \{$/m)
+  })
+
+  it('has nginx listen with ssl and the certificate from its prefix folder', () => {
+    const conf = nginxConf({ ...nginxProxyConfig(proxy({ engine: 'nginx', tls: true }), [9001], 8443), user: null })
+    expect(conf).toContain('listen 127.0.0.1:8443 ssl;')
+    expect(conf).toContain('ssl_certificate cert.pem;')
+    expect(conf).toContain('ssl_certificate_key key.pem;')
+  })
+
+  it('is refused by the built-in proxy, which speaks plain HTTP only', () => {
+    expect(() => reverseProxyConfig(proxy({ tls: true }), [9001])).toThrow(/plain HTTP only/)
   })
 })
