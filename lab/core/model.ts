@@ -48,6 +48,7 @@
  */
 import { meanDemand, requestKinds, type MixEntry } from './mix.js'
 import { mva, type Station } from './mva.js'
+import { proxyBuffers, type ProxyBufferShape } from './proxy-buffers.js'
 
 export { mva, type Station } from './mva.js'
 
@@ -237,7 +238,7 @@ export interface WorkloadShape {
 
 /**
  * The model's input for a level of a scenario (see {@link predictLevel}).
- * @returns undefined when the model cannot say (a mix split by connection with static files)
+ * @returns undefined when the model cannot say (a mix split by connection with static files, a proxy with a micro-cache)
  */
 export function levelInput(
   def: TopologyShape,
@@ -255,6 +256,10 @@ export function levelInput(
   // a mix split by connection with static files: separate populations, one of which (the static
   // files) the model has no cost for: no prediction rather than a made-up one
   if (workload.mix_split === 'connections' && workload.mix?.some((e) => e.static !== undefined)) return undefined
+  // a micro-cache in front: most answers never reach a worker, and how many do depends on the
+  // arrival rate the answers set (scenarios/caching/notes.md has the arithmetic); the queueing model
+  // has no cache, so it says nothing rather than the uncached pool's figure
+  if ((def.proxy?.cache_ttl_s ?? 0) > 0) return undefined
   // a mix: the average request's demand (static files count 0 ms; see core/mix.ts)
   const demand = workload.mix?.length
     ? meanDemand(requestKinds({ ...workload, bytes: workload.bytes ?? 1024 }), def.proxy?.static_dir !== undefined)
@@ -304,7 +309,9 @@ export function predictLevel(
 }
 
 /** The proxy settings the model reads (lab/core/scenario.ts, `proxySchema`). */
-export interface ProxyShape {
+export interface ProxyShape extends ProxyBufferShape {
+  /** Seconds a micro-cache keeps an answer; > 0: the model makes no prediction. */
+  cache_ttl_s?: number
   buffering?: boolean
   request_buffering?: boolean
   static_dir?: string
@@ -332,8 +339,9 @@ export const SOCKET_BUFFER_BYTES_PER_HOP = 2 * 1024 * 1024
  * released only when a worker is killed after `timeout_s`):
  * - `slow-headers`: bare, each holds a worker reading its endless headers;
  *   behind any proxy none (a proxy reads request headers whole first);
- * - `slow-body`: bare, or behind a proxy with `request_buffering` off;
- * - `slow-reader`: bare, or behind a proxy with `buffering` off, when the
+ * - `slow-body`: bare, or behind a proxy that streams request bodies
+ *   ({@link proxyBuffers}: `request_buffering` off, or Apache/Caddy's defaults);
+ * - `slow-reader`: bare, or behind a proxy that streams responses, when the
  *   response is larger than the socket buffers on the way
  *   ({@link SOCKET_BUFFER_BYTES_PER_HOP} per hop).
  * An event loop is not held by a slow connection (the caller ignores this for it).
@@ -343,10 +351,10 @@ export function heldBySlowClients(def: { proxy?: ProxyShape }, slow: SlowClients
   const p = def.proxy
   let held: boolean
   if (slow.mode === 'slow-headers') held = !p
-  else if (slow.mode === 'slow-body') held = !p || p.request_buffering === false
+  else if (slow.mode === 'slow-body') held = !p || !proxyBuffers(p).request
   else {
     const hops = p ? 2 : 1
-    held = (!p || p.buffering === false) && (slow.response_bytes ?? 4_000_000) > hops * SOCKET_BUFFER_BYTES_PER_HOP
+    held = (!p || !proxyBuffers(p).response) && (slow.response_bytes ?? 4_000_000) > hops * SOCKET_BUFFER_BYTES_PER_HOP
   }
   return held ? slow.count : 0
 }

@@ -87,6 +87,10 @@ export const proxySchema = z.strictObject({
   cache_lock: bool().default(true),
   /** What the proxy speaks to the servers: `http` (`proxy_pass`) or `uwsgi` (nginx's `uwsgi_pass` to uWSGI's `--socket`). */
   protocol: protocol.default('http'),
+  /** Terminate HTTPS at the proxy with a self-signed certificate generated into its temp folder for the run (nginx, Apache, Caddy; lab/engines/tls.ts); plain HTTP to the upstreams. */
+  tls: bool().optional(),
+  /** Apache httpd and Caddy, which stream bodies by default: turn their own buffering on (Caddy 2.6 `buffer_requests` + `buffer_responses`; Apache `SetEnv proxy-sendcl 1`, request bodies only). nginx and the built-in proxy read `buffering`/`request_buffering` instead. */
+  engine_buffering: bool().optional(),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
   /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
@@ -242,6 +246,8 @@ export const workloadSchema = z.strictObject({
    * kind, the connections shared out by weight (separate streams of users).
    */
   mix_split: z.enum(['requests', 'connections'], { error: "'requests' or 'connections'" }).optional(),
+  /** Every request asks for `Connection: close`, so each opens a new TCP (and TLS) connection; closed loop only. */
+  close_connections: bool().optional(),
   /** Slow clients beside this workload's load (replaces `load.slow_clients`). */
   slow_clients: slowClientsSchema.optional(),
 })

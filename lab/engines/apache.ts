@@ -24,6 +24,7 @@ import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { detectCommand, runPlaceOf } from './common.js'
 import { launchInTempDir } from './confdir.js'
+import { TLS_FILES, writeSelfSignedCert } from './tls.js'
 import type { DetectOptions, EngineInfo, ProxyEngine } from './engine.js'
 
 /** Where Debian installs Apache's modules. */
@@ -55,6 +56,8 @@ export interface ApacheConfig {
   readTimeoutS?: number
   /** `connectiontimeout=` on every member, seconds (default `Timeout`, 60 s). */
   connectTimeoutS?: number
+  /** Terminate TLS (mod_ssl) with `cert.pem`/`key.pem` in `dir` (lab/engines/tls.ts). */
+  tls?: boolean
   /** `SetEnv proxy-sendcl 1`: spool the request body to learn its length before sending it upstream. */
   sendCl?: boolean
   /** `RequestReadTimeout` line (mod_reqtimeout); absent: its compiled-in default. */
@@ -88,7 +91,18 @@ export function apacheConf(c: ApacheConfig): string {
     // no /etc/mime.types: the few types the lab's static files use are added below
     'TypesConfig /dev/null',
     ...(c.requestReadTimeout ? [`RequestReadTimeout ${c.requestReadTimeout}`] : []),
-    ...(c.sendCl ? ['SetEnv proxy-sendcl 1'] : []),
+    // mod_ssl with a shared-memory session cache, as Debian's ssl.conf sets it (mod_ssl docs, SSLSessionCache)
+    ...(c.tls
+      ? [
+          `LoadModule socache_shmcb_module ${APACHE_MODULES_DIR}/mod_socache_shmcb.so`,
+          `LoadModule ssl_module ${APACHE_MODULES_DIR}/mod_ssl.so`,
+          `SSLSessionCache "shmcb:${c.dir}/ssl_scache(512000)"`,
+          'SSLEngine on',
+          `SSLCertificateFile "${path.join(c.dir, TLS_FILES.cert)}"`,
+          `SSLCertificateKeyFile "${path.join(c.dir, TLS_FILES.key)}"`,
+        ]
+      : []),
+    ...(c.sendCl ? [`LoadModule env_module ${APACHE_MODULES_DIR}/mod_env.so`, 'SetEnv proxy-sendcl 1'] : []),
     ...(c.readTimeoutS !== undefined ? [`ProxyTimeout ${Math.max(1, Math.ceil(c.readTimeoutS))}`] : []),
     '<Proxy balancer://app>',
     // route= only names the member for X-Upstream (BALANCER_WORKER_ROUTE); no stickysession is set
@@ -120,7 +134,8 @@ export function apacheConf(c: ApacheConfig): string {
 }
 
 /**
- * Apache's settings for a proxy part. Apache has no nginx-style buffering, cache
+ * Apache's settings for a proxy part. `engine_buffering` spools request
+ * bodies (`SetEnv proxy-sendcl 1`). Apache has no nginx-style buffering, cache
  * lock or retry switches in this mapping: `buffering`, `request_buffering`,
  * `keepalive`, `max_fails`, `fail_timeout_s`, `retry` and `workers` keep
  * Apache's own defaults; a micro-cache is refused.
@@ -136,6 +151,8 @@ export function apacheProxyConfig(p: ProxyDef, upstreams: readonly number[], por
     ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
     readTimeoutS: p.read_timeout_s,
     connectTimeoutS: p.connect_timeout_s,
+    ...(p.engine_buffering ? { sendCl: true } : {}),
+    ...(p.tls ? { tls: true } : {}),
   }
 }
 
@@ -156,6 +173,7 @@ export const apache: ProxyEngine = {
         prefix: 'lab-apache-',
         shared: true,
         confName: 'httpd.conf',
+        ...(proxy.tls ? { scheme: 'https' as const, prepare: (dir: string) => void writeSelfSignedCert(dir) } : {}),
         conf: (dir) => apacheConf(apacheProxyConfig(proxy, upstreams, port, dir, place.baseDir)),
         args: (dir) => ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'],
         errorLog: 'error.log',

@@ -20,6 +20,7 @@ import { freePort } from '../contract/ports.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { detectCommand, runPlaceOf } from './common.js'
 import { launchInTempDir } from './confdir.js'
+import { TLS_FILES, writeSelfSignedCert } from './tls.js'
 import type { DetectOptions, EngineInfo, ProxyEngine } from './engine.js'
 
 /** Reads the version from `caddy version` (`2.6.2` on Debian 12, `v2.7.6 h1:...` upstream). */
@@ -46,6 +47,8 @@ export interface CaddyConfig {
   bufferRequests?: boolean
   /** `buffer_responses` (Caddy 2.6): read the whole response body before sending it to the client. */
   bufferResponses?: boolean
+  /** Terminate TLS with `cert.pem`/`key.pem` in this folder (lab/engines/tls.ts): an `https://` site with `tls <cert> <key>`. */
+  tlsDir?: string
   /** `transport http { read_timeout }`, seconds (Caddy's default: none). */
   readTimeoutS?: number
   /** `transport http { dial_timeout }`, seconds (Caddy's default 3 s in 2.6). */
@@ -64,9 +67,12 @@ export function caddyfile(c: CaddyConfig): string {
     '{',
     '\tadmin off',
     '\tauto_https off',
+    // a client connecting to an IP sends no SNI; Caddy then picks the certificate by this name
+    ...(c.tlsDir ? ['\tdefault_sni 127.0.0.1'] : []),
     '}',
-    `http://:${c.port} {`,
+    `${c.tlsDir ? 'https' : 'http'}://:${c.port} {`,
     '\tbind 127.0.0.1',
+    ...(c.tlsDir ? [`\ttls ${path.join(c.tlsDir, TLS_FILES.cert)} ${path.join(c.tlsDir, TLS_FILES.key)}`] : []),
     ...(c.staticDir ? ['\thandle_path /static/* {', `\t\troot * ${c.staticDir.replace(/\/+$/, '')}`, '\t\tfile_server', '\t}'] : []),
     '\thandle {',
     `\t\treverse_proxy ${c.upstreams.map((p) => `127.0.0.1:${p}`).join(' ')} {`,
@@ -84,7 +90,8 @@ export function caddyfile(c: CaddyConfig): string {
 }
 
 /**
- * Caddy's settings for a proxy part: balancing, static folder, timeouts.
+ * Caddy's settings for a proxy part: balancing, static folder, timeouts;
+ * `engine_buffering` turns on `buffer_requests` and `buffer_responses`.
  * `buffering`/`request_buffering` keep Caddy's streaming default (the schema's
  * nginx-style `true` cannot be told from "not set"); `keepalive`, `max_fails`,
  * `fail_timeout_s`, `retry`, `workers` keep Caddy's own defaults.
@@ -99,6 +106,7 @@ export function caddyProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     ...(p.static_dir ? { staticDir: path.resolve(baseDir, p.static_dir) } : {}),
     readTimeoutS: p.read_timeout_s,
     connectTimeoutS: p.connect_timeout_s,
+    ...(p.engine_buffering ? { bufferRequests: true, bufferResponses: true } : {}),
   }
 }
 
@@ -118,7 +126,8 @@ export const caddy: ProxyEngine = {
         name: 'caddy',
         prefix: 'lab-caddy-',
         confName: 'Caddyfile',
-        conf: () => caddyfile(caddyProxyConfig(proxy, upstreams, port, place.baseDir)),
+        conf: (dir) => caddyfile({ ...caddyProxyConfig(proxy, upstreams, port, place.baseDir), ...(proxy.tls ? { tlsDir: dir } : {}) }),
+        ...(proxy.tls ? { scheme: 'https' as const, prepare: (dir: string) => void writeSelfSignedCert(dir) } : {}),
         args: (dir) => ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
         env: (dir) => ({ ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir }),
         port,

@@ -15,6 +15,7 @@
 import { execFile } from 'node:child_process'
 import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import path from 'node:path'
 import { ROUTES } from '../contract/workload.js'
 import type { EngineName } from '../core/vocabulary.js'
@@ -224,7 +225,9 @@ export function runPlaceOf(place: Place, engine: EngineName): RunPlace {
 /** One `GET` on 127.0.0.1; resolves with the status, rejects with the socket error (e.g. ECONNREFUSED). */
 export function httpGet(url: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+    // https: the run's own self-signed certificate (lab/engines/tls.ts), so it is not verified
+    const get = url.startsWith('https:') ? (u: string, o: https.RequestOptions, cb: (res: http.IncomingMessage) => void) => https.get(u, { ...o, rejectUnauthorized: false }, cb) : http.get
+    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume()
       res.on('end', () => resolve(res.statusCode ?? 0))
       res.on('error', reject)
@@ -287,6 +290,8 @@ export interface RunPlace {
 /** What {@link launch} needs. */
 export interface LaunchSpec {
   name: EngineName
+  /** `https` when the engine terminates TLS on its port (health checks and the topology's URL follow); default `http`. */
+  scheme?: 'http' | 'https'
   command: string
   args: string[]
   env?: NodeJS.ProcessEnv
@@ -375,7 +380,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
     })())
 
   try {
-    await waitForHealth(`http://127.0.0.1:${spec.port}${ROUTES.health}`, {
+    await waitForHealth(`${spec.scheme ?? 'http'}://127.0.0.1:${spec.port}${ROUTES.health}`, {
       timeoutMs: spec.readyTimeoutMs,
       exited: group.exited,
       ready: spec.ready ? () => spec.ready!(group.pid) : undefined,
@@ -408,6 +413,7 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   return {
     engine: spec.name,
     port: spec.port,
+    ...(spec.scheme ? { scheme: spec.scheme } : {}),
     group,
     logPath: spec.logPath,
     processes: () => (stopping ? [] : spec.processes(group.pid)),

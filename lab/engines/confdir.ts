@@ -35,6 +35,8 @@ export interface ConfDirSpec extends Omit<LaunchSpec, 'args' | 'cwd' | 'logPath'
   args(dir: string): string[]
   /** The engine's own error log inside the folder (read for failures and kept on stop). */
   errorLog?: string
+  /** Writes more files into the folder before the engine starts (e.g. a TLS certificate). */
+  prepare?(dir: string): void
   /** Make the folder readable by other users (Apache's workers run as another user when the lab is root). */
   shared?: boolean
 }
@@ -47,12 +49,13 @@ export async function launchInTempDir(spec: ConfDirSpec, place: RunPlace): Promi
   const dir = mkdtempSync(path.join(os.tmpdir(), spec.prefix))
   if (spec.shared) chmodSync(dir, 0o755)
   rememberDir(dir)
+  spec.prepare?.(dir)
   const conf = spec.conf(dir)
   writeFileSync(path.join(dir, spec.confName), conf)
   const logPath = path.join(place.runDir, place.logName)
   const errorLog = spec.errorLog ? path.join(dir, spec.errorLog) : undefined
   const readErrorLog = () => (errorLog && existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '')
-  const { prefix: _p, confName, conf: _c, args, env, errorLog: _e, shared: _s, ...rest } = spec
+  const { prefix: _p, confName, conf: _c, args, env, errorLog: _e, shared: _s, prepare: _r, ...rest } = spec
   const engine = await launch({
     ...rest,
     command: place.executable,

@@ -128,6 +128,8 @@ export interface RunningPart {
   engine: EngineName
   /** The port it listens on, on 127.0.0.1. */
   port: number
+  /** `https` when it terminates TLS on that port (a proxy part with `tls`); default `http`. */
+  scheme?: 'http' | 'https'
   /** Its processes now, with their roles. */
   processes(): ProcessInfo[]
   /** What it reported since it was ready, in arrival order. */

@@ -26,6 +26,7 @@ import type { LimitReqDef } from '../core/operations-schema.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import { TLS_FILES, writeSelfSignedCert } from './tls.js'
 import type { DetectOptions, EngineInfo, ProcessInfo, ProxyEngine } from './engine.js'
 
 /** Reads the version from `nginx -v` (which prints `nginx version: nginx/1.22.1` to stderr). */
@@ -46,6 +47,8 @@ export function detectNginx(opts: DetectOptions = {}): Promise<EngineInfo> {
 export interface NginxConfig {
   /** Port nginx listens on, on 127.0.0.1. */
   port: number
+  /** Terminate TLS on it with `cert.pem`/`key.pem` in the config folder (lab/engines/tls.ts). */
+  tls?: boolean
   /** Upstream servers' ports on 127.0.0.1 (one per server instance). */
   upstreams: number[]
   /** `worker_processes` (nginx default 1; Debian's packaged config says `auto`). */
@@ -202,7 +205,9 @@ export function nginxConf(c: NginxConfig): string {
     '    }',
     '',
     '    server {',
-    `        listen 127.0.0.1:${c.port}${c.backlog !== undefined ? ` backlog=${c.backlog}` : ''};`,
+    `        listen 127.0.0.1:${c.port}${c.tls ? ' ssl' : ''}${c.backlog !== undefined ? ` backlog=${c.backlog}` : ''};`,
+    // nginx's defaults otherwise: TLSv1.2 and TLSv1.3, session tickets on, no shared session cache
+    ...(c.tls ? [`        ssl_certificate ${TLS_FILES.cert};`, `        ssl_certificate_key ${TLS_FILES.key};`] : []),
     '        location / {',
     ...(uwsgi
       ? ['            uwsgi_pass app;', ...UWSGI_PARAMS.map(([k, v]) => `            uwsgi_param ${k} ${v};`)]
@@ -282,6 +287,7 @@ function rememberDir(dir: string): void {
 export async function startNginx(c: NginxConfig, place: RunPlace): Promise<EngineProcess & { dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-nginx-'))
   rememberDir(dir)
+  if (c.tls) writeSelfSignedCert(dir)
   const conf = nginxConf(c)
   writeFileSync(path.join(dir, 'nginx.conf'), conf)
   const logPath = path.join(place.runDir, place.logName)
@@ -294,6 +300,7 @@ export async function startNginx(c: NginxConfig, place: RunPlace): Promise<Engin
     args: nginxArgs(dir),
     cwd: place.runDir,
     port: c.port,
+    ...(c.tls ? { scheme: 'https' as const } : {}),
     logPath,
     readyTimeoutMs: place.readyTimeoutMs ?? 15_000,
     processes: nginxProcesses,
@@ -341,6 +348,7 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
     ...(p.limit_req ? { limitReq: p.limit_req } : {}),
+    ...(p.tls ? { tls: true } : {}),
   }
 }
 

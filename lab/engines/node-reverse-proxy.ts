@@ -17,6 +17,7 @@ import type { ProxyEngine } from './engine.js'
  * @param baseDir - the folder `static_dir` is relative to (the scenario's)
  */
 export function reverseProxyConfig(p: ProxyDef, upstreams: readonly number[], baseDir = '.'): ReverseProxyConfig {
+  if (p.tls) throw new Error('the built-in reverse proxy speaks plain HTTP only (tls must be off); use nginx, apache or caddy to terminate TLS')
   return {
     ...PROXY_DEFAULTS,
     upstreams: [...upstreams],

@@ -306,6 +306,7 @@ export class AutocannonDriver implements LoadDriver {
       connections: req.connections,
       duration: Math.max(req.maxWarmupS ?? 0, req.warmupS + MAX_EXTRA_WARMUP_S) + Math.max(req.durationS, req.maxDurationS ?? 0) + 5,
       timeout: req.timeoutS,
+      ...(req.closeConnections ? { headers: { connection: 'close' } } : {}),
       sampleInt: 100, // autocannon checks for stop() once per sample
       setupClient: (client: Client) => {
         if (mix) client.setRequests(requestsOf(req, mix.cycle, clients++))

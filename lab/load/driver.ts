@@ -26,6 +26,8 @@ export interface LevelRequest {
   maxDurationS?: number
   /** Seconds before a request counts as timed out. */
   timeoutS: number
+  /** Send `Connection: close` with every request: a new connection (and TLS handshake) per request. */
+  closeConnections?: boolean
   /** Called about every 250 ms while the level runs. */
   onProgress?: (p: LevelProgress) => void
   /** Aborting ends the level early; what was measured so far is returned with `aborted: true`. */

@@ -204,6 +204,7 @@ function drive(ctx: LevelContext, level: Level, workload: Workload, maxWarmupS: 
     windowS,
     maxDurationS: open ? durationS : Math.max(load.max_duration_s, load.duration_s),
     timeoutS: load.timeout_s,
+    ...(workload.close_connections ? { closeConnections: true } : {}),
     ...(open ? { open: { ratePerS: open.ratePerSecond, arrival: open.arrival, maxConnections: open.maxConnections } } : {}),
     signal: ctx.signal,
     onProgress,

@@ -167,7 +167,7 @@ function compose(id: string, servers: RunningPart[], front: RunningPart | undefi
   }
   return {
     id,
-    url: `http://127.0.0.1:${(front ?? first).port}`,
+    url: `${(front ?? first).scheme ?? 'http'}://127.0.0.1:${(front ?? first).port}`,
     engines: { server: first.engine, proxy: front?.engine ?? null },
     processes: () => parts().flatMap((p) => p.processes()),
     events: () => [...own, ...parts().flatMap((p) => p.events())].sort((a, b) => a.at - b.at),

@@ -4,6 +4,7 @@
  * themselves, and leave no process or temp folder behind.
  */
 import { readdirSync } from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, expect, it } from 'vitest'
@@ -56,4 +57,63 @@ for (const [name, tool] of [['apache', apache], ['caddy', caddy]] as const) {
       expect(tempFolders(`lab-${name}-`)).toEqual(before)
     }, 60_000)
   })
+}
+
+/**
+ * A `POST /work` announcing 1 MB whose first 64 KiB arrive at once and the
+ * rest never: more than Apache's 16 KiB prefetch, so only a proxy that buffers
+ * the whole body keeps it from the upstream's single sync worker.
+ */
+function stalledUpload(base: string): net.Socket {
+  const { port } = new URL(base)
+  const s = net.connect(Number(port), '127.0.0.1')
+  s.on('error', () => {})
+  s.write('POST /work HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n')
+  s.write(Buffer.alloc(65_536, 97))
+  return s
+}
+
+/** A fast request through the proxy: its status, or `timeout` when nothing came back within `ms`. */
+async function fastRequest(base: string, ms: number): Promise<number | 'timeout'> {
+  try {
+    const r = await fetch(`${base}/work?io_ms=1`, { signal: AbortSignal.timeout(ms) })
+    await r.arrayBuffer()
+    return r.status
+  } catch {
+    return 'timeout'
+  }
+}
+
+for (const [name, tool] of [['apache', apache], ['caddy', caddy]] as const) {
+  for (const buffered of [false, true]) {
+    needs(gunicorn, tool).describe(`${name} with engine_buffering ${buffered ? 'on' : 'off (its default)'}`, () => {
+      it(buffered
+        ? 'keeps a stalled upload from the only worker, so a fast request is answered'
+        : 'streams a stalled upload to the only worker, so a fast request waits', async () => {
+        const def = topologySchema.parse({
+          server: { model: 'prefork', workers: 1 },
+          proxy: { engine: name as ProxyEngineName, ...(buffered ? { engine_buffering: true } : {}) },
+        })
+        running = await startTopology(`wsb-${name}`, def, { stack: 'python' })
+        const base = running.url.replace(/\/$/, '')
+        expect(await fastRequest(base, 5_000)).toBe(200)
+        const upload = stalledUpload(base)
+        try {
+          if (buffered) {
+            // poll: the first try may race the upload's arrival, none may time out for good
+            const deadline = Date.now() + 10_000
+            let got: number | 'timeout' = 'timeout'
+            while (got !== 200 && Date.now() < deadline) got = await fastRequest(base, 2_000)
+            expect(got).toBe(200)
+          } else {
+            // give the upload time to reach the worker, then a fast request must not get through
+            await new Promise((r) => setTimeout(r, 500))
+            expect(await fastRequest(base, 3_000)).toBe('timeout')
+          }
+        } finally {
+          upload.destroy()
+        }
+      }, 60_000)
+    })
+  }
 }

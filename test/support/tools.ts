@@ -102,6 +102,13 @@ export async function app(name: AppName, server: EngineName): Promise<Tool> {
   return { ...info, packages: [...(host.found ? [] : host.packages), ...a.packages] }
 }
 
+/** A command from a Debian package (e.g. `openssl`), looked up where the lab looks up engines. */
+export function command(name: string, pkg: string = name): Tool {
+  const dirs = searchPathOf()
+  const file = findExecutable(name, dirs)
+  return file ? { name, found: true, packages: [pkg], path: file } : { name, found: false, packages: [pkg], problem: `no ${name} in ${dirs.join(':')}` }
+}
+
 /**
  * Debian's Chromium (package `chromium`) for the browser tests, looked up where
  * the lab looks up engines (`LAB_ENGINE_PATH`, else /usr/sbin:/usr/bin:/sbin:/bin).

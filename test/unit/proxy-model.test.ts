@@ -1,6 +1,6 @@
 /** The queueing model's view of proxies (lab/core/model.ts): several upstreams, mixes, slow clients, the proxy's CPU. */
 import { describe, expect, it } from 'vitest'
-import { heldBySlowClients, predictLevel, proxyCpuMs } from '../../lab/core/model.js'
+import { heldBySlowClients, levelInput, predictLevel, proxyCpuMs } from '../../lab/core/model.js'
 
 const server = (workers: number) => ({ model: 'prefork' as const, workers, timeout_s: 30 })
 
@@ -57,6 +57,17 @@ describe('slow clients in the model', () => {
     expect(heldBySlowClients({ proxy: { buffering: false } }, reader(10_000_000))).toBe(3)
   })
 
+  it('hold workers through Apache and Caddy by their streaming defaults, and not with engine_buffering', () => {
+    // Apache prefetches 16 KiB of a body before it contacts an upstream: a 1 byte/s upload never gets there
+    expect(heldBySlowClients({ proxy: { engine: 'apache' } }, body)).toBe(0)
+    expect(heldBySlowClients({ proxy: { engine: 'apache' } }, reader(10_000_000))).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'apache', engine_buffering: true } }, reader(10_000_000))).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy' } }, body)).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy' } }, reader(10_000_000))).toBe(3)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy', engine_buffering: true } }, body)).toBe(0)
+    expect(heldBySlowClients({ proxy: { engine: 'caddy', engine_buffering: true } }, reader(10_000_000))).toBe(0)
+  })
+
   it('do not hold a worker when the answer fits in the socket buffers on the way', () => {
     expect(heldBySlowClients({}, reader(1_000_000))).toBe(0)
     expect(heldBySlowClients({}, reader(4_000_000))).toBe(3)
@@ -66,5 +77,13 @@ describe('slow clients in the model', () => {
   it('leave an event loop alone', () => {
     const p = predictLevel({ server: { model: 'event-loop', workers: 1 } }, { io_ms: 10, cpu_ms: 0, slow_clients: headers }, 16, 2)
     expect(p.perSecond).toBeCloseTo(1600, 5)
+  })
+})
+
+describe('a proxy with a micro-cache', () => {
+  it('gets no prediction, rather than the uncached pool figure the model would give', () => {
+    const def = { server: server(4), proxy: { cache_ttl_s: 1 } }
+    expect(levelInput(def, { io_ms: 200, cpu_ms: 0 }, 32, 2)).toBeUndefined()
+    expect(predictLevel({ server: server(4), proxy: {} }, { io_ms: 200, cpu_ms: 0 }, 32, 2).perSecond).toBeCloseTo(20, 5)
   })
 })

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { proxySchema } from '../../lab/core/scenario.js'
 import { apacheConf, apacheProxyConfig, parseApacheVersion } from '../../lab/engines/apache.js'
 import { caddyfile, caddyProxyConfig, parseCaddyVersion } from '../../lab/engines/caddy.js'
+import { nginxConf, nginxProxyConfig } from '../../lab/engines/nginx.js'
+import { reverseProxyConfig } from '../../lab/engines/node-reverse-proxy.js'
 
 const proxy = (extra: Record<string, unknown> = {}) => proxySchema.parse({ model: 'reverse-proxy', ...extra })
 
@@ -91,5 +93,50 @@ describe('caddy', () => {
     expect(text).toContain('handle_path /static/* {')
     expect(text).toContain('root * /scen/static')
     expect(text).toContain('file_server')
+  })
+})
+
+describe('engine_buffering', () => {
+  it('spools request bodies on Apache with proxy-sendcl, loading mod_env for SetEnv', () => {
+    const on = apacheConf({ ...apacheProxyConfig(proxy({ engine: 'apache', engine_buffering: true }), [9001], 8080, '/d'), user: null })
+    expect(on).toMatch(/^LoadModule env_module .*mod_env\.so$/m)
+    expect(on).toMatch(/^SetEnv proxy-sendcl 1$/m)
+    const off = apacheConf({ ...apacheProxyConfig(proxy({ engine: 'apache' }), [9001], 8080, '/d'), user: null })
+    expect(off).not.toMatch(/proxy-sendcl/)
+  })
+
+  it('buffers requests and responses on Caddy only when asked', () => {
+    expect(caddyfile(caddyProxyConfig(proxy({ engine: 'caddy', engine_buffering: true }), [9001], 8080))).toMatch(/buffer_requests\n\t+buffer_responses/)
+    expect(caddyfile(caddyProxyConfig(proxy({ engine: 'caddy' }), [9001], 8080))).not.toMatch(/buffer_/)
+  })
+})
+
+describe('tls', () => {
+  it('has Apache load mod_ssl and read the certificate and key from its own folder', () => {
+    const conf = apacheConf({ ...apacheProxyConfig(proxy({ engine: 'apache', tls: true }), [9001], 8080, '/tmp/lab-apache-x'), user: null })
+    expect(conf).toMatch(/^LoadModule ssl_module .*mod_ssl\.so$/m)
+    expect(conf).toMatch(/^SSLEngine on$/m)
+    expect(conf).toContain('SSLCertificateFile "/tmp/lab-apache-x/cert.pem"')
+    expect(conf).toContain('SSLCertificateKeyFile "/tmp/lab-apache-x/key.pem"')
+    expect(apacheConf({ port: 8080, upstreams: [9001], dir: '/d', user: null })).not.toMatch(/SSLEngine/)
+  })
+
+  it('has Caddy serve an https site with the given certificate, choosing it for clients that send no SNI', () => {
+    const file = caddyfile({ port: 8443, upstreams: [9001], tlsDir: '/tmp/lab-caddy-x' })
+    expect(file).toMatch(/^https:\/\/:8443 \{$/m)
+    expect(file).toContain('\ttls /tmp/lab-caddy-x/cert.pem /tmp/lab-caddy-x/key.pem')
+    expect(file).toMatch(/^\tdefault_sni 127\.0\.0\.1$/m)
+    expect(caddyfile({ port: 8080, upstreams: [9001] })).toMatch(/^http:\/\/:8080 \{$/m)
+  })
+
+  it('has nginx listen with ssl and the certificate from its prefix folder', () => {
+    const conf = nginxConf({ ...nginxProxyConfig(proxy({ engine: 'nginx', tls: true }), [9001], 8443), user: null })
+    expect(conf).toContain('listen 127.0.0.1:8443 ssl;')
+    expect(conf).toContain('ssl_certificate cert.pem;')
+    expect(conf).toContain('ssl_certificate_key key.pem;')
+  })
+
+  it('is refused by the built-in proxy, which speaks plain HTTP only', () => {
+    expect(() => reverseProxyConfig(proxy({ tls: true }), [9001])).toThrow(/plain HTTP only/)
   })
 })
