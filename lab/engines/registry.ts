@@ -36,6 +36,7 @@ import { EngineMissingError } from './types.js'
 import { uvicorn } from './uvicorn.js'
 import { uwsgi } from './uwsgi.js'
 import { modWsgi, modWsgiEmbedded } from './mod-wsgi.js'
+import { gunicornGevent, gunicornGthread, gunicornUvicorn } from './gunicorn-workers.js'
 
 /** Every engine, one line each, keyed by its name (the vocabulary's `ENGINE_NAMES`); earlier lines are their stack's defaults. */
 export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { readonly [K in ProxyEngineName]: ProxyEngine } = {
@@ -48,6 +49,9 @@ export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { rea
   uwsgi,
   'mod-wsgi': modWsgi,
   'mod-wsgi-embedded': modWsgiEmbedded,
+  'gunicorn-gthread': gunicornGthread,
+  'gunicorn-gevent': gunicornGevent,
+  'gunicorn-uvicorn': gunicornUvicorn,
   apache,
   caddy,
 }
@@ -61,6 +65,7 @@ export const APPS: { readonly [K in AppName]: App } = {
   fastapi: { name: 'fastapi', entries: { asgi: 'fastapi_app:app' }, imports: 'fastapi', packages: ['python3-fastapi'] },
   quart: { name: 'quart', entries: { asgi: 'quart_app:app' }, imports: 'quart', packages: ['python3-quart'] },
   'fastapi-def': { name: 'fastapi-def', entries: { asgi: 'fastapi_app:app_def' }, imports: 'fastapi', packages: ['python3-fastapi'] },
+  'wsgi-c-sleep': { name: 'wsgi-c-sleep', entries: { wsgi: 'wsgi_app:c_sleep_application' }, packages: [] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */
