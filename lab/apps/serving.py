@@ -45,8 +45,23 @@ def leak(kb):
         _leaked.append(b"\x01" * (kb * 1024))
 
 
-def work(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0):
-    """Does ``/work`` the blocking way and returns the body to send.
+def c_sleep(seconds):
+    """Sleeps in C: libc's ``nanosleep`` through ctypes (which releases the
+    GIL, so other threads run). A monkey patch replaces Python functions such
+    as ``time.sleep``; it cannot see this call, so under gevent it holds the
+    whole process, every greenlet with it (gevent 22.10, "Monkey patching")."""
+    import ctypes
+
+    class Timespec(ctypes.Structure):
+        _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
+
+    whole = int(seconds)
+    ctypes.CDLL(None, use_errno=True).nanosleep(ctypes.byref(Timespec(whole, int((seconds - whole) * 1e9))), None)
+
+
+def work(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0, sleep=time.sleep):
+    """Does ``/work`` the blocking way and returns the body to send; ``sleep``
+    waits (``time.sleep``, or ``c_sleep`` for a wait a monkey patch cannot see).
     Never returns on a crash (the process exits) or a hang (sleeps forever)."""
     if chance(crash_pct):
         os._exit(CRASH_STATUS)
@@ -55,7 +70,7 @@ def work(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0):
             time.sleep(3600)
     leak(leak_kb)
     if io_ms > 0:
-        time.sleep(io_ms / 1000.0)
+        sleep(io_ms / 1000.0)
     burn_cpu(cpu_ms)
     return body(size)
 

@@ -8,11 +8,13 @@ calls the app once the headers are in, and decodes a chunked body for it).
 See workload.py for the contract, serving.py for the waits and faults.
 """
 
-from serving import SSE_HEADERS, drain, events, static_answer, text_headers, work, wsgi_raw_path
+import time
+
+from serving import SSE_HEADERS, c_sleep, drain, events, static_answer, text_headers, work, wsgi_raw_path
 from workload import REASON, route, worker_id
 
 
-def application(environ, start_response):
+def application(environ, start_response, sleep=time.sleep):
     method = environ.get("REQUEST_METHOD", "GET")
     r = route(method, wsgi_raw_path(environ), environ.get("QUERY_STRING", ""))
     content_type = "text/plain"
@@ -28,6 +30,13 @@ def application(environ, start_response):
     else:
         if method == "POST":
             drain(environ["wsgi.input"].read)  # the worker is held while the body arrives
-        status, payload = 200, work(*r[1:])
+        status, payload = 200, work(*r[1:], sleep=sleep)
     start_response("%d %s" % (status, REASON[status]), text_headers(len(payload), content_type))
     return [] if method == "HEAD" else [payload]
+
+
+def c_sleep_application(environ, start_response):
+    """The same app with its waits (``io_ms``) in C (``serving.c_sleep``):
+    under a sync or gthread worker they block the worker or the thread as
+    ``time.sleep`` does; under gevent they block every greenlet of the process."""
+    return application(environ, start_response, sleep=c_sleep)

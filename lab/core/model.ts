@@ -14,7 +14,7 @@
  * - a request's wait (`io_ms`) is a **delay station** (waits overlap);
  * - its CPU work (`cpu_ms`) queues at a **CPU station** with as many servers
  *   as cores can run it: `cores` for pre-forked processes, 1 for an event loop
- *   (one thread), `min(cores, workers)` for threads under a GIL;
+ *   (one thread; `min(cores, loops)` for W loops under a master), `min(cores, workers)` for threads under a GIL;
  * - a sync worker holds its request for the whole wait + CPU, so the pool of
  *   `workers × threads` slots is a population limit: the inner network (delay
  *   + CPU) is solved for 1..slots requests, and the pool becomes one
@@ -49,6 +49,7 @@
 import { meanDemand, requestKinds, type MixEntry } from './mix.js'
 import { mva, type Station } from './mva.js'
 import { proxyBuffers, type ProxyBufferShape } from './proxy-buffers.js'
+import { MULTI_LOOP_ENGINES, UNPATCHED_WAIT_APPS } from './vocabulary.js'
 
 export { mva, type Station } from './mva.js'
 
@@ -87,6 +88,8 @@ export interface ModelInput {
   clientTimeoutMs?: number
   /** Event loop: requests in progress beyond which it answers 503 (Uvicorn `--limit-concurrency`); the prediction is for the answered (2xx) ones. */
   limitConcurrency?: number
+  /** Event loop: loops, one per worker under a master that replaces a crashed one (`MULTI_LOOP_ENGINES`); CPU gets `min(cores, loops)` servers; absent: one loop, no master. Loops whose waits do not yield (`UNPATCHED_WAIT_APPS`) are a pool of one slot each (levelInput). */
+  loops?: number
 }
 
 /** Default worker boot time when none was measured, ms: a Node worker on a quiet 2-core machine. */
@@ -120,7 +123,7 @@ export function predict(input: ModelInput): Prediction {
   // tick on average) and a new one boots; a crash empties the slot until a new worker boots. Neither
   // answers. Fold both into the mean time a slot is held, and count only the answered share.
   // An event loop has no master: its first crash ends the only process, and nothing answers after.
-  if (input.model === 'event-loop' && (input.crashPct ?? 0) > 0) return { perSecond: 0, meanMs: Infinity }
+  if (input.model === 'event-loop' && input.loops === undefined && (input.crashPct ?? 0) > 0) return { perSecond: 0, meanMs: Infinity }
   const hang = Math.min(1, (input.hangPct ?? 0) / 100)
   const crash = Math.min(1 - hang, (input.crashPct ?? 0) / 100)
   const respawnMs = input.respawnMs ?? DEFAULT_RESPAWN_MS
@@ -134,13 +137,15 @@ export function predict(input: ModelInput): Prediction {
   // a request crashes or hangs before its work starts (lab/servers, lab/apps): only answered ones burn CPU
   const cpuMs = answered * input.cpuMs
   const cores = serverCores(input.cores, input.clientCpuPercent)
+  // an event loop runs Python on one thread: one CPU server per loop
+  const loopServers = Math.min(input.loops ?? 1, cores)
   const outer: Station[] = []
   if (input.proxyMs && input.proxyMs > 0) outer.push({ kind: 'queue', demandMs: input.proxyMs, servers: cores })
 
   if (input.model === 'event-loop' && input.limitConcurrency) {
     // past the limit, requests are turned away at once: the answered ones behave like a pool of `limit` slots
     const inner: Station[] = [{ kind: 'delay', demandMs: ioMs }]
-    if (cpuMs > 0) inner.push({ kind: 'queue', demandMs: cpuMs, servers: Math.min(1, cores) })
+    if (cpuMs > 0) inner.push({ kind: 'queue', demandMs: cpuMs, servers: loopServers })
     const slots = Math.min(input.limitConcurrency, connections)
     const x = mva(inner, slots).throughputPerMs[slots - 1] as number
     if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
@@ -148,7 +153,7 @@ export function predict(input: ModelInput): Prediction {
   }
   if (input.model === 'event-loop') {
     outer.push({ kind: 'delay', demandMs: ioMs })
-    if (cpuMs > 0) outer.push({ kind: 'queue', demandMs: cpuMs, servers: Math.min(1, cores) })
+    if (cpuMs > 0) outer.push({ kind: 'queue', demandMs: cpuMs, servers: loopServers })
   } else {
     // threads > 1 is the threaded case whatever `model` says (Gunicorn runs gthread when --threads > 1)
     const threads = input.threads ?? 1
@@ -193,6 +198,8 @@ export function approximations(input: ModelInput, cores: number): string[] {
   if (input.model === 'event-loop') {
     const present = input.limitConcurrency ? Math.min(input.limitConcurrency, input.connections) : input.connections
     if (input.cpuMs > 0 && present > 1) out.push(`Event loop: ${fcfs}.`)
+    const loops = input.loops ?? 1
+    if (loops > 1 && input.cpuMs > 0) out.push(`Loops: the ${loops} workers' event loops are modelled as ${loops} CPU servers shared by every connection, as if a request always found an idle loop; a connection stays with the process that accepted it, so this is an upper bound.`)
     if (input.limitConcurrency) out.push(`Concurrency limit: the answered requests are modelled as ${input.limitConcurrency} slots and the 503s as costing nothing.`)
   } else {
     const slots = input.workers * threads - (input.heldSlots ?? 0)
@@ -218,7 +225,7 @@ export function workerKnee(cores: number, ioMs: number, cpuMs: number): number {
 
 /** A topology as the model reads it (lab/core/scenario.ts `topologySchema`). */
 export interface TopologyShape {
-  server: { model: 'prefork' | 'event-loop' | 'threaded'; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number }
+  server: { model: 'prefork' | 'event-loop' | 'threaded'; engine?: string; app?: string; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number }
   proxy?: ProxyShape
   upstreams?: number
 }
@@ -264,10 +271,12 @@ export function levelInput(
   const demand = workload.mix?.length
     ? meanDemand(requestKinds({ ...workload, bytes: workload.bytes ?? 1024 }), def.proxy?.static_dir !== undefined)
     : { ioMs: workload.io_ms, cpuMs: workload.cpu_ms }
+  const loops = (MULTI_LOOP_ENGINES as readonly string[]).includes(def.server.engine ?? '') ? def.server.workers * instances : undefined
+  const model = def.server.model === 'event-loop' && (UNPATCHED_WAIT_APPS as readonly string[]).includes(def.server.app ?? '') ? 'prefork' : def.server.model
   const held = def.server.model === 'event-loop' ? 0 : (workload.streams?.count ?? 0) + heldBySlowClients(def, workload.slow_clients)
   return {
-    model: def.server.model,
-    workers: def.server.workers * instances,
+    model,
+    workers: model === def.server.model ? def.server.workers * instances : (loops ?? 1),
     threads: def.server.threads,
     ioMs: demand.ioMs,
     cpuMs: demand.cpuMs,
@@ -283,6 +292,7 @@ export function levelInput(
     watchdogMs: Math.min(1000, timeoutMs / 4),
     respawnMs,
     limitConcurrency: def.server.limit_concurrency,
+    ...(model === 'event-loop' && loops !== undefined ? { loops } : {}),
     clientTimeoutMs: clientTimeoutS === undefined ? undefined : clientTimeoutS * 1000,
   }
 }

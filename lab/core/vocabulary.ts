@@ -63,7 +63,9 @@ export const engineRole = words(['server', 'proxy'])
 export type EngineRole = z.infer<typeof engineRole>
 
 /** Engines that can serve a topology's `server` part (one file each in lab/engines/). */
-export const SERVER_ENGINE_NAMES = ['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn', 'uwsgi', 'mod-wsgi', 'mod-wsgi-embedded', 'wsgiref', 'werkzeug', 'node-threaded'] as const
+export const SERVER_ENGINE_NAMES = ['node-prefork', 'node-event-loop', 'gunicorn', 'uvicorn', 'uwsgi', 'mod-wsgi', 'mod-wsgi-embedded', 'wsgiref', 'werkzeug', 'node-threaded', 'gunicorn-gthread', 'gunicorn-gevent', 'gunicorn-uvicorn'] as const
+/** Server engines whose `event-loop` runs one loop per worker under Gunicorn's arbiter (lab/engines/gunicorn-workers.ts), read by the model (model.ts `loops`). */
+export const MULTI_LOOP_ENGINES = ['gunicorn-gevent', 'gunicorn-uvicorn'] as const satisfies readonly (typeof SERVER_ENGINE_NAMES)[number][]
 /** Engines that can serve a topology's `proxy` part. */
 export const PROXY_ENGINE_NAMES = ['node-reverse-proxy', 'nginx', 'apache', 'caddy'] as const
 export const serverEngineName = words(SERVER_ENGINE_NAMES)
@@ -86,7 +88,9 @@ export type AppInterface = z.infer<typeof appInterface>
  * app (`lab run my-app`, lab/apps/my_app.py). The built-in servers
  * implement the workload contract themselves and ignore it.
  */
-export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app', 'big', 'whoami'] as const
+export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app', 'big', 'whoami', 'wsgi-c-sleep'] as const
+/** Apps whose waits are a C call no monkey patch can see (lab/apps/serving.py `c_sleep`): on an event loop a wait holds the loop. */
+export const UNPATCHED_WAIT_APPS = ['wsgi-c-sleep'] as const satisfies readonly (typeof APP_NAMES)[number][]
 export const appName = words(APP_NAMES)
 export type AppName = z.infer<typeof appName>
 

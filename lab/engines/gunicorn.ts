@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
+import type { ServerEngineName } from '../core/vocabulary.js'
 import { childrenOf } from '../topology/proc.js'
 import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
 import type { DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
@@ -33,7 +34,7 @@ export function parseGunicornVersion(output: string): string | undefined {
  * @returns `found: false` with a `problem` when it is absent or does not run
  */
 export function detectGunicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
-  return detectCommand({ name: 'gunicorn', file: 'gunicorn', args: ['--version'], parse: parseGunicornVersion, python: ['gevent'] }, opts)
+  return detectCommand({ name: 'gunicorn', file: 'gunicorn', args: ['--version'], parse: parseGunicornVersion, python: ['gevent', 'uvicorn'] }, opts)
 }
 
 /** How to run Gunicorn: its settings, in the lab's units. */
@@ -48,8 +49,8 @@ export interface GunicornConfig {
   staticDir?: string
   /** `--workers` (Gunicorn default 1). */
   workers: number
-  /** `--worker-class` (default `sync`). */
-  workerClass?: 'sync' | 'gthread'
+  /** `--worker-class` (default `sync`); `gevent` and Uvicorn's `uvicorn.workers.UvicornWorker` are registry engines of their own (gunicorn-workers.ts). */
+  workerClass?: GunicornWorkerClass
   /** `--threads` per worker (gthread; Gunicorn default 1). With `sync` and threads > 1 Gunicorn itself switches to gthread. */
   threads?: number
   /** `--timeout` seconds a worker may stay silent before the master kills it (default 30). */
@@ -70,8 +71,12 @@ export interface GunicornConfig {
   gracefulTimeoutS?: number
 }
 
-/** The worker class Gunicorn will really run: `sync` with threads > 1 becomes `gthread`, as Gunicorn does. */
-export function effectiveWorkerClass(c: Pick<GunicornConfig, 'workerClass' | 'threads'>): 'sync' | 'gthread' {
+/** Gunicorn's worker classes the lab runs (`--worker-class`; Gunicorn 20.1 docs, "worker_class"). */
+export type GunicornWorkerClass = 'sync' | 'gthread' | 'gevent' | 'uvicorn.workers.UvicornWorker'
+
+/** The worker class Gunicorn will really run: `sync` with threads > 1 becomes `gthread`, as Gunicorn does; the others as asked. */
+export function effectiveWorkerClass(c: Pick<GunicornConfig, 'workerClass' | 'threads'>): GunicornWorkerClass {
+  if (c.workerClass === 'gevent' || c.workerClass === 'uvicorn.workers.UvicornWorker') return c.workerClass
   return c.workerClass === 'gthread' || (c.threads ?? 1) > 1 ? 'gthread' : 'sync'
 }
 
@@ -135,13 +140,14 @@ export function gunicornProcesses(masterPid: number): ProcessInfo[] {
 
 /**
  * Starts Gunicorn and waits until `GET /health` answers and all `workers` are forked.
+ * @param name - the registry engine it runs as (`gunicorn`, or a worker class's: gunicorn-workers.ts)
  * @throws Error with Gunicorn's last log lines when it exits or is not ready in time
  */
-export async function startGunicorn(c: GunicornConfig, place: RunPlace): Promise<EngineProcess> {
+export async function startGunicorn(c: GunicornConfig, place: RunPlace, name: ServerEngineName = 'gunicorn'): Promise<EngineProcess> {
   const appsDir = c.appsDir ?? APPS_DIR
   if (!existsSync(`${path.join(appsDir, ...(c.app.split(':')[0] ?? '').split('.'))}.py`)) throw new Error(`the WSGI app ${c.app} is missing from ${appsDir}`)
   return launch({
-    name: 'gunicorn',
+    name,
     command: place.executable,
     args: gunicornArgs(c),
     env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },

@@ -38,6 +38,7 @@ import { uwsgi } from './uwsgi.js'
 import { modWsgi, modWsgiEmbedded } from './mod-wsgi.js'
 import { werkzeug, wsgiref } from './dev-servers.js'
 import { nodeThreaded } from './node-threaded.js'
+import { gunicornGevent, gunicornGthread, gunicornUvicorn } from './gunicorn-workers.js'
 
 /** Every engine, one line each, keyed by its name (the vocabulary's `ENGINE_NAMES`); earlier lines are their stack's defaults. */
 export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { readonly [K in ProxyEngineName]: ProxyEngine } = {
@@ -50,6 +51,9 @@ export const ENGINES: { readonly [K in ServerEngineName]: ServerEngine } & { rea
   uwsgi,
   'mod-wsgi': modWsgi,
   'mod-wsgi-embedded': modWsgiEmbedded,
+  'gunicorn-gthread': gunicornGthread,
+  'gunicorn-gevent': gunicornGevent,
+  'gunicorn-uvicorn': gunicornUvicorn,
   apache,
   caddy,
   wsgiref,
@@ -71,6 +75,7 @@ export const APPS: { readonly [K in AppName]: App } = {
   // scenarios/preload: the wsgi app after importing a 32 MiB module; scenarios/proxy-headers: the standard apps saying what they were told about the client
   big: { name: 'big', entries: { wsgi: 'big_app:application' }, packages: [] },
   whoami: { name: 'whoami', entries: { wsgi: 'whoami_app:application', asgi: 'whoami_app:app' }, packages: [] },
+  'wsgi-c-sleep': { name: 'wsgi-c-sleep', entries: { wsgi: 'wsgi_app:c_sleep_application' }, packages: [] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */

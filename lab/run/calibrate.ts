@@ -18,6 +18,7 @@
  */
 import { calibrationFromLevel, type Calibration } from '../core/calibrated.js'
 import type { CalibrationRecord } from '../core/results.js'
+import { MULTI_LOOP_ENGINES } from '../core/vocabulary.js'
 import type { ProxyDef, ServerDef, TopologyDef } from '../core/scenario.js'
 import { isBuiltinEngine, proxyEngineOf, serverEngineOf } from '../engines/registry.js'
 import type { Stack } from '../engines/types.js'
@@ -101,6 +102,8 @@ function serverSettings(s: ServerDef, connections: number): string {
   const parts = [`model=${s.model}`]
   if (s.model === 'prefork') parts.push(`workers=${s.workers} io_ms=1`)
   else parts.push(`connections=${connections}`)
+  // threads and several loops: the pool's processes change what a response costs, as a pre-fork pool's do
+  if (s.model === 'threaded' || (MULTI_LOOP_ENGINES as readonly string[]).includes(s.engine ?? '')) parts.push(`workers=${s.workers}`)
   if (s.threads !== undefined) parts.push(`threads=${s.threads}`)
   if (s.keepAlive !== undefined) parts.push(`keepAlive=${s.keepAlive}`)
   if (s.app !== undefined) parts.push(`app=${s.app}`)

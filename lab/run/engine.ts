@@ -11,7 +11,8 @@
  * samples), `level-done` and its `warning`s; `done` last, also after bad
  * input or a failure.
  *
- * Each topology is started afresh for each repeat of its levels; before the
+ * Each topology is started afresh for each repeat of its levels (while the
+ * previous one is torn down: no level starts before both are done); before the
  * first level every topology's engines are calibrated (lab/run/calibrate.ts),
  * and on a machine of 4 or more cores the lab and the servers are pinned to
  * disjoint CPU sets (lab/run/placement.ts).
@@ -100,29 +101,36 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   if (!machine) return
   // the CPU other processes took during the last level: the next level's window is sized with it
   let lastOther: number | undefined
-  for (const t of p.plan.topologies) {
-    for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
-      if (interrupted()) return
-      const topology = await (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir, readyTimeoutMs: readyTimeoutMs(t.def) })
-      if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
-      const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
-      try {
-        for (const level of t.levels.filter((l) => l.repeat === repeat)) {
-          if (interrupted()) return
-          if (placement?.mode === 'pinned') await pinServers(topology.processes().map((x) => x.pid), placement)
-          ctx.machine = { ...machine.get(t.id), ...(lastOther !== undefined ? { otherCpuPercent: lastOther } : {}) }
-          const measured = await runLevel(ctx, level)
-          if (!measured) return
-          lastOther = measured.run.otherCpuPercent ?? lastOther
-          const warnings = recorder.add(measured.run)
-          events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
-          for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
-          sampler.forget(measured.windowEnd)
+  // the last topology's teardown, run while the next one starts: nothing is measured until both are done
+  let stopping: Promise<void> = Promise.resolve()
+  try {
+    for (const t of p.plan.topologies) {
+      for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
+        if (interrupted()) return
+        const starting = (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir, readyTimeoutMs: readyTimeoutMs(t.def) })
+        const [topology] = await Promise.all([starting, stopping])
+        if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
+        const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
+        try {
+          for (const level of t.levels.filter((l) => l.repeat === repeat)) {
+            if (interrupted()) return
+            if (placement?.mode === 'pinned') await pinServers(topology.processes().map((x) => x.pid), placement)
+            ctx.machine = { ...machine.get(t.id), ...(lastOther !== undefined ? { otherCpuPercent: lastOther } : {}) }
+            const measured = await runLevel(ctx, level)
+            if (!measured) return
+            lastOther = measured.run.otherCpuPercent ?? lastOther
+            const warnings = recorder.add(measured.run)
+            events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
+            for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
+            sampler.forget(measured.windowEnd)
+          }
+        } finally {
+          stopping = topology.stop()
         }
-      } finally {
-        await topology.stop()
       }
     }
+  } finally {
+    await stopping
   }
 }
 

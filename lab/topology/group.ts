@@ -8,6 +8,7 @@
  * with none of them left.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { groupMembers } from './proc.js'
 
 /** A child process leading its own process group. */
 export interface Group {
@@ -75,6 +76,8 @@ export function startGroup(command: string, args: string[], opts: { env?: NodeJS
         // The leader may be gone while members (workers) linger: clear the whole group.
         signalGroup(pid, 'SIGKILL')
         await exited
+        // a killed member runs until the scheduler lets it die (long on a loaded machine): wait until none is left, at most 5 s
+        for (const deadline = performance.now() + 5000; groupMembers(pid).length > 0 && performance.now() < deadline; ) await new Promise((r) => setTimeout(r, 10))
         live.delete(group)
       })()
       return stopping

@@ -1,7 +1,7 @@
 /**
  * The workload contract (docs/workload-contract.md), checked over
  * real HTTP against every engine: the built-in Node servers, Gunicorn (sync,
- * gthread, and the Flask app), Uvicorn, and each of them behind nginx. One
+ * gthread, and the Flask app; the gthread, gevent and Uvicorn worker classes), Uvicorn, and each of them behind nginx. One
  * suite, the same checks for all; every suite stops what it started and
  * checks that none of its processes, ports or temp folders are left.
  *
@@ -22,7 +22,7 @@ import { app, engine as tool, needs, type Tool } from '../support/tools.js'
 
 const [gunicorn, uvicorn, nginx, flask] = await Promise.all([tool('gunicorn'), tool('uvicorn'), tool('nginx'), app('flask', 'gunicorn')])
 const [uwsgi, modWsgi, modWsgiEmbedded] = await Promise.all([tool('uwsgi'), tool('mod-wsgi'), tool('mod-wsgi-embedded')])
-const [wsgiref, werkzeug] = await Promise.all([tool('wsgiref'), tool('werkzeug')])
+const [wsgiref, werkzeug, gthread, gevent, uvicornWorker] = await Promise.all([tool('wsgiref'), tool('werkzeug'), tool('gunicorn-gthread'), tool('gunicorn-gevent'), tool('gunicorn-uvicorn')])
 
 function server(model: ServerDef['model'], extra: Record<string, unknown> = {}): ServerDef {
   return { model, workers: 2, timeout_s: 30, backlog: 2048, ...extra } as ServerDef
@@ -77,6 +77,17 @@ const ENGINES: Engine[] = [
     answers: 'worker',
     needs: [modWsgiEmbedded],
   },
+  { title: 'gunicorn-gthread', stack: 'python', server: server('threaded', { engine: 'gunicorn-gthread', threads: 2 }), name: 'gunicorn-gthread', answers: 'worker', needs: [gthread] },
+  { title: 'gunicorn-gevent', stack: 'python', server: server('event-loop', { engine: 'gunicorn-gevent' }), name: 'gunicorn-gevent', answers: 'worker', needs: [gevent] },
+  {
+    title: 'gunicorn-gevent with waits in C',
+    stack: 'python',
+    server: server('event-loop', { engine: 'gunicorn-gevent', app: 'wsgi-c-sleep' }),
+    name: 'gunicorn-gevent',
+    answers: 'worker',
+    needs: [gevent],
+  },
+  { title: 'gunicorn-uvicorn', stack: 'python', server: server('event-loop', { engine: 'gunicorn-uvicorn' }), name: 'gunicorn-uvicorn', answers: 'worker', needs: [uvicornWorker] },
 ]
 
 interface Reply {
