@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
-import { bool, folder, intIn, numIn, param, staticName } from './schema-fields.js'
+import { bool, fileName, folder, intIn, numIn, param, staticName } from './schema-fields.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
@@ -45,6 +45,10 @@ export const serverSchema = z.strictObject({
   limit_concurrency: intIn(1, 100_000).optional(),
   /** Folder the app serves `GET /static/<file>` from, relative to the scenario's folder (built-in servers). */
   static_dir: folder().optional(),
+  /** Gunicorn only: a `gunicorn.conf.py` in the scenario's folder, run with `-c`; it sets workers, threads, timeout...; the lab still forces `--bind 127.0.0.1:PORT` (docs/exercises.md). */
+  config_file: fileName('gunicorn.conf.py').optional(),
+  /** Gunicorn or Uvicorn: a Python app file in the scenario's folder served instead of `app` (attribute `application` for WSGI, `app` for ASGI). */
+  app_file: fileName('app.py').optional(),
 })
 
 /**
@@ -84,6 +88,8 @@ export const proxySchema = z.strictObject({
   cache_lock: bool().default(true),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
+  /** nginx only: a file in the scenario's folder holding the `location` block(s) of the server, in place of the lab's `location /` (docs/exercises.md). */
+  location_file: fileName('location.conf').optional(),
 })
 
 /**

@@ -41,3 +41,8 @@ export const staticName = () =>
     .regex(/^[\w.-]+(\/[\w.-]+)*$/, { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
     .refine((p) => !p.split('/').includes('..'), { error: 'a file name in the static folder, e.g. "page-200k.txt"' })
 
+/** A file directly in the scenario's folder (no folder part, not hidden), e.g. "gunicorn.conf.py". */
+export const fileName = (example: string) =>
+  z
+    .string({ error: `a file name in the scenario folder, e.g. "${example}"` })
+    .regex(/^[\w-][\w.-]*$/, { error: `a file name in the scenario folder, e.g. "${example}"` })

@@ -24,7 +24,7 @@ import { freePort } from '../contract/ports.js'
 import { RETRY_ATTEMPTS } from '../contract/workload.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import { capture, detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
 import type { DetectOptions, EngineInfo, ProcessInfo, ProxyEngine } from './engine.js'
 
 /** Reads the version from `nginx -v` (which prints `nginx version: nginx/1.22.1` to stderr). */
@@ -95,6 +95,13 @@ export interface NginxConfig {
    * nothing otherwise (the directive only applies to a root master).
    */
   user?: string | null
+  /**
+   * The text of the server's `location` block(s) (a scenario's
+   * `proxy.location_file`, e.g. a student's answer): written as
+   * `location.conf` in the prefix and included in place of the lab's own
+   * `location /`; it reaches the upstreams as `proxy_pass http://app;`.
+   */
+  location?: string
 }
 
 /** The `user` directive's value for the lab's own identity when it runs as root, else null. */
@@ -197,7 +204,14 @@ export function nginxConf(c: NginxConfig): string {
     '}',
     '',
   ]
-  return lines.join('\n')
+  return (c.location !== undefined ? withLocation(lines) : lines).join('\n')
+}
+
+/** The config's lines with the lab's `location /` block replaced by `include location.conf;` (relative to the prefix). */
+function withLocation(lines: string[]): string[] {
+  const from = lines.indexOf('        location / {')
+  const to = lines.indexOf('        }', from)
+  return [...lines.slice(0, from), '        include location.conf;', ...lines.slice(to + 1)]
 }
 
 /** nginx's command-line arguments for a prefix folder (`-e stderr`: errors before the config is read go to the lab's pipe). */
@@ -235,6 +249,7 @@ export async function startNginx(c: NginxConfig, place: RunPlace): Promise<Engin
   rememberDir(dir)
   const conf = nginxConf(c)
   writeFileSync(path.join(dir, 'nginx.conf'), conf)
+  if (c.location !== undefined) writeFileSync(path.join(dir, 'location.conf'), c.location)
   const logPath = path.join(place.runDir, place.logName)
   const errorLog = path.join(dir, 'error.log')
   const readErrorLog = () => (existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '')
@@ -252,7 +267,7 @@ export async function startNginx(c: NginxConfig, place: RunPlace): Promise<Engin
     failureDetail: readErrorLog,
     cleanup: () => {
       try {
-        appendFileSync(logPath, `--- nginx.conf ---\n${conf}--- error.log ---\n${readErrorLog()}`)
+        appendFileSync(logPath, `--- nginx.conf ---\n${conf}${c.location !== undefined ? `--- location.conf ---\n${c.location}\n` : ''}--- error.log ---\n${readErrorLog()}`)
       } catch {
         // the run folder is gone: nothing to keep
       }
@@ -290,6 +305,26 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     ...(p.retry ? { nextUpstreamTries: RETRY_ATTEMPTS } : {}),
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
+    ...(p.location_file ? { location: readFileSync(path.resolve(baseDir, p.location_file), 'utf8') } : {}),
+  }
+}
+
+/**
+ * `nginx -t` on a config in a fresh temp prefix (removed afterwards): nginx's
+ * own verdict, e.g. `unknown directive "proxy_request_bufering" in
+ * /tmp/lab-nginx-test-x/location.conf:3`.
+ * @param executable - nginx's path (as detected)
+ * @returns `ok` and nginx's output (stderr), trimmed
+ */
+export async function nginxTest(c: NginxConfig, executable: string): Promise<{ ok: boolean; output: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-nginx-test-'))
+  try {
+    writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(c))
+    if (c.location !== undefined) writeFileSync(path.join(dir, 'location.conf'), c.location)
+    const r = await capture(executable, ['-t', ...nginxArgs(dir)])
+    return { ok: r.code === 0, output: (r.stderr + r.stdout).trim() }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 

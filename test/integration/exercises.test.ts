@@ -18,6 +18,7 @@ async function check(name: string, which: 'reference' | 'wrong'): Promise<{ code
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-ex-test-'))
   const answer = path.join(dir, 'answer.json')
   writeFileSync(answer, JSON.stringify({ exercise: name, student: null, parameters: params, answer: ex[which](params) }))
+  for (const [file, def] of Object.entries(ex.files ?? {})) writeFileSync(path.join(dir, file), def[which](params))
   const stdout = new PassThrough()
   let text = ''
   stdout.on('data', (d: Buffer) => (text += d.toString()))
