@@ -322,7 +322,7 @@ export async function nginxTest(c: NginxConfig, executable: string): Promise<{ o
     writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(c))
     if (c.location !== undefined) writeFileSync(path.join(dir, 'location.conf'), c.location)
     const r = await capture(executable, ['-t', ...nginxArgs(dir)])
-    return { ok: r.code === 0, output: (r.stderr + r.stdout).trim() }
+    return { ok: r.code === 0, output: (r.stderr + r.stdout).trim().replaceAll(`${dir}/`, './') }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
