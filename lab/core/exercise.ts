@@ -152,6 +152,8 @@ export const FIGURES = {
   answered_rps: (r: RunResult, _k?: string): number | null => answeredRps(r),
   /** 99th percentile latency, ms. */
   p99_ms: (r: RunResult, kind?: string): number | null => (kind ? (r.perKind?.[kind]?.latencyMs.p99 ?? null) : r.latencyMs.p99),
+  /** Median latency, ms. */
+  p50_ms: (r: RunResult, kind?: string): number | null => (kind ? (r.perKind?.[kind]?.latencyMs.p50 ?? null) : r.latencyMs.p50),
   /** Mean latency, ms. */
   mean_ms: (r: RunResult, kind?: string): number | null => (kind ? (r.perKind?.[kind]?.latencyMs.mean ?? null) : r.latencyMs.mean),
   /** Errors of every sort (timeouts, resets, non-2xx). */
