@@ -205,7 +205,7 @@ export function grade(checks: readonly CheckDef[], doc: Pick<ResultsDocument, 'r
       }
     }
     const passed = measured !== null && Number.isFinite(measured) && compare(measured, c.op, c.threshold)
-    const shown = String(round(measured ?? 0))
+    const shown = measured === null ? 'not measured' : String(round(measured))
     return {
       name: c.name ?? `${c.kind ? `${c.kind} ` : ''}${c.figure}${c.over ? ` / ${c.over.kind ? `${c.over.kind} ` : ''}${c.over.figure}` : ''} ${c.op} ${c.threshold}`,
       figure: c.figure,
@@ -213,7 +213,7 @@ export function grade(checks: readonly CheckDef[], doc: Pick<ResultsDocument, 'r
       threshold: c.threshold,
       measured: measured === null ? null : round(measured),
       passed,
-      explanation: passed ? '' : measured === null ? `${c.figure} was not measured: the run did not produce it (see its problems and logs).` : c.explain.replaceAll('{measured}', shown),
+      explanation: passed ? '' : c.explain.replaceAll('{measured}', shown),
     }
   })
 }

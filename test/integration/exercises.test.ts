@@ -9,6 +9,7 @@ import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
 import { exerciseCheck } from '../../lab/commands/exercise.js'
+import { checkResultSchema } from '../../lab/core/check-result.js'
 import { deriveParams, type CheckResult } from '../../lab/core/exercise.js'
 import { exerciseNames, loadExercise } from '../../lab/store/exercises.js'
 import { engine, needs } from '../support/tools.js'
@@ -24,7 +25,10 @@ async function check(name: string, which: 'reference' | 'wrong'): Promise<{ code
   let text = ''
   stdout.on('data', (d: Buffer) => (text += d.toString()))
   const code = await exerciseCheck(name, { answer, json: true, out: path.join(dir, 'results'), stdout, stderr: new PassThrough() })
-  return { code, verdict: JSON.parse(text) as CheckResult }
+  const verdict = JSON.parse(text) as CheckResult
+  // the printed verdict is the documented one (docs/exercises.md)
+  expect(checkResultSchema.safeParse(verdict).error?.issues ?? []).toEqual([])
+  return { code, verdict }
 }
 
 describe('exercises, run for real', () => {
@@ -39,7 +43,7 @@ describe('exercises, run for real', () => {
       const { code, verdict } = await check(name, 'wrong')
       const failed = verdict.checks.filter((c) => !c.passed)
       expect(failed.length).toBeGreaterThan(0)
-      expect(failed[0]!.measured, 'the wrong answer ran and was measured, not failed to start').not.toBeNull()
+      expect(verdict.resultsDigest, 'the wrong answer ran a level, not failed to start').not.toBeNull()
       expect(failed[0]!.explanation.length).toBeGreaterThan(20)
       expect(code).toBe(1)
     }, 120_000)
