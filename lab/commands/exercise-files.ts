@@ -7,7 +7,7 @@
  * prefix, the engines' Python compiling the file) and copies them into the
  * run's temporary scenario folder, where the scenario names them.
  */
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import { nginxSnippetProblems, type AnswerFileDef, type ExerciseDef, type Params } from '../core/exercise.js'
@@ -55,13 +55,13 @@ export function readAnswerFiles(ex: Pick<ExerciseDef, 'files'>, folder: string):
 export type FilesVerdict = { code: 0 } | { code: 2 | 3; problems: string[] }
 
 /**
- * Copies the answer files into `dir` (the run's temporary scenario folder)
+ * Writes the answer files into `dir` (the run's temporary scenario folder)
  * and checks each with its tool there.
  */
-export async function checkAnswerFiles(ex: Pick<ExerciseDef, 'files'>, files: readonly ReadFile[], from: string, dir: string): Promise<FilesVerdict> {
+export async function checkAnswerFiles(ex: Pick<ExerciseDef, 'files'>, files: readonly ReadFile[], dir: string): Promise<FilesVerdict> {
   const problems: string[] = []
   for (const f of files) {
-    copyFileSync(path.join(from, f.name), path.join(dir, f.name))
+    writeFileSync(path.join(dir, f.name), f.bytes) // the bytes read (and hashed), not a second read of the student's folder
     const kind = ex.files?.[f.name]?.kind
     const file = path.join(dir, f.name)
     if (kind === 'nginx-location') {

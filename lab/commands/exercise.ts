@@ -134,7 +134,7 @@ export async function exerciseCheck(name: string, o: CheckOptions = {}): Promise
   const dir = path.join(tmp, String(scenario.name))
   mkdirSync(dir)
   // the answer files go beside it, checked by their own tools before anything runs
-  const verdict = await checkAnswerFiles(ex, files.files, path.dirname(answerFile), dir)
+  const verdict = await checkAnswerFiles(ex, files.files, dir)
   if (verdict.code !== 0) {
     rmSync(tmp, { recursive: true, force: true })
     for (const p of verdict.problems) err.write(`lab exercise check: ${p}\n`)

@@ -3,21 +3,28 @@
  * fails with an explanation, run for real through `lab exercise check` (the
  * short windows of each exercise's scenario keep this to a few minutes).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { exerciseCheck } from '../../lab/commands/exercise.js'
 import { checkResultSchema } from '../../lab/core/check-result.js'
 import { deriveParams, type CheckResult } from '../../lab/core/exercise.js'
 import { exerciseNames, loadExercise } from '../../lab/store/exercises.js'
 import { engine, needs } from '../support/tools.js'
 
+/** The answer folders the tests made (results and reports inside), removed at the end. */
+const made: string[] = []
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true })
+})
+
 async function check(name: string, which: 'reference' | 'wrong'): Promise<{ code: number; verdict: CheckResult }> {
   const ex = await loadExercise(name)
   const params = deriveParams(ex.name, ex.params)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-ex-test-'))
+  made.push(dir)
   const answer = path.join(dir, 'answer.json')
   writeFileSync(answer, JSON.stringify({ exercise: name, student: null, parameters: params, answer: ex[which](params) }))
   for (const [file, def] of Object.entries(ex.files ?? {})) writeFileSync(path.join(dir, file), def[which](params))
@@ -55,6 +62,7 @@ async function checkWithFile(name: string, file: string, text: string): Promise<
   const ex = await loadExercise(name)
   const params = deriveParams(ex.name, ex.params)
   const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-ex-test-'))
+  made.push(dir)
   writeFileSync(path.join(dir, 'answer.json'), JSON.stringify({ exercise: name, student: null, parameters: params, answer: ex.reference(params) }))
   for (const [f, def] of Object.entries(ex.files ?? {})) writeFileSync(path.join(dir, f), f === file ? text : def.reference(params))
   const stderr = new PassThrough()
