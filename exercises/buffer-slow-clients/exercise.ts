@@ -1,23 +1,42 @@
 import { z } from 'zod'
 import { defineExercise } from '../../lab/core/exercise.js'
 
+/** The location block handed out: `extra` holds the directives under test. */
+const location = (extra: string) => `# The location block(s) of nginx's server { }, nginx 1.22; the lab includes this
+# file in its generated nginx.conf and checks it with \`nginx -t\` before running.
+# Requests reach the Gunicorn workers through the upstream group "app".
+# Directives: https://nginx.org/en/docs/http/ngx_http_proxy_module.html
+location / {
+    proxy_pass http://app;
+${extra}}
+`
+
 export default defineExercise({
   name: 'buffer-slow-clients',
   title: 'Protect sync workers from slow clients',
-  summary: 'Slow uploads hold every sync worker; put a proxy in front and decide whether it buffers requests.',
+  summary: "Slow uploads hold every Gunicorn sync worker; write nginx's location block in front so normal requests are still served.",
   lesson: 'proxy-buffering',
-  stack: 'node',
+  stack: 'python',
   params: { workers: { min: 2, max: 4, default: 3 } },
-  answer: z.strictObject({ proxy: z.boolean(), request_buffering: z.boolean(), buffering: z.boolean() }),
-  template: () => ({ file: 'answer.json', answer: { proxy: false, request_buffering: false, buffering: false } }),
-  scenario: (p, a) => ({
+  answer: z.strictObject({}),
+  template: () => ({ file: 'answer.json', answer: {} }),
+  files: {
+    'location.conf': {
+      kind: 'nginx-location',
+      // handed out streaming both ways, the setting a "low-latency" blog post recommends
+      template: () => location('    proxy_request_buffering off;\n    proxy_buffering off;\n'),
+      reference: () => location('    proxy_request_buffering on;   # nginx reads the whole body first (the default)\n'),
+      wrong: () => location('    proxy_request_buffering off;\n'),
+    },
+  },
+  scenario: (p) => ({
     name: 'exercise-buffer-slow-clients',
-    title: `${p.workers} sync workers, ${p.workers} slow uploads, ${a.proxy ? `proxy (request buffering ${a.request_buffering ? 'on' : 'off'})` : 'no proxy'}`,
+    title: `nginx with your location block before ${p.workers} Gunicorn sync workers, ${p.workers} slow uploads`,
     summary: 'Are normal requests still served while slow clients upload a byte a second?',
     topologies: {
       server: {
-        server: { model: 'prefork', workers: p.workers! },
-        ...(a.proxy ? { proxy: { model: 'reverse-proxy', request_buffering: a.request_buffering, buffering: a.buffering } } : {}),
+        server: { model: 'prefork', engine: 'gunicorn', workers: p.workers! },
+        proxy: { engine: 'nginx', location_file: 'location.conf' },
       },
     },
     workloads: { 'slow-uploads': { io_ms: 10, slow_clients: { count: p.workers!, mode: 'slow-body', bytes_per_s: 1 } } },
@@ -28,9 +47,9 @@ export default defineExercise({
       figure: 'answered_rps',
       op: '>=',
       threshold: 10 * p.workers!,
-      explain: `Normal requests got {measured} req/s: ${p.workers} slow uploads each hold a sync worker while their body trickles in, so all ${p.workers} are busy reading. A proxy that reads the whole request first (request buffering) hands the worker only complete requests.`,
+      explain: `Normal requests got {measured} req/s: ${p.workers} slow uploads each hold a sync worker while their body trickles in, so all ${p.workers} are busy reading. A proxy that reads the whole request first (nginx's proxy_request_buffering, on by default) hands the worker only complete requests.`,
     },
   ],
-  reference: () => ({ proxy: true, request_buffering: true, buffering: true }),
-  wrong: () => ({ proxy: true, request_buffering: false, buffering: true }),
+  reference: () => ({}),
+  wrong: () => ({}),
 })

@@ -17,6 +17,7 @@ import { formatIssues } from '../core/scenario.js'
 import { runScenario } from '../run/engine.js'
 import { exerciseNames, loadExercise } from '../store/exercises.js'
 import { writeReport } from '../store/report.js'
+import { checkAnswerFiles, readAnswerFiles, writeTemplateFiles } from './exercise-files.js'
 
 interface Io {
   stdout?: Writable
@@ -61,7 +62,8 @@ export async function exerciseStart(name: string, dir: string | undefined, stude
   const file: AnswerFile = { exercise: ex.name, student: student ?? null, parameters: params, answer: t.answer }
   const target = path.join(folder, t.file)
   writeFileSync(target, JSON.stringify(file, null, 2) + '\n')
-  ;(io.stdout ?? process.stdout).write(`${ex.title}\nParameters: ${JSON.stringify(params)}\nAnswer template: ${target}\nThe task: exercises/${ex.name}/exercise.md\n`)
+  const others = writeTemplateFiles(ex, params, folder)
+  ;(io.stdout ?? process.stdout).write(`${ex.title}\nParameters: ${JSON.stringify(params)}\nAnswer template: ${[target, ...others].join(', ')}\nThe task: exercises/${ex.name}/exercise.md\n`)
   return 0
 }
 
@@ -114,10 +116,13 @@ export async function exerciseCheck(name: string, o: CheckOptions = {}): Promise
     err.write(`lab exercise: ${(e as Error).message}\n`)
     return 2
   }
-  const answerFile = path.resolve(o.answer ?? 'answer.json')
+  let answerFile = path.resolve(o.answer ?? 'answer.json')
+  // `--answer gunicorn.conf.py` (one of the answer files): its answer.json is beside it
+  if (ex.files?.[path.basename(answerFile)]) answerFile = path.join(path.dirname(answerFile), 'answer.json')
   const read = readAnswer(ex, answerFile, o.student)
-  if (!read.ok) {
-    for (const p of read.problems) err.write(`lab exercise check: ${p}\n`)
+  const files = readAnswerFiles(ex, path.dirname(answerFile))
+  if (!read.ok || !files.ok) {
+    for (const p of [...(read.ok ? [] : read.problems), ...(files.ok ? [] : files.problems)]) err.write(`lab exercise check: ${p}\n`)
     return 2
   }
   const { value } = read
@@ -128,6 +133,13 @@ export async function exerciseCheck(name: string, o: CheckOptions = {}): Promise
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lab-exercise-'))
   const dir = path.join(tmp, String(scenario.name))
   mkdirSync(dir)
+  // the answer files go beside it, checked by their own tools before anything runs
+  const verdict = await checkAnswerFiles(ex, files.files, dir)
+  if (verdict.code !== 0) {
+    rmSync(tmp, { recursive: true, force: true })
+    for (const p of verdict.problems) err.write(`lab exercise check: ${p}\n`)
+    return verdict.code
+  }
   // .mts: an ES module wherever the temporary folder is (no package.json above it says "type": "module")
   const file = path.join(dir, 'scenario.mts')
   writeFileSync(file, `export default ${JSON.stringify(scenario, null, 1)}\n`)
@@ -142,7 +154,7 @@ export async function exerciseCheck(name: string, o: CheckOptions = {}): Promise
     parameters: params,
     parametersMatch,
     answer: value.answer,
-    answerHash: sha256(read.bytes),
+    answerHash: sha256(Buffer.concat([read.bytes, ...files.files.flatMap((f) => [Buffer.from(`\0${f.name}\0`), f.bytes])])),
     resultsDigest: doc && doc.runs.length ? sha256(JSON.stringify(doc.runs)) : null,
     machine: machine(),
     passed: checks.every((c) => c.passed),

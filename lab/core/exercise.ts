@@ -39,8 +39,33 @@ export interface CheckDef {
   predicts?: { field: string; figure: FigureName }
   /** `kind` for per-kind figures (a workload `mix` label). */
   kind?: string
+  /**
+   * A relative check: the figure is divided by this figure of the same level
+   * (e.g. fast requests' mean over slow requests' mean), so a slower machine
+   * moves both and the ratio stays; the name shows `a / b`.
+   */
+  over?: { figure: FigureName; kind?: string }
   /** What a failure means, in the course's terms; `{measured}` is replaced by the figure. */
   explain: string
+}
+
+/**
+ * How the lab checks an answer file of real configuration before it runs it
+ * (docs/exercises.md): `gunicorn-conf` with `gunicorn --print-config`,
+ * `nginx-location` with the snippet rules ({@link nginxSnippetProblems}) then
+ * `nginx -t` in a temporary prefix, `python-app` by compiling it with the
+ * engines' interpreter.
+ */
+export type AnswerFileKind = 'gunicorn-conf' | 'nginx-location' | 'python-app'
+
+/** A file of the answer beside answer.json (e.g. `gunicorn.conf.py`): its kind and texts. */
+export interface AnswerFileDef {
+  kind: AnswerFileKind
+  /** What `start` writes (the student edits it). */
+  template: (p: Params) => string
+  /** A text that passes, and a plausible one that fails (integration tests). */
+  reference: (p: Params) => string
+  wrong: (p: Params) => string
 }
 
 /** The answer file a student is given and hands back. */
@@ -65,6 +90,13 @@ export interface ExerciseDef<A = Record<string, unknown>> {
   /** The answer's schema (zod; strict objects so a misspelt field is named). */
   answer: z.ZodType<A>
   template: (p: Params) => AnswerTemplate
+  /**
+   * Answer files of real configuration, by file name (no folder part): read
+   * from the answer's folder, checked by their tool, copied into the run's
+   * temporary scenario folder, where the scenario names them
+   * (`config_file`, `app_file`, `location_file`).
+   */
+  files?: Record<string, AnswerFileDef>
   /** The scenario that runs the student's answer (one topology, one workload, one level). */
   scenario: (p: Params, a: A) => ScenarioInput
   checks: (p: Params, a: A) => CheckDef[]
@@ -120,6 +152,8 @@ export const FIGURES = {
   answered_rps: (r: RunResult, _k?: string): number | null => answeredRps(r),
   /** 99th percentile latency, ms. */
   p99_ms: (r: RunResult, kind?: string): number | null => (kind ? (r.perKind?.[kind]?.latencyMs.p99 ?? null) : r.latencyMs.p99),
+  /** Median latency, ms. */
+  p50_ms: (r: RunResult, kind?: string): number | null => (kind ? (r.perKind?.[kind]?.latencyMs.p50 ?? null) : r.latencyMs.p50),
   /** Mean latency, ms. */
   mean_ms: (r: RunResult, kind?: string): number | null => (kind ? (r.perKind?.[kind]?.latencyMs.mean ?? null) : r.latencyMs.mean),
   /** Errors of every sort (timeouts, resets, non-2xx). */
@@ -165,11 +199,15 @@ export function grade(checks: readonly CheckDef[], doc: Pick<ResultsDocument, 'r
         const actual = c.predicts ? FIGURES[c.predicts.figure](run, c.kind) : null
         measured = typeof predicted === 'number' && actual !== null && actual > 0 ? Math.abs(predicted - actual) / actual : null
       } else measured = FIGURES[c.figure](run, c.kind)
+      if (c.over && measured !== null) {
+        const base = FIGURES[c.over.figure](run, c.over.kind)
+        measured = base !== null && base > 0 ? measured / base : null
+      }
     }
     const passed = measured !== null && Number.isFinite(measured) && compare(measured, c.op, c.threshold)
     const shown = measured === null ? 'not measured' : String(round(measured))
     return {
-      name: c.name ?? `${c.kind ? `${c.kind} ` : ''}${c.figure} ${c.op} ${c.threshold}`,
+      name: c.name ?? `${c.kind ? `${c.kind} ` : ''}${c.figure}${c.over ? ` / ${c.over.kind ? `${c.over.kind} ` : ''}${c.over.figure}` : ''} ${c.op} ${c.threshold}`,
       figure: c.figure,
       op: c.op,
       threshold: c.threshold,
@@ -197,4 +235,36 @@ export interface CheckResult {
   checks: CheckVerdict[]
   results: string | null
   report: string | null
+}
+
+/** Directives an nginx answer may not use: they read or write files (or load code) outside the run's temporary prefix. */
+export const NGINX_FORBIDDEN = [
+  'include', 'load_module', 'root', 'alias', 'access_log', 'error_log', 'open_log_file_cache', 'client_body_temp_path', 'proxy_temp_path',
+  'proxy_cache_path', 'proxy_store', 'auth_basic_user_file', 'ssl_certificate', 'ssl_certificate_key', 'ssl_trusted_certificate',
+  'ssl_client_certificate', 'ssl_crl', 'ssl_dhparam', 'ssl_password_file', 'proxy_ssl_certificate', 'proxy_ssl_certificate_key',
+  'proxy_ssl_trusted_certificate', 'proxy_ssl_crl', 'proxy_ssl_password_file', 'perl', 'perl_modules', 'perl_require', 'js_import', 'js_path', 'env', 'user', 'pid',
+] as const
+
+/**
+ * The problems of an nginx `location` snippet before nginx sees it: a
+ * directive from {@link NGINX_FORBIDDEN}, or a `proxy_pass` to anything but the
+ * lab's upstream group (`http://app`) or 127.0.0.1 (the loopback-only rule).
+ * Comments are skipped; nginx itself (`nginx -t`) judges the rest.
+ * @returns one line per problem, naming the line (1-based); empty when none
+ */
+export function nginxSnippetProblems(text: string): string[] {
+  const problems: string[] = []
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, '')
+    for (const stmt of line.split(/[;{}]/)) {
+      const words = stmt.trim().split(/\s+/).filter(Boolean)
+      const name = words[0]
+      if (!name) continue
+      if ((NGINX_FORBIDDEN as readonly string[]).includes(name)) problems.push(`line ${i + 1}: "${name}" is not allowed in an answer (it names files outside the run's temporary prefix)`)
+      if (name === 'proxy_pass' && !/^https?:\/\/(app|127\.0\.0\.1)([:/]|$)/.test(words[1] ?? '')) {
+        problems.push(`line ${i + 1}: proxy_pass ${words[1] ?? ''}: only http://app (the lab's upstream group) or http://127.0.0.1 may be named`)
+      }
+    }
+  })
+  return problems
 }

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
-import { bool, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
+import { bool, fileName, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
 import { clientId, forwardedAllowIps, limitReqSchema } from './operations-schema.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
 import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'

@@ -74,3 +74,8 @@ export function pathEntryIssues(e: Record<string, unknown>): Array<{ path: strin
   if (e.path === undefined && given(['method', 'body', 'demand'])) return [{ path: ['method'], message: 'method, body and demand go with a path entry' }]
   return []
 }
+/** A file directly in the scenario's folder (no folder part, not hidden), e.g. "gunicorn.conf.py". */
+export const fileName = (example: string) =>
+  z
+    .string({ error: `a file name in the scenario folder, e.g. "${example}"` })
+    .regex(/^[\w-][\w.-]*$/, { error: `a file name in the scenario folder, e.g. "${example}"` })

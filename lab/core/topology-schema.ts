@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
-import { bool, folder, intIn, numIn, param } from './schema-fields.js'
+import { bool, fileName, folder, intIn, numIn, param } from './schema-fields.js'
 import { forwardedAllowIps, limitReqSchema } from './operations-schema.js'
 import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
@@ -43,6 +43,10 @@ export const serverSchema = z.strictObject({
   static_dir: folder().optional(),
   /** Load the app in the master before forking (Gunicorn `--preload`, default off; scenarios/preload). Gunicorn only. */ preload: bool().optional(),
   /** Peers whose X-Forwarded-* headers are believed (lab/core/operations-schema.ts). Gunicorn and Uvicorn. */ forwarded_allow_ips: forwardedAllowIps().optional(),
+  /** Gunicorn only: a `gunicorn.conf.py` in the scenario's folder, run with `-c`; it sets workers, threads, timeout...; the lab still forces `--bind 127.0.0.1:PORT` (docs/exercises.md). */
+  config_file: fileName('gunicorn.conf.py').optional(),
+  /** Gunicorn or Uvicorn: a Python app file in the scenario's folder served instead of `app` (attribute `application` for WSGI, `app` for ASGI). */
+  app_file: fileName('app.py').optional(),
 })
 
 /**
@@ -89,4 +93,6 @@ export const proxySchema = z.strictObject({
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
   /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
+  /** nginx only: a file in the scenario's folder holding the `location` block(s) of the server, in place of the lab's `location /` (docs/exercises.md). */
+  location_file: fileName('location.conf').optional(),
 })

@@ -68,10 +68,10 @@ export interface Captured {
   error?: string
 }
 
-/** Runs a short command (a `--version`), with `timeoutMs` (default 10 000 ms); never throws. */
-export function capture(command: string, args: readonly string[], timeoutMs = 10_000): Promise<Captured> {
+/** Runs a short command (a `--version`), with `timeoutMs` (default 10 000 ms) and `env` (default {@link pythonEnv}); never throws. */
+export function capture(command: string, args: readonly string[], timeoutMs = 10_000, env: NodeJS.ProcessEnv = pythonEnv()): Promise<Captured> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: timeoutMs, env: pythonEnv(), encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(command, args, { timeout: timeoutMs, env, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null) : 0
       resolve({ code, stdout, stderr, ...(err ? { error: err.message } : {}) })
     })

@@ -19,7 +19,7 @@ import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import type { ServerEngineName } from '../core/vocabulary.js'
 import { childrenOf } from '../topology/proc.js'
-import { APPS_DIR, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import { APPS_DIR, capture, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
 import type { DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
 
 /** Reads the version from `gunicorn --version` (`gunicorn (version 20.1.0)`). */
@@ -69,6 +69,15 @@ export interface GunicornConfig {
   forwardedAllowIps?: string
   /** `--graceful-timeout` seconds to finish requests on stop (Gunicorn default 30; the lab's teardown kills sooner). */
   gracefulTimeoutS?: number
+  /**
+   * Absolute path of a `gunicorn.conf.py` run with `-c` (a scenario's
+   * `server.config_file`): it sets the workers, threads, timeout and the
+   * rest, so the lab passes only `--bind 127.0.0.1:PORT`, `--chdir`, the log
+   * options and the app; Gunicorn 20.1 lets the command line override the
+   * file (gunicorn/app/base.py `load_config`), so the bind stays on loopback.
+   * The other settings above are then ignored.
+   */
+  configFile?: string
 }
 
 /** Gunicorn's worker classes the lab runs (`--worker-class`; Gunicorn 20.1 docs, "worker_class"). */
@@ -91,6 +100,7 @@ function seconds(s: number): string {
  * Gunicorn's default, so the log's first line shows the whole configuration.
  */
 export function gunicornArgs(c: GunicornConfig): string[] {
+  if (c.configFile) return ['-c', c.configFile, '--bind', `127.0.0.1:${c.port}`, '--chdir', c.appsDir ?? APPS_DIR, '--error-logfile', '-', '--log-level', 'info', c.app]
   const workerClass = effectiveWorkerClass(c)
   const args = [
     '--bind', `127.0.0.1:${c.port}`,
@@ -138,25 +148,51 @@ export function gunicornProcesses(masterPid: number): ProcessInfo[] {
   return [{ pid: masterPid, role: 'master' }, ...childrenOf(masterPid).map((pid) => ({ pid, role: 'worker' as const }))]
 }
 
+/** The environment Gunicorn runs in: an app outside lab/apps still imports the workload modules from there. */
+function gunicornEnv(c: GunicornConfig): NodeJS.ProcessEnv {
+  return { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}), ...(c.appsDir && c.appsDir !== APPS_DIR ? { PYTHONPATH: APPS_DIR } : {}) }
+}
+
 /**
- * Starts Gunicorn and waits until `GET /health` answers and all `workers` are forked.
+ * `gunicorn --print-config` for a config (with a `configFile`, its settings as
+ * Gunicorn resolves them; it also imports the app): Gunicorn's own verdict,
+ * e.g. `Invalid value for workers: two`.
+ * @param executable - Gunicorn's path (as detected)
+ * @returns `ok`, Gunicorn's output, and the settings it printed (`name = value`, values as printed)
+ */
+export async function gunicornPrintConfig(c: GunicornConfig, executable: string): Promise<{ ok: boolean; output: string; settings: Record<string, string> }> {
+  const r = await capture(executable, ['--print-config', ...gunicornArgs(c)], 30_000, gunicornEnv(c))
+  const settings: Record<string, string> = {}
+  for (const m of r.stdout.matchAll(/^(\w+)\s+= (.*)$/gm)) settings[m[1]!] = m[2]!
+  return { ok: r.code === 0, output: (r.stderr + (r.code === 0 ? '' : r.stdout)).trim(), settings }
+}
+
+/**
+ * Starts Gunicorn and waits until `GET /health` answers and all `workers` are
+ * forked (with a `configFile`, the workers it sets, read with `--print-config`).
  * @param name - the registry engine it runs as (`gunicorn`, or a worker class's: gunicorn-workers.ts)
- * @throws Error with Gunicorn's last log lines when it exits or is not ready in time
+ * @throws Error with Gunicorn's last log lines when it exits or is not ready in time, or its verdict on a bad `configFile`
  */
 export async function startGunicorn(c: GunicornConfig, place: RunPlace, name: ServerEngineName = 'gunicorn'): Promise<EngineProcess> {
   const appsDir = c.appsDir ?? APPS_DIR
   if (!existsSync(`${path.join(appsDir, ...(c.app.split(':')[0] ?? '').split('.'))}.py`)) throw new Error(`the WSGI app ${c.app} is missing from ${appsDir}`)
+  let workers = c.workers
+  if (c.configFile) {
+    const printed = await gunicornPrintConfig(c, place.executable)
+    if (!printed.ok) throw new Error(`${path.basename(c.configFile)}: ${printed.output}`)
+    workers = Number(printed.settings.workers ?? 1)
+  }
   return launch({
     name,
     command: place.executable,
     args: gunicornArgs(c),
-    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },
+    env: gunicornEnv(c),
     cwd: place.runDir,
     port: c.port,
     logPath: path.join(place.runDir, place.logName),
     readyTimeoutMs: place.readyTimeoutMs ?? 15_000,
     processes: gunicornProcesses,
-    ready: (pid) => childrenOf(pid).length >= c.workers,
+    ready: (pid) => childrenOf(pid).length >= workers,
     event: gunicornEvent,
   })
 }
@@ -183,6 +219,8 @@ export function gunicornConfig(server: ServerDef, app: string, port: number, bas
     ...(server.preload ? { preload: true } : {}),
     ...(server.forwarded_allow_ips !== undefined ? { forwardedAllowIps: server.forwarded_allow_ips } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
+    ...(server.config_file ? { configFile: path.resolve(baseDir, server.config_file) } : {}),
+    ...(server.app_file ? { app: `${server.app_file.replace(/\.py$/, '')}:application`, appsDir: path.resolve(baseDir) } : {}),
   }
 }
 

@@ -25,7 +25,7 @@ import { RETRY_ATTEMPTS } from '../contract/workload.js'
 import type { LimitReqDef } from '../core/operations-schema.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import { capture, detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
 import { TLS_FILES, writeSelfSignedCert } from './tls.js'
 import type { DetectOptions, EngineInfo, ProcessInfo, ProxyEngine } from './engine.js'
 
@@ -110,6 +110,13 @@ export interface NginxConfig {
    * nothing otherwise (the directive only applies to a root master).
    */
   user?: string | null
+  /**
+   * The text of the server's `location` block(s) (a scenario's
+   * `proxy.location_file`, e.g. a student's answer): written as
+   * `location.conf` in the prefix and included in place of the lab's own
+   * `location /`; it reaches the upstreams as `proxy_pass http://app;`.
+   */
+  location?: string
 }
 
 /** The `user` directive's value for the lab's own identity when it runs as root, else null. */
@@ -251,7 +258,14 @@ export function nginxConf(c: NginxConfig): string {
     '}',
     '',
   ]
-  return lines.join('\n')
+  return (c.location !== undefined ? withLocation(lines) : lines).join('\n')
+}
+
+/** The config's lines with the lab's `location /` block replaced by `include location.conf;` (relative to the prefix). */
+function withLocation(lines: string[]): string[] {
+  const from = lines.indexOf('        location / {')
+  const to = lines.indexOf('        }', from)
+  return [...lines.slice(0, from), '        include location.conf;', ...lines.slice(to + 1)]
 }
 
 /** nginx's command-line arguments for a prefix folder (`-e stderr`: errors before the config is read go to the lab's pipe). */
@@ -290,6 +304,7 @@ export async function startNginx(c: NginxConfig, place: RunPlace): Promise<Engin
   if (c.tls) writeSelfSignedCert(dir)
   const conf = nginxConf(c)
   writeFileSync(path.join(dir, 'nginx.conf'), conf)
+  if (c.location !== undefined) writeFileSync(path.join(dir, 'location.conf'), c.location)
   const logPath = path.join(place.runDir, place.logName)
   const errorLog = path.join(dir, 'error.log')
   const readErrorLog = () => (existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : '')
@@ -308,7 +323,7 @@ export async function startNginx(c: NginxConfig, place: RunPlace): Promise<Engin
     failureDetail: readErrorLog,
     cleanup: () => {
       try {
-        appendFileSync(logPath, `--- nginx.conf ---\n${conf}--- error.log ---\n${readErrorLog()}`)
+        appendFileSync(logPath, `--- nginx.conf ---\n${conf}${c.location !== undefined ? `--- location.conf ---\n${c.location}\n` : ''}--- error.log ---\n${readErrorLog()}`)
       } catch {
         // the run folder is gone: nothing to keep
       }
@@ -349,6 +364,26 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     cacheLock: p.cache_lock,
     ...(p.limit_req ? { limitReq: p.limit_req } : {}),
     ...(p.tls ? { tls: true } : {}),
+    ...(p.location_file ? { location: readFileSync(path.resolve(baseDir, p.location_file), 'utf8') } : {}),
+  }
+}
+
+/**
+ * `nginx -t` on a config in a fresh temp prefix (removed afterwards): nginx's
+ * own verdict, e.g. `unknown directive "proxy_request_bufering" in
+ * /tmp/lab-nginx-test-x/location.conf:3`.
+ * @param executable - nginx's path (as detected)
+ * @returns `ok` and nginx's output (stderr), trimmed
+ */
+export async function nginxTest(c: NginxConfig, executable: string): Promise<{ ok: boolean; output: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lab-nginx-test-'))
+  try {
+    writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(c))
+    if (c.location !== undefined) writeFileSync(path.join(dir, 'location.conf'), c.location)
+    const r = await capture(executable, ['-t', ...nginxArgs(dir)])
+    return { ok: r.code === 0, output: (r.stderr + r.stdout).trim().replaceAll(`${dir}/`, './') }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -108,7 +108,8 @@ export async function startUvicorn(c: UvicornConfig, place: RunPlace): Promise<E
     name: 'uvicorn',
     command: place.executable,
     args: uvicornArgs(c),
-    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}) },
+    // an app outside lab/apps (a scenario's app_file) still imports the workload modules from there
+    env: { ...pythonEnv(), ...(c.staticDir ? { LAB_STATIC_DIR: c.staticDir } : {}), ...(c.appsDir && c.appsDir !== APPS_DIR ? { PYTHONPATH: APPS_DIR } : {}) },
     cwd: place.runDir,
     port: c.port,
     logPath: path.join(place.runDir, place.logName),
@@ -132,6 +133,7 @@ export function uvicornConfig(server: ServerDef, app: string, port: number, base
     limitConcurrency: server.limit_concurrency,
     ...(server.forwarded_allow_ips !== undefined ? { forwardedAllowIps: server.forwarded_allow_ips } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(baseDir, server.static_dir) } : {}),
+    ...(server.app_file ? { app: `${server.app_file.replace(/\.py$/, '')}:app`, appsDir: path.resolve(baseDir) } : {}),
   }
 }
 

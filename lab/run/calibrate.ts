@@ -91,9 +91,9 @@ export function modelCalibration(c: TopologyCalibration): Calibration {
   }
 }
 
-/** A server part as calibrated: the scenario's, less what sheds, recycles or serves files. */
+/** A server part as calibrated: the scenario's, less what sheds, recycles or serves files, and less a scenario's own config or app file (the engine is calibrated on the lab's app). */
 function serverPart(server: ServerDef, engine: string): ServerDef {
-  const { limit_concurrency: _limit, max_requests: _max, max_requests_jitter: _jitter, static_dir: _static, ...rest } = server
+  const { limit_concurrency: _limit, max_requests: _max, max_requests_jitter: _jitter, static_dir: _static, config_file: _conf, app_file: _app, ...rest } = server
   return { ...rest, engine: engine as ServerDef['engine'], timeout_s: 30 }
 }
 
@@ -151,6 +151,7 @@ export async function calibrateTopology(def: TopologyDef, ctx: CalibrationContex
   if (!proxyEngine || !def.proxy) return { server: serverCal }
   const proxy: ProxyDef = { ...def.proxy, engine: proxyEngine as ProxyDef['engine'], cache_ttl_s: 0, retry: true }
   delete proxy.static_dir
+  delete proxy.location_file
   const upstream: ServerDef = { model: 'event-loop', engine: 'node-event-loop', workers: 1, timeout_s: 30, backlog: 2048 }
   const proxyCal = await calibration(ctx, proxyEngine, proxySettings(proxy), { server: upstream, proxy }, 'proxy', calibrationConnections({ model: 'prefork', workers: 8 }))
   return { server: serverCal, proxy: proxyCal }

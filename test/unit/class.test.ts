@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { classHtml } from '../../lab/commands/class.js'
+import { checkResultSchema } from '../../lab/core/check-result.js'
 import { spread, summarizeClass } from '../../lab/core/class.js'
 import { deriveParams, type CheckResult } from '../../lab/core/exercise.js'
 import { loadExercise } from '../../lab/store/exercises.js'
@@ -42,5 +43,11 @@ describe('the class report', async () => {
   })
   it('draws no spread from nothing', () => {
     expect(spread([])).toBeNull()
+  })
+})
+
+describe('the class fixtures', () => {
+  it('are check results of the documented shape (lab/core/check-result.ts)', () => {
+    for (const { file: _f, ...r } of results) expect(checkResultSchema.safeParse(r).error?.issues ?? [], _f).toEqual([])
   })
 })

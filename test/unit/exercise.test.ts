@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { answeredRps, deriveParams, fnv1a, grade, type CheckDef } from '../../lab/core/exercise.js'
+import { answeredRps, deriveParams, fnv1a, grade, nginxSnippetProblems, type CheckDef } from '../../lab/core/exercise.js'
 import type { RunResult } from '../../lab/core/results.js'
 import { exerciseNames, loadExercise } from '../../lab/store/exercises.js'
 
@@ -68,6 +68,29 @@ describe('grading', () => {
     expect(grade([check], { runs: [] }, {})[0]).toMatchObject({ measured: null, passed: false, explanation: 'no not measured' })
     expect(grade([check], { runs: [run()] }, {})[0]!.passed).toBe(false)
   })
+  it('grades a relative check by the ratio of two figures of the same level, and names both', () => {
+    const check: CheckDef = { figure: 'mean_ms', over: { figure: 'p50_ms' }, op: '<', threshold: 1.6, explain: 'skewed {measured}' }
+    expect(grade([check], { runs: [run()] }, {})[0]).toMatchObject({ name: 'mean_ms / p50_ms < 1.6', measured: 1.143, passed: true })
+    const skewed = run({ latencyMs: { mean: 90, p50: 30, p90: 60, p99: 300 } as RunResult['latencyMs'] })
+    expect(grade([check], { runs: [skewed] }, {})[0]).toMatchObject({ measured: 3, passed: false, explanation: 'skewed 3' })
+  })
+})
+
+describe('nginx answer snippets', () => {
+  it('pass a location block that only proxies to the lab upstream group', () => {
+    expect(nginxSnippetProblems('location / {\n  proxy_pass http://app;  # the Gunicorn workers\n  proxy_request_buffering on;\n}\n')).toEqual([])
+  })
+  it('refuse directives that name files, and a proxy_pass off loopback, naming the line', () => {
+    const problems = nginxSnippetProblems('location / {\n include /etc/passwd;\n proxy_pass http://example.com;\n}\nlocation /x { alias /home/; }')
+    expect(problems).toEqual([
+      expect.stringMatching(/^line 2: "include" is not allowed/),
+      expect.stringMatching(/^line 3: proxy_pass http:\/\/example\.com: only http:\/\/app/),
+      expect.stringMatching(/^line 5: "alias" is not allowed/),
+    ])
+  })
+  it('ignore forbidden words inside comments', () => {
+    expect(nginxSnippetProblems('# include nothing here\nlocation / { proxy_pass http://127.0.0.1:8000; }')).toEqual([])
+  })
 })
 
 describe('the built-in exercises', () => {
@@ -81,11 +104,16 @@ describe('the built-in exercises', () => {
       expect(ex.name).toBe(name)
       for (const a of [ex.template(p).answer, ex.reference(p), ex.wrong(p)]) expect(ex.answer.safeParse(a).success).toBe(true)
       expect(ex.checks(p, ex.reference(p)).length).toBeGreaterThan(0)
-      expect(ex.reference(p)).not.toEqual(ex.wrong(p))
+      const files = (which: 'reference' | 'wrong') => Object.values(ex.files ?? {}).map((f) => f[which](p))
+      expect([ex.reference(p), files('reference')]).not.toEqual([ex.wrong(p), files('wrong')])
     }
+  }, 60_000)
+  it('hand out real configuration: a gunicorn.conf.py, an nginx location block, an ASGI app file', async () => {
+    const kinds = await Promise.all(exerciseNames().map(async (n) => Object.values((await loadExercise(n)).files ?? {}).map((f) => f.kind)))
+    expect(new Set(kinds.flat())).toEqual(new Set(['gunicorn-conf', 'nginx-location', 'python-app']))
   }, 60_000)
   it('refuse an answer with a misspelt field', async () => {
     const ex = await loadExercise('size-gunicorn-pool')
-    expect(ex.answer.safeParse({ workers: 2, thread: 4, predicted_rps: 1 }).success).toBe(false)
+    expect(ex.answer.safeParse({ predicted_rp: 1 }).success).toBe(false)
   }, 30_000)
 })
