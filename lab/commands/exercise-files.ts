@@ -13,7 +13,8 @@ import { freePort } from '../contract/ports.js'
 import { nginxSnippetProblems, type AnswerFileDef, type ExerciseDef, type Params } from '../core/exercise.js'
 import { capture } from '../engines/common.js'
 import { gunicornPrintConfig, detectGunicorn } from '../engines/gunicorn.js'
-import { detectNginx, nginxTest } from '../engines/nginx.js'
+import { detectNginx } from '../engines/nginx.js'
+import { nginxTest } from '../engines/nginx-test.js'
 import { detectUvicorn } from '../engines/uvicorn.js'
 
 /** An answer file as read: its name and bytes. */
