@@ -8,10 +8,9 @@
  */
 import { z } from 'zod'
 import { BOUNDS } from '../contract/workload.js'
-import { bool, fileName, folder, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
-import { clientId, forwardedAllowIps, limitReqSchema } from './operations-schema.js'
+import { bool, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
+import { clientId } from './operations-schema.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
-import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
 
 export { proxySchema, serverSchema } from './topology-schema.js'

@@ -4,8 +4,7 @@
  * which re-exports them. Pure.
  */
 import { z } from 'zod'
-import { BOUNDS } from '../contract/workload.js'
-import { bool, fileName, folder, intIn, numIn, param } from './schema-fields.js'
+import { bool, fileName, folder, intIn, numIn } from './schema-fields.js'
 import { forwardedAllowIps, limitReqSchema } from './operations-schema.js'
 import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 

@@ -11,8 +11,7 @@
  * `$LAB_ENGINE_PATH`, a colon-separated list of folders, or an explicit
  * `searchPath` for tests) and started through their installed entry points.
  */
-import { execFile } from 'node:child_process'
-import { accessSync, constants, createWriteStream, readFileSync, statSync, type WriteStream } from 'node:fs'
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import path from 'node:path'
@@ -21,7 +20,7 @@ import type { EngineName } from '../core/vocabulary.js'
 import { startGroup, type Group } from '../topology/group.js'
 import { ROOT } from '../topology/paths.js'
 import { EventLog, watchProcesses, type ProcessWatch } from '../topology/watch.js'
-import type { DetectOptions, EngineInfo, Place, ProcessInfo, RunningPart, TopologyEvent } from './engine.js'
+import type { Place, ProcessInfo, RunningPart, TopologyEvent } from './engine.js'
 
 export * from './detect.js'
 import { pythonEnv } from './detect.js'

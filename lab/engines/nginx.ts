@@ -25,7 +25,7 @@ import { RETRY_ATTEMPTS } from '../contract/workload.js'
 import type { LimitReqDef } from '../core/operations-schema.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
-import { capture, detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
+import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
 import { TLS_FILES, writeSelfSignedCert } from './tls.js'
 import type { DetectOptions, EngineInfo, ProcessInfo, ProxyEngine } from './engine.js'
 
