@@ -28,7 +28,8 @@ export interface ProxyBuffers {
  *   is prefetched up to 16 KiB (`MAX_MEM_SPOOL` in mod_proxy_http.c) before
  *   the upstream is contacted, so a body trickling at bytes per second never
  *   reaches a worker (`request: true`); with `engine_buffering`
- *   (`SetEnv proxy-sendcl 1`) it is spooled whole, whatever its pace;
+ *   (`SetEnv proxy-sendcl 1` with mod_buffer's `SetInputFilter BUFFER`, so
+ *   that a non-protocol filter reads the body) it is spooled whole, whatever its pace;
  * - `caddy` (2.6 `reverse_proxy`): both streamed, both buffered with
  *   `engine_buffering` (`buffer_requests`, `buffer_responses`);
  * - otherwise (nginx, the built-in proxy, or a stack's default): the schema's

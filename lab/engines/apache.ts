@@ -15,7 +15,9 @@
  * default (https://httpd.apache.org/docs/2.4/mod/mod_proxy.html,
  * mod_proxy_http.html, mpm_common.html): mod_proxy_http streams request and
  * response bodies (no nginx-style whole-body buffering; `SetEnv
- * proxy-sendcl 1` spools a request body only to compute a Content-Length),
+ * proxy-sendcl 1` spools a request body only to compute a Content-Length, and
+ * for a body whose Content-Length the client sent only when a filter other
+ * than the protocol's reads it: `engine_buffering` adds mod_buffer's `BUFFER`),
  * `ProxyTimeout` = `Timeout` = 60 s, connection reuse to upstreams on.
  */
 import path from 'node:path'
@@ -102,7 +104,17 @@ export function apacheConf(c: ApacheConfig): string {
           `SSLCertificateKeyFile "${path.join(c.dir, TLS_FILES.key)}"`,
         ]
       : []),
-    ...(c.sendCl ? [`LoadModule env_module ${APACHE_MODULES_DIR}/mod_env.so`, 'SetEnv proxy-sendcl 1'] : []),
+    // proxy-sendcl alone streams a body whose Content-Length the client gave, when only protocol filters read it
+    // (mod_proxy_http.c, ap_proxy_http_prefetch: `r->input_filters == r->proto_input_filters` → RB_STREAM_CL);
+    // an input filter (mod_buffer's BUFFER, which changes nothing) makes it spool the whole body first (RB_SPOOL_CL)
+    ...(c.sendCl
+      ? [
+          `LoadModule env_module ${APACHE_MODULES_DIR}/mod_env.so`,
+          `LoadModule buffer_module ${APACHE_MODULES_DIR}/mod_buffer.so`,
+          'SetEnv proxy-sendcl 1',
+          'SetInputFilter BUFFER',
+        ]
+      : []),
     ...(c.readTimeoutS !== undefined ? [`ProxyTimeout ${Math.max(1, Math.ceil(c.readTimeoutS))}`] : []),
     '<Proxy balancer://app>',
     // route= only names the member for X-Upstream (BALANCER_WORKER_ROUTE); no stickysession is set
