@@ -23,7 +23,7 @@ function writeScenario(): string {
     summary: 'M/D/1 at half load, then past capacity.',
     topologies: { pool: { server: { model: 'prefork', workers: 1 } } },
     workloads: { io: { io_ms: 50, cpu_ms: 0, bytes: 256 } },
-    load: { connections: [1], mode: 'open', rates: [10, 30], arrival: 'poisson', max_connections: 8, warmup_s: 1, duration_s: 8 },
+    load: { connections: [1], mode: 'open', rates: [10, 30], arrival: 'poisson', max_connections: 8, warmup_s: 1, duration_s: 16 },
   }
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n') // an ES module, as the project's scenarios are
   writeFileSync(path.join(folder, 'scenario.ts'), `export default ${JSON.stringify(scenario)}\n`)
@@ -31,7 +31,7 @@ function writeScenario(): string {
 }
 
 describe('an open-loop scenario through the run engine', () => {
-  it('measures M/D/1 at ρ = 0.5 within 15 % of 75 ms from the intended start, and reports the drops past capacity', async () => {
+  it('measures M/D/1 at ρ = 0.5 nearer its 75 ms from the intended start than no queueing (50 ms) or M/M/1 (100 ms), and reports the drops past capacity', async () => {
     const outcome = await runScenario({ target: writeScenario(), out: path.join(dir, 'results') })
     expect(outcome.problems).toEqual([])
     const [half, over] = outcome.doc?.runs ?? []
@@ -41,13 +41,15 @@ describe('an open-loop scenario through the run engine', () => {
     expect(half?.openLoop?.dropped).toBe(0)
     expect(half?.prediction?.meanMs).toBeCloseTo(75, 6)
     expect(half?.prediction?.rho).toBeCloseTo(0.5, 9)
-    expect(half?.latencyMs.mean).toBeGreaterThan(75 * 0.85)
-    expect(half?.latencyMs.mean).toBeLessThan(75 * 1.15)
+    // ~160 arrivals: the mean wait of a Poisson queue varies by several ms from run to run, so the bounds are the
+    // midpoints to the wrong models (no queueing: 50 ms; exponential service, M/M/1: S / (1 − ρ) = 100 ms)
+    expect(half?.latencyMs.mean).toBeGreaterThan(62.5)
+    expect(half?.latencyMs.mean).toBeLessThan(87.5)
     // 1.5× capacity: the queue fills the client's 8 connections and the rest is dropped, counted
     expect(over?.openLoop?.ratePerSecond).toBe(30)
     expect(over?.prediction?.perSecond).toBe(20)
     expect(over?.openLoop?.dropped).toBeGreaterThan(0.2 * (over?.openLoop?.offered ?? 0))
     expect(over?.openLoop?.answeredPerSecond).toBeLessThan(22)
     expect(over?.latencyMs.mean).toBeGreaterThan(200) // ≈ 7 waiting / 20 req/s + 50 ms once the pool is full
-  }, 60_000)
+  }, 90_000)
 })
