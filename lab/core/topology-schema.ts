@@ -26,6 +26,8 @@ export const serverSchema = z.strictObject({
   max_requests_jitter: intIn(0, 10_000_000).optional(),
   /** Seconds an idle keep-alive connection is held (Gunicorn `--keep-alive` 2, ignored by sync; Uvicorn `--timeout-keep-alive` 5). */
   keep_alive_s: intIn(0, 3600, ' s').optional(),
+  /** Gunicorn gthread/gevent: connections a worker holds at once (`--worker-connections`, default 1000); with gthread, = threads makes a busy worker leave new connections in the shared backlog. */
+  worker_connections: intIn(1, 100_000).optional(),
   /** The Python app a real engine serves (default: the standard-library app of the engine's interface); built-in servers ignore it. */
   app: appName.optional(),
   /** Pre-forked worker processes (prefork only). Gunicorn's default is 1; the lab's is 4. */

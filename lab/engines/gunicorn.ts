@@ -59,6 +59,8 @@ export interface GunicornConfig {
   backlog: number
   /** `--keep-alive` seconds (default 2; the sync worker ignores it; 0 makes gthread close after every response). */
   keepAliveS?: number
+  /** `--worker-connections` (default 1000; gthread and gevent only): connections a worker accepts before it leaves the rest in the backlog. */
+  workerConnections?: number
   /** `--max-requests` per worker before it is replaced (default 0: never). */
   maxRequests?: number
   /** `--max-requests-jitter` (default 0). */
@@ -110,6 +112,7 @@ export function gunicornArgs(c: GunicornConfig): string[] {
   if (workerClass === 'gthread') args.push('--threads', String(c.threads ?? 1))
   args.push('--timeout', seconds(c.timeoutS), '--backlog', String(c.backlog))
   if (c.keepAliveS !== undefined) args.push('--keep-alive', seconds(c.keepAliveS))
+  if (c.workerConnections !== undefined) args.push('--worker-connections', String(c.workerConnections))
   if (c.maxRequests) {
     args.push('--max-requests', String(c.maxRequests))
     if (c.maxRequestsJitter) args.push('--max-requests-jitter', String(c.maxRequestsJitter))
@@ -214,6 +217,7 @@ export function gunicornConfig(server: ServerDef, app: string, port: number, bas
     timeoutS: server.timeout_s,
     backlog: server.backlog,
     keepAliveS: server.keep_alive_s ?? (server.keepAlive === false && workerClass === 'gthread' ? 0 : undefined),
+    ...(server.worker_connections !== undefined ? { workerConnections: server.worker_connections } : {}),
     maxRequests: server.max_requests,
     maxRequestsJitter: server.max_requests_jitter,
     ...(server.preload ? { preload: true } : {}),

@@ -7,8 +7,9 @@ export default defineScenario({
   summary: 'Four WSGI servers, 4 request slots each: 80 req/s on 50 ms waits, cores/cpu_ms on CPU work.',
   topologies: {
     'gunicorn-sync': { server: { model: 'prefork', engine: 'gunicorn', workers: 4 } },
-    // keepAlive: false (--keep-alive 0): a kept-alive connection stays with the worker that accepted it (notes.md)
-    'gunicorn-gthread': { server: { model: 'threaded', engine: 'gunicorn', workers: 2, threads: 2, keepAlive: false } },
+    // keepAlive: false (--keep-alive 0): a kept-alive connection stays with the worker that accepted it;
+    // worker_connections = threads: a worker whose threads are busy accepts no more, so waiting requests share the backlog (notes.md)
+    'gunicorn-gthread': { server: { model: 'threaded', engine: 'gunicorn', workers: 2, threads: 2, keepAlive: false, worker_connections: 2 } },
     uwsgi: { server: { model: 'threaded', engine: 'uwsgi', workers: 2, threads: 2 } },
     'mod-wsgi': { server: { model: 'threaded', engine: 'mod-wsgi', workers: 2, threads: 2 } },
   },

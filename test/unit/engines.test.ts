@@ -41,6 +41,11 @@ describe('gunicorn', () => {
     expect(gunicornArgs(gunicornConfig(server('prefork', { app: 'flask' }), APPS.flask.entries.wsgi as string, 41234)).at(-1)).toBe('flask_app:application')
   })
 
+  it('passes worker_connections as --worker-connections, and leaves Gunicorn its default otherwise', () => {
+    expect(flag(gunicornArgs(gunicornConfig(server('threaded', { threads: 2, worker_connections: 2 }), 'wsgi_app:application', 41234)), '--worker-connections')).toBe('2')
+    expect(gunicornArgs(gunicornConfig(server('threaded', { threads: 2 }), 'wsgi_app:application', 41234))).not.toContain('--worker-connections')
+  })
+
   it('runs the gthread worker for the threaded model, and keeps no connection alive when keepAlive is false', () => {
     const c = gunicornConfig(server('threaded', { threads: 4, keepAlive: false }), 'wsgi_app:application', 41234)
     expect(flag(gunicornArgs(c), '--worker-class')).toBe('gthread')
