@@ -106,6 +106,8 @@ function serverSettings(s: ServerDef, connections: number): string {
   if (s.model === 'threaded' || (MULTI_LOOP_ENGINES as readonly string[]).includes(s.engine ?? '')) parts.push(`workers=${s.workers}`)
   if (s.threads !== undefined) parts.push(`threads=${s.threads}`)
   if (s.keepAlive !== undefined) parts.push(`keepAlive=${s.keepAlive}`)
+  // where requests wait (a worker's own queue or the shared backlog) changes what a busy pool seems to cost
+  if (s.worker_connections !== undefined) parts.push(`worker_connections=${s.worker_connections}`)
   if (s.app !== undefined) parts.push(`app=${s.app}`)
   return parts.join(' ')
 }

@@ -2,7 +2,8 @@ import { defineScenario } from '../../lab/core/scenario.js'
 
 // 8 request slots three ways: 1 process × 8 threads, 8 × 1, 2 × 4 (notes.md).
 // keepAlive: false (--keep-alive 0): a kept-alive connection stays with the process that accepted it (scenarios/app-servers/notes.md)
-const pool = (workers: number, threads: number) => ({ server: { model: 'threaded' as const, workers, threads, keepAlive: false } })
+// worker_connections = threads (Gunicorn): a busy worker accepts nothing, so waiting requests share the backlog (scenarios/app-servers/notes.md)
+const pool = (workers: number, threads: number) => ({ server: { model: 'threaded' as const, workers, threads, keepAlive: false, worker_connections: threads } })
 
 export default defineScenario({
   name: 'threads-and-the-gil',
