@@ -12,7 +12,8 @@ import { exerciseCheck } from '../../lab/commands/exercise.js'
 import { checkResultSchema } from '../../lab/core/check-result.js'
 import { deriveParams, type CheckResult } from '../../lab/core/exercise.js'
 import { exerciseNames, loadExercise } from '../../lab/store/exercises.js'
-import { engine, needs } from '../support/tools.js'
+import type { EngineName } from '../../lab/core/vocabulary.js'
+import { engine, needs, type Needing } from '../support/tools.js'
 
 /** The answer folders the tests made (results and reports inside), removed at the end. */
 const made: string[] = []
@@ -38,22 +39,34 @@ async function check(name: string, which: 'reference' | 'wrong'): Promise<{ code
   return { code, verdict }
 }
 
+/** What an exercise's tests need: the real engines its scenario pins (none for the built-in servers). */
+async function needed(name: string): Promise<Needing> {
+  const ex = await loadExercise(name)
+  const params = deriveParams(ex.name, ex.params)
+  const scenario = ex.scenario(params, ex.reference(params)) as { topologies: Record<string, { server?: { engine?: string }; proxy?: { engine?: string } }> }
+  const names = new Set(Object.values(scenario.topologies).flatMap((t) => [t.server?.engine, t.proxy?.engine]).filter((e): e is EngineName => e !== undefined && !e.startsWith('node-')))
+  return needs(...(await Promise.all([...names].map((n) => engine(n)))))
+}
+
+const exercises = await Promise.all(exerciseNames().map(async (x) => [x, await needed(x)] as const))
 describe('exercises, run for real', () => {
-  for (const name of exerciseNames()) {
-    it(`${name}: the reference answer passes every check`, async () => {
-      const { code, verdict } = await check(name, 'reference')
-      expect(verdict.checks.filter((c) => !c.passed), `load ${os.loadavg()[0]!.toFixed(1)}`).toEqual([])
-      expect(code).toBe(0)
-      expect(verdict.report && readFileSync(verdict.report, 'utf8')).toContain('exerciseChecks')
-    }, 120_000)
-    it(`${name}: the wrong answer fails a check and says why`, async () => {
-      const { code, verdict } = await check(name, 'wrong')
-      const failed = verdict.checks.filter((c) => !c.passed)
-      expect(failed.length).toBeGreaterThan(0)
-      expect(verdict.resultsDigest, 'the wrong answer ran a level, not failed to start').not.toBeNull()
-      expect(failed[0]!.explanation.length).toBeGreaterThan(20)
-      expect(code).toBe(1)
-    }, 120_000)
+  for (const [name, n] of exercises) {
+    n.describe(name, () => {
+      it(`${name}: the reference answer passes every check`, async () => {
+        const { code, verdict } = await check(name, 'reference')
+        expect(verdict.checks.filter((c) => !c.passed), `load ${os.loadavg()[0]!.toFixed(1)}`).toEqual([])
+        expect(code).toBe(0)
+        expect(verdict.report && readFileSync(verdict.report, 'utf8')).toContain('exerciseChecks')
+      }, 120_000)
+      it(`${name}: the wrong answer fails a check and says why`, async () => {
+        const { code, verdict } = await check(name, 'wrong')
+        const failed = verdict.checks.filter((c) => !c.passed)
+        expect(failed.length).toBeGreaterThan(0)
+        expect(verdict.resultsDigest, 'the wrong answer ran a level, not failed to start').not.toBeNull()
+        expect(failed[0]!.explanation.length).toBeGreaterThan(20)
+        expect(code).toBe(1)
+      }, 120_000)
+    })
   }
 })
 
