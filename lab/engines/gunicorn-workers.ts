@@ -23,7 +23,7 @@
  * https://docs.gunicorn.org/en/20.1.0/settings.html; gevent 22.10
  * "Monkey patching": https://www.gevent.org/api/gevent.monkey.html; Uvicorn
  * 0.17 "Deployment" (Gunicorn worker class):
- * https://github.com/encode/uvicorn/blob/0.17.6/docs/deployment.md.
+ * https://www.uvicorn.org/deployment/ (the page as of release 0.17.6).
  */
 import { freePort } from '../contract/ports.js'
 import type { ServerEngineName, ServerModel, AppInterface } from '../core/vocabulary.js'
