@@ -42,19 +42,24 @@ interface AnswerFile {
   answer: Record<string, unknown>
 }
 
+/** The exercise, or undefined once its problem (e.g. an unknown name) is written to `err`. */
+async function loadOrSay(name: string, err: NodeJS.WritableStream): Promise<ExerciseDef | undefined> {
+  try {
+    return await loadExercise(name)
+  } catch (e) {
+    err.write(`lab exercise: ${(e as Error).message}\n`)
+    return undefined
+  }
+}
+
 /**
  * `lab exercise start <name> [DIR] [--student ID]`: writes the answer template
  * (with the student's parameters) into DIR (default `./<name>`).
  */
 export async function exerciseStart(name: string, dir: string | undefined, student: string | undefined, io: Io = {}): Promise<number> {
   const err = io.stderr ?? process.stderr
-  let ex: ExerciseDef
-  try {
-    ex = await loadExercise(name)
-  } catch (e) {
-    err.write(`lab exercise: ${(e as Error).message}\n`)
-    return 2
-  }
+  const ex = await loadOrSay(name, err)
+  if (!ex) return 2
   const params = deriveParams(ex.name, ex.params, student)
   const t = ex.template(params)
   const folder = path.resolve(dir ?? name)
@@ -109,13 +114,8 @@ export function readAnswer(ex: ExerciseDef, file: string, student?: string): { o
 export async function exerciseCheck(name: string, o: CheckOptions = {}): Promise<number> {
   const out = o.stdout ?? process.stdout
   const err = o.stderr ?? process.stderr
-  let ex: ExerciseDef
-  try {
-    ex = await loadExercise(name)
-  } catch (e) {
-    err.write(`lab exercise: ${(e as Error).message}\n`)
-    return 2
-  }
+  const ex = await loadOrSay(name, err)
+  if (!ex) return 2
   let answerFile = path.resolve(o.answer ?? 'answer.json')
   // `--answer gunicorn.conf.py` (one of the answer files): its answer.json is beside it
   if (ex.files?.[path.basename(answerFile)]) answerFile = path.join(path.dirname(answerFile), 'answer.json')
