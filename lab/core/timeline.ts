@@ -69,9 +69,53 @@ export function secondsFromCounts(counts: readonly number[], endS: number): Time
 }
 
 /**
- * The per-second samples of a window for its statistics: responses in each
- * whole second from `startMs`; the trailing part-second is left out.
+ * The per-second samples of a window for its statistics: the responses of
+ * each whole second from `startMs` (the trailing part-second is left out),
+ * counted on the cumulative count interpolated linearly between consecutive
+ * completions, so that a second's sample is not rounded to whole responses
+ * at its edges. A deterministic server's seconds otherwise read the same
+ * integer (80, 80) and give a spread of exactly 0 that only reflects the
+ * rounding; here the response in flight across a boundary is shared between
+ * the two seconds in proportion to the time elapsed since the previous
+ * completion (docs/measurement.md, "Spread").
+ * @param timesMs - completion times, ms, any order
+ * @throws RangeError when endMs < startMs
  */
 export function wholeSecondSamples(timesMs: readonly number[], startMs: number, endMs: number): number[] {
-  return secondsFromTimes(timesMs, startMs, endMs).flatMap((s) => (s.partial ? [] : [s.responses]))
+  const whole = secondsFromTimes(timesMs, startMs, endMs).filter((s) => !s.partial).length
+  const sorted = timesMs.filter((t) => t >= startMs && t <= endMs).sort((a, b) => a - b)
+  const at = (t: number) => interpolatedCount(sorted, t)
+  return Array.from({ length: whole }, (_, i) => at(startMs + (i + 1) * 1000) - at(startMs + i * 1000))
+}
+
+/**
+ * The cumulative count at `t`: completions before `t`, plus the elapsed share
+ * of the gap in flight at `t`. Before the first completion and after the last,
+ * the gap in flight is taken to be as long as the nearest observed one (the
+ * window's responses alone are passed in), so that the window's edges are
+ * treated as its inner boundaries are; with fewer than two completions there
+ * is no gap to share and the count is a step.
+ */
+function interpolatedCount(sorted: readonly number[], t: number): number {
+  const n = sorted.length
+  let lo = 0
+  let hi = n
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if ((sorted[mid] as number) < t) lo = mid + 1
+    else hi = mid
+  }
+  // lo completions before t: sorted[lo - 1] < t ≤ sorted[lo]
+  if (n < 2) return lo
+  if (lo === 0) {
+    const gap = (sorted[1] as number) - (sorted[0] as number)
+    return gap > 0 ? Math.max(0, 1 - ((sorted[0] as number) - t) / gap) : 0
+  }
+  if (lo === n) {
+    const gap = (sorted[n - 1] as number) - (sorted[n - 2] as number)
+    return gap > 0 ? n + Math.min(1, (t - (sorted[n - 1] as number)) / gap) : n
+  }
+  const before = sorted[lo - 1] as number
+  const after = sorted[lo] as number
+  return lo + (t - before) / (after - before)
 }

@@ -62,11 +62,34 @@ describe('secondsFromCounts', () => {
 })
 
 describe('wholeSecondSamples', () => {
+  /** `n` completions spread evenly over [fromMs, toMs), each in the middle of its slot. */
+  const mid = (n: number, fromMs: number, toMs: number) => Array.from({ length: n }, (_, i) => fromMs + ((toMs - fromMs) * (i + 0.5)) / n)
+
   it('takes only whole seconds: 1.5 s of 150 req/s is one sample of 150, not 150 and 75 / 0.5', () => {
-    expect(wholeSecondSamples(spread(225, 0, 1500), 0, 1500)).toEqual([150])
+    const s = wholeSecondSamples(mid(225, 0, 1500), 0, 1500)
+    expect(s).toHaveLength(1)
+    expect(s[0]).toBeCloseTo(150, 9)
   })
 
   it('gives no sample for a window shorter than a second', () => {
     expect(wholeSecondSamples(spread(10, 0, 400), 0, 400)).toEqual([])
+  })
+
+  it('shares the response in flight across a boundary, so two seconds of 80 at different phases are not both exactly 80', () => {
+    // 80 a second, but the second second's completions come 5 ms later: 2.5 ms later than the gap midpoint
+    const times = [...mid(80, 0, 1000), ...mid(80, 1005, 2005)]
+    const [a, b] = wholeSecondSamples(times, 0, 2000) as [number, number]
+    // start: first at 6.25 of a 12.5 ms gap → 0.5 in flight; boundary at 1000: last at 993.75,
+    // next at 1011.25 → 80 + 6.25 / 17.5; end at 2000: last at 1998.75 of a 12.5 ms gap → 160 + 0.1
+    expect(a).toBeCloseTo(80 + 6.25 / 17.5 - 0.5, 9)
+    expect(a + b).toBeCloseTo(160 + 0.1 - 0.5, 9)
+    expect(a).not.toBe(b)
+  })
+
+  it('adds up, over the whole seconds, to the responses in them within one response', () => {
+    const times = [...mid(77, 0, 1000), ...mid(78, 1000, 2000), ...mid(79, 2000, 3000)]
+    const s = wholeSecondSamples(times, 0, 3000)
+    expect(s).toHaveLength(3)
+    expect(Math.abs(s.reduce((x, y) => x + y, 0) - 234)).toBeLessThan(1)
   })
 })
