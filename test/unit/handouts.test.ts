@@ -203,8 +203,13 @@ describe('the handout checks', () => {
 describe('the scenario handouts', () => {
   const names = handoutNames()
 
-  it('include at least one handout to check', () => {
-    expect(names.length).toBeGreaterThan(0)
+  it('cover every scenario of the catalogue', () => {
+    const all = readdirSync(scenariosDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(scenariosDir, d.name, 'scenario.ts')))
+      .map((d) => d.name)
+      .sort()
+    expect(all.length).toBeGreaterThan(0)
+    expect(names).toEqual(all)
   })
 
   it.each(names)('scenarios/%s/handout.md follows the handout format', async (name) => {
