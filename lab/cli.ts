@@ -159,6 +159,20 @@ async function main(argv: string[]): Promise<number> {
     })
 
   program
+    .command('handout')
+    .description("print a scenario's handout as markdown, with a table of the levels the run would measure (to print before class)")
+    .argument('<scenario>', 'a scenario name (see `lab list`) or a path to a scenario folder or scenario.ts')
+    .option('--quick', "the levels of the scenario's short `quick` load")
+    .option('--stack <stack>', 'engines named in the table: node (built-in, default) or python', 'node')
+    .option('--set <path=value>', 'override a scenario field by its dotted path (repeatable), as `lab run` does', collect, [])
+    .option('--topology <id>', 'only this topology (repeatable)', collect, [])
+    .option('--workload <id>', 'only this workload (repeatable)', collect, [])
+    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[] }) => {
+      const { handoutCommand } = await import('./commands/handout.js')
+      code = await handoutCommand(target, o)
+    })
+
+  program
     .command('doctor')
     .description('list the engines found and missing, their versions and how to install what is missing')
     .action(async () => {

@@ -343,6 +343,11 @@ export const resultsSchema = z.object({
   command: z.string().optional(),
   /** Rendered later by the report; the scenario's notes.md as markdown. */
   notes: z.string().optional(),
+  /**
+   * The scenario's handout.md as markdown, for the report (lab/core/handout.ts): its
+   * `<!-- lab:predictions -->` line is left as written; the report fills it from `runs`.
+   */
+  handout: z.string().optional(),
   runs: z.array(runSchema),
   warnings: z.array(warningSchema),
   /** Each engine's calibration, for the "this machine" predictions; absent when the run was not calibrated. */

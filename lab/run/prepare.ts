@@ -9,7 +9,7 @@ import { applyOverrides, parseOverride, quickOverrides, type Override } from '..
 import { makePlan, type Plan } from '../core/plan.js'
 import { validateScenario, type Scenario, type TopologyDef } from '../core/scenario.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
-import { loadScenarioFile, readNotes, resolveScenario } from '../store/scenarios.js'
+import { loadScenarioFile, readHandout, readNotes, resolveScenario } from '../store/scenarios.js'
 import { engineVersions, requireEngines } from '../engines/registry.js'
 import type { RunRequest } from './types.js'
 
@@ -21,6 +21,8 @@ export interface Prepared {
   stack: Stack
   /** The scenario's notes.md (markdown), if any. */
   notes?: string
+  /** The scenario's handout.md (markdown, its prediction marker not yet filled), if any. */
+  handout?: string
   /** The scenario's folder (relative paths such as `static_dir` start there). */
   dir: string
   /** Topologies left out because an engine they pin is not installed (`id: why`). */
@@ -84,7 +86,8 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const plan = makePlan(valid.value, { quick: req.quick, topologies: req.topology?.length ? req.topology : keep, workloads: req.workload, ...(req.repeat !== undefined ? { repeat: req.repeat } : {}) })
   if (!plan.ok) return badInput(plan.problems)
   const notes = req.scenario !== undefined ? undefined : readNotes(resolved.file)
-  return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped, notices: mirrored.notices }
+  const handout = req.scenario !== undefined ? undefined : readHandout(resolved.file)
+  return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), ...(handout ? { handout } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped, notices: mirrored.notices }
 }
 
 /**

@@ -10,10 +10,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { Marked, type Tokens } from 'marked'
 import type { CheckVerdict as ExerciseCheck } from '../core/exercise.js'
+import { handoutForRuns } from '../core/handout.js'
 import type { ResultsDocument } from '../core/results.js'
 import { ROOT } from '../topology/paths.js'
+import { renderNotes } from './markdown.js'
+
+export { renderNotes }
 
 /** The token `web/index.html` holds inside `<script type="application/json" id="lab-data">`. */
 export const DATA_TOKEN = '__LAB_REPORT_DATA__'
@@ -32,60 +35,28 @@ function template(file: string): string {
   return html
 }
 
-const slugify = (text: string): string =>
-  text
-    .toLowerCase()
-    .replace(/<[^>]*>/g, '')
-    .replace(/[^\p{L}\p{N}\s-]/gu, '')
-    .trim()
-    .replace(/\s+/g, '-') || 'section'
-
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-
 /**
- * Renders notes markdown to HTML. Every heading gets an id (a slug of its text,
- * made unique with `-2`, `-3`...) and a visible `#` link to itself. Raw HTML in
- * the markdown is shown as text, and only http(s), mailto and in-page links
- * are kept, so notes from a mailed results file cannot run script.
+ * One markdown file for each distinct scenario, joined by rules: the
+ * documents' own field (`notes`, `handout`), else `scenarios/<name>/<file>`,
+ * passed through `fill` with that scenario's documents.
  */
-export function renderNotes(markdown: string): string {
-  const seen = new Map<string, number>()
-  const marked = new Marked({
-    gfm: true,
-    renderer: {
-      heading({ tokens, depth, text }: Tokens.Heading): string {
-        const base = slugify(text)
-        const n = (seen.get(base) ?? 0) + 1
-        seen.set(base, n)
-        const id = n === 1 ? base : `${base}-${n}`
-        return `<h${depth} id="${id}">${this.parser.parseInline(tokens)}<a class="anchor" href="#${id}" aria-label="Link to this section">#</a></h${depth}>\n`
-      },
-      html({ text }: Tokens.HTML | Tokens.Tag): string {
-        return escapeHtml(text)
-      },
-      link({ href, title, tokens }: Tokens.Link): string {
-        const inner = this.parser.parseInline(tokens)
-        if (!/^(https?:|mailto:|#)/i.test(href)) return inner
-        return `<a href="${escapeHtml(href)}"${title ? ` title="${escapeHtml(title)}"` : ''}>${inner}</a>`
-      },
-    },
-  })
-  return marked.parse(markdown, { async: false })
-}
-
-/** Notes markdown for each distinct scenario: the document's own `notes`, else `scenarios/<name>/notes.md`. */
-function notesFor(docs: ResultsDocument[], scenariosDir: string): string {
+function perScenario(docs: ResultsDocument[], scenariosDir: string, field: 'notes' | 'handout', fill: (md: string, mine: ResultsDocument[]) => string = (md) => md): string {
   const names = [...new Set(docs.map((d) => d.scenario.name))]
   return names
     .map((name) => {
-      const embedded = docs.find((d) => d.scenario.name === name && d.notes)?.notes
-      if (embedded) return embedded
-      const file = join(scenariosDir, name, 'notes.md')
-      return existsSync(file) ? readFileSync(file, 'utf8') : ''
+      const mine = docs.filter((d) => d.scenario.name === name)
+      const embedded = mine.find((d) => d[field])?.[field]
+      const file = join(scenariosDir, name, `${field}.md`)
+      const md = embedded ?? (existsSync(file) ? readFileSync(file, 'utf8') : '')
+      return md.trim() === '' ? '' : fill(md, mine)
     })
-    .filter((md) => md.trim() !== '')
+    .filter((md) => md !== '')
     .join('\n\n---\n\n')
+}
+
+/** Handout markdown for each distinct scenario, its prediction table listing the levels its documents measured. */
+function handoutFor(docs: ResultsDocument[], scenariosDir: string): string {
+  return perScenario(docs, scenariosDir, 'handout', (md, mine) => handoutForRuns(md, mine.flatMap((d) => d.runs)))
 }
 
 export interface RenderOptions {
@@ -93,7 +64,7 @@ export interface RenderOptions {
   notesMarkdown?: string
   /** The built page; default `<package root>/web/dist/index.html`. */
   templateFile?: string
-  /** Where `<name>/notes.md` is looked up; default `<package root>/scenarios`. */
+  /** Where `<name>/notes.md` and `<name>/handout.md` are looked up; default `<package root>/scenarios`. */
   scenariosDir?: string
   /** An exercise's graded checks, drawn as a panel at the top (`lab exercise check`, docs/exercises.md). */
   checks?: ExerciseCheck[]
@@ -102,7 +73,7 @@ export interface RenderOptions {
 /**
  * Renders results documents as one self-contained HTML page.
  *
- * The page gets `{ "documents": [...], "notesHtml": "..." }` as JSON inside its
+ * The page gets `{ "documents": [...], "notesHtml": "...", "handoutHtml": "..." }` as JSON inside its
  * `<script type="application/json" id="lab-data">`, with every `<` written as
  * `\u003c` so no string in the data can close the script element.
  * Several documents of one scenario are overlaid; of different scenarios, drawn
@@ -114,8 +85,10 @@ export interface RenderOptions {
 export function renderReport(docs: ResultsDocument[], opts: RenderOptions = {}): string {
   const root = ROOT
   const html = template(opts.templateFile ?? join(root, 'web', 'dist', 'index.html'))
-  const markdown = opts.notesMarkdown ?? notesFor(docs, opts.scenariosDir ?? join(root, 'scenarios'))
-  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
+  const scenariosDir = opts.scenariosDir ?? join(root, 'scenarios')
+  const markdown = opts.notesMarkdown ?? perScenario(docs, scenariosDir, 'notes')
+  const handout = handoutFor(docs, scenariosDir)
+  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), ...(handout ? { handoutHtml: renderNotes(handout) } : {}), ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
   const [before, after] = html.split(DATA_TOKEN) as [string, string]
   return before + json + after
 }

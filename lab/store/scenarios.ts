@@ -95,8 +95,17 @@ async function importTypeScript(file: string): Promise<unknown> {
   return tsx.import(versioned(file), import.meta.url)
 }
 
-/** The scenario's notes.md beside its scenario.ts, if any. */
+/** The scenario's notes.md (the instructor key) beside its scenario.ts, if any. */
 export function readNotes(file: string): string | undefined {
-  const notes = path.join(path.dirname(file), 'notes.md')
-  return existsSync(notes) ? readFileSync(notes, 'utf8') : undefined
+  return readBeside(file, 'notes.md')
+}
+
+/** The scenario's handout.md (the student's page, lab/core/handout.ts) beside its scenario.ts, if any. */
+export function readHandout(file: string): string | undefined {
+  return readBeside(file, 'handout.md')
+}
+
+function readBeside(file: string, name: string): string | undefined {
+  const found = path.join(path.dirname(file), name)
+  return existsSync(found) ? readFileSync(found, 'utf8') : undefined
 }

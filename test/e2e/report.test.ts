@@ -51,7 +51,8 @@ needsChromium.describe('the HTML report in Chromium', () => {
     page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())))
     page.on('pageerror', (e) => consoleErrors.push(e.message))
     page.on('request', (r) => void (!r.url().startsWith('file://') && !r.url().startsWith('data:') && offline.push(r.url())))
-    await page.goto(pathToFileURL(join(dir, 'results.html')).href)
+    // ?reveal: the verdicts, model lines and notes open at once (test/e2e/handout.test.ts tests them closed)
+    await page.goto(`${pathToFileURL(join(dir, 'results.html')).href}?reveal`)
     await page.waitForSelector('figure.chart canvas')
   })
 
@@ -150,7 +151,7 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
     cat.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())))
     cat.on('pageerror', (e) => errors.push(e.message))
     cat.on('request', (r) => void (!r.url().startsWith('file://') && !r.url().startsWith('data:') && outside.push(r.url())))
-    await cat.goto(url)
+    await cat.goto(`${url}?reveal`)
     await cat.waitForSelector('figure.chart canvas')
   })
 
@@ -209,6 +210,11 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
   })
 
   it('predict, then run: type a number, reveal, see measured, predicted and the error; remembered after a reload', async () => {
+    // a page of its own, without ?reveal
+    const cat = await catBrowser.newPage({ viewport: { width: 1500, height: 1000 } })
+    cat.on('pageerror', (e) => errors.push(e.message))
+    await cat.goto(url)
+    await cat.waitForSelector('figure.chart canvas')
     const item = cat.locator('#lab-predict-catalogue-hang-5pct-prefork')
     await expect(item.locator('.predict-answer').isVisible()).resolves.toBe(false)
     await item.getByLabel('Your prediction').fill('40')
@@ -228,6 +234,7 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
     await expect(other.isVisible()).resolves.toBe(false)
     await cat.getByRole('button', { name: 'Show all' }).click()
     await expect(other.locator('tbody tr').first().locator('td').first().textContent()).resolves.toBe('48.8')
+    await cat.close()
   })
 
   it('starts with every answer shown with ?reveal in the address', async () => {
@@ -242,6 +249,7 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
   })
 
   it('logged no console error and made no request outside file://', async () => {
+    await cat.evaluate(() => localStorage.setItem('app-server-lab:predict:catalogue:prefork:hang-5pct', '{"guess":40,"revealed":true}'))
     await cat.getByRole('button', { name: 'Clear my predictions' }).click()
     await expect(cat.evaluate(() => localStorage.getItem('app-server-lab:predict:catalogue:prefork:hang-5pct'))).resolves.toBeNull()
     mkdirSync(join(root, 'test-artifacts'), { recursive: true })

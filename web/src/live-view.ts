@@ -14,6 +14,7 @@ import { RunForm } from './live-page/form.js'
 import { streamLive } from './live-page/stream.js'
 import { h } from './panels/dom.js'
 import { Figures } from './panels/figures.js'
+import { glossarySection } from './panels/glossary.js'
 import { verdictList, warningList } from './panels/lists.js'
 import { chartFontSize, presenterButton } from './panels/present.js'
 import { processBoxes, processCaption } from './panels/process-map.js'
@@ -113,7 +114,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
       h('div', { class: 'live-page-title' }, title, subtitle),
       h('div', { class: 'top-right' }, badge, presenterButton(present, () => figures.redraw())),
     ),
-    h('div', { class: 'live-layout' }, controls, h('main', {}, status, verdicts, liveCharts, workers, ladder, warningsBox, timingText), form.notes),
+    h('div', { class: 'live-layout' }, controls, h('main', {}, status, verdicts, liveCharts, workers, ladder, warningsBox, timingText, glossarySection()), form.notes),
   )
 
   // ----------------------------------------------------------------- render

@@ -8,7 +8,7 @@ const root = document.getElementById('app') ?? document.body
 let payload: ReportPayload | undefined
 try {
   const parsed = JSON.parse(document.getElementById('lab-data')?.textContent ?? '') as Partial<ReportPayload>
-  if (Array.isArray(parsed.documents)) payload = { documents: parsed.documents, notesHtml: parsed.notesHtml ?? '', ...(Array.isArray(parsed.exerciseChecks) ? { exerciseChecks: parsed.exerciseChecks } : {}) }
+  if (Array.isArray(parsed.documents)) payload = { documents: parsed.documents, notesHtml: parsed.notesHtml ?? '', ...(typeof parsed.handoutHtml === 'string' ? { handoutHtml: parsed.handoutHtml } : {}), ...(Array.isArray(parsed.exerciseChecks) ? { exerciseChecks: parsed.exerciseChecks } : {}) }
 } catch {
   // the unfilled page (e.g. `vite dev`): fall through to the message below
 }

@@ -4,7 +4,9 @@
  * far each guess was off. Guesses (and which were revealed) are kept in the
  * page's localStorage, one key per scenario, topology and workload; nothing
  * is sent anywhere. "Show all" reveals everything at once (for teachers), and
- * `?reveal` in the address starts revealed.
+ * `?reveal` in the address starts revealed. The report keeps its verdicts,
+ * model lines and notes closed until every answer is revealed
+ * ({@link allRevealed}, `onChange`).
  */
 import type { ResultsDocument } from '../../lab/core/results.js'
 import './predict.css'
@@ -65,18 +67,39 @@ function answerTable(item: PredictItem, guess: number | null): HTMLElement {
   )
 }
 
+/** Whether `?reveal` is in the page's address (a teacher's link that starts with every answer shown). */
+export function revealInAddress(): boolean {
+  return new URLSearchParams(location.search).has('reveal')
+}
+
+/**
+ * Whether the student has revealed every question's answer (kept in storage),
+ * or there is no question to answer.
+ * @param storage - where guesses are kept (default: localStorage; null: nothing kept, so nothing revealed)
+ */
+export function allRevealed(docs: ResultsDocument[], storage: Storage | null | undefined = undefined): boolean {
+  const store = storage === undefined ? defaultStorage() : storage
+  return predictGroups(docs).every((g) => g.items.every((i) => load(store, i.key).revealed))
+}
+
 /**
  * Builds the section, or null when no workload has a topology to ask about.
  * @param opts.reveal - start with every answer shown (default: `?reveal` in the address)
  * @param opts.storage - where guesses are kept (default: localStorage; null keeps nothing)
+ * @param opts.onChange - called after the student reveals or clears: whether every answer is now shown, and whether "Show all" did it
  */
-export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean; storage?: Storage | null } = {}): HTMLElement | null {
+export function predictSection(
+  docs: ResultsDocument[],
+  opts: { reveal?: boolean; storage?: Storage | null; onChange?: (all: boolean, shownAll: boolean) => void } = {},
+): HTMLElement | null {
   const groups = predictGroups(docs)
   if (groups.length === 0) return null
   const storage = opts.storage === undefined ? defaultStorage() : opts.storage
-  const revealAll = opts.reveal ?? new URLSearchParams(location.search).has('reveal')
+  const revealAll = opts.reveal ?? revealInAddress()
   const reveals: (() => void)[] = []
   const resets: (() => void)[] = []
+  const shown = new Set<string>()
+  const total = groups.reduce((n, g) => n + g.items.length, 0)
 
   const question = (item: PredictItem): HTMLElement => {
     const saved = load(storage, item.key)
@@ -93,10 +116,15 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
       answer.hidden = false
       input.readOnly = true
       button.hidden = true
+      shown.add(item.key)
+    }
+    const revealOne = (): void => {
+      show(true)
+      opts.onChange?.(shown.size === total, false)
     }
     input.addEventListener('change', () => save(storage, item.key, { guess: parseGuess(input.value), revealed: false }))
-    input.addEventListener('keydown', (e) => void (e.key === 'Enter' && show(true)))
-    button.addEventListener('click', () => show(true))
+    input.addEventListener('keydown', (e) => void (e.key === 'Enter' && revealOne()))
+    button.addEventListener('click', revealOne)
     reveals.push(() => show(false))
     resets.push(() => {
       try {
@@ -109,6 +137,7 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
       button.hidden = false
       answer.hidden = true
       answer.replaceChildren()
+      shown.delete(item.key)
     })
     if (saved.revealed || revealAll) show(false)
     return h(
@@ -128,9 +157,15 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
   }
 
   const showAll = h('button', { type: 'button', class: 'predict-show-all' }, 'Show all')
-  showAll.addEventListener('click', () => reveals.forEach((r) => r()))
+  showAll.addEventListener('click', () => {
+    reveals.forEach((r) => r())
+    opts.onChange?.(true, true)
+  })
   const clear = h('button', { type: 'button', class: 'predict-clear' }, 'Clear my predictions')
-  clear.addEventListener('click', () => resets.forEach((r) => r()))
+  clear.addEventListener('click', () => {
+    resets.forEach((r) => r())
+    opts.onChange?.(false, false)
+  })
   return h(
     'section',
     { id: 'lab-predict', class: 'panel predict' },
@@ -140,6 +175,7 @@ export function predictSection(docs: ResultsDocument[], opts: { reveal?: boolean
       { class: 'section-caption' },
       'Before you read the charts: how many requests per second did each topology serve at the highest connection count? ' +
         'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
+        'The verdict, the model’s lines and the instructor’s notes open once every answer is revealed (or press Show all). ' +
         'Your guesses stay in this browser; nothing is sent anywhere.',
     ),
     h('p', { class: 'predict-controls' }, showAll, ' ', clear),

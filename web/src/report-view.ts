@@ -1,16 +1,21 @@
 /**
- * The report page's DOM: header, verdicts, the "Predict, then look" section,
- * chart panels with captions and table toggles, warnings, environment, notes.
- * Builds elements from the view-model (`report/build.ts`) with the panels the
- * live page uses too (`panels/`).
+ * The report page's DOM: header, the scenario's handout, verdicts, the
+ * "Predict, then look" section, chart panels with captions and table
+ * toggles, warnings, environment, the glossary, and the notes (the
+ * instructor key). Builds elements from the view-model (`report/build.ts`)
+ * with the panels the live page uses too (`panels/`). Until every prediction
+ * is revealed (or "Show all" pressed, or `?reveal` given), the verdicts, the
+ * model's lines and columns and the notes stay closed (`report/gate.ts`).
  */
 import { h, tableElement, tableToggle, type Child } from './panels/dom.js'
 import { Figures } from './panels/figures.js'
 import { verdictList, warningList } from './panels/lists.js'
 import { chartFontSize, presenterButton } from './panels/present.js'
 import { exerciseChecksSection } from './panels/exercise-checks.js'
-import { predictSection } from './predict-view.js'
+import { glossarySection, linkTerms } from './panels/glossary.js'
+import { allRevealed, predictSection, revealInAddress } from './predict-view.js'
 import { buildReport } from './report/build.js'
+import { gateReport } from './report/gate.js'
 import type { ReportPayload, Section } from './report/types.js'
 
 function section(s: Section, figures: Figures, ...extra: Child[]): HTMLElement {
@@ -27,67 +32,107 @@ function section(s: Section, figures: Figures, ...extra: Child[]): HTMLElement {
   )
 }
 
+/** What stands in for a closed part until the predictions are revealed. */
+function closed(what: string): HTMLElement {
+  return h('p', { class: 'gated-note' }, `${what} once you have revealed your predictions in `, h('a', { href: '#lab-predict' }, 'Predict, then look'), ' (or pressed Show all).')
+}
+
+/** The handout (the student's page) as the report's first section, its glossary terms linked. */
+function handoutSection(html: string, seen: Set<string>): HTMLElement {
+  const body = h('div', { class: 'handout-body' })
+  body.innerHTML = html // rendered by `lab report` from the scenario's handout.md, raw HTML escaped
+  linkTerms(body, undefined, seen)
+  return h('section', { id: 'lab-handout', class: 'panel handout', 'aria-label': 'Handout' }, body)
+}
+
 /**
- * Renders the whole report into `root` and draws its charts.
+ * Renders the whole report into `root` and draws its charts; renders it again
+ * (keeping the scroll position) when the predictions open or close the gate.
  * @param present - start in presenter mode (large type)
  */
 export function mountReport(root: HTMLElement, payload: ReportPayload, present: boolean): void {
-  const model = buildReport(payload.documents)
+  const full = buildReport(payload.documents)
   const figures = new Figures(chartFontSize)
-  document.title = `${model.title} · app-server-lab report`
+  document.title = `${full.title} · app-server-lab report`
+  let shownAll = revealInAddress()
+  let open = shownAll || allRevealed(payload.documents)
 
-  const checks: Child[] = [
-    h('h3', {}, 'Warnings'),
-    model.warnings.length ? warningList(model.warnings) : h('p', {}, 'The lab raised no warning about these measurements.'),
-    h('h3', {}, 'Errors'),
-    h(
-      'p',
-      {},
-      model.errorsTotal === 0
-        ? 'No request failed in any run.'
-        : `${model.errorsTotal} request(s) failed; the table lists them by run and status code.`,
-    ),
-    ...tableToggle('lab-errors', 'Errors per run', model.errors),
-  ]
-  const sections = model.sections.map((s) => section(s, figures, ...(s.id === 'lab-checks' ? checks : [])))
-  const notes = h('aside', { class: 'notes', 'aria-label': 'Scenario notes' })
-  notes.innerHTML = payload.notesHtml // rendered by `lab report` from the scenario's markdown, raw HTML escaped
-
-  root.replaceChildren(
-    h(
-      'header',
-      { class: 'top' },
-      h('div', {}, h('h1', {}, model.title), h('p', { class: 'subtitle' }, model.subtitle)),
-      presenterButton(present, () => figures.redraw()),
-    ),
-    ...model.notices.map((n) => h('p', { class: 'notice', role: 'note' }, n)),
-    ...(payload.exerciseChecks ? [exerciseChecksSection(payload.exerciseChecks)] : []),
-    h(
-      'section',
-      { class: 'verdicts', 'aria-label': 'Verdict' },
-      verdictList(model.verdicts),
-      model.warnings.length > 0 &&
-        h('p', { class: 'verdict-warning' }, `${model.warnings.length} warning(s) about these measurements: see `, h('a', { href: '#lab-checks' }, 'Checks'), '.'),
-    ),
-    h(
-      'div',
-      { class: 'layout' },
+  const render = (): void => {
+    const model = open ? full : gateReport(full)
+    const checks: Child[] = [
+      h('h3', {}, 'Warnings'),
+      model.warnings.length ? warningList(model.warnings) : h('p', {}, 'The lab raised no warning about these measurements.'),
+      h('h3', {}, 'Errors'),
       h(
-        'main',
+        'p',
         {},
-        predictSection(payload.documents),
-        ...sections,
-        h(
-          'section',
-          { id: 'lab-environment', class: 'panel' },
-          h('h2', {}, 'Environment'),
-          tableElement('Where and how this was measured', model.environment),
-          h('h3', {}, 'Reproduce'),
-          ...model.commands.map((c) => h('pre', {}, h('code', {}, c))),
-        ),
+        model.errorsTotal === 0
+          ? 'No request failed in any run.'
+          : `${model.errorsTotal} request(s) failed; the table lists them by run and status code.`,
       ),
-      payload.notesHtml.trim() !== '' && notes,
-    ),
-  )
-  figures.draw()
+      ...tableToggle('lab-errors', 'Errors per run', model.errors),
+    ]
+    const sections = model.sections.map((s) => section(s, figures, ...(s.id === 'lab-checks' ? checks : [])))
+    // a term is linked once in the handout, and once in the notes
+    const handout = payload.handoutHtml ? handoutSection(payload.handoutHtml, new Set()) : null
+    const notes = h('aside', { class: 'notes', 'aria-label': 'Scenario notes' })
+    if (open) {
+      notes.innerHTML = payload.notesHtml // rendered by `lab report` from the scenario's markdown, raw HTML escaped
+      linkTerms(notes)
+    } else {
+      notes.append(h('h2', {}, 'Instructor key'), closed('The scenario’s notes (the arithmetic and the expected figures) open'))
+    }
+    const predict = predictSection(payload.documents, {
+      reveal: shownAll,
+      onChange: (all, byShowAll) => {
+        shownAll = byShowAll
+        if (all === open) return
+        open = all
+        const y = window.scrollY
+        render()
+        window.scrollTo(0, y)
+      },
+    })
+
+    root.replaceChildren(
+      h(
+        'header',
+        { class: 'top' },
+        h('div', {}, h('h1', {}, model.title), h('p', { class: 'subtitle' }, model.subtitle)),
+        presenterButton(present, () => figures.redraw()),
+      ),
+      ...model.notices.map((n) => h('p', { class: 'notice', role: 'note' }, n)),
+      ...(payload.exerciseChecks ? [exerciseChecksSection(payload.exerciseChecks)] : []),
+      ...(handout ? [handout] : []),
+      h(
+        'section',
+        { class: `verdicts${open ? '' : ' gated'}`, 'aria-label': 'Verdict' },
+        open ? verdictList(model.verdicts) : closed('The verdict shows'),
+        model.warnings.length > 0 &&
+          h('p', { class: 'verdict-warning' }, `${model.warnings.length} warning(s) about these measurements: see `, h('a', { href: '#lab-checks' }, 'Checks'), '.'),
+      ),
+      h(
+        'div',
+        { class: 'layout' },
+        h(
+          'main',
+          {},
+          predict,
+          ...sections,
+          h(
+            'section',
+            { id: 'lab-environment', class: 'panel' },
+            h('h2', {}, 'Environment'),
+            tableElement('Where and how this was measured', model.environment),
+            h('h3', {}, 'Reproduce'),
+            ...model.commands.map((c) => h('pre', {}, h('code', {}, c))),
+          ),
+          glossarySection(),
+        ),
+        payload.notesHtml.trim() !== '' && notes,
+      ),
+    )
+    figures.draw()
+  }
+  render()
 }

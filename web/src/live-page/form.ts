@@ -7,6 +7,7 @@
 import type { PlanEvent } from '../../../lab/core/events.js'
 import type { Knob } from '../../../lab/core/knobs.js'
 import { h } from '../panels/dom.js'
+import { linkTerms } from '../panels/glossary.js'
 import type { Catalogue, Problem, ScenarioInfo, StartRequest } from './api.js'
 
 /** What the form holds. */
@@ -145,6 +146,7 @@ export class RunForm {
     if (!s) return
     this.summary.textContent = s.summary
     this.notes.innerHTML = s.notesHtml // rendered by the demo server from the scenario's notes.md, raw HTML escaped
+    linkTerms(this.notes)
     this.groups.replaceChildren(
       ...s.topologies.map((t) => this.#group(s, t.id, 'topologies', t.model === 'prefork' ? `pre-fork` : t.model)),
       ...s.workloads.map((w) => this.#group(s, w.id, 'workloads', 'workload')),

@@ -16,6 +16,8 @@ export interface ReportPayload {
   documents: ResultsDocument[]
   /** The scenario notes, already rendered to HTML by the Node side. */
   notesHtml: string
+  /** The scenario's handout (handout.md, its prediction table filled), rendered to HTML by the Node side; absent without one. */
+  handoutHtml?: string
   /** An exercise's graded checks (`lab exercise check`), shown first. */
   exerciseChecks?: CheckVerdict[]
 }

@@ -1,0 +1,39 @@
+/**
+ * "Predict, then look" as a gate: until the student has revealed every
+ * prediction (or pressed "Show all"), the report shows the measurements but
+ * not what would give the answers away — no verdicts, no queueing-model lines
+ * or columns (textbook and this machine), and no instructor key (the notes).
+ * Pure: the view-model in, the gated view-model out.
+ */
+import { MACHINE, THEORY } from './theory.js'
+import type { ChartModel, ReportModel, Section, Table } from './types.js'
+
+/** A table column or legend that states the model's answer: `theory`, `this machine`, `measured ÷ theory`. */
+export function isTheory(title: string): boolean {
+  return /\btheory\b|\bthis machine\b|\(queueing model\)|\(calibrated model\)/i.test(title)
+}
+
+/** The caption's sentences about the dashed and dotted model lines, cut off (they come last). */
+const withoutTheoryCaption = (caption: string): string => caption.replace(/ (Dashed|Dotted): .*$/s, '')
+
+/** The table without the model's columns. */
+export function gateTable(t: Table): Table {
+  const keep = t.columns.map((c, i) => (i === 0 || !isTheory(c) ? i : -1)).filter((i) => i >= 0)
+  return { columns: keep.map((i) => t.columns[i] as string), rows: t.rows.map((r) => keep.map((i) => r[i] ?? '')) }
+}
+
+function gateChart(c: ChartModel): ChartModel {
+  const table = gateTable(c.table)
+  const caption = withoutTheoryCaption(c.caption)
+  if (c.kind === 'bar') return { ...c, caption, table, series: c.series.filter((s) => !isTheory(s.label)) }
+  return { ...c, caption, table, series: c.series.filter((s) => !(s.label.includes(THEORY) || s.label.includes(MACHINE))) }
+}
+
+function gateSection(s: Section): Section {
+  return { ...s, charts: s.charts.map(gateChart), ...(s.tables ? { tables: s.tables.map((t) => ({ ...t, table: gateTable(t.table) })) } : {}) }
+}
+
+/** The report as a student sees it before revealing: no verdicts, no model lines or columns. */
+export function gateReport(model: ReportModel): ReportModel {
+  return { ...model, verdicts: [], sections: model.sections.map(gateSection) }
+}
