@@ -10,6 +10,7 @@
 import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
+import { lessonHeadline, lessonVerdict } from './lesson-verdict.js'
 import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
 
 export { describeWorkload, serverCpuPercent }
@@ -87,12 +88,15 @@ function legend(runs: readonly RunResult[]): string[] {
 }
 
 /**
- * The whole summary: a block per workload, then the windows that were
- * extended, the calibration and the warnings.
+ * The whole summary: the verdict on the scenario's lesson first (when it
+ * declares one: lab/core/lesson-verdict.ts), then a block per workload
+ * (its other comparisons under its table), the windows that were extended,
+ * the calibration and the warnings.
  * @returns text ending in a newline
  */
 export function formatSummary(doc: ResultsDocument): string {
-  const lines: string[] = []
+  const lesson = lessonVerdict(doc)
+  const lines: string[] = lesson ? [...lessonHeadline(lesson), ''] : []
   const def = doc.scenario.definition as { workloads?: Record<string, Record<string, unknown>> } | undefined
   const workloads = [...new Set(doc.runs.map((r) => r.workload))]
   lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
