@@ -174,6 +174,57 @@ function topLevel(runs: readonly RunResult[]): RunResult[] {
   return mine.filter((r) => key(r) === top)
 }
 
+/** One compared side of a lesson in a document: its runs at its highest level and its value there. */
+export interface LessonReading {
+  /** The topology or workload id. */
+  id: string
+  /** The fixed id of the other kind it was read on (the workload, or the topology), if any run matched. */
+  on: string | undefined
+  /** The side's runs at its highest level (repeats together); empty when it was not measured. */
+  runs: RunResult[]
+  /** `@128`, `@20 req/s`; '' when not measured. */
+  level: string
+  /** The value, or why there is none. */
+  value: LessonValue | { why: string }
+}
+
+/**
+ * Each side a lesson compares, read in one document: the side's runs at its
+ * highest level on the lesson's workload (or topology) and the metric's value there.
+ */
+export function lessonReadings(doc: Pick<ResultsDocument, 'runs'>, lesson: Lesson): LessonReading[] {
+  const sides = lessonSides(lesson)
+  const fixed = sides.across === 'topologies' ? sides.workload : sides.topology
+  const fixedOf = (r: RunResult) => (sides.across === 'topologies' ? r.workload : r.topology)
+  const sideOf = (r: RunResult) => (sides.across === 'topologies' ? r.topology : r.workload)
+  const mine = doc.runs.filter((r) => sides.ids.includes(sideOf(r)))
+  const on = fixed ?? mine.map(fixedOf)[0]
+  return sides.ids.map((id) => {
+    const runs = topLevel(mine.filter((r) => sideOf(r) === id && fixedOf(r) === on))
+    const first = runs[0]
+    return { id, on, runs, level: first ? loadLabel(first) : '', value: first ? lessonValue(runs, lesson) : { why: TEXT.notMeasured(id) } }
+  })
+}
+
+/** Two readings side by side: the line naming their values and what their intervals say. */
+function pairLine(lesson: Lesson, x: LessonReading, y: LessonReading): LessonLine {
+  const m = LESSON_METRICS[lesson.metric]
+  const same = x.level === y.level
+  const a = same ? x.id : `${x.id} ${x.level}`
+  const b = same ? y.id : `${y.id} ${y.level}`
+  const head = `${x.on ?? y.on ?? ''}${same && x.level ? ` ${x.level}` : ''}`
+  const values = [x, y].map((r) => ('why' in r.value ? null : r.value)) as [LessonValue | null, LessonValue | null]
+  const [va, vb] = values
+  if (va === null || vb === null) {
+    const missing = [x, y].flatMap((r) => ('why' in r.value ? [TEXT.noValue(r.id, r.value.why)] : []))
+    return { a, b, values, comparison: null, text: `${head}: ${TEXT.unmeasured(metricName(lesson), missing.join('; '))}` }
+  }
+  const comparison = compareRates(va, vb)
+  const caveats = [...new Set([va.caveat, vb.caveat].filter((c): c is string => c !== undefined))]
+  const shown = `${a} ${fmtValue(va.mean, m.unit)}, ${b} ${fmtValue(vb.mean, m.unit)}`
+  return { a, b, values, comparison, text: `${head}: ${shown}: ${claim(comparison, a, b, va.mean === 0 && vb.mean === 0)}${caveats.length ? ` [${caveats.join('; ')}]` : ''}` }
+}
+
 /**
  * The headline verdict of a results document on its scenario's lesson, or
  * null when the document's scenario declares none (documents from before
@@ -184,34 +235,9 @@ function topLevel(runs: readonly RunResult[]): RunResult[] {
 export function lessonVerdict(doc: Pick<ResultsDocument, 'runs' | 'scenario'>): LessonVerdict | null {
   const lesson = lessonOf(doc.scenario.definition)
   if (!lesson) return null
-  const sides = lessonSides(lesson)
   const m = LESSON_METRICS[lesson.metric]
-  const fixed = sides.across === 'topologies' ? sides.workload : sides.topology
-  const fixedOf = (r: RunResult) => (sides.across === 'topologies' ? r.workload : r.topology)
-  const sideOf = (r: RunResult) => (sides.across === 'topologies' ? r.topology : r.workload)
-  const mine = doc.runs.filter((r) => sides.ids.includes(sideOf(r)))
-  const on = fixed ?? mine.map(fixedOf)[0]
-  const levels = sides.ids.map((id) => topLevel(mine.filter((r) => sideOf(r) === id && fixedOf(r) === on)))
-  const lines: LessonLine[] = []
-  for (let i = 0; i + 1 < sides.ids.length; i++) {
-    const pair = [i, i + 1].map((j) => ({ id: sides.ids[j] as string, runs: levels[j] as RunResult[] }))
-    const labels = pair.map((p) => p.runs[0] ? loadLabel(p.runs[0]) : '')
-    const same = labels[0] === labels[1]
-    const [a, b] = pair.map((p, j) => (same ? p.id : `${p.id} ${labels[j]}`)) as [string, string]
-    const head = `${on ?? ''}${same && labels[0] ? ` ${labels[0]}` : ''}`
-    const read = pair.map((p) => (p.runs.length === 0 ? { why: TEXT.notMeasured(p.id) } : lessonValue(p.runs, lesson)))
-    const values = read.map((v) => ('why' in v ? null : v)) as [LessonValue | null, LessonValue | null]
-    const missing = read.flatMap((v, j) => ('why' in v ? [TEXT.noValue(pair[j]?.id ?? '', v.why)] : []))
-    if (values[0] === null || values[1] === null) {
-      lines.push({ a, b, values, comparison: null, text: `${head}: ${TEXT.unmeasured(metricName(lesson), missing.join('; '))}` })
-      continue
-    }
-    const [va, vb] = [values[0], values[1]]
-    const comparison = compareRates(va, vb)
-    const caveats = [...new Set([va.caveat, vb.caveat].filter((c): c is string => c !== undefined))]
-    const shown = `${a} ${fmtValue(va.mean, m.unit)}, ${b} ${fmtValue(vb.mean, m.unit)}`
-    lines.push({ a, b, values, comparison, text: `${head}: ${shown}: ${claim(comparison, a, b, va.mean === 0 && vb.mean === 0)}${caveats.length ? ` [${caveats.join('; ')}]` : ''}` })
-  }
+  const readings = lessonReadings(doc, lesson)
+  const lines = readings.slice(1).map((y, i) => pairLine(lesson, readings[i] as LessonReading, y))
   return {
     metric: lesson.metric,
     metricLabel: `${metricName(lesson)} (${m.unit}, ${TEXT.better(m.better)})`,

@@ -65,7 +65,7 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
     h(
       'section',
       { class: 'verdicts', 'aria-label': 'Verdict' },
-      verdictList(model.verdicts),
+      verdictList(model.verdicts, model.lessons),
       model.warnings.length > 0 &&
         h('p', { class: 'verdict-warning' }, `${model.warnings.length} warning(s) about these measurements: see `, h('a', { href: '#lab-checks' }, 'Checks'), '.'),
     ),
