@@ -16,7 +16,7 @@ import { compareRates, type Comparison, type Rate } from './verdict.js'
 /** Every sentence this module prints, in one place. */
 const TEXT = {
   better: (b: 'higher' | 'lower') => `${b} is better`,
-  overlap: 'no measurable difference (their 95 % intervals overlap)',
+  overlap: (intervals: string) => `no measurable difference (their 95 % intervals overlap${intervals}; measure longer or repeat to separate them)`,
   noneAt: (lo: string) => `${lo} none at all`,
   bothNone: 'both none at all',
   ratio: (hi: string, r: string, lo: string) => `${hi} is ${r} ${lo}`,
@@ -148,15 +148,21 @@ export function lessonValue(runs: readonly RunResult[], lesson: Lesson): LessonV
 }
 
 /** `41.2 ms`, `0.83 req/s`, `1,240 µs`: three significant figures or one decimal. */
+function fmtNum(v: number): string {
+  return v.toFixed(v === 0 || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 2)
+}
 function fmtValue(v: number, unit: string): string {
-  const digits = v === 0 || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 2
-  return `${v.toFixed(digits)} ${unit}`
+  return `${fmtNum(v)} ${unit}`
 }
 
 /** The claim of a comparison of `a` and `b`, in the lesson's metric. */
-function claim(c: Comparison, a: string, b: string, bothZero: boolean): string {
+function claim(c: Comparison, sides: [string, LessonValue][], bothZero: boolean): string {
+  const [a, b] = sides.map(([name]) => name) as [string, string]
   if (bothZero) return TEXT.bothNone
-  if (c.kind === 'no-measurable-difference') return TEXT.overlap
+  if (c.kind === 'no-measurable-difference') {
+    const shown = sides.flatMap(([name, v]) => (v.ci95 ? [`${name} ${fmtNum(v.ci95[0])}–${fmtNum(v.ci95[1])}`] : []))
+    return TEXT.overlap(shown.length === 2 ? `: ${shown.join(', ')}` : '')
+  }
   const [hi, lo] = c.higher === 'a' ? [a, b] : [b, a]
   if (c.kind === 'none-answered') return TEXT.noneAt(lo)
   if (c.kind === 'no-interval') return c.ratio === null ? `${TEXT.noneAt(lo)} (${TEXT.oneSample})` : `${TEXT.ratio(hi, fmtRatio(c.ratio), lo)} (${TEXT.oneSample})`
@@ -222,7 +228,7 @@ function pairLine(lesson: Lesson, x: LessonReading, y: LessonReading): LessonLin
   const comparison = compareRates(va, vb)
   const caveats = [...new Set([va.caveat, vb.caveat].filter((c): c is string => c !== undefined))]
   const shown = `${a} ${fmtValue(va.mean, m.unit)}, ${b} ${fmtValue(vb.mean, m.unit)}`
-  return { a, b, values, comparison, text: `${head}: ${shown}: ${claim(comparison, a, b, va.mean === 0 && vb.mean === 0)}${caveats.length ? ` [${caveats.join('; ')}]` : ''}` }
+  return { a, b, values, comparison, text: `${head}: ${shown}: ${claim(comparison, [[a, va], [b, vb]], va.mean === 0 && vb.mean === 0)}${caveats.length ? ` [${caveats.join('; ')}]` : ''}` }
 }
 
 /**

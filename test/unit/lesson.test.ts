@@ -74,7 +74,7 @@ describe('lessonVerdict', () => {
 
   it('finds no measurable difference where the intervals overlap', () => {
     const v = lessonVerdict(doc(answered, [makeRun({ topology: 'async', perSecond: 190 }), makeRun({ topology: 'prefork', perSecond: 190.5 })]))
-    expect(v?.lines[0]?.text).toBe('io-bound @32: async 190 req/s, prefork 191 req/s: no measurable difference (their 95 % intervals overlap)')
+    expect(v?.lines[0]?.text).toBe('io-bound @32: async 190 req/s, prefork 191 req/s: no measurable difference (their 95 % intervals overlap: async 189–191, prefork 189–192; measure longer or repeat to separate them)')
   })
 
   it('probe-p99: compares the probe, not the throughput, and says one sample has no interval', () => {
