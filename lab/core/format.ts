@@ -15,6 +15,8 @@ import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpu
 
 export { describeWorkload, serverCpuPercent }
 
+/** Above a workload's verdicts when the run opened with the verdict on the lesson: they are the other comparisons. */
+const OTHER_COMPARISONS = '  Other comparisons, on answered req/s (the verdict on the lesson is the first line):'
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => n.toFixed(d)
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -110,7 +112,7 @@ export function formatSummary(doc: ResultsDocument): string {
     lines.push(...openLoopTable(runs, width))
     lines.push(...approximateNotes(runs), ...extras(runs))
     const verdicts = verdictLines(w, doc.runs)
-    if (verdicts.length) lines.push('', ...verdicts.map((v) => `  ${v}`))
+    if (verdicts.length) lines.push('', ...(lesson ? [OTHER_COMPARISONS] : []), ...verdicts.map((v) => `  ${v}`))
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
   if (doc.warnings.length) {

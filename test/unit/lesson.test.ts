@@ -151,3 +151,20 @@ describe('lessonVerdict', () => {
     expect(second).toBe('  Lesson: The knee.')
   })
 })
+
+describe('the CLI summary', () => {
+  it('opens with the verdict on the lesson, then its sentence, and labels the other comparisons', async () => {
+    const { formatSummary } = await import('../../lab/core/format.js')
+    const lesson: Lesson = { metric: 'answered', compare: { topologies: ['async', 'prefork'] }, sentence: 'One loop overlaps the waits.' }
+    const runs = [makeRun({ topology: 'prefork', perSecond: 80 }), makeRun({ topology: 'async', perSecond: 1944 })]
+    const doc = { schemaVersion: 1, complete: true, scenario: { name: 'x', title: 'X', definition: { lesson } }, stack: 'node', startedAt: '', finishedAt: null, env: {}, runs, warnings: [] } as unknown as ResultsDocument
+    const lines = formatSummary(doc).split('\n')
+    expect(lines.slice(0, 4)).toEqual([
+      'Verdict on answered req/s (req/s, higher is better): io-bound @32: async 1944 req/s, prefork 80.0 req/s: async is 24.3× prefork (95 % CI 23.9–24.7×)',
+      '  Lesson: One loop overlaps the waits.',
+      '',
+      'X',
+    ])
+    expect(lines).toContain('  Other comparisons, on answered req/s (the verdict on the lesson is the first line):')
+  })
+})
