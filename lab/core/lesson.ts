@@ -28,7 +28,7 @@ import { z } from 'zod'
  */
 export const LESSON_METRICS = {
   answered: { name: 'answered req/s', unit: 'req/s', better: 'higher' },
-  'kind-rate': { name: 'responses/s', unit: '/s', better: 'higher' },
+  'kind-rate': { name: 'rate', unit: 'responses/s', better: 'higher' },
   'kind-p99': { name: 'p99', unit: 'ms', better: 'lower' },
   'probe-p99': { name: 'probe p99', unit: 'ms', better: 'lower' },
   p99: { name: 'p99', unit: 'ms', better: 'lower' },
@@ -37,7 +37,7 @@ export const LESSON_METRICS = {
   pss: { name: 'server memory (PSS)', unit: 'MiB', better: 'lower' },
   'cpu-per-response': { name: 'server CPU per response', unit: 'µs', better: 'lower' },
   deliveries: { name: 'WebSocket deliveries/s', unit: 'deliveries/s', better: 'higher' },
-  dropped: { name: 'dropped arrivals/s', unit: '/s', better: 'lower' },
+  dropped: { name: 'dropped arrivals', unit: 'arrivals/s', better: 'lower' },
   'worst-second': { name: 'slowest second', unit: 'req/s', better: 'higher' },
 } as const satisfies Record<string, { name: string; unit: string; better: 'higher' | 'lower' }>
 

@@ -96,7 +96,7 @@ describe('lessonVerdict', () => {
     const kinds = (pages: number, files: number) => ({ dynamic: { path: '/work', responses: pages, latencyMs: { mean: 1, p50: 1, p90: 1, p99: 1, max: 1 } }, static: { path: '/static/x', responses: files, latencyMs: { mean: 1, p50: 1, p90: 1, p99: 1, max: 1 } } })
     const lesson: Lesson = { metric: 'kind-rate', kind: 'dynamic', compare: { topologies: ['proxied', 'app'] }, sentence: 'Pages stay capped.' }
     const v = lessonVerdict(doc(lesson, [makeRun({ topology: 'proxied', perKind: kinds(240, 9000) }), makeRun({ topology: 'app', perKind: kinds(237, 400) })]))
-    expect(v?.metricLabel).toBe('"dynamic" responses/s (/s, higher is better)')
+    expect(v?.metricLabel).toBe('"dynamic" rate (responses/s, higher is better)')
     expect(v?.lines[0]?.values.map((x) => x?.mean)).toEqual([80, 79])
   })
 
