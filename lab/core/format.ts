@@ -10,10 +10,13 @@
 import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
+import { lessonHeadline, lessonVerdict } from './lesson-verdict.js'
 import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
 
 export { describeWorkload, serverCpuPercent }
 
+/** Above a workload's verdicts when the run opened with the verdict on the lesson: they are the other comparisons. */
+const OTHER_COMPARISONS = '  Other comparisons, on answered req/s (the verdict on the lesson is the first line):'
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => n.toFixed(d)
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -87,12 +90,15 @@ function legend(runs: readonly RunResult[]): string[] {
 }
 
 /**
- * The whole summary: a block per workload, then the windows that were
- * extended, the calibration and the warnings.
+ * The whole summary: the verdict on the scenario's lesson first (when it
+ * declares one: lab/core/lesson-verdict.ts), then a block per workload
+ * (its other comparisons under its table), the windows that were extended,
+ * the calibration and the warnings.
  * @returns text ending in a newline
  */
 export function formatSummary(doc: ResultsDocument): string {
-  const lines: string[] = []
+  const lesson = lessonVerdict(doc)
+  const lines: string[] = lesson ? [...lessonHeadline(lesson), ''] : []
   const def = doc.scenario.definition as { workloads?: Record<string, Record<string, unknown>> } | undefined
   const workloads = [...new Set(doc.runs.map((r) => r.workload))]
   lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
@@ -106,7 +112,7 @@ export function formatSummary(doc: ResultsDocument): string {
     lines.push(...openLoopTable(runs, width))
     lines.push(...approximateNotes(runs), ...extras(runs))
     const verdicts = verdictLines(w, doc.runs)
-    if (verdicts.length) lines.push('', ...verdicts.map((v) => `  ${v}`))
+    if (verdicts.length) lines.push('', ...(lesson ? [OTHER_COMPARISONS] : []), ...verdicts.map((v) => `  ${v}`))
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
   if (doc.warnings.length) {

@@ -11,6 +11,7 @@ import { BOUNDS } from '../contract/workload.js'
 import { bool, intIn, numIn, param, pathEntryFields, pathEntryIssues, staticName } from './schema-fields.js'
 import { clientId } from './operations-schema.js'
 import { formatIssues, show, type Validated } from './zod-issues.js'
+import { lessonProblems, lessonSchema } from './lesson.js'
 
 
 export { proxySchema, serverSchema } from './topology-schema.js'
@@ -230,6 +231,8 @@ export const scenarioSchema = z.strictObject({
       workloads: z.array(name, { error: 'a list of workload ids' }).min(1, { error: 'a non-empty list of workload ids' }).optional(),
     })
     .optional(),
+  /** What the scenario teaches: the metric that proves it, what is compared, one sentence (lab/core/lesson.ts). */
+  lesson: lessonSchema.optional(),
 })
 
 /** A scenario as written (defaults not yet applied). */
@@ -319,6 +322,9 @@ export function validateScenario(input: unknown, folderName?: string): Validated
   if (staticProblems.length) return { ok: false, problems: staticProblems }
   const openProblems = openLoadProblems(parsed.data)
   if (openProblems.length) return { ok: false, problems: openProblems }
+  const isOpen = (t: string) => [false, true].some((q) => effectiveLoad(parsed.data, t, q).mode === 'open')
+  const lesson = parsed.data.lesson ? lessonProblems(parsed.data.lesson, { ...parsed.data, isOpen }) : []
+  if (lesson.length) return { ok: false, problems: lesson }
   if (folderName !== undefined && parsed.data.name !== folderName) {
     return {
       ok: false,

@@ -21,4 +21,9 @@ export default defineScenario({
   load: { connections: [4, 16], warmup_s: 1, duration_s: 4, repeat: 1 },
   // connections ≥ W·T, so every slot is busy: 4 × 2 × 1 × (0.5 + 1) s = 12 s plus starts and stops
   quick: { connections: [16], warmup_s: 0.5, duration_s: 1 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['gunicorn-sync', 'gunicorn-gthread', 'uwsgi', 'mod-wsgi'], workloads: ['io-bound'] },
+    sentence: 'With the same 4 request slots, Gunicorn, uWSGI and mod_wsgi answer the same 4 / 50 ms = 80 req/s on waits: the slots set the pace, not the server.',
+  },
 })

@@ -13,4 +13,9 @@ export default defineScenario({
   },
   load: { connections: [1, 3], warmup_s: 1, duration_s: 3, probe: { path: '/health' } },
   quick: { connections: [3], warmup_s: 0.5, duration_s: 2 },
+  lesson: {
+    metric: 'probe-p99',
+    compare: { topologies: ['async', 'prefork'], workloads: ['cpu-20ms'] },
+    sentence: 'CPU work on an event loop makes even a trivial /health probe wait its turn behind the running jobs; a free pre-forked worker answers it at once.',
+  },
 })

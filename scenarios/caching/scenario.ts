@@ -24,4 +24,9 @@ export default defineScenario({
   load: { connections: [32], warmup_s: 1, duration_s: 5 },
   // 4 × (0.25 + 2) s = 9 s, plus starting and stopping (each topology starts 5 Node processes)
   quick: { warmup_s: 0.25, duration_s: 2 },
+  lesson: {
+    metric: 'upstream-rate',
+    compare: { topologies: ['lock', 'no-lock'], workloads: ['slow-page'] },
+    sentence: 'With the cache lock one request per expiry refills the page (about 0.83 upstream req/s); without it every request arriving during the 200 ms refill goes upstream too: the stampede.',
+  },
 })

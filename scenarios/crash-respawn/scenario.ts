@@ -15,4 +15,9 @@ export default defineScenario({
   // the windows are sized for 20 expected crashes (lab/core/window.ts): at 2 % of ~78 attempts/s
   // that takes 13 s (16 s with headroom), at 10 % of ~73, 3 s (4 s)
   quick: { warmup_s: 0.25, duration_s: 2 },
+  lesson: {
+    metric: 'answered',
+    compare: { workloads: ['crash-2pct', 'crash-10pct'] },
+    sentence: 'Each crash costs the request it killed and a boot time of an empty worker slot, so answered req/s falls as crashes grow: about 77 at 2 %, 65 at 10 % with a 100 ms boot.',
+  },
 })

@@ -28,4 +28,9 @@ export default defineScenario({
   // the slow client's level shows all three lessons at once (wsgiref stops, Gunicorn loses one worker
   // of 4, Werkzeug a thread of many): 3 topologies × (0.25 + 2) s ≈ 7 s plus three starts and stops
   quick: { warmup_s: 0.25, duration_s: 2, topologies: ['wsgiref', 'werkzeug', 'gunicorn'], workloads: ['one-slow-client'] },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['gunicorn', 'wsgiref'], workloads: ['one-slow-client'] },
+    sentence: 'One client that sends its headers slowly stops wsgiref, which serves one request at a time; Gunicorn loses one worker of four and keeps answering.',
+  },
 })

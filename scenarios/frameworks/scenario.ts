@@ -31,4 +31,9 @@ export default defineScenario({
   // needs 5 responses per connection ≈ 6 s per Gunicorn topology: with io-bound the quick run took 175 s at load
   // average 13 (8 one-off calibrations 48 s, 16 levels with their starts 95 s). The io-bound ceilings are the full run's.
   quick: { connections: [48], warmup_s: 0.3, duration_s: 1, workloads: ['hello'] },
+  lesson: {
+    metric: 'cpu-per-response',
+    compare: { topologies: ['wsgi-gunicorn', 'flask-gunicorn', 'django-gunicorn'], workloads: ['hello'] },
+    sentence: 'A framework costs CPU on every request: on an empty endpoint Flask and Django spend more server CPU per response than the bare WSGI app, and one process serves at most 1 / that CPU.',
+  },
 })

@@ -17,4 +17,9 @@ export default defineScenario({
   load: { connections: [1, 4, 16], warmup_s: 1, duration_s: 4, repeat: 1 },
   // 4 connections: 80 req/s when waits yield, 20 when they do not; 2 × 2 × (0.5 + 2) s plus starts
   quick: { connections: [4], warmup_s: 0.5, duration_s: 2 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['gevent', 'gevent-c-sleep'], workloads: ['io-bound'] },
+    sentence: 'One gevent worker overlaps its waits only while they yield: a C call the monkey patch cannot see blocks every greenlet, and req/s falls to 1 / the wait.',
+  },
 })

@@ -13,4 +13,9 @@ export default defineScenario({
   },
   load: { connections: [16], warmup_s: 1, duration_s: 5 },
   quick: { warmup_s: 0.3, duration_s: 2.5 },
+  lesson: {
+    metric: 'errors',
+    compare: { topologies: ['kill-restart', 'hup-graceful'], workloads: ['io-50ms'] },
+    sentence: 'A kill and restart refuses every connection in the gap; a graceful reload (HUP) keeps the listening socket open, so the deploy costs a latency spike and no errors.',
+  },
 })

@@ -14,4 +14,9 @@ export default defineScenario({
   },
   load: { connections: [16], warmup_s: 1, duration_s: 3 },
   quick: { warmup_s: 0.5, duration_s: 2 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['keep-alive', 'close'], workloads: ['hello'] },
+    sentence: 'A new connection per request costs a handshake, an accept and a close on both sides; with no work per request that cost sets the pace, and keep-alive answers more req/s.',
+  },
 })

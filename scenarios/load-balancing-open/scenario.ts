@@ -27,4 +27,9 @@ export default defineScenario({
   load: { rates: [60, 85, 95], warmup_s: 1, duration_s: 4, connections: [1] },
   // 2 × 1 × 2 × (0.5 + 2) s ≈ 10 s of load, plus three proxies and six servers to start
   quick: { rates: [60, 95], warmup_s: 0.5, duration_s: 2, workloads: ['even-59ms'] },
+  lesson: {
+    metric: 'p99',
+    compare: { topologies: ['least-conn', 'round-robin'], workloads: ['even-59ms'] },
+    sentence: 'Near capacity, least connections behaves like one shared queue and keeps latency low; round-robin queues requests at a busy upstream while another has an idle worker.',
+  },
 })

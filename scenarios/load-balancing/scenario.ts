@@ -32,4 +32,9 @@ export default defineScenario({
   load: { connections: [6, 12, 24], warmup_s: 1, duration_s: 4 },
   // 8 × 1 × (1 + 2) s ≈ 24 s
   quick: { connections: [12], warmup_s: 1, duration_s: 2 },
+  lesson: {
+    metric: 'kind-p99', kind: 'fast',
+    compare: { topologies: ['least-conn', 'round-robin'], workloads: ['one-in-ten-slow'] },
+    sentence: 'Round-robin sends fast requests to an upstream busy with slow ones; least connections keeps them away, so the fast requests\' p99 falls.',
+  },
 })

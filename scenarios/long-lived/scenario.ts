@@ -14,4 +14,9 @@ export default defineScenario({
   },
   load: { connections: [16], warmup_s: 1, duration_s: 3 },
   quick: { warmup_s: 0.5, duration_s: 2 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['async', 'prefork'], workloads: ['with-4-streams'] },
+    sentence: 'Four open streams hold all four sync workers, so no other request is answered; one event loop holds the streams and keeps serving.',
+  },
 })

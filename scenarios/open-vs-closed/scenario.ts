@@ -21,4 +21,9 @@ export default defineScenario({
   load: { connections: [4, 16, 64, 128, 256], warmup_s: 1, duration_s: 3, repeat: 1 },
   // closed 2 + open 3 levels × (0.5 + 2) s ≈ 15 s of load
   quick: { connections: [8, 64], warmup_s: 0.5, duration_s: 2 },
+  lesson: {
+    metric: 'dropped',
+    compare: { topologies: ['closed', 'open'] },
+    sentence: 'A closed loop slows down to the server\'s pace and never piles up past its connections; visitors arriving on their own past 80 req/s queue up and are dropped.',
+  },
 })

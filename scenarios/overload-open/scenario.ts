@@ -20,4 +20,9 @@ export default defineScenario({
   load: { rates: [40, 72, 100, 120], warmup_s: 1, duration_s: 4, connections: [1] },
   // 2 × 2 × (0.5 + 3) s ≈ 14 s, plus the drains
   quick: { rates: [72, 120], warmup_s: 0.5, duration_s: 3 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['queue', 'shed'], workloads: ['io-50ms'] },
+    sentence: 'Past 80 req/s the pre-fork queue still answers about its capacity while its latency grows without bound; a limit of 4 answers fewer, shedding 503s at once, even below capacity.',
+  },
 })

@@ -16,4 +16,9 @@ export default defineScenario({
   // so 5 latencies with headroom take 8 s; 3 s windows give the 503-shedding loop a 95 % interval
   // (t(0.975; 2) = 4.3, not t(0.975; 1) = 12.7) narrow enough for a verdict: about 27 s in all
   quick: { connections: [64, 96], warmup_s: 0.25, duration_s: 3 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['async-limited', 'prefork'], workloads: ['io-50ms'] },
+    sentence: 'Counted in answered (2xx) requests, a limit of 32 serves 32 / 50 ms = 640 req/s and sheds the rest as instant 503s, which are not served; the pre-fork pool answers its 80 req/s and makes the rest wait.',
+  },
 })

@@ -36,4 +36,9 @@ export default defineScenario({
   // and stopping (an engine that is not installed is left out with a note on --stack node; add the
   // buffered and unbuffered variants with --topology)
   quick: { warmup_s: 0.25, duration_s: 2, topologies: ['bare', 'proxied', 'nginx', 'apache', 'caddy'] },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['proxied', 'bare'], workloads: ['slow-headers'] },
+    sentence: 'Three slow clients hold all three bare sync workers, so the fast requests stop; a buffering proxy reads the slow requests itself, and the workers keep answering.',
+  },
 })

@@ -25,4 +25,9 @@ export default defineScenario({
   },
   load: { connections: [4], warmup_s: 0.5, duration_s: 2 },
   quick: { warmup_s: 0.25, duration_s: 2, topologies: ['gunicorn-default', 'uvicorn-trust-all'] },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['gunicorn-default', 'uvicorn-trust-all'], workloads: ['io-10ms'] },
+    sentence: 'Behind nginx the servers differ in what they believe, not in speed: Gunicorn takes only the scheme from X-Forwarded-Proto, Uvicorn trusting * takes a forged X-Forwarded-For as the client (the tests check it; the run measures the load).',
+  },
 })

@@ -29,4 +29,9 @@ export default defineScenario({
   load: { connections: [8], warmup_s: 1, duration_s: 4 },
   // each topology takes about 10 s to start, measure and stop on the shared 2-core machine: two fit 30 s
   quick: { warmup_s: 0.3, duration_s: 2, topologies: ['no-limit', 'limit-req'] },
+  lesson: {
+    metric: 'kind-p99', kind: 'normal',
+    compare: { topologies: ['limit-req', 'no-limit'], workloads: ['abuser-and-normal'] },
+    sentence: 'With limit_req the abusive client gets 429s at once and the normal clients get back close to their unloaded latency; without a limit the abuser holds the workers and normal requests queue.',
+  },
 })

@@ -17,4 +17,9 @@ export default defineScenario({
   // both knees in a first look: the loop out of CPU by 1,024 connections, the pool out of cores by 256;
   // 4 levels, about 25 s with the 64 workers' start
   quick: { connections: [256, 1024], warmup_s: 0.25, duration_s: 2 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['async', 'prefork-64'], workloads: ['io-50ms'] },
+    sentence: 'Neither server reaches the textbook\'s c / 50 ms: the event loop runs out of one core\'s CPU and the 64-worker pool out of cores (and memory), long before 10,000 connections.',
+  },
 })

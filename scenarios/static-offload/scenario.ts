@@ -30,4 +30,9 @@ export default defineScenario({
   load: { connections: [16, 32], warmup_s: 1, duration_s: 3 },
   // 5 × 1 × (1 + 2) s ≈ 15 s
   quick: { connections: [16], warmup_s: 1, duration_s: 2 },
+  lesson: {
+    metric: 'kind-rate', kind: 'dynamic',
+    compare: { topologies: ['proxied', 'app'], workloads: ['page'] },
+    sentence: 'Serving the files from the proxy frees the workers from them, but the pages stay capped at 4 workers / 50 ms = 80 pages/s: judge it by pages/s, not files/s.',
+  },
 })

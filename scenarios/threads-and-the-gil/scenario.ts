@@ -22,4 +22,9 @@ export default defineScenario({
   load: { connections: [8, 32], warmup_s: 1, duration_s: 4, repeat: 1 },
   // 16 connections ≥ 8 slots: 3 × 2 × (0.5 + 2) s (a spread needs 2 whole seconds) plus starts
   quick: { connections: [16], warmup_s: 0.5, duration_s: 2 },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['w8-t1', 'w1-t8'], workloads: ['cpu-bound'] },
+    sentence: 'Threads overlap waits but not Python CPU work: on 10 ms of CPU one process with 8 threads serves one core\'s 100 req/s, eight processes both cores\' 200.',
+  },
 })

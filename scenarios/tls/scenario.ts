@@ -25,4 +25,9 @@ export default defineScenario({
   // the three TLS proxies: 3 × 2 × (0.25 + 2) s = 13.5 s, plus starting and stopping (add the
   // plain-HTTP baseline with --topology nginx-plain)
   quick: { warmup_s: 0.25, duration_s: 2, topologies: ['nginx', 'apache', 'caddy'] },
+  lesson: {
+    metric: 'answered',
+    compare: { topologies: ['nginx'], workloads: ['keep-alive', 'new-connection'] },
+    sentence: 'A new connection per request pays a TCP and a full TLS handshake every time; keep-alive pays them once per connection and answers far more req/s.',
+  },
 })

@@ -17,4 +17,9 @@ export default defineScenario({
   load: { connections: [4], warmup_s: 2, duration_s: 5, repeat: 1 },
   // 2 × 1 × 1 × (3 + 2) s ≈ 10 s, plus 2 starts
   quick: { warmup_s: 3, duration_s: 2 },
+  lesson: {
+    metric: 'deliveries',
+    compare: { topologies: ['event-loop', 'prefork'], workloads: ['room'] },
+    sentence: 'One event loop holds all 500 sockets and relays every message; the pre-fork WSGI server answers the upgrade as a plain GET and delivers nothing.',
+  },
 })

@@ -13,4 +13,9 @@ export default defineScenario({
   },
   load: { connections: [16], warmup_s: 1, duration_s: 6 },
   quick: { warmup_s: 0.3, duration_s: 3 },
+  lesson: {
+    metric: 'worst-second',
+    compare: { topologies: ['max-requests-jitter', 'max-requests'], workloads: ['leak-512k'] },
+    sentence: 'Without jitter every worker reaches max_requests together and they restart at once, emptying a second of answers; jitter staggers the restarts.',
+  },
 })

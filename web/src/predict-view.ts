@@ -54,7 +54,7 @@ function answerTable(item: PredictItem, guess: number | null): HTMLElement {
         'table',
         { class: 'predict-table' },
         h('caption', {}, a.doc ? `${item.topology} on ${a.doc}` : `${item.topology}, ${item.workload} @${item.connections}`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, 'req/s'), h('th', { scope: 'col' }, 'off from measured'))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, item.unit ?? 'req/s'), h('th', { scope: 'col' }, 'off from measured'))),
         h(
           'tbody',
           {},
@@ -143,13 +143,13 @@ export function predictSection(
     return h(
       'li',
       { class: 'predict-item', id: item.id, 'data-key': item.key },
-      h('p', { class: 'predict-question' }, h('strong', {}, item.topology), item.topologyText && ` (${item.topologyText})`),
+      h('p', { class: 'predict-question' }, h('strong', {}, item.title ?? item.topology), item.topologyText && ` (${item.topologyText})`),
       h(
         'p',
         { class: 'predict-input' },
         h('label', { for: inputId }, 'Your prediction: '),
         input,
-        ' req/s ',
+        ` ${item.unit ?? 'req/s'} `,
         button,
       ),
       answer,
@@ -173,7 +173,7 @@ export function predictSection(
     h(
       'p',
       { class: 'section-caption' },
-      'Before you read the charts: how many requests per second did each topology serve at the highest connection count? ' +
+      'Before you read the charts: what did each one measure, in the unit each question names (the lesson’s metric, or answered req/s at the highest connection count)? ' +
         'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
         'The verdict, the model’s lines and the instructor’s notes open once every answer is revealed (or press Show all). ' +
         'Your guesses stay in this browser; nothing is sent anywhere.',
@@ -183,7 +183,7 @@ export function predictSection(
       h(
         'div',
         { class: 'predict-group' },
-        h('h3', {}, `${g.workload} @${g.connections} connections`, g.workloadText && h('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
+        h('h3', {}, g.heading ?? `${g.workload} @${g.connections} connections`, g.workloadText && h('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
         h('ul', { class: 'predict-list' }, ...g.items.map(question)),
       ),
     ),

@@ -107,7 +107,7 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
       h(
         'section',
         { class: `verdicts${open ? '' : ' gated'}`, 'aria-label': 'Verdict' },
-        open ? verdictList(model.verdicts) : closed('The verdict shows'),
+        open ? verdictList(model.verdicts, model.lessons) : closed('The verdict shows'),
         model.warnings.length > 0 &&
           h('p', { class: 'verdict-warning' }, `${model.warnings.length} warning(s) about these measurements: see `, h('a', { href: '#lab-checks' }, 'Checks'), '.'),
       ),

@@ -1,12 +1,39 @@
 /**
  * The verdict lines and the warnings as both pages list them.
  */
-import type { Verdict, WarningView } from '../report/types.js'
+import type { LessonBanner, Verdict, WarningView } from '../report/types.js'
 import { h } from './dom.js'
 
-/** The verdicts, one `li.verdict` each. */
-export function verdictList(verdicts: readonly Verdict[]): HTMLElement {
-  return h('ul', {}, ...verdicts.map((v) => h('li', { class: 'verdict' }, v.text)))
+/** The words of the verdict banner, in one place. */
+const WORDS = {
+  verdictOn: (metric: string) => `Verdict on ${metric}`,
+  lesson: 'Lesson: ',
+  others: (n: number) => `Other comparisons (${n}), on answered req/s`,
+}
+
+/**
+ * The verdict banner: each document's verdict on its lesson (`p.lesson-verdict`,
+ * one `li` per compared pair, then `p.lesson-sentence`) with every other
+ * comparison folded in a `details.other-comparisons`; without a lesson
+ * (documents from before lessons), the comparisons themselves, one `li.verdict` each.
+ */
+export function verdictList(verdicts: readonly Verdict[], lessons: readonly LessonBanner[] = []): HTMLElement {
+  const list = h('ul', {}, ...verdicts.map((v) => h('li', { class: 'verdict' }, v.text)))
+  if (lessons.length === 0) return list
+  return h(
+    'div',
+    {},
+    ...lessons.map((l) =>
+      h(
+        'div',
+        { class: 'lesson' },
+        h('p', { class: 'lesson-verdict' }, `${l.doc ? `${l.doc}: ` : ''}${WORDS.verdictOn(l.metricLabel)}`),
+        h('ul', {}, ...l.lines.map((line) => h('li', { class: 'verdict' }, line))),
+        h('p', { class: 'lesson-sentence' }, h('strong', {}, WORDS.lesson), l.sentence),
+      ),
+    ),
+    verdicts.length > 0 && h('details', { class: 'other-comparisons' }, h('summary', {}, WORDS.others(verdicts.length)), list),
+  )
 }
 
 /** The warnings: each one's title, the run it is about, what it means, and the lab's own message with its code. */

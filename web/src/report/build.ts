@@ -19,6 +19,7 @@ import { timelineChart } from './timeline.js'
 import { sideSection } from './side.js'
 import type { ChartModel, ReportModel } from './types.js'
 import { verdicts } from './verdicts.js'
+import { lessonBanners } from './lesson.js'
 import { warningViews } from './warnings.js'
 
 /**
@@ -53,6 +54,7 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
     title: names.length === 1 && first ? first.scenario.title : `${docs.length} results from ${names.length} scenarios`,
     subtitle: docs.map((d) => `${d.scenario.name} · ${documentLabel(d)}`).join('  |  '),
     notices,
+    lessons: lessonBanners(docs),
     verdicts: verdicts(docs),
     sections: [
       {

@@ -1,6 +1,8 @@
 /**
- * "Predict, then look": for every workload, at its highest connection count,
- * one question per topology (how many req/s?). The student types a number,
+ * "Predict, then look": for a scenario that declares a lesson, one question
+ * per side it compares, in the lesson's metric (./predict-lesson.ts); else,
+ * for every workload at its highest connection count, one question per
+ * topology (how many answered req/s?). The student types a number,
  * then reveals what was measured, what the queueing model predicted, and how
  * far each guess was off. Pure: the page's DOM and localStorage live in
  * `predict-view.ts`.
@@ -8,44 +10,10 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { documentLabel, fmt, slug } from './format.js'
+import { lessonGroup } from './predict-lesson.js'
 
-/** One document's answer to a question. */
-export interface PredictAnswer {
-  /** Which document, when several are compared; '' for one. */
-  doc: string
-  /** Answered (2xx) req/s at the connection count asked about, repeats averaged. */
-  measured: number
-  /** The queueing model's req/s (textbook: io_ms and cpu_ms only), or null when the runs carry no prediction. */
-  theory: number | null
-  /** The model calibrated to the machine that ran it, req/s; absent without a calibration. */
-  machine?: number
-}
-
-/** One question: a topology serving a workload at the workload's highest connection count. */
-export interface PredictItem {
-  /** The localStorage key of the student's guess: one per scenario, topology and workload. */
-  key: string
-  /** A DOM id for the question. */
-  id: string
-  scenario: string
-  workload: string
-  topology: string
-  connections: number
-  /** `4 pre-forked workers`, from the scenario definition ('' when it does not say). */
-  topologyText: string
-  /** `50 ms wait + 0 ms CPU per request`, from the scenario definition ('' when it does not say). */
-  workloadText: string
-  answers: PredictAnswer[]
-}
-
-/** A group of questions: one workload of one scenario. */
-export interface PredictGroup {
-  scenario: string
-  workload: string
-  connections: number
-  workloadText: string
-  items: PredictItem[]
-}
+export type { PredictAnswer, PredictGroup, PredictItem } from './predict-types.js'
+import type { PredictAnswer, PredictGroup, PredictItem } from './predict-types.js'
 
 /** Where the student's guesses are kept: `app-server-lab:predict:<scenario>:<topology>:<workload>`. */
 export function storageKey(scenario: string, topology: string, workload: string): string {
@@ -101,6 +69,11 @@ export function predictGroups(docs: ResultsDocument[]): PredictGroup[] {
   for (const scenario of scenarios) {
     const mine = docs.map((d, i) => ({ d, i })).filter(({ d }) => d.scenario.name === scenario)
     const def = (mine[0]?.d.scenario.definition ?? {}) as Definition
+    const lesson = lessonGroup(scenario, mine, ctx, { topology: describeTopology, work: describeWork })
+    if (lesson) {
+      groups.push(lesson)
+      continue
+    }
     const workloads = [...new Set(mine.flatMap(({ d }) => d.runs.map((r) => r.workload)))]
     for (const workload of workloads) {
       const top = Math.max(...mine.flatMap(({ d }) => d.runs.filter((r) => r.workload === workload).map((r) => r.connections)))

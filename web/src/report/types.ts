@@ -133,6 +133,19 @@ export interface Verdict {
   /** What their 95 % intervals say (lab/core/verdict.ts): `ratio`, `no-measurable-difference`, `no-interval` or `none-answered`. */
   kind?: string
 }
+/** A document's verdict on its scenario's lesson (lab/core/lesson-verdict.ts). */
+export interface LessonBanner {
+  /** Which document, when several are compared; '' for one. */
+  doc: string
+  /** `probe p99 (ms, lower is better)`. */
+  metricLabel: string
+  /** The lesson in one sentence. */
+  sentence: string
+  /** One per compared pair, e.g. `cpu-20ms @3: async 41.2 ms, prefork 1.3 ms: async is 31.7× prefork (…)`. */
+  lines: string[]
+  /** True when no pair could be read on the metric (each line says why). */
+  unmeasured: boolean
+}
 /** A warning of the lab's catalogue, with its plain-words explanation. */
 export interface WarningView {
   code: string
@@ -150,6 +163,8 @@ export interface ReportModel {
   subtitle: string
   /** Things to know before reading anything else (mixed scenarios, an interrupted run). */
   notices: string[]
+  /** The headline: the verdict on each document's lesson (./lesson.ts); `verdicts` fold away under it. */
+  lessons?: LessonBanner[]
   verdicts: Verdict[]
   sections: Section[]
   warnings: WarningView[]
