@@ -10,7 +10,7 @@
 import { summarize, summarizeSeries } from './confidence.js'
 import { fmtRatio, levelRate, loadLabel } from './labels.js'
 import { LESSON_METRICS, lessonOf, lessonSides, type Lesson, type LessonMetric } from './lesson.js'
-import type { ResultsDocument, RunResult } from './results.js'
+import type { ResultsDocument, RunResult, TimelinePoint } from './results.js'
 import { compareRates, type Comparison, type Rate } from './verdict.js'
 
 /** Every sentence this module prints, in one place. */
@@ -135,13 +135,14 @@ export function lessonValue(runs: readonly RunResult[], lesson: Lesson): LessonV
   const non2xx = runs.reduce((s, r) => s + r.errors.non2xx, 0)
   const caveat = lesson.metric === 'kind-rate' && non2xx > 0 ? { caveat: TEXT.kindCaveat(non2xx) } : {}
   const run = runs[0] as RunResult
-  if (runs.length === 1 && lesson.metric === 'errors') {
-    const secs = windowSeconds(run)
-    if (secs.length >= 2) {
-      const s = summarizeSeries(secs.map((p) => p.errors))
-      return { n: s.n, mean: s.mean, stdError: s.stdError, df: s.df, ci95: s.ci95 }
-    }
+  const perSecond = lesson.metric === 'errors' ? (p: TimelinePoint) => p.errors : lesson.metric === 'dropped' && run.openLoop ? (p: TimelinePoint) => p.dropped ?? 0 : null
+  const secs = windowSeconds(run)
+  if (runs.length === 1 && perSecond && secs.length >= 2) {
+    const s = summarizeSeries(secs.map(perSecond))
+    return { n: s.n, mean: s.mean, stdError: s.stdError, df: s.df, ci95: s.ci95 }
   }
+  // a closed loop drops nothing by construction: an exact 0, not a sample
+  if (lesson.metric === 'dropped' && runs.every((r) => !r.openLoop)) return { n: secs.length, mean: 0, stdError: 0, df: 1_000_000, ci95: [0, 0] }
   if (runs.length === 1) return { ...single(nums[0] as number), ...caveat }
   const s = summarize(nums)
   return { n: s.n, mean: s.mean, stdError: s.stdError, df: s.df, ci95: s.ci95, ...caveat }

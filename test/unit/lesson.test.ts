@@ -131,6 +131,14 @@ describe('lessonVerdict', () => {
     expect(value('worst-second')).toMatchObject({ mean: 60 })
   })
 
+  it('dropped: an open loop’s drops per whole second against a closed loop, which drops none by construction', () => {
+    const lesson: Lesson = { metric: 'dropped', compare: { topologies: ['closed', 'open'] }, sentence: 'Open loops drop.' }
+    const open = makeRun({ topology: 'open', timeline: [14, 18, 16].map((dropped, i) => ({ t: i + 1, perSecond: 76, p50Ms: 300, p99Ms: 400, errors: 0, dropped })) })
+    open.openLoop = { ratePerSecond: 96, dropped: 48 } as NonNullable<RunResult['openLoop']>
+    const v = lessonVerdict(doc(lesson, [makeRun({ topology: 'closed', connections: 64 }), open]))
+    expect(v?.lines[0]?.text).toBe('io-bound: closed @64 0 arrivals/s, open @96 req/s 16.0 arrivals/s: closed @64 none at all')
+  })
+
   it('never falls back to another metric silently: a side not measured is named', () => {
     const v = lessonVerdict(doc(answered, [makeRun({ topology: 'async' })]))
     expect(v?.unmeasured).toBe(true)
