@@ -57,6 +57,9 @@ export type Rate = Pick<Summary, 'n' | 'mean' | 'stdError' | 'df' | 'ci95'>
 /**
  * Compares two answered rates (req/s) measured at the same level.
  *
+ * - One side answered nothing in its whole window and the other did: that
+ *   is a fact, stated without a ratio ("answered requests where … answered
+ *   none"), before any interval is read.
  * - Overlapping 95 % intervals: no measurable difference. (Overlap is the
  *   conservative reading: separate intervals mean a difference at well
  *   under 5 %, overlapping ones do not prove equality; N. Schenker,
@@ -79,8 +82,11 @@ export function compareRates(a: Rate, b: Rate): Comparison {
   if (!hi.ci95 || !lo.ci95 || hi.stdError === null || lo.stdError === null || hi.df === null || lo.df === null) {
     return { kind: 'no-interval', higher, ratio: lo.mean > 0 ? hi.mean / lo.mean : null }
   }
+  // a side that answered nothing in its whole window is a fact, not an estimate: the other answered
+  // requests where it answered none, whatever the other's interval (two seconds of 107 and 142 give a
+  // t-interval reaching below 0, which no rate can)
+  if (lo.mean <= 0 && hi.mean > 0) return { kind: 'none-answered', higher }
   if (lo.ci95[1] >= hi.ci95[0]) return { kind: 'no-measurable-difference' }
-  if (lo.mean <= 0) return { kind: 'none-answered', higher }
   const t = tQuantile975(Math.min(hi.df, lo.df))
   const [x, y, sx, sy] = [hi.mean, lo.mean, hi.stdError, lo.stdError]
   const den = y * y - t * t * sy * sy

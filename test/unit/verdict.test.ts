@@ -67,6 +67,11 @@ describe('compareRates', () => {
     expect(compareRates(rate(640, 5, 2, 4.302653), rate(0, 0, 2, 4.302653))).toEqual({ kind: 'none-answered', higher: 'a' })
   })
 
+  it('says the lower side answered none even when the other side\'s two-second interval reaches below 0 (proxied 107 and 142, bare 0 and 0)', () => {
+    // mean 124.5, σ 24.7, standard error 17.5 on 1 df: t(0.975; 1) = 12.706 gives −98–347
+    expect(compareRates(rate(124.5, 17.5, 1, 12.706205), rate(0, 0, 1, 12.706205))).toEqual({ kind: 'none-answered', higher: 'a' })
+  })
+
   it('makes no claim from one sample, but gives the plain ratio to read', () => {
     expect(compareRates(summarize([2560]), summarize([80, 81]))).toEqual({ kind: 'no-interval', higher: 'a', ratio: 2560 / 80.5 })
   })
