@@ -7,9 +7,11 @@
  */
 import { answeredPerSecond } from './labels.js'
 import type { RunResult } from './results.js'
+import { num } from './format-number.js'
+import { t } from './i18n.js'
 
 const pad = (s: string, n: number) => s.padStart(n)
-const fix = (n: number, d = 1) => n.toFixed(d)
+const fix = (n: number, d = 1) => num(n, d)
 
 /**
  * Lines of the open-loop table for a workload's open-loop runs (none when there are none).
@@ -20,8 +22,8 @@ export function openLoopTable(runs: readonly RunResult[], width: number): string
   if (open.length === 0) return []
   const lines = [
     '',
-    '  open loop (latency from the intended send; theory: M/D/c pool, event loop as delay + one CPU):',
-    `  ${'topology'.padEnd(width)}${pad('offered/s', 10)}${pad('answered/s', 12)}${pad('dropped', 9)}${pad('in flight', 11)}` +
+    `  ${t('summary.openLoop')}`,
+    `  ${t('summary.topology').padEnd(width)}${pad('offered/s', 10)}${pad('answered/s', 12)}${pad('dropped', 9)}${pad('in flight', 11)}` +
       `${pad('mean ms', 10)}${pad('p99 ms', 10)}${pad('errors', 8)}${pad('ρ', 7)}${pad('theory/s', 10)}${pad('theory ms', 11)}`,
   ]
   for (const r of open) {

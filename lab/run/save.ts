@@ -26,6 +26,7 @@ export function newDocument(p: Prepared, engines: Record<string, string>, starte
     env: { ...collectEnv(engines), ...(placement ? { placement } : {}) },
     command,
     ...(p.notes ? { notes: p.notes } : {}),
+    ...(p.lang ? { lang: p.lang } : {}),
     runs: [],
     warnings: [],
   }

@@ -13,7 +13,10 @@ import { dirname, join, resolve } from 'node:path'
 import { Marked, type Tokens } from 'marked'
 import type { CheckVerdict as ExerciseCheck } from '../core/exercise.js'
 import type { ResultsDocument } from '../core/results.js'
+import { currentLang } from '../core/i18n.js'
+import type { Lang } from '../core/i18n-lang.js'
 import { ROOT } from '../topology/paths.js'
+import { readLocalized } from './scenarios.js'
 
 /** The token `web/index.html` holds inside `<script type="application/json" id="lab-data">`. */
 export const DATA_TOKEN = '__LAB_REPORT_DATA__'
@@ -74,15 +77,17 @@ export function renderNotes(markdown: string): string {
   return marked.parse(markdown, { async: false })
 }
 
-/** Notes markdown for each distinct scenario: the document's own `notes`, else `scenarios/<name>/notes.md`. */
-function notesFor(docs: ResultsDocument[], scenariosDir: string): string {
+/**
+ * Notes markdown for each distinct scenario: the document's own `notes`, else
+ * `scenarios/<name>/notes.<lang>.md`, else `scenarios/<name>/notes.md`.
+ */
+function notesFor(docs: ResultsDocument[], scenariosDir: string, lang: Lang): string {
   const names = [...new Set(docs.map((d) => d.scenario.name))]
   return names
     .map((name) => {
       const embedded = docs.find((d) => d.scenario.name === name && d.notes)?.notes
       if (embedded) return embedded
-      const file = join(scenariosDir, name, 'notes.md')
-      return existsSync(file) ? readFileSync(file, 'utf8') : ''
+      return readLocalized(join(scenariosDir, name, 'notes.md'), lang)?.text ?? ''
     })
     .filter((md) => md.trim() !== '')
     .join('\n\n---\n\n')
@@ -97,12 +102,14 @@ export interface RenderOptions {
   scenariosDir?: string
   /** An exercise's graded checks, drawn as a panel at the top (`lab exercise check`, docs/exercises.md). */
   checks?: ExerciseCheck[]
+  /** The language the page opens in (its switch can change it); default the first document's `lang`, else English. */
+  lang?: Lang
 }
 
 /**
  * Renders results documents as one self-contained HTML page.
  *
- * The page gets `{ "documents": [...], "notesHtml": "..." }` as JSON inside its
+ * The page gets `{ "documents": [...], "notesHtml": "...", "lang": "pt-BR" }` as JSON inside its
  * `<script type="application/json" id="lab-data">`, with every `<` written as
  * `\u003c` so no string in the data can close the script element.
  * Several documents of one scenario are overlaid; of different scenarios, drawn
@@ -114,8 +121,9 @@ export interface RenderOptions {
 export function renderReport(docs: ResultsDocument[], opts: RenderOptions = {}): string {
   const root = ROOT
   const html = template(opts.templateFile ?? join(root, 'web', 'dist', 'index.html'))
-  const markdown = opts.notesMarkdown ?? notesFor(docs, opts.scenariosDir ?? join(root, 'scenarios'))
-  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
+  const lang = opts.lang ?? docs[0]?.lang ?? currentLang()
+  const markdown = opts.notesMarkdown ?? notesFor(docs, opts.scenariosDir ?? join(root, 'scenarios'), lang)
+  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), lang, ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
   const [before, after] = html.split(DATA_TOKEN) as [string, string]
   return before + json + after
 }
