@@ -43,7 +43,7 @@ export function extras(runs: readonly RunResult[]): string[] {
     out.push('', `  ${t('summary.streams')}`)
     for (const r of streams) {
       const st = r.streams as NonNullable<RunResult['streams']>
-      out.push(`    ${at(r).padEnd(20)} ${st.opened} opened, ${st.events} events received${st.failed ? `, ${st.failed} failed` : ''}`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.streamsLine', { opened: st.opened, events: st.events, failed: st.failed ? t('summary.streamsFailed', { count: st.failed }) : '' })}`)
     }
   }
   const ws = runs.filter((r) => r.websockets)
@@ -77,7 +77,7 @@ export function extras(runs: readonly RunResult[]): string[] {
     out.push('', `  ${t('summary.masterEvents')}`)
     for (const r of respawns) {
       const count = (kind: string) => r.events?.filter((e) => e.kind === kind).length ?? 0
-      out.push(`    ${at(r).padEnd(20)} ${count('worker-exit')} worker exits, ${count('worker-timeout')} timeout kills, ${count('worker-spawn')} workers booted`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.masterLine', { exits: count('worker-exit'), timeouts: count('worker-timeout'), spawns: count('worker-spawn') })}`)
     }
   }
   // Memory: RSS counts a shared page in every process, PSS divides it among its sharers (scenarios/preload)
@@ -88,7 +88,7 @@ export function extras(runs: readonly RunResult[]): string[] {
     for (const r of withPss) {
       const rss = r.processes.reduce((s, p) => s + p.rssBytes.mean, 0)
       const pss = r.processes.reduce((s, p) => s + (p.pssBytes?.mean ?? 0), 0)
-      out.push(`    ${at(r).padEnd(20)} ${r.processes.length} processes: RSS ${mib(rss)} MiB summed, PSS ${mib(pss)} MiB summed`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.memoryLine', { count: r.processes.length, rss: mib(rss), pss: mib(pss) })}`)
     }
   }
   return out

@@ -61,6 +61,10 @@ export const en = {
     cpuPerResponse: 'server CPU per answered response (CPU-seconds in the window / 2xx responses):',
     masterEvents: 'master events during each level:',
     memory: 'memory of the server processes, mean over the window (RSS counts shared pages in each; PSS divides them):',
+    streamsLine: '{{opened}} opened, {{events}} events received{{failed}}',
+    streamsFailed: ', {{count}} failed',
+    masterLine: '{{exits}} worker exits, {{timeouts}} timeout kills, {{spawns}} workers booted',
+    memoryLine: '{{count}} processes: RSS {{rss}} MiB summed, PSS {{pss}} MiB summed',
     openLoop: 'open loop (latency from the intended send; theory: M/D/c pool, event loop as delay + one CPU):',
   },
   verdict: {

@@ -7,7 +7,7 @@ import type { Messages } from './en.js'
 
 export const ptBR: Messages = {
   cli: {
-    plan: '{{levels}} níveis em {{topologies}} topologias, cerca de {{seconds}} s; resultados: {{file}}',
+    plan: 'níveis: {{levels}}, topologias: {{topologies}}, cerca de {{seconds}} s; resultados: {{file}}',
     skipping: 'pulando a topologia {{what}}',
     calibrating: 'calibrando {{engine}} ({{settings}}) num nível hello-world, uma vez para esta máquina',
     failed: 'Falhou',
@@ -60,6 +60,10 @@ export const ptBR: Messages = {
     cpuPerResponse: 'CPU do servidor por resposta atendida (segundos de CPU na janela / respostas 2xx):',
     masterEvents: 'eventos do processo mestre durante cada nível:',
     memory: 'memória dos processos do servidor, média na janela (o RSS conta as páginas compartilhadas em cada processo; o PSS as divide):',
+    streamsLine: 'abertos: {{opened}}, eventos recebidos: {{events}}{{failed}}',
+    streamsFailed: ', falharam: {{count}}',
+    masterLine: 'saídas de worker: {{exits}}, mortos por timeout: {{timeouts}}, workers iniciados: {{spawns}}',
+    memoryLine: 'processos: {{count}}; RSS somado {{rss}} MiB, PSS somado {{pss}} MiB',
     openLoop: 'laço aberto (latência desde o envio pretendido; teoria: pool M/D/c, event loop como atraso + uma CPU):',
   },
   verdict: {

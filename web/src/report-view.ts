@@ -12,6 +12,8 @@ import { exerciseChecksSection } from './panels/exercise-checks.js'
 import { predictSection } from './predict-view.js'
 import { buildReport } from './report/build.js'
 import type { ReportPayload, Section } from './report/types.js'
+import { currentLang, t, type Lang } from '../../lab/core/i18n.js'
+import { langSwitch } from './panels/lang-switch.js'
 
 function section(s: Section, figures: Figures, ...extra: Child[]): HTMLElement {
   return h(
@@ -28,29 +30,31 @@ function section(s: Section, figures: Figures, ...extra: Child[]): HTMLElement {
 }
 
 /**
- * Renders the whole report into `root` and draws its charts.
+ * Renders the whole report into `root` and draws its charts, in the current
+ * language (lab/core/i18n.ts).
  * @param present - start in presenter mode (large type)
+ * @param onLang - called when the reader picks another language in the header's switch
  */
-export function mountReport(root: HTMLElement, payload: ReportPayload, present: boolean): void {
+export function mountReport(root: HTMLElement, payload: ReportPayload, present: boolean, onLang?: (lang: Lang) => void): void {
   const model = buildReport(payload.documents)
   const figures = new Figures(chartFontSize)
-  document.title = `${model.title} · app-server-lab report`
+  document.title = t('report.pageTitle', { title: model.title })
 
   const checks: Child[] = [
-    h('h3', {}, 'Warnings'),
-    model.warnings.length ? warningList(model.warnings) : h('p', {}, 'The lab raised no warning about these measurements.'),
-    h('h3', {}, 'Errors'),
+    h('h3', {}, t('report.warnings')),
+    model.warnings.length ? warningList(model.warnings) : h('p', {}, t('report.noWarnings')),
+    h('h3', {}, t('report.errors')),
     h(
       'p',
       {},
       model.errorsTotal === 0
-        ? 'No request failed in any run.'
-        : `${model.errorsTotal} request(s) failed; the table lists them by run and status code.`,
+        ? t('report.noErrors')
+        : t('report.someErrors', { count: model.errorsTotal }),
     ),
-    ...tableToggle('lab-errors', 'Errors per run', model.errors),
+    ...tableToggle('lab-errors', t('report.errorsPerRun'), model.errors),
   ]
   const sections = model.sections.map((s) => section(s, figures, ...(s.id === 'lab-checks' ? checks : [])))
-  const notes = h('aside', { class: 'notes', 'aria-label': 'Scenario notes' })
+  const notes = h('aside', { class: 'notes', 'aria-label': t('report.notes') })
   notes.innerHTML = payload.notesHtml // rendered by `lab report` from the scenario's markdown, raw HTML escaped
 
   root.replaceChildren(
@@ -59,15 +63,16 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
       { class: 'top' },
       h('div', {}, h('h1', {}, model.title), h('p', { class: 'subtitle' }, model.subtitle)),
       presenterButton(present, () => figures.redraw()),
+      langSwitch(currentLang(), (lang) => onLang?.(lang)),
     ),
     ...model.notices.map((n) => h('p', { class: 'notice', role: 'note' }, n)),
     ...(payload.exerciseChecks ? [exerciseChecksSection(payload.exerciseChecks)] : []),
     h(
       'section',
-      { class: 'verdicts', 'aria-label': 'Verdict' },
+      { class: 'verdicts', 'aria-label': t('report.verdict') },
       verdictList(model.verdicts),
       model.warnings.length > 0 &&
-        h('p', { class: 'verdict-warning' }, `${model.warnings.length} warning(s) about these measurements: see `, h('a', { href: '#lab-checks' }, 'Checks'), '.'),
+        h('p', { class: 'verdict-warning' }, t('report.warningCount', { count: model.warnings.length }), h('a', { href: '#lab-checks' }, t('report.checks')), '.'),
     ),
     h(
       'div',
@@ -80,9 +85,9 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
         h(
           'section',
           { id: 'lab-environment', class: 'panel' },
-          h('h2', {}, 'Environment'),
-          tableElement('Where and how this was measured', model.environment),
-          h('h3', {}, 'Reproduce'),
+          h('h2', {}, t('report.environment')),
+          tableElement(t('report.whereAndHow'), model.environment),
+          h('h3', {}, t('report.reproduce')),
           ...model.commands.map((c) => h('pre', {}, h('code', {}, c))),
         ),
       ),
