@@ -8,18 +8,26 @@
 import { currentLang } from './i18n.js'
 import type { Lang } from './i18n-lang.js'
 
-const formats = new Map<string, Intl.NumberFormat>()
+const separators = new Map<Lang, string>()
+
+/** The decimal separator `lang` writes (Intl.NumberFormat's `decimal` part): `.` in English, `,` in pt-BR and ru. */
+export function decimalSeparator(lang: Lang): string {
+  let sep = separators.get(lang)
+  if (sep === undefined) {
+    sep = new Intl.NumberFormat(lang).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.'
+    separators.set(lang, sep)
+  }
+  return sep
+}
 
 /**
  * `n` with exactly `digits` decimals in `lang` (default the current language,
- * lab/core/i18n.ts). English is `n.toFixed(digits)` itself, so English output
- * is what it always was.
- * @param digits - decimals, 0..20
+ * lab/core/i18n.ts). The digits are `n.toFixed(digits)`'s in every language
+ * (Intl rounds some halves the other way, and a figure must read the same in
+ * every language); only the decimal separator is the language's.
+ * @param digits - decimals, 0..100
  */
 export function num(n: number, digits = 1, lang: Lang = currentLang()): string {
-  if (lang === 'en' || !Number.isFinite(n)) return n.toFixed(digits)
-  const key = `${lang}:${digits}`
-  let f = formats.get(key)
-  if (!f) formats.set(key, (f = new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false })))
-  return f.format(n)
+  const fixed = n.toFixed(digits)
+  return lang === 'en' ? fixed : fixed.replace('.', decimalSeparator(lang))
 }

@@ -11,7 +11,10 @@ import { describe, expect, it } from 'vitest'
 import { LANGS, langOfLocale, localizedName, resolveLang } from '../../lab/core/i18n-lang.js'
 import { MESSAGES, setLang, t } from '../../lab/core/i18n.js'
 import { num } from '../../lab/core/format.js'
+import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
+import { formatSummary } from '../../lab/core/format.js'
 import { readLocalized } from '../../lab/store/scenarios.js'
+import { buildReport } from '../../web/src/report/build.js'
 import { compareMarkdown, compareMessages, skeleton } from '../support/translations.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -146,3 +149,44 @@ describe('language and numbers', () => {
     expect([num(1234.56, 1, 'en'), num(1234.56, 1, 'pt-BR'), num(1234.56, 1, 'ru'), num(0.5, 2, 'ru')]).toEqual(['1234.6', '1234,6', '1234,6', '0,50'])
   })
 })
+
+describe('the summary and the report in another language', () => {
+  const doc = (): ResultsDocument => {
+    const parsed = parseResults(JSON.parse(read(path.join(ROOT, 'test/fixtures/results-prefork-vs-async.json'))))
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'))
+    return parsed.value
+  }
+  const inLang = <T>(lang: (typeof LANGS)[number], fn: () => T): T => {
+    setLang(lang)
+    try {
+      return fn()
+    } finally {
+      setLang('en')
+    }
+  }
+
+  it('prints the summary table headings and numbers in pt-BR, the figures unchanged', () => {
+    const en = formatSummary(doc())
+    const pt = inLang('pt-BR', () => formatSummary(doc()))
+    expect(pt).toContain('req/s respondidas (média ± σ)')
+    expect(pt).not.toContain('answered req/s (mean ± σ)')
+    // the same figures, written with a decimal comma
+    expect(numeralsOf(pt)).toEqual(numeralsOf(en))
+  })
+
+  it('names the report sections and axes in ru', () => {
+    const model = inLang('ru', () => buildReport([doc()]))
+    expect(model.sections.map((s) => s.title)).toContain('Пропускная способность')
+    const chart = model.sections.find((s) => s.id === 'lab-throughput')?.charts[0]
+    expect(chart?.kind === 'line' ? chart.x.title : undefined).toBe('соединения')
+  })
+})
+
+/** The figures of a summary's table rows (lines starting with a topology), decimal commas read as points. */
+function numeralsOf(summary: string): string[] {
+  return summary
+    .split('\n')
+    .filter((l) => /^  (prefork|async)\s/.test(l))
+    .flatMap((l) => l.match(/\d+(?:[.,]\d+)?/g) ?? [])
+    .map((n) => n.replace(',', '.'))
+}
