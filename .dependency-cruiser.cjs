@@ -46,9 +46,18 @@ module.exports = {
     {
       name: 'core-imports-core',
       severity: 'error',
-      comment: 'lab/core imports only lab/core, zod, fastest-levenshtein (pure string distance) and the workload contract.',
+      comment:
+        'lab/core imports only lab/core, zod, fastest-levenshtein (pure string distance), the workload contract, ' +
+        'and the UI strings: i18next and its resources in lab/i18n/ (data, no I/O).',
       from: { path: '^lab/core/' },
-      to: { dependencyTypesNot: ['core'], pathNot: ['^lab/core/', CONTRACT, '^node_modules/zod/', '^node_modules/fastest-levenshtein/'] },
+      to: { dependencyTypesNot: ['core'], pathNot: ['^lab/core/', CONTRACT, '^node_modules/zod/', '^node_modules/fastest-levenshtein/', '^node_modules/i18next/', '^lab/i18n/'] },
+    },
+    {
+      name: 'i18n-is-data',
+      severity: 'error',
+      comment: 'The UI strings (lab/i18n/) are data: each language file imports only the English one (for its shape).',
+      from: { path: '^lab/i18n/' },
+      to: { pathNot: ['^lab/i18n/'] },
     },
     {
       name: 'servers-import-only-the-contract',

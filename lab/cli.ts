@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander'
 import { constants } from 'node:os'
+import { resolveLang, type Lang } from './core/i18n-lang.js'
 import { shellCommand } from './core/labels.js'
 import { LAB_VERSION } from './run/env.js'
 import { killAllGroupsNow } from './topology/group.js'
@@ -74,6 +75,25 @@ function myAppFlags(o: MyAppFlags): string[] {
   return Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => `--${k}`)
 }
 
+/** `--lang <en|pt-BR|ru>` (lab/core/i18n-lang.ts), for the commands that print or render for a reader. */
+const LANG_HELP = 'language of the output: en, pt-BR or ru (default: from LC_ALL, LC_MESSAGES or LANG, else en)'
+
+/**
+ * The language of a command: `--lang`, else the locale (lab/core/i18n-lang.ts);
+ * makes it current for everything printed (lab/core/i18n.ts).
+ * @returns undefined, after one line on stderr, for a `--lang` that is not en, pt-BR or ru (the command then exits 2)
+ */
+async function chooseLang(flag: string | undefined): Promise<Lang | undefined> {
+  const r = resolveLang(flag, process.env)
+  if (!r.ok) {
+    process.stderr.write(`lab: ${r.message}\n`)
+    return undefined
+  }
+  const { setLang } = await import('./core/i18n.js')
+  setLang(r.lang)
+  return r.lang
+}
+
 /** `npx lab run ...` as typed, for the results' `command` field. */
 function commandLine(argv: string[]): string {
   return shellCommand(['npx', 'lab', ...argv])
@@ -109,7 +129,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'lab run my-app: Gunicorn worker processes (default 2)', (v: string) => Number(v))
     .option('--threads <n>', 'lab run my-app: threads per gthread worker (default 4)', (v: string) => Number(v))
     .option('--nginx', 'lab run my-app: also run each server behind nginx')
-    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; repeat?: number; recalibrate?: boolean; out: string; json?: boolean; open?: boolean } & MyAppFlags) => {
+    .option('--lang <lang>', LANG_HELP)
+    .action(async (target: string, o: { quick?: boolean; stack: string; set: string[]; topology: string[]; workload: string[]; repeat?: number; recalibrate?: boolean; out: string; json?: boolean; open?: boolean; lang?: string } & MyAppFlags) => {
+      const lang = await chooseLang(o.lang)
+      if (!lang) {
+        code = 2
+        return
+      }
       const mine = myAppFlags(o)
       if (target !== 'my-app' && mine.length) {
         process.stderr.write(`lab run: ${mine.join(', ')}: only with \`lab run my-app\`\n`)
@@ -131,11 +157,11 @@ async function main(argv: string[]): Promise<number> {
       for (const s of STOP_SIGNALS) process.on(s, onSignal)
       if (target === 'my-app') {
         const { myAppCommand } = await import('./commands/my-app.js')
-        code = (await myAppCommand({ ...o, command: commandLine(argv), signal: controller.signal })).code
+        code = (await myAppCommand({ ...o, lang, command: commandLine(argv), signal: controller.signal })).code
         return
       }
       const { runCommand } = await import('./commands/run.js')
-      const outcome = await runCommand({ target, ...o, command: commandLine(argv), signal: controller.signal })
+      const outcome = await runCommand({ target, ...o, lang, command: commandLine(argv), signal: controller.signal })
       code = outcome.code
     })
 
@@ -153,9 +179,15 @@ async function main(argv: string[]): Promise<number> {
     .argument('<results...>', 'results JSON files')
     .option('--out <file>', 'HTML file to write (default: beside the first JSON)')
     .option('--open', 'open the report when written')
-    .action(async (files: string[], o: { out?: string; open?: boolean }) => {
+    .option('--lang <lang>', "language the page opens in: en, pt-BR or ru (default: the run's own, else from the locale)")
+    .action(async (files: string[], o: { out?: string; open?: boolean; lang?: string }) => {
+      const lang = await chooseLang(o.lang)
+      if (!lang) {
+        code = 2
+        return
+      }
       const { reportCommand } = await import('./commands/report.js')
-      code = await reportCommand(files, o)
+      code = await reportCommand(files, { out: o.out, open: o.open, ...(o.lang ? { lang } : {}) })
     })
 
   program
@@ -175,7 +207,12 @@ async function main(argv: string[]): Promise<number> {
   program
     .command('doctor')
     .description('list the engines found and missing, their versions and how to install what is missing')
-    .action(async () => {
+    .option('--lang <lang>', LANG_HELP)
+    .action(async (o: { lang?: string }) => {
+      if (!(await chooseLang(o.lang))) {
+        code = 2
+        return
+      }
       const { doctorCommand } = await import('./commands/doctor.js')
       code = await doctorCommand()
     })
@@ -186,7 +223,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--port <n>', 'port to listen on (default 0: any free port)', (v: string) => Number(v))
     .option('--host <host>', 'address to listen on (default 127.0.0.1; anything else is reachable from the network and prints a warning)')
     .option('--open', 'open the page in a browser')
-    .action(async (o: { port?: number; host?: string; open?: boolean }) => {
+    .option('--lang <lang>', LANG_HELP)
+    .action(async (o: { port?: number; host?: string; open?: boolean; lang?: string }) => {
+      if (!(await chooseLang(o.lang))) {
+        code = 2
+        return
+      }
       const { demoCommand } = await import('./commands/demo.js')
       // the demo takes SIGINT, SIGTERM and SIGHUP over once it listens (in the same tick as onListening)
       code = await demoCommand(o, { onListening: takeOverSignals })

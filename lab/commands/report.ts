@@ -2,6 +2,7 @@
  * `lab report`: turns results documents into one self-contained HTML file
  * (rendered by lab/store/report.ts).
  */
+import type { Lang } from '../core/i18n-lang.js'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
@@ -27,7 +28,7 @@ export interface ReportIO {
  */
 export async function reportCommand(
   files: string[],
-  opts: { out?: string; open?: boolean },
+  opts: { out?: string; open?: boolean; lang?: Lang },
   io: ReportIO = process,
 ): Promise<number> {
   if (files.length === 0) {
@@ -44,7 +45,7 @@ export async function reportCommand(
   const out = opts.out ?? (files[0] ?? 'report.json').replace(/(\.json)?$/i, '.html')
   let written: { path: string }
   try {
-    written = await writeReport(docs, out)
+    written = await writeReport(docs, out, opts.lang ? { lang: opts.lang } : {})
   } catch (err) {
     io.stderr.write(`lab report: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1

@@ -13,7 +13,8 @@ import cliProgress from 'cli-progress'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
 import type { LabEvent } from '../core/events.js'
-import { formatSummary } from '../core/format.js'
+import { formatSummary, num } from '../core/format.js'
+import { t } from '../core/i18n.js'
 import { answeredPerSecond, answeredRate, fmtRate, runLabel, type LevelKey } from '../core/labels.js'
 import type { RunResult } from '../core/results.js'
 import { runScenario } from '../run/engine.js'
@@ -46,12 +47,12 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   let planned = false
   events.on('plan', (e) => {
     planned = true
-    for (const s of e.skipped ?? []) stderr.write(`lab run: skipping topology ${s}\n`)
+    for (const s of e.skipped ?? []) stderr.write(`lab run: ${t('cli.skipping', { what: s })}\n`)
     for (const n of e.notices ?? []) stderr.write(`lab run: ${n}\n`)
-    stderr.write(`${e.scenario.title}\n${e.levels.length} levels on ${e.topologies.length} topologies, about ${Math.round(e.estimatedS)} s; results: ${e.file}\n`)
+    stderr.write(`${e.scenario.title}\n${t('cli.plan', { levels: e.levels.length, topologies: e.topologies.length, seconds: Math.round(e.estimatedS), file: e.file })}\n`)
     bar = progress(stderr, e.levels.length)
   })
-  events.on('calibrate', (e) => bar?.note(`calibrating ${e.engine} (${e.settings}) on a hello-world level, once for this machine`))
+  events.on('calibrate', (e) => bar?.note(t('cli.calibrating', { engine: e.engine, settings: e.settings })))
   events.onProgress((p) => bar?.update(p.level.index + p.fraction, levelName(p.level), p.phase, p.perSecond))
   events.on('level-done', (e) => bar?.levelDone(e.level, e.run))
   if (opts.onEvent) events.onEvent(opts.onEvent)
@@ -59,14 +60,14 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
   const outcome = await runScenario(opts, events)
   bar?.stop()
   // refused before the plan (an engine's detection failed): say what was left out all the same
-  if (!planned) for (const s of outcome.skipped) stderr.write(`lab run: skipping topology ${s}\n`)
+  if (!planned) for (const s of outcome.skipped) stderr.write(`lab run: ${t('cli.skipping', { what: s })}\n`)
   for (const p of outcome.problems) stderr.write(`lab run: ${p}\n`)
   const { doc } = outcome
   if (!doc) return outcome
-  const ended = outcome.status === 'failed' ? 'Failed' : 'Interrupted'
+  const ended = t(outcome.status === 'failed' ? 'cli.failed' : 'cli.interrupted')
   // stopped before the first level finished: no file, so no summary and no document to show either
   if (!outcome.saved) {
-    stderr.write(`${ended} before the first level finished: nothing was measured yet, so no results were written.\n`)
+    stderr.write(`${t('cli.nothingMeasured', { ended })}\n`)
     return outcome
   }
 
@@ -75,13 +76,13 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     stdout.write(JSON.stringify(doc, null, 1) + '\n')
     stderr.write('\n' + summary)
   } else stdout.write('\n' + summary)
-  if (outcome.code !== 0) stderr.write(`${ended}; what was measured is saved (complete: false).\n`)
+  if (outcome.code !== 0) stderr.write(`${t('cli.partial', { ended })}\n`)
   if (doc.runs.length > 0 && outcome.file) {
-    stderr.write(`Results: ${shortPath(outcome.file)}\n`)
+    stderr.write(`${t('cli.results', { file: shortPath(outcome.file) })}\n`)
     if (outcome.report) {
-      stderr.write(`Report: ${shortPath(outcome.report)}\n`)
+      stderr.write(`${t('cli.report', { file: shortPath(outcome.report) })}\n`)
       if (opts.open) openFile(outcome.report)
-    } else if (outcome.reportError) stderr.write(`(no HTML report: ${outcome.reportError})\n`)
+    } else if (outcome.reportError) stderr.write(`${t('cli.noReport', { why: outcome.reportError })}\n`)
   }
   return outcome
 }
@@ -120,8 +121,8 @@ function progress(stderr: Writable, total: number) {
       if (bar) bar.update(i + 1, { level, phase: 'done', rate: Math.round(answeredPerSecond(run)) })
       else
         stderr.write(
-          `[${i + 1}/${total}] ${level}: ${fmtRate(answeredRate(run), 1, 'answered req/s')}, mean ${run.latencyMs.mean.toFixed(1)} ms, ` +
-            `p99 ${run.latencyMs.p99.toFixed(1)} ms, errors ${run.errors.total}${run.window?.verdict && run.window.verdict !== 'as-asked' ? `; ${run.window.message}` : ''}\n`,
+          t('cli.levelDone', { i: i + 1, total, level, rate: fmtRate(answeredRate(run), 1, t('cli.answeredUnit')), mean: num(run.latencyMs.mean, 1), p99: num(run.latencyMs.p99, 1), errors: run.errors.total }) +
+            `${run.window?.verdict && run.window.verdict !== 'as-asked' ? `; ${run.window.message}` : ''}\n`,
         )
     },
     stop() {

@@ -6,6 +6,7 @@
  *
  * Pure: no I/O.
  */
+import { num } from './format-number.js'
 
 /**
  * Student's t quantile t(0.975; df): the two-sided 95 % critical value, from
@@ -241,5 +242,5 @@ const fmt = (r: number | null) => (r === null ? '–' : r.toFixed(2))
  */
 export function plusMinus(s: Pick<Summary, 'n' | 'mean' | 'stddev'>, digits = 1, unit = ''): string {
   const u = unit ? ` ${unit}` : ''
-  return s.stddev === null ? `${s.mean.toFixed(digits)}${u} (n=${s.n})` : `${s.mean.toFixed(digits)} ± ${s.stddev.toFixed(digits)}${u} (n=${s.n})`
+  return s.stddev === null ? `${num(s.mean, digits)}${u} (n=${s.n})` : `${num(s.mean, digits)} ± ${num(s.stddev, digits)}${u} (n=${s.n})`
 }

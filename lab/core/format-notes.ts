@@ -6,8 +6,10 @@
  */
 import { answeredPerSecond, loadLabel } from './labels.js'
 import type { ResultsDocument, RunResult } from './results.js'
+import { num } from './format-number.js'
+import { t } from './i18n.js'
 
-const fix = (n: number, d = 1) => n.toFixed(d)
+const fix = (n: number, d = 1) => num(n, d)
 
 /** `io_ms=50 cpu_ms=0 bytes=1024`, plus any other field that is set (`crash_pct=1`, `streams={"count":4}`). */
 export function describeWorkload(params: Record<string, unknown>): string {
@@ -29,23 +31,24 @@ export function extras(runs: readonly RunResult[]): string[] {
   const at = (r: RunResult) => `${r.topology} ${loadLabel(r)}${r.repeat > 0 ? ` #${r.repeat + 1}` : ''}`
   const probes = runs.filter((r) => r.probe)
   if (probes.length) {
-    out.push('', `  probe ${probes[0]?.probe?.path} beside the load:`)
+    out.push('', `  ${t('summary.probe', { path: probes[0]?.probe?.path ?? '' })}`)
     for (const r of probes) {
       const p = r.probe as NonNullable<RunResult['probe']>
-      out.push(`    ${at(r).padEnd(20)} p50 ${fix(p.latencyMs.p50)} ms, p99 ${fix(p.latencyMs.p99)} ms, max ${fix(p.latencyMs.max)} ms (${p.requests} probes${p.errors ? `, ${p.errors} errors` : ''})`)
+      const errors = p.errors ? t('summary.probeErrors', { count: p.errors }) : ''
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.probeLine', { p50: fix(p.latencyMs.p50), p99: fix(p.latencyMs.p99), max: fix(p.latencyMs.max), requests: p.requests, errors })}`)
     }
   }
   const streams = runs.filter((r) => r.streams)
   if (streams.length) {
-    out.push('', '  streams held open beside the load:')
+    out.push('', `  ${t('summary.streams')}`)
     for (const r of streams) {
       const st = r.streams as NonNullable<RunResult['streams']>
-      out.push(`    ${at(r).padEnd(20)} ${st.opened} opened, ${st.events} events received${st.failed ? `, ${st.failed} failed` : ''}`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.streamsLine', { opened: st.opened, events: st.events, failed: st.failed ? t('summary.streamsFailed', { count: st.failed }) : '' })}`)
     }
   }
   const ws = runs.filter((r) => r.websockets)
   if (ws.length) {
-    out.push('', '  WebSocket clients beside the load (send → every receiver in the room):')
+    out.push('', `  ${t('summary.websockets')}`)
     for (const r of ws) {
       const w = r.websockets as NonNullable<RunResult['websockets']>
       const refused = Object.entries(w.refused).map(([status, n]) => `${n} refused with ${status}`)
@@ -56,36 +59,36 @@ export function extras(runs: readonly RunResult[]): string[] {
     }
   }
   if (runs.some((r) => (r.sockets?.timeWait ?? 0) > 0)) {
-    out.push('', '  sockets left in TIME_WAIT on the server port after each level:')
+    out.push('', `  ${t('summary.timeWait')}`)
     for (const r of runs) out.push(`    ${at(r).padEnd(20)} ${r.sockets?.timeWait ?? 0}`)
   }
   const shed = runs.filter((r) => r.requests.ok !== undefined && r.requests.ok < r.requests.total)
   if (shed.length) {
-    out.push('', '  answered (2xx) among all responses:')
-    for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${fix(answeredPerSecond(r))} of ${fix(r.requests.perSecond.mean)} req/s`)
+    out.push('', `  ${t('summary.answeredAmong')}`)
+    for (const r of shed) out.push(`    ${at(r).padEnd(20)} ${t('summary.answeredOf', { answered: fix(answeredPerSecond(r)), all: fix(r.requests.perSecond.mean) })}`)
   }
   const costed = runs.filter((r) => r.app !== undefined && r.cpuPerResponseUs != null)
   if (costed.length) {
-    out.push('', '  server CPU per answered response (CPU-seconds in the window / 2xx responses):')
+    out.push('', `  ${t('summary.cpuPerResponse')}`)
     for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${r.app} on ${r.engines.server})`)
   }
   const respawns = runs.filter((r) => r.events?.length)
   if (respawns.length) {
-    out.push('', '  master events during each level:')
+    out.push('', `  ${t('summary.masterEvents')}`)
     for (const r of respawns) {
       const count = (kind: string) => r.events?.filter((e) => e.kind === kind).length ?? 0
-      out.push(`    ${at(r).padEnd(20)} ${count('worker-exit')} worker exits, ${count('worker-timeout')} timeout kills, ${count('worker-spawn')} workers booted`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.masterLine', { exits: count('worker-exit'), timeouts: count('worker-timeout'), spawns: count('worker-spawn') })}`)
     }
   }
   // Memory: RSS counts a shared page in every process, PSS divides it among its sharers (scenarios/preload)
   const withPss = runs.filter((r) => r.processes.some((p) => p.pssBytes))
   if (withPss.length) {
-    out.push('', '  memory of the server processes, mean over the window (RSS counts shared pages in each; PSS divides them):')
+    out.push('', `  ${t('summary.memory')}`)
     const mib = (b: number) => fix(b / 1048576, 1)
     for (const r of withPss) {
       const rss = r.processes.reduce((s, p) => s + p.rssBytes.mean, 0)
       const pss = r.processes.reduce((s, p) => s + (p.pssBytes?.mean ?? 0), 0)
-      out.push(`    ${at(r).padEnd(20)} ${r.processes.length} processes: RSS ${mib(rss)} MiB summed, PSS ${mib(pss)} MiB summed`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.memoryLine', { count: r.processes.length, rss: mib(rss), pss: mib(pss) })}`)
     }
   }
   return out
@@ -95,7 +98,7 @@ export function extras(runs: readonly RunResult[]): string[] {
 export function approximateNotes(runs: readonly RunResult[]): string[] {
   const why = (p: { approximate?: string } | undefined) => (p?.approximate ? [p.approximate] : [])
   const notes = [...new Set(runs.flatMap((r) => [...why(r.prediction?.textbook ?? r.prediction), ...why(r.prediction?.thisMachine)]))]
-  return notes.length ? ['', '  ~ theory is approximate here:', ...notes.map((n) => `    ${n}`)] : []
+  return notes.length ? ['', `  ${t('summary.approximate')}`, ...notes.map((n) => `    ${n}`)] : []
 }
 
 /** The levels whose window the rules (lab/core/window.ts) made longer than asked, or could not make long enough. */
@@ -103,7 +106,7 @@ export function windowLines(runs: readonly RunResult[]): string[] {
   const changed = runs.filter((r) => r.window?.verdict !== undefined && r.window.verdict !== 'as-asked')
   if (changed.length === 0) return []
   const name = (r: RunResult) => `${r.topology} ${r.workload} @${r.connections}${r.repeat > 0 ? ` #${r.repeat + 1}` : ''}`
-  return ['', 'Windows longer than asked:', ...changed.map((r) => `  ${name(r)}: ${r.window?.message ?? ''}`)]
+  return ['', t('summary.windows'), ...changed.map((r) => `  ${name(r)}: ${r.window?.message ?? ''}`)]
 }
 
 /** The calibration the "this machine" predictions use, and where the client and the servers ran. */
@@ -111,16 +114,17 @@ export function calibrationLines(doc: ResultsDocument): string[] {
   const out: string[] = []
   const cal = doc.calibration ?? []
   if (cal.length) {
-    out.push('', 'Calibration (this machine, hello-world level; CPU ms per response):')
+    out.push('', t('summary.calibration'))
     for (const c of cal) {
-      const proxy = c.proxyMsPerRequest !== undefined ? `proxy ${c.proxyMsPerRequest.toFixed(3)} ms, ` : ''
+      const proxy = c.proxyMsPerRequest !== undefined ? t('summary.calibrationProxy', { ms: fix(c.proxyMsPerRequest, 3) }) : ''
+      const source = c.source === 'cache' ? t('summary.cached', { date: c.measuredAt.slice(0, 10) }) : t('summary.measuredNow')
       out.push(
-        `  ${`${c.engine} ${c.version}`.padEnd(24)} ${proxy}server ${c.serverMsPerRequest.toFixed(3)} ms, load generator ${c.clientMsPerRequest.toFixed(3)} ms ` +
-          `(${fix(c.level.perSecond, 0)} req/s on ${c.level.connections} connections; ${c.settings}; ${c.source === 'cache' ? `cached ${c.measuredAt.slice(0, 10)}, --recalibrate to measure again` : 'measured now'})`,
+        `  ${`${c.engine} ${c.version}`.padEnd(24)} ` +
+          t('summary.calibrationLine', { proxy, server: fix(c.serverMsPerRequest, 3), client: fix(c.clientMsPerRequest, 3), rate: fix(c.level.perSecond, 0), connections: c.level.connections, settings: c.settings, source }),
       )
     }
   }
   const p = doc.env.placement
-  if (p) out.push(`CPU placement: ${p.note}.`)
+  if (p) out.push(t('summary.placement', { note: p.note }))
   return out
 }

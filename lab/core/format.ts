@@ -12,13 +12,15 @@ import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
 import { lessonHeadline, lessonVerdict } from './lesson-verdict.js'
 import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
+import { num } from './format-number.js'
+import { currentLang, t } from './i18n.js'
 
-export { describeWorkload, serverCpuPercent }
+export { describeWorkload, serverCpuPercent, num }
 
 /** Above a workload's verdicts when the run opened with the verdict on the lesson: they are the other comparisons. */
 const OTHER_COMPARISONS = '  Other comparisons, on answered req/s (the verdict on the lesson is the first line):'
 const pad = (s: string, n: number) => s.padStart(n)
-const fix = (n: number, d = 1) => n.toFixed(d)
+const fix = (n: number, d = 1) => num(n, d)
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 /**
@@ -43,8 +45,25 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   return out
 }
 
+/**
+ * The table's column headings in the current language and their widths: the
+ * English width, or the heading's length and a space where a translation is longer.
+ */
+function columns() {
+  const col = (key: Parameters<typeof t>[0], width: number) => {
+    const label = t(key)
+    return { label, w: Math.max(width, label.length + 1) }
+  }
+  return {
+    conns: col('summary.conns', 6), answered: col('summary.answered', 26), all: col('summary.all', 11), non2xx: col('summary.non2xx', 10),
+    p50: col('summary.p50', 10), p99: col('summary.p99', 10), errors: col('summary.errors', 8), cpu: col('summary.cpu', 8), littles: col('summary.littles', 10),
+    textbook: col('summary.textbook', 11), thisMachine: col('summary.thisMachine', 14), measPred: col('summary.measPred', 11),
+  }
+}
+
 /** A level's row: its repeats (one or more) of one topology at one connection count. */
 function row(rs: RunResult[], width: number, shed: boolean): string {
+  const c = columns()
   const r = rs[0] as RunResult
   const answered = levelRate(rs)
   const all = levelRate(rs, 'all')
@@ -55,24 +74,26 @@ function row(rs: RunResult[], width: number, shed: boolean): string {
   const little = rs.flatMap((x) => (x.littlesLaw.ratio === null ? [] : [x.littlesLaw.ratio]))
   const basis = r.prediction?.perSecond
   return (
-    `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}${pad(fmtRate(answered), 26)}` +
-    (shed ? `${pad(fix(all.mean), 11)}${pad(fix(all.mean - answered.mean), 10)}` : '') +
-    `${pad(fix(mean(rs.map((x) => x.latencyMs.p50))), 10)}${pad(fix(mean(rs.map((x) => x.latencyMs.p99))), 10)}` +
-    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), 8)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), 8)}` +
-    `${pad(little.length ? fix(mean(little), 2) : '-', 10)}` +
-    `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), 11)}${pad(predicted((p) => p.thisMachine), 14)}` +
-    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : '-', 11)}`
+    `  ${r.topology.padEnd(width)}${pad(String(r.connections), c.conns.w)}${pad(fmtRate(answered), c.answered.w)}` +
+    (shed ? `${pad(fix(all.mean), c.all.w)}${pad(fix(all.mean - answered.mean), c.non2xx.w)}` : '') +
+    `${pad(fix(mean(rs.map((x) => x.latencyMs.p50))), c.p50.w)}${pad(fix(mean(rs.map((x) => x.latencyMs.p99))), c.p99.w)}` +
+    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
+    `${pad(little.length ? fix(mean(little), 2) : '-', c.littles.w)}` +
+    `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), c.textbook.w)}${pad(predicted((p) => p.thisMachine), c.thisMachine.w)}` +
+    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : '-', c.measPred.w)}`
   )
 }
 
 /** The table of one workload: a header and a row per topology and connection count (repeats together). */
 function table(runs: readonly RunResult[], width: number): string[] {
   const shed = runs.some((r) => answeredRate(r).mean < r.requests.perSecond.mean)
+  const c = columns()
+  const cell = (x: { label: string; w: number }) => pad(x.label, x.w)
   const header =
-    `  ${'topology'.padEnd(width)}${pad('conns', 6)}${pad('answered req/s (mean ± σ)', 26)}` +
-    (shed ? `${pad('all req/s', 11)}${pad('non-2xx/s', 10)}` : '') +
-    `${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('errors', 8)}${pad('CPU %', 8)}${pad("Little's", 10)}` +
-    `${pad('textbook', 11)}${pad('this machine', 14)}${pad('meas/pred', 11)}`
+    `  ${t('summary.topology').padEnd(width)}${cell(c.conns)}${cell(c.answered)}` +
+    (shed ? `${cell(c.all)}${cell(c.non2xx)}` : '') +
+    `${cell(c.p50)}${cell(c.p99)}${cell(c.errors)}${cell(c.cpu)}${cell(c.littles)}` +
+    `${cell(c.textbook)}${cell(c.thisMachine)}${cell(c.measPred)}`
   return [header, ...[...groupBy(runs, (r) => `${r.topology}\u0000${r.connections}`).values()].map((rs) => row(rs, width, shed))]
 }
 
@@ -81,12 +102,20 @@ function legend(runs: readonly RunResult[]): string[] {
   const machine = runs.some((r) => r.prediction?.basis === 'this-machine')
   const repeats = runs.some((r) => r.repeat > 0)
   const others = runs.flatMap((r) => (r.otherCpuPercent === undefined ? [] : [r.otherCpuPercent]))
-  const taken = others.length ? `; other processes took ${fix(Math.min(...others), 0)}–${fix(Math.max(...others), 0)} % of a core meanwhile, left out of this machine's cores` : ''
+  const taken = others.length ? t('summary.legendTaken', { min: fix(Math.min(...others), 0), max: fix(Math.max(...others), 0) }) : ''
   return [
     '',
-    `  n: ${repeats ? 'repeats (each on a fresh topology), or ' : ''}whole seconds of the window; no ± below n = 2. CPU %: server processes, % of one core.`,
-    `  textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator${taken}). meas/pred: answered ÷ ${machine ? 'this machine' : 'textbook'}.`,
+    `  ${t('summary.legendN', { repeats: repeats ? t('summary.legendRepeats') : '' })}`,
+    `  ${t('summary.legendPred', { taken, basis: t(machine ? 'summary.thisMachine' : 'summary.textbook') })}`,
   ]
+}
+
+/**
+ * A warning's line: its message as the run wrote it (English, with the
+ * measured figures) or, in another language, the translated title first.
+ */
+function warningMessage(w: ResultsDocument['warnings'][number]): string {
+  return currentLang() === 'en' ? w.message : `${t(`warning.${w.code}.title`)}: ${w.message}`
 }
 
 /**
@@ -101,7 +130,7 @@ export function formatSummary(doc: ResultsDocument): string {
   const lines: string[] = lesson ? [...lessonHeadline(lesson), ''] : []
   const def = doc.scenario.definition as { workloads?: Record<string, Record<string, unknown>> } | undefined
   const workloads = [...new Set(doc.runs.map((r) => r.workload))]
-  lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
+  lines.push(`${doc.scenario.title}${doc.complete ? '' : `  ${t('summary.incomplete')}`}`)
   for (const w of workloads) {
     const params = def?.workloads?.[w]
     const runs = doc.runs.filter((r) => r.workload === w)
@@ -116,8 +145,8 @@ export function formatSummary(doc: ResultsDocument): string {
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
   if (doc.warnings.length) {
-    lines.push('', 'Warnings:')
-    for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warning.message}`)
+    lines.push('', t('summary.warnings'))
+    for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warningMessage(warning)}`)
   }
   return lines.join('\n') + '\n'
 }

@@ -6,6 +6,7 @@
  * Pure: no I/O, no DOM (the report and live pages import it too).
  */
 import { plusMinus, summarize } from './confidence.js'
+import { num } from './format-number.js'
 import type { Rate, Repeated, RunResult } from './results.js'
 import { compareRates, verdictLine, type Comparison, type Rate as ComparedRate } from './verdict.js'
 
@@ -94,7 +95,7 @@ export function levelRate(runs: readonly Pick<RunResult, 'requests'>[], of: 'ans
  * recorded shows mean ± σ without n, or the mean alone when σ is 0.
  */
 export function fmtRate(r: Rate, digits = 1, unit = ''): string {
-  if (r.n === undefined) return `${r.mean.toFixed(digits)}${r.stddev > 0 ? ` ± ${r.stddev.toFixed(digits)}` : ''}${unit ? ` ${unit}` : ''}`
+  if (r.n === undefined) return `${num(r.mean, digits)}${r.stddev > 0 ? ` ± ${num(r.stddev, digits)}` : ''}${unit ? ` ${unit}` : ''}`
   return plusMinus({ n: r.n, mean: r.mean, stddev: r.n >= 2 ? r.stddev : null }, digits, unit)
 }
 
@@ -120,7 +121,7 @@ export function repeatedLevels(runs: readonly RunResult[]): Repeated[] {
  * spread of a few percent can back.
  */
 export function fmtRatio(ratio: number): string {
-  return `${ratio.toFixed(Number(ratio.toFixed(1)) >= 100 ? 0 : 1)}×`
+  return `${num(ratio, Number(ratio.toFixed(1)) >= 100 ? 0 : 1)}×`
 }
 
 /** One verdict line: the topology (or document) with the most answered req/s against one other. */

@@ -26,6 +26,7 @@
 import type { DoneEvent, TopologyInfo } from './events.js'
 import type { DEMO_LIMITS, FieldProblem, Knob, StartRequest } from './knobs.js'
 import type { Workload } from './scenario.js'
+import type { Lang } from './i18n-lang.js'
 
 export type { FieldProblem, StartRequest }
 
@@ -49,6 +50,8 @@ export interface CatalogueResponse {
   stacks: readonly string[]
   /** The demo's bounds on every knob. */
   limits: typeof DEMO_LIMITS
+  /** The demo's language (`lab demo --lang`, else the locale): the page opens in it; notes come in it when translated. */
+  lang?: Lang
 }
 
 /** A demo run's state: `stopping` after a stop was asked, until its processes are gone. */

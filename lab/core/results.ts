@@ -12,6 +12,7 @@
 import { z } from 'zod'
 import { processRole, serverEventKind, warningCode } from './vocabulary.js'
 import { calibrationSchema, envSchema, placementSchema } from './results-env.js'
+import { LANGS } from './i18n-lang.js'
 
 export { calibrationSchema, envSchema, placementSchema }
 
@@ -341,13 +342,15 @@ export const resultsSchema = z.object({
   env: envSchema,
   /** The command line that reproduces the run, e.g. `lab run prefork-vs-async --quick`. */
   command: z.string().optional(),
-  /** Rendered later by the report; the scenario's notes.md as markdown. */
+  /** Rendered later by the report; the scenario's notes.md as markdown (`notes.<lang>.md` when the run's language has it). */
   notes: z.string().optional(),
   /**
    * The scenario's handout.md as markdown, for the report (lab/core/handout.ts): its
    * `<!-- lab:predictions -->` line is left as written; the report fills it from `runs`.
    */
   handout: z.string().optional(),
+  /** The language the run was asked in (`--lang` or the locale): the report opens in it. Absent in documents from before it was recorded (English). */
+  lang: z.enum(LANGS).optional(),
   runs: z.array(runSchema),
   warnings: z.array(warningSchema),
   /** Each engine's calibration, for the "this machine" predictions; absent when the run was not calibrated. */

@@ -7,6 +7,8 @@
  * Pure: no I/O.
  */
 import { tQuantile975, type Summary } from './confidence.js'
+import { num } from './format-number.js'
+import { t } from './i18n.js'
 
 /** A level's responses by outcome, as rates over its window. */
 export interface AnsweredRates {
@@ -102,13 +104,12 @@ export function compareRates(a: Rate, b: Rate): Comparison {
  * @param names - the two sides' names, a then b
  */
 export function verdictLine(level: string, names: readonly [string, string], c: Comparison): string {
-  if (c.kind === 'no-measurable-difference') return `${level}: no measurable difference at this level between ${names[0]} and ${names[1]} (their 95 % intervals overlap)`
+  if (c.kind === 'no-measurable-difference') return t('verdict.noDifference', { level, a: names[0], b: names[1] })
   const [hi, lo] = c.higher === 'a' ? names : [names[1], names[0]]
-  if (c.kind === 'none-answered') return `${level}: ${hi} answered requests where ${lo} answered none`
+  if (c.kind === 'none-answered') return t('verdict.noneAnswered', { level, hi, lo })
   if (c.kind === 'no-interval') {
-    const what = c.ratio === null ? `answered requests where ${lo} answered none` : `served ${c.ratio.toFixed(1)}× the answered req/s of ${lo}`
-    return `${level}: ${hi} ${what} (a single sample has no interval: measure longer or repeat before trusting the difference)`
+    return c.ratio === null ? t('verdict.singleNone', { level, hi, lo }) : t('verdict.singleRatio', { level, hi, lo, ratio: num(c.ratio, 1) })
   }
-  const ci = c.ci95 ? `95 % CI ${c.ci95[0].toFixed(1)}–${c.ci95[1].toFixed(1)}×` : '95 % CI not bounded above'
-  return `${level}: ${hi} served ${c.ratio.toFixed(1)}× (${ci}) the answered req/s of ${lo}`
+  const ci = c.ci95 ? t('verdict.ci', { low: num(c.ci95[0], 1), high: num(c.ci95[1], 1) }) : t('verdict.ciUnbounded')
+  return t('verdict.ratio', { level, hi, lo, ratio: num(c.ratio, 1), ci })
 }

@@ -14,6 +14,7 @@
  * Pure: no I/O.
  */
 import { z } from 'zod'
+import { en } from '../i18n/en.js'
 import { PROCESS_ROLES, SERVER_EVENT_KINDS } from '../contract/workload.js'
 
 /** `'a', 'b' or 'c'`: the allowed values, as validation messages quote them. */
@@ -119,55 +120,8 @@ export interface WarningText {
   explanation: string
 }
 
-/** The text of every warning code; a code without its text does not compile. */
-export const WARNING_TEXT: Readonly<Record<WarningCode, WarningText>> = {
-  'littles-law-mismatch': {
-    title: "Little's law does not hold",
-    explanation:
-      'In a closed loop the mean latency must equal connections ÷ throughput. It does not here, so the measurement itself is wrong (the load generator timed something else); do not trust this run’s latencies.',
-  },
-  'client-saturated': {
-    title: 'The load generator was the bottleneck',
-    explanation:
-      'autocannon runs on one core and used most of it, so these numbers measure the client, not the server. Use fewer connections or a heavier workload per request.',
-  },
-  'errors-seen': {
-    title: 'Some requests failed',
-    explanation:
-      'Timeouts, resets or non-2xx answers were counted. Throughput and latency only describe the requests that succeeded; look at the errors table.',
-  },
-  'spread-too-wide': {
-    title: 'Throughput never settled',
-    explanation:
-      'Requests per second changed a lot from second to second, so the mean hides an unstable run. Look at its timeline, then measure longer or repeat.',
-  },
-  'run-too-short': {
-    title: 'Too few responses',
-    explanation: 'So few responses were measured that the percentiles are noise. Measure longer, or drop --quick.',
-  },
-  'model-mismatch': {
-    title: 'Theory and measurement disagree',
-    explanation:
-      'The queueing model’s req/s is more than 15 % away from what was measured: the model calibrated to this machine (the dotted lines) where the run was calibrated, else the textbook one (the dashed lines). Either the measurement is off (a saturated client, errors, a short run) or the model leaves out something that happened: that difference is worth explaining.',
-  },
-  'no-responses': {
-    title: 'Nothing was answered',
-    explanation:
-      'Not one response completed in the measured window: every connection was waiting on a request that never came back (held workers, hung requests, a dead server). Its latencies are empty, not zero.',
-  },
-  'cpu-saturated': {
-    title: 'A process ran out of CPU',
-    explanation:
-      'A server process (or the proxy) used a whole core for the whole window: it was computing, not waiting, and it set the pace. An event loop can use one core only; more workers help only while there are idle cores. The message says whose CPU ran out.',
-  },
-  'cores-saturated': {
-    title: 'Every core was busy',
-    explanation:
-      'The servers and the load generator together used all of the machine’s cores, so the machine’s CPU set the pace, not the server’s design. Compare with the “this machine” prediction, which gives the servers only the CPU the load generator leaves them.',
-  },
-  'too-short-to-trust': {
-    title: 'Too short to trust',
-    explanation:
-      'The measured window broke one of the lab’s window rules (docs/measurement.md): too few predicted latencies, too few responses per connection, too few whole seconds, or too few of the crashes or hangs the workload injects. Measure longer or repeat before trusting this level.',
-  },
-}
+/**
+ * The English text of every warning code (lab/i18n/en.ts `warning`, which the
+ * translations follow); a code without its text does not compile.
+ */
+export const WARNING_TEXT: Readonly<Record<WarningCode, WarningText>> = en.warning

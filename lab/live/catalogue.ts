@@ -2,7 +2,8 @@
  * The demo's catalogue: the built-in scenarios (`scenarios/<name>/`) that
  * load and validate, with their knobs and rendered notes. Importing a
  * scenario.ts takes ~0.1 s, so a scenario is loaded again only when its
- * scenario.ts or notes.md changed (an instructor may edit one mid-class); the
+ * scenario.ts or notes.md changed (an instructor may edit one mid-class), or
+ * the demo's language (lab/core/i18n.ts, `lab demo --lang`) has a translation of the notes; the
  * cache is shared by every server in the process.
  */
 import { existsSync, statSync } from 'node:fs'
@@ -12,6 +13,8 @@ import type { CatalogueResponse, ScenarioInfo } from '../core/live-api.js'
 import { validateScenario, type Scenario } from '../core/scenario.js'
 import { STACKS } from '../engines/types.js'
 import { renderNotes } from '../store/report.js'
+import { currentLang } from '../core/i18n.js'
+import { localizedName } from '../core/i18n-lang.js'
 import { SCENARIOS_DIR, loadScenarioFile, readNotes, scenarioNames } from '../store/scenarios.js'
 
 /** A scenario of the catalogue as loaded from `scenarios/<name>/scenario.ts`. */
@@ -45,7 +48,9 @@ export class Catalogue {
     const next = new Map<string, Entry>()
     for (const name of scenarioNames()) {
       const file = path.join(SCENARIOS_DIR, name, 'scenario.ts')
-      const stamp = `${mtime(file)}:${mtime(path.join(SCENARIOS_DIR, name, 'notes.md'))}`
+      const lang = currentLang()
+      const notes = path.join(SCENARIOS_DIR, name, 'notes.md')
+      const stamp = `${mtime(file)}:${mtime(notes)}:${lang}:${mtime(localizedName(notes, lang))}`
       let cached = loaded.get(name)
       if (cached?.stamp !== stamp) loaded.set(name, (cached = { stamp, entry: loadEntry(name, file) }))
       const entry = await cached.entry
@@ -58,7 +63,7 @@ export class Catalogue {
   /** `GET /api/scenarios`, freshly loaded. */
   async response(): Promise<CatalogueResponse> {
     const entries = await this.load()
-    return { scenarios: [...entries.values()].map(info), stacks: STACKS, limits: DEMO_LIMITS }
+    return { scenarios: [...entries.values()].map(info), stacks: STACKS, limits: DEMO_LIMITS, lang: currentLang() }
   }
 }
 
@@ -66,7 +71,7 @@ async function loadEntry(name: string, file: string): Promise<Entry | undefined>
   try {
     const raw = await loadScenarioFile(file)
     const v = validateScenario(raw, name)
-    return v.ok ? { raw, scenario: v.value, knobs: knobsFor(v.value), notesHtml: renderNotes(readNotes(file) ?? '') } : undefined
+    return v.ok ? { raw, scenario: v.value, knobs: knobsFor(v.value), notesHtml: renderNotes(readNotes(file, currentLang()) ?? '') } : undefined
   } catch {
     return undefined
   }

@@ -9,7 +9,8 @@ import { applyOverrides, parseOverride, quickOverrides, type Override } from '..
 import { makePlan, type Plan } from '../core/plan.js'
 import { validateScenario, type Scenario, type TopologyDef } from '../core/scenario.js'
 import { EngineMissingError, STACKS, type Stack } from '../engines/types.js'
-import { loadScenarioFile, readHandout, readNotes, resolveScenario } from '../store/scenarios.js'
+import type { Lang } from '../core/i18n-lang.js'
+import { loadScenarioFile, readHandout, readLocalized, resolveScenario } from '../store/scenarios.js'
 import { engineVersions, requireEngines } from '../engines/registry.js'
 import type { RunRequest } from './types.js'
 
@@ -19,10 +20,12 @@ export interface Prepared {
   scenario: Scenario
   plan: Plan
   stack: Stack
-  /** The scenario's notes.md (markdown), if any. */
+  /** The scenario's notes.md (markdown), if any: `notes.<lang>.md` when translated. */
   notes?: string
   /** The scenario's handout.md (markdown, its prediction marker not yet filled), if any. */
   handout?: string
+  /** The language the run was asked in (`--lang`), recorded in the document. */
+  lang?: Lang
   /** The scenario's folder (relative paths such as `static_dir` start there). */
   dir: string
   /** Topologies left out because an engine they pin is not installed (`id: why`). */
@@ -85,9 +88,12 @@ export async function prepare(req: RunRequest): Promise<Prepared | Refused> {
   const keep = optional.keep && quickIds ? optional.keep.filter((id) => quickIds.includes(id)) : optional.keep
   const plan = makePlan(valid.value, { quick: req.quick, topologies: req.topology?.length ? req.topology : keep, workloads: req.workload, ...(req.repeat !== undefined ? { repeat: req.repeat } : {}) })
   if (!plan.ok) return badInput(plan.problems)
-  const notes = req.scenario !== undefined ? undefined : readNotes(resolved.file)
-  const handout = req.scenario !== undefined ? undefined : readHandout(resolved.file)
-  return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), ...(handout ? { handout } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped, notices: mirrored.notices }
+  const localized = req.scenario !== undefined ? undefined : readLocalized(path.join(path.dirname(resolved.file), 'notes.md'), req.lang)
+  const notes = localized?.text
+  const handoutFile = req.scenario !== undefined ? undefined : readHandout(resolved.file, req.lang)
+  const handout = handoutFile?.text
+  const notices = [...mirrored.notices, ...(localized?.notice ? [localized.notice] : []), ...(handoutFile?.notice ? [handoutFile.notice] : [])]
+  return { ok: true, scenario: valid.value, plan: plan.value, stack, ...(notes ? { notes } : {}), ...(handout ? { handout } : {}), ...(req.lang ? { lang: req.lang } : {}), dir: path.dirname(resolved.file), skipped: optional.skipped, notices }
 }
 
 /**

@@ -27,6 +27,7 @@ export function newDocument(p: Prepared, engines: Record<string, string>, starte
     command,
     ...(p.notes ? { notes: p.notes } : {}),
     ...(p.handout ? { handout: p.handout } : {}),
+    ...(p.lang ? { lang: p.lang } : {}),
     runs: [],
     warnings: [],
   }

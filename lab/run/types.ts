@@ -3,6 +3,7 @@
  * `lab run` options, plus the test seams) and the outcome (status, files,
  * document). Nothing here prints; the CLI and the demo decide what to show.
  */
+import type { Lang } from '../core/i18n-lang.js'
 import type { ResultsDocument } from '../core/results.js'
 import type { LoadDriver } from '../load/driver.js'
 import type { startTopology } from '../topology/topology.js'
@@ -32,6 +33,8 @@ export interface RunRequest {
    * except with the `start` test seam, whose topologies are not real).
    */
   calibrate?: boolean
+  /** The reader's language (`--lang`, else the locale): notes are read in it when translated, and the document records it. */
+  lang?: Lang
   /** Results folder (default `results`). */
   out?: string
   /** The command line to record, for reproducing the run (default `npx lab run <name>[ --quick]`). */

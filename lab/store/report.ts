@@ -13,8 +13,11 @@ import { dirname, join, resolve } from 'node:path'
 import type { CheckVerdict as ExerciseCheck } from '../core/exercise.js'
 import { handoutForRuns } from '../core/handout.js'
 import type { ResultsDocument } from '../core/results.js'
+import { currentLang } from '../core/i18n.js'
+import type { Lang } from '../core/i18n-lang.js'
 import { ROOT } from '../topology/paths.js'
 import { renderNotes } from './markdown.js'
+import { readLocalized } from './scenarios.js'
 
 export { renderNotes }
 
@@ -40,14 +43,13 @@ function template(file: string): string {
  * documents' own field (`notes`, `handout`), else `scenarios/<name>/<file>`,
  * passed through `fill` with that scenario's documents.
  */
-function perScenario(docs: ResultsDocument[], scenariosDir: string, field: 'notes' | 'handout', fill: (md: string, mine: ResultsDocument[]) => string = (md) => md): string {
+function perScenario(docs: ResultsDocument[], scenariosDir: string, field: 'notes' | 'handout', lang: Lang, fill: (md: string, mine: ResultsDocument[]) => string = (md) => md): string {
   const names = [...new Set(docs.map((d) => d.scenario.name))]
   return names
     .map((name) => {
       const mine = docs.filter((d) => d.scenario.name === name)
       const embedded = mine.find((d) => d[field])?.[field]
-      const file = join(scenariosDir, name, `${field}.md`)
-      const md = embedded ?? (existsSync(file) ? readFileSync(file, 'utf8') : '')
+      const md = embedded ?? readLocalized(join(scenariosDir, name, `${field}.md`), lang)?.text ?? ''
       return md.trim() === '' ? '' : fill(md, mine)
     })
     .filter((md) => md !== '')
@@ -55,8 +57,8 @@ function perScenario(docs: ResultsDocument[], scenariosDir: string, field: 'note
 }
 
 /** Handout markdown for each distinct scenario, its prediction table listing the levels its documents measured. */
-function handoutFor(docs: ResultsDocument[], scenariosDir: string): string {
-  return perScenario(docs, scenariosDir, 'handout', (md, mine) => handoutForRuns(md, mine.flatMap((d) => d.runs)))
+function handoutFor(docs: ResultsDocument[], scenariosDir: string, lang: Lang): string {
+  return perScenario(docs, scenariosDir, 'handout', lang, (md, mine) => handoutForRuns(md, mine.flatMap((d) => d.runs)))
 }
 
 export interface RenderOptions {
@@ -68,12 +70,14 @@ export interface RenderOptions {
   scenariosDir?: string
   /** An exercise's graded checks, drawn as a panel at the top (`lab exercise check`, docs/exercises.md). */
   checks?: ExerciseCheck[]
+  /** The language the page opens in (its switch can change it); default the first document's `lang`, else English. */
+  lang?: Lang
 }
 
 /**
  * Renders results documents as one self-contained HTML page.
  *
- * The page gets `{ "documents": [...], "notesHtml": "...", "handoutHtml": "..." }` as JSON inside its
+ * The page gets `{ "documents": [...], "notesHtml": "...", "handoutHtml": "...", "lang": "pt-BR" }` as JSON inside its
  * `<script type="application/json" id="lab-data">`, with every `<` written as
  * `\u003c` so no string in the data can close the script element.
  * Several documents of one scenario are overlaid; of different scenarios, drawn
@@ -86,9 +90,10 @@ export function renderReport(docs: ResultsDocument[], opts: RenderOptions = {}):
   const root = ROOT
   const html = template(opts.templateFile ?? join(root, 'web', 'dist', 'index.html'))
   const scenariosDir = opts.scenariosDir ?? join(root, 'scenarios')
-  const markdown = opts.notesMarkdown ?? perScenario(docs, scenariosDir, 'notes')
-  const handout = handoutFor(docs, scenariosDir)
-  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), ...(handout ? { handoutHtml: renderNotes(handout) } : {}), ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
+  const lang = opts.lang ?? docs[0]?.lang ?? currentLang()
+  const markdown = opts.notesMarkdown ?? perScenario(docs, scenariosDir, 'notes', lang)
+  const handout = handoutFor(docs, scenariosDir, lang)
+  const json = JSON.stringify({ documents: docs, notesHtml: renderNotes(markdown), ...(handout ? { handoutHtml: renderNotes(handout) } : {}), lang, ...(opts.checks ? { exerciseChecks: opts.checks } : {}) }).replace(/</g, '\\u003c')
   const [before, after] = html.split(DATA_TOKEN) as [string, string]
   return before + json + after
 }

@@ -10,6 +10,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { NamespacedUnregister } from 'tsx/esm/api'
+import { t } from '../core/i18n.js'
+import { localizedName, type Lang } from '../core/i18n-lang.js'
 import { ROOT } from '../topology/paths.js'
 
 /** The folder of the built-in scenarios. */
@@ -95,17 +97,42 @@ async function importTypeScript(file: string): Promise<unknown> {
   return tsx.import(versioned(file), import.meta.url)
 }
 
-/** The scenario's notes.md (the instructor key) beside its scenario.ts, if any. */
-export function readNotes(file: string): string | undefined {
-  return readBeside(file, 'notes.md')
+/** A markdown file read in the reader's language, or in English when it has no translation yet. */
+export interface Localized {
+  /** The markdown. */
+  text: string
+  /** The language it is in (`en` when the translation was missing). */
+  lang: Lang
+  /** One line saying the English is shown for want of a translation (lab/i18n `cli.fallback`); absent when it was found in `lang`. */
+  notice?: string
 }
 
-/** The scenario's handout.md (the student's page, lab/core/handout.ts) beside its scenario.ts, if any. */
-export function readHandout(file: string): string | undefined {
-  return readBeside(file, 'handout.md')
+/**
+ * Reads `<dir>/<name>.<lang>.md` (`notes.pt-BR.md`, `handout.ru.md`,
+ * `glossary.pt-BR.md`) when it exists, else the English `<dir>/<name>.md`
+ * with a one-line notice.
+ * @param file - the English file's path, e.g. `scenarios/x/notes.md`
+ * @returns undefined when not even the English file exists
+ */
+export function readLocalized(file: string, lang: Lang = 'en'): Localized | undefined {
+  const translated = localizedName(file, lang)
+  if (existsSync(translated)) return { text: readFileSync(translated, 'utf8'), lang }
+  if (!existsSync(file)) return undefined
+  const text = readFileSync(file, 'utf8')
+  return lang === 'en' ? { text, lang: 'en' } : { text, lang: 'en', notice: t('cli.fallback', { file: path.relative(ROOT, translated), lang }, lang) }
 }
 
-function readBeside(file: string, name: string): string | undefined {
-  const found = path.join(path.dirname(file), name)
-  return existsSync(found) ? readFileSync(found, 'utf8') : undefined
+/** The scenario's notes.md beside its scenario.ts, if any, in `lang` when translated (see {@link readLocalized}). */
+export function readNotes(file: string, lang: Lang = 'en'): string | undefined {
+  return readLocalized(path.join(path.dirname(file), 'notes.md'), lang)?.text
+}
+
+/** The scenario's handout.md beside its scenario.ts, if any, in `lang` when translated (see {@link readLocalized}). */
+export function readHandout(file: string, lang: Lang = 'en'): Localized | undefined {
+  return readLocalized(path.join(path.dirname(file), 'handout.md'), lang)
+}
+
+/** The glossary (docs/glossary.md) in `lang` when translated (see {@link readLocalized}). */
+export function readGlossary(lang: Lang = 'en'): Localized | undefined {
+  return readLocalized(path.join(ROOT, 'docs', 'glossary.md'), lang)
 }

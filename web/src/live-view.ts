@@ -18,6 +18,9 @@ import { glossarySection } from './panels/glossary.js'
 import { verdictList, warningList } from './panels/lists.js'
 import { chartFontSize, presenterButton } from './panels/present.js'
 import { processBoxes, processCaption } from './panels/process-map.js'
+import { langSwitch } from './panels/lang-switch.js'
+import { currentLang, setLang, t } from '../../lab/core/i18n.js'
+import { isLang, type Lang } from '../../lab/core/i18n-lang.js'
 
 /** The verdict box once a run has ended: the verdicts, why there are none, the error, the saved files, the command. */
 function verdictBox(state: LiveState): HTMLElement {
@@ -28,7 +31,7 @@ function verdictBox(state: LiveState): HTMLElement {
   return h(
     'div',
     {},
-    h('h2', {}, state.status === 'done' ? 'Verdict' : state.status === 'stopped' ? 'Stopped: what was measured' : 'The run failed'),
+    h('h2', {}, t(state.status === 'done' ? 'live.verdict' : state.status === 'stopped' ? 'live.stopped' : 'live.failed')),
     lines.length
       ? verdictList(lines)
       : h('p', {}, state.runs.length ? 'Only one topology was measured at the highest connection count, so there is nothing to compare.' : 'No level was measured.'),
@@ -37,12 +40,12 @@ function verdictBox(state: LiveState): HTMLElement {
       ? h(
           'p',
           { class: 'links' },
-          link(links.report, 'Open the saved report', { class: 'report-link' }),
+          link(links.report, t('live.openReport'), { class: 'report-link' }),
           link(links.results, 'results JSON'),
           link(links.events, 'event log (NDJSON)'),
         )
       : null,
-    state.plan ? h('p', { class: 'command' }, 'Reproduce: ', h('code', {}, state.plan.command)) : null,
+    state.plan ? h('p', { class: 'command' }, t('live.reproduce'), h('code', {}, state.plan.command)) : null,
   )
 }
 
@@ -59,6 +62,15 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     root.textContent = `Could not load the scenarios from the demo server (${(err as Error).message}). Is \`lab demo\` still running?`
     return
   }
+  // the language: `?lang=` (the switch below reloads the page with it), else the demo's (`lab demo --lang`)
+  const asked = new URLSearchParams(location.search).get('lang') ?? catalogue.lang
+  if (asked && isLang(asked)) setLang(asked)
+  document.documentElement.lang = currentLang()
+  const switchLang = (lang: Lang): void => {
+    const url = new URL(location.href)
+    url.searchParams.set('lang', lang)
+    location.assign(url)
+  }
   const form = new RunForm(catalogue)
   const figures = new Figures(chartFontSize)
   let state = (): LiveState => initialState()
@@ -68,14 +80,14 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
 
   // ---------------------------------------------------------------- skeleton
   const badge = h('span', { class: 'badge', role: 'status' }, 'connecting…')
-  const runButton = h('button', { type: 'submit', class: 'run' }, 'Run') as HTMLButtonElement
-  const stopButton = h('button', { type: 'button', class: 'stop' }, 'Stop') as HTMLButtonElement
+  const runButton = h('button', { type: 'submit', class: 'run' }, t('live.run')) as HTMLButtonElement
+  const stopButton = h('button', { type: 'button', class: 'stop' }, t('live.stop')) as HTMLButtonElement
   // presenter mode folds the knobs away so the charts fill the screen; this shows them
-  const knobsToggle = h('button', { type: 'button', class: 'knobs-toggle', 'aria-expanded': 'false', 'aria-controls': 'live-knobs' }, 'Knobs')
+  const knobsToggle = h('button', { type: 'button', class: 'knobs-toggle', 'aria-expanded': 'false', 'aria-controls': 'live-knobs' }, t('live.knobs'))
   const controls = h(
     'form',
     { class: 'controls', 'aria-label': 'Run settings', novalidate: '' },
-    h('label', { class: 'field', for: 'live-scenario' }, h('span', { class: 'field-name' }, 'Scenario'), form.select),
+    h('label', { class: 'field', for: 'live-scenario' }, h('span', { class: 'field-name' }, t('live.scenario')), form.select),
     form.summary,
     // Run and Stop first, so they stay in view however many knobs follow
     h('div', { class: 'buttons' }, runButton, stopButton, knobsToggle),
@@ -95,13 +107,13 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   const workers = h(
     'section',
     { class: 'panel workers', id: 'live-workers' },
-    h('h2', {}, 'Processes'),
-    h('p', { class: 'section-caption' }, 'Each box is a server process. A pre-fork worker lights up while it serves a request (fainter: busy for part of the last second); the bar is its CPU over the last second, 100 % = one core.'),
+    h('h2', {}, t('live.processes')),
+    h('p', { class: 'section-caption' }, t('live.processesCaption')),
     mapCaption,
     map,
   )
   const ladderBox = h('div', { class: 'charts' })
-  const ladder = h('section', { class: 'panel ladder', hidden: '' }, h('h2', {}, 'The ladder so far'), ladderBox)
+  const ladder = h('section', { class: 'panel ladder', hidden: '' }, h('h2', {}, t('live.ladder')), ladderBox)
   const warningsBox = h('section', { class: 'panel live-warnings', hidden: '' })
   const timingText = h('p', { class: 'timing' })
   const title = h('h1', {}, 'app-server-lab · live')
@@ -112,7 +124,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
       'header',
       { class: 'top' },
       h('div', { class: 'live-page-title' }, title, subtitle),
-      h('div', { class: 'top-right' }, badge, presenterButton(present, () => figures.redraw())),
+      h('div', { class: 'top-right' }, badge, presenterButton(present, () => figures.redraw()), langSwitch(currentLang(), switchLang)),
     ),
     h('div', { class: 'live-layout' }, controls, h('main', {}, status, verdicts, liveCharts, workers, ladder, warningsBox, timingText, glossarySection()), form.notes),
   )
@@ -131,7 +143,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     const running = s.status === 'running'
     if (awaiting && (s.run === awaiting.id || Date.now() > awaiting.until)) awaiting = null
     runButton.disabled = running || requestInFlight || awaiting !== null
-    stopButton.disabled = !running || stopButton.textContent === 'Stopping…'
+    stopButton.disabled = !running || stopButton.textContent === t('live.stopping')
     figures.show(liveCharts, [liveThroughputChart(s), liveLatencyChart(s)])
     const m = workerMap(s)
     mapCaption.textContent = processCaption(m)
@@ -143,7 +155,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     if (!verdicts.hidden) verdicts.replaceChildren(verdictBox(s))
     const warnings = liveWarnings(s)
     warningsBox.hidden = warnings.length === 0
-    if (!warningsBox.hidden) warningsBox.replaceChildren(h('h2', {}, 'Warnings'), warningList(warnings))
+    if (!warningsBox.hidden) warningsBox.replaceChildren(h('h2', {}, t('report.warnings')), warningList(warnings))
   }
 
   // --------------------------------------------------------------- controls
@@ -172,11 +184,11 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     const run = state().run
     if (!run) return
     stopButton.disabled = true
-    stopButton.textContent = 'Stopping…'
+    stopButton.textContent = t('live.stopping')
     void stopRun(run)
       .catch((err: unknown) => (form.error.textContent = `Could not stop: ${(err as Error).message}`))
       .finally(() => {
-        stopButton.textContent = 'Stop'
+        stopButton.textContent = t('live.stop')
         render()
       })
   })

@@ -3,17 +3,34 @@
 import './style.css'
 import type { ReportPayload } from './report/types.js'
 import { mountReport } from './report-view.js'
+import { presenting } from './panels/present.js'
+import { currentLang, setLang, t } from '../../lab/core/i18n.js'
+import { isLang } from '../../lab/core/i18n-lang.js'
 
 const root = document.getElementById('app') ?? document.body
 let payload: ReportPayload | undefined
 try {
   const parsed = JSON.parse(document.getElementById('lab-data')?.textContent ?? '') as Partial<ReportPayload>
-  if (Array.isArray(parsed.documents)) payload = { documents: parsed.documents, notesHtml: parsed.notesHtml ?? '', ...(typeof parsed.handoutHtml === 'string' ? { handoutHtml: parsed.handoutHtml } : {}), ...(Array.isArray(parsed.exerciseChecks) ? { exerciseChecks: parsed.exerciseChecks } : {}) }
+  if (Array.isArray(parsed.documents)) {
+    payload = { documents: parsed.documents, notesHtml: parsed.notesHtml ?? '', ...(typeof parsed.handoutHtml === 'string' ? { handoutHtml: parsed.handoutHtml } : {}), ...(Array.isArray(parsed.exerciseChecks) ? { exerciseChecks: parsed.exerciseChecks } : {}) }
+    // the page opens in the run's language (`lab run --lang`); the header's switch changes it
+    const lang = parsed.lang ?? parsed.documents[0]?.lang
+    if (lang && isLang(lang)) setLang(lang)
+  }
 } catch {
   // the unfilled page (e.g. `vite dev`): fall through to the message below
 }
 if (payload) {
-  mountReport(root, payload, new URLSearchParams(location.search).has('present'))
+  const report = payload
+  // the language switch draws the page again in the language picked, in the presenter mode it is in now
+  const mount = (present: boolean): void =>
+    mountReport(root, report, present, (lang) => {
+      setLang(lang)
+      document.documentElement.lang = lang
+      mount(presenting())
+    })
+  document.documentElement.lang = currentLang()
+  mount(new URLSearchParams(location.search).has('present'))
 } else {
-  root.textContent = 'This page has no results in it. Make a report with: lab report results/<scenario>/<timestamp>.json'
+  root.textContent = t('report.empty')
 }

@@ -12,6 +12,7 @@ import type { ResultsDocument } from '../../lab/core/results.js'
 import './predict.css'
 import { h } from './panels/dom.js'
 import { parseGuess, predictGroups, revealRows, type PredictItem } from './report/predict.js'
+import { t } from '../../lab/core/i18n.js'
 
 /** What is stored under an item's key. */
 interface Saved {
@@ -106,7 +107,7 @@ export function predictSection(
     const inputId = `${item.id}-guess`
     const input = h('input', { type: 'number', id: inputId, min: '0', step: 'any', inputmode: 'decimal', class: 'predict-guess' }) as HTMLInputElement
     if (saved.guess !== null) input.value = String(saved.guess)
-    const button = h('button', { type: 'button', class: 'predict-reveal', 'aria-controls': `${item.id}-answer` }, 'Reveal')
+    const button = h('button', { type: 'button', class: 'predict-reveal', 'aria-controls': `${item.id}-answer` }, t('predict.reveal'))
     const answer = h('div', { class: 'predict-answer', id: `${item.id}-answer`, 'aria-live': 'polite' })
     answer.hidden = true
     const show = (remember: boolean): void => {
@@ -147,7 +148,7 @@ export function predictSection(
       h(
         'p',
         { class: 'predict-input' },
-        h('label', { for: inputId }, 'Your prediction: '),
+        h('label', { for: inputId }, t('predict.yours')),
         input,
         ` ${item.unit ?? 'req/s'} `,
         button,
@@ -156,12 +157,12 @@ export function predictSection(
     )
   }
 
-  const showAll = h('button', { type: 'button', class: 'predict-show-all' }, 'Show all')
+  const showAll = h('button', { type: 'button', class: 'predict-show-all' }, t('predict.showAll'))
   showAll.addEventListener('click', () => {
     reveals.forEach((r) => r())
     opts.onChange?.(true, true)
   })
-  const clear = h('button', { type: 'button', class: 'predict-clear' }, 'Clear my predictions')
+  const clear = h('button', { type: 'button', class: 'predict-clear' }, t('predict.clear'))
   clear.addEventListener('click', () => {
     resets.forEach((r) => r())
     opts.onChange?.(false, false)
@@ -169,7 +170,7 @@ export function predictSection(
   return h(
     'section',
     { id: 'lab-predict', class: 'panel predict' },
-    h('h2', {}, 'Predict, then look'),
+    h('h2', {}, t('predict.heading')),
     h(
       'p',
       { class: 'section-caption' },
@@ -183,7 +184,7 @@ export function predictSection(
       h(
         'div',
         { class: 'predict-group' },
-        h('h3', {}, g.heading ?? `${g.workload} @${g.connections} connections`, g.workloadText && h('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
+        h('h3', {}, g.heading ?? t('predict.connections', { workload: g.workload, connections: g.connections }), g.workloadText && h('span', { class: 'predict-work' }, ` · ${g.workloadText}`), groups.some((o) => o.scenario !== g.scenario) && ` (${g.scenario})`),
         h('ul', { class: 'predict-list' }, ...g.items.map(question)),
       ),
     ),

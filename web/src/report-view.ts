@@ -10,6 +10,8 @@
 import { h, tableElement, tableToggle, type Child } from './panels/dom.js'
 import { Figures } from './panels/figures.js'
 import { verdictList, warningList } from './panels/lists.js'
+import { currentLang, t, type Lang } from '../../lab/core/i18n.js'
+import { langSwitch } from './panels/lang-switch.js'
 import { chartFontSize, presenterButton } from './panels/present.js'
 import { exerciseChecksSection } from './panels/exercise-checks.js'
 import { glossarySection, linkTerms } from './panels/glossary.js'
@@ -46,36 +48,38 @@ function handoutSection(html: string, seen: Set<string>): HTMLElement {
 }
 
 /**
- * Renders the whole report into `root` and draws its charts; renders it again
- * (keeping the scroll position) when the predictions open or close the gate.
+ * Renders the whole report into `root` and draws its charts, in the current
+ * language (lab/core/i18n.ts); renders it again (keeping the scroll position)
+ * when the predictions open or close the gate.
  * @param present - start in presenter mode (large type)
+ * @param onLang - called when the reader picks another language in the header's switch
  */
-export function mountReport(root: HTMLElement, payload: ReportPayload, present: boolean): void {
+export function mountReport(root: HTMLElement, payload: ReportPayload, present: boolean, onLang?: (lang: Lang) => void): void {
   const full = buildReport(payload.documents)
   const figures = new Figures(chartFontSize)
-  document.title = `${full.title} · app-server-lab report`
+  document.title = t('report.pageTitle', { title: full.title })
   let shownAll = revealInAddress()
   let open = shownAll || allRevealed(payload.documents)
 
   const render = (): void => {
     const model = open ? full : gateReport(full)
     const checks: Child[] = [
-      h('h3', {}, 'Warnings'),
-      model.warnings.length ? warningList(model.warnings) : h('p', {}, 'The lab raised no warning about these measurements.'),
-      h('h3', {}, 'Errors'),
+      h('h3', {}, t('report.warnings')),
+      model.warnings.length ? warningList(model.warnings) : h('p', {}, t('report.noWarnings')),
+      h('h3', {}, t('report.errors')),
       h(
         'p',
         {},
         model.errorsTotal === 0
-          ? 'No request failed in any run.'
-          : `${model.errorsTotal} request(s) failed; the table lists them by run and status code.`,
+          ? t('report.noErrors')
+          : t('report.someErrors', { count: model.errorsTotal }),
       ),
-      ...tableToggle('lab-errors', 'Errors per run', model.errors),
+      ...tableToggle('lab-errors', t('report.errorsPerRun'), model.errors),
     ]
     const sections = model.sections.map((s) => section(s, figures, ...(s.id === 'lab-checks' ? checks : [])))
     // a term is linked once in the handout, and once in the notes
     const handout = payload.handoutHtml ? handoutSection(payload.handoutHtml, new Set()) : null
-    const notes = h('aside', { class: 'notes', 'aria-label': 'Scenario notes' })
+    const notes = h('aside', { class: 'notes', 'aria-label': t('report.notes') })
     if (open) {
       notes.innerHTML = payload.notesHtml // rendered by `lab report` from the scenario's markdown, raw HTML escaped
       linkTerms(notes)
@@ -100,16 +104,17 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
         { class: 'top' },
         h('div', {}, h('h1', {}, model.title), h('p', { class: 'subtitle' }, model.subtitle)),
         presenterButton(present, () => figures.redraw()),
+      langSwitch(currentLang(), (lang) => onLang?.(lang)),
       ),
       ...model.notices.map((n) => h('p', { class: 'notice', role: 'note' }, n)),
       ...(payload.exerciseChecks ? [exerciseChecksSection(payload.exerciseChecks)] : []),
       ...(handout ? [handout] : []),
       h(
         'section',
-        { class: `verdicts${open ? '' : ' gated'}`, 'aria-label': 'Verdict' },
+        { class: `verdicts${open ? '' : ' gated'}`, 'aria-label': t('report.verdict') },
         open ? verdictList(model.verdicts, model.lessons) : closed('The verdict shows'),
         model.warnings.length > 0 &&
-          h('p', { class: 'verdict-warning' }, `${model.warnings.length} warning(s) about these measurements: see `, h('a', { href: '#lab-checks' }, 'Checks'), '.'),
+          h('p', { class: 'verdict-warning' }, t('report.warningCount', { count: model.warnings.length }), h('a', { href: '#lab-checks' }, t('report.checks')), '.'),
       ),
       h(
         'div',
@@ -122,9 +127,9 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
           h(
             'section',
             { id: 'lab-environment', class: 'panel' },
-            h('h2', {}, 'Environment'),
-            tableElement('Where and how this was measured', model.environment),
-            h('h3', {}, 'Reproduce'),
+            h('h2', {}, t('report.environment')),
+            tableElement(t('report.whereAndHow'), model.environment),
+            h('h3', {}, t('report.reproduce')),
             ...model.commands.map((c) => h('pre', {}, h('code', {}, c))),
           ),
           glossarySection(),

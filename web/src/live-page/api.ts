@@ -21,6 +21,8 @@ export interface ScenarioInfo {
 export interface Catalogue {
   scenarios: ScenarioInfo[]
   stacks: string[]
+  /** The demo's language (`lab demo --lang`), a string until checked with `isLang`. */
+  lang?: string
 }
 
 /** The body of `POST /api/runs`: only knobs turned away from their defaults are sent. */

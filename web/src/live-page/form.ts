@@ -9,6 +9,7 @@ import type { Knob } from '../../../lab/core/knobs.js'
 import { h } from '../panels/dom.js'
 import { linkTerms } from '../panels/glossary.js'
 import type { Catalogue, Problem, ScenarioInfo, StartRequest } from './api.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** What the form holds. */
 interface Values {
@@ -39,7 +40,7 @@ export class RunForm {
   readonly groups = h('div', { class: 'knob-groups', id: 'live-knobs' })
   readonly estimate = h('p', { class: 'estimate', 'aria-live': 'polite' })
   readonly error = h('p', { class: 'form-error', role: 'alert' })
-  readonly notes = h('aside', { class: 'notes', 'aria-label': 'Scenario notes' })
+  readonly notes = h('aside', { class: 'notes', 'aria-label': t('report.notes') })
   readonly #v: Values = { scenario: '', quick: true, stack: 'node', topologies: new Set(), workloads: new Set(), values: new Map() }
   #appliedPlanOf: string | null = null
 
@@ -115,7 +116,7 @@ export class RunForm {
     })
     const own = s.knobs.filter((k) => k.group === id)
     for (const k of own) fieldset.append(this.#knob(k))
-    if (own.length === 0) fieldset.append(h('p', { class: 'knob-hint' }, 'Nothing to turn here.'))
+    if (own.length === 0) fieldset.append(h('p', { class: 'knob-hint' }, t('live.nothingToTurn')))
     return fieldset
   }
 
@@ -134,9 +135,9 @@ export class RunForm {
     return h(
       'fieldset',
       { class: 'group', 'data-group': 'load' },
-      h('legend', {}, h('strong', {}, 'Load')),
+      h('legend', {}, h('strong', {}, t('live.load'))),
       h('label', { class: 'check' }, quick, ' Quick (the scenario’s short load)'),
-      h('label', { class: 'field', for: 'live-stack' }, h('span', { class: 'field-name' }, 'Stack'), stack),
+      h('label', { class: 'field', for: 'live-stack' }, h('span', { class: 'field-name' }, t('live.stack')), stack),
       ...s.knobs.filter((k) => k.group === 'load').map((k) => this.#knob(k)),
     )
   }

@@ -11,6 +11,7 @@ import type { Band, LineChartModel, LineSeries, Verdict, WarningView } from '../
 import { verdicts } from '../report/verdicts.js'
 import { warningViews } from '../report/warnings.js'
 import { partialDocument, type LiveState } from './state.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** Colour of a topology: its place in the plan, as the report colours it. */
 function colorOf(state: LiveState, topology: string): string {
@@ -73,7 +74,7 @@ export function liveThroughputChart(state: LiveState): LineChartModel {
   return {
     kind: 'line',
     id: 'live-throughput',
-    title: 'Throughput, live',
+    title: t('live.liveThroughput'),
     caption: 'Responses completed each second. Each shaded or labelled stretch is one level (@ = connections); a line that stops rising as connections grow has run out of workers or CPU.',
     x: timeAxis(state),
     y: { title: 'req/s', type: 'linear', min: 0 },

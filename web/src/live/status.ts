@@ -4,6 +4,7 @@
 import { runLabel } from '../../../lab/core/labels.js'
 import { fmt } from '../report/format.js'
 import type { LiveState } from './state.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** The status line: what is running and how far along the run is. */
 export interface StatusLine {
@@ -16,7 +17,7 @@ export interface StatusLine {
 /** What the status line says for a state. */
 export function statusLine(state: LiveState): StatusLine {
   const plan = state.plan
-  if (!plan) return { headline: 'Ready', detail: 'Pick a scenario, turn the knobs, press Run.', progress: 0 }
+  if (!plan) return { headline: t('live.ready'), detail: t('live.readyDetail'), progress: 0 }
   const total = plan.levels.length
   const doneCount = state.levels.filter((l) => l.state === 'done').length
   if (state.status !== 'running') {

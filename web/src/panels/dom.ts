@@ -3,6 +3,7 @@
  * table, and a button that shows and hides what it controls.
  */
 import type { Table } from '../report/types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** A child `h` accepts; falsy ones are skipped. */
 export type Child = Node | string | null | undefined | false
@@ -36,7 +37,7 @@ export function tableElement(caption: string, t: Table): HTMLElement {
  */
 export function toggleButton(wrap: HTMLElement, onOpen: () => void = () => undefined): HTMLElement {
   wrap.hidden = true
-  const button = h('button', { type: 'button', class: 'table-toggle', 'aria-expanded': 'false', 'aria-controls': wrap.id }, 'Show table')
+  const button = h('button', { type: 'button', class: 'table-toggle', 'aria-expanded': 'false', 'aria-controls': wrap.id }, t('report.showTable'))
   button.addEventListener('click', () => {
     wrap.hidden = !wrap.hidden
     button.setAttribute('aria-expanded', String(!wrap.hidden))

@@ -21,6 +21,7 @@ import annotationPlugin from 'chartjs-plugin-annotation'
 import { percentileLabel } from '../report/spectrum.js'
 import type { Band, BarChartModel, ChartModel, LineChartModel, Scale } from '../report/types.js'
 import { EVENTS_AXIS, MARK_HEADROOM, markDatasets, markLines } from './marks.js'
+import { currentLang } from '../../../lab/core/i18n.js'
 
 Chart.register(
   LineController,
@@ -141,6 +142,8 @@ function barConfig(m: BarChartModel, k: number): ChartConfiguration<'bar' | 'lin
 
 function common(m: ChartModel) {
   return {
+    // tick labels as the page's language writes numbers (decimal comma in pt-BR and ru)
+    locale: currentLang(),
     animation: false as const,
     responsive: true,
     maintainAspectRatio: false,

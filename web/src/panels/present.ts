@@ -4,6 +4,7 @@
  * sets the sizes (style.css); charts are drawn again at the new size.
  */
 import { h } from './dom.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** Whether the page is in presenter mode now. */
 export const presenting = (): boolean => document.documentElement.classList.contains('present')
@@ -17,7 +18,7 @@ export const chartFontSize = (): number => (presenting() ? 18 : 12)
  * @param onChange - e.g. redraw the charts at the new size
  */
 export function presenterButton(start: boolean, onChange: (on: boolean) => void): HTMLElement {
-  const button = h('button', { type: 'button', class: 'present-toggle', 'aria-pressed': String(start) }, 'Presenter mode')
+  const button = h('button', { type: 'button', class: 'present-toggle', 'aria-pressed': String(start) }, t('report.presenter'))
   const set = (on: boolean): void => {
     document.documentElement.classList.toggle('present', on)
     button.setAttribute('aria-pressed', String(on))

@@ -21,6 +21,7 @@ import type { ChartModel, ReportModel } from './types.js'
 import { verdicts } from './verdicts.js'
 import { lessonBanners } from './lesson.js'
 import { warningViews } from './warnings.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /**
  * Everything the report page shows, derived from the documents (no DOM). The
@@ -59,30 +60,30 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
     sections: [
       {
         id: 'lab-throughput',
-        title: 'Throughput',
-        caption: 'Requests per second against the number of concurrent connections.',
+        title: t('report.throughput'),
+        caption: t('report.throughputCaption'),
         layout: 'wide',
         charts: perWorkload(throughputChart),
       },
       {
         id: 'lab-latency',
-        title: 'Latency',
-        caption: 'How long one request took, typical (p50) and slow (p99).',
+        title: t('report.latency'),
+        caption: t('report.latencyCaption'),
         layout: 'wide',
         charts: perWorkload(latencyChart),
       },
       ...(side ? [side] : []),
       {
         id: 'lab-spectrum',
-        title: 'Latency spectrum',
-        caption: 'Every percentile at the highest connection count, HDR style.',
+        title: t('report.spectrum'),
+        caption: t('report.spectrumCaption'),
         layout: 'wide',
         charts: perWorkload(spectrumChart),
       },
       {
         id: 'lab-timeline',
-        title: 'Second by second',
-        caption: 'Each run as it happened: req/s (line, left axis) and p99 (triangles, right axis). Shaded seconds are warm-up, left out of the statistics; after them both should be flat.',
+        title: t('report.timeline'),
+        caption: t('report.timelineCaption'),
         layout: 'grid',
         charts: timelineKeys.map((k) => {
           const [w, t, c] = JSON.parse(k) as [string, string, number]
@@ -93,8 +94,8 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
         ? [
             {
               id: 'lab-open-loop',
-              title: 'Open loop',
-              caption: 'Requests arriving at an offered rate whatever the server does; latency from each intended send (docs/open-loop.md).',
+              title: t('report.openLoop'),
+              caption: t('report.openLoopCaption'),
               layout: 'grid' as const,
               charts: [...open.map((w) => hockeyStickChart(docs, w)), ...docs.flatMap((d, i) => d.runs.filter((r) => r.openLoop).map((r) => openTimelineChart(docs, i, r)))],
             },
@@ -103,15 +104,15 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
       ...(proxy ? [proxy] : []),
       {
         id: 'lab-resources',
-        title: 'CPU and memory',
-        caption: 'Sampled from /proc over the measured window.',
+        title: t('report.resources'),
+        caption: t('report.resourcesCaption'),
         layout: 'wide',
         charts: [...perWorkload(cpuChart), ...perWorkload(memoryChart)],
       },
       {
         id: 'lab-checks',
-        title: 'Checks',
-        caption: "The lab's self-check: does the measurement agree with Little's law?",
+        title: t('report.checks'),
+        caption: t('report.checksCaption'),
         layout: 'wide',
         charts: [littlesLawChart(docs)],
       },

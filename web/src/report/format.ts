@@ -6,6 +6,7 @@
 import { shellCommand } from '../../../lab/core/labels.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import type { LineSeries, Table } from './types.js'
+import { num } from '../../../lab/core/format-number.js'
 
 /** Okabe–Ito colours (colour-blind safe), in the order series get them; black and yellow left out for lines on white. */
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'] as const
@@ -29,9 +30,9 @@ export const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs
 /** Sum of a list (0 for an empty one). */
 export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0)
 
-/** Formats a number with a fixed number of decimals; `–` for null or non-finite. */
+/** Formats a number with a fixed number of decimals in the page's language (lab/core/format-number.ts); `–` for null or non-finite. */
 export function fmt(value: number | null | undefined, digits = 1): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits)
+  return value === null || value === undefined || !Number.isFinite(value) ? '–' : num(value, digits)
 }
 
 /** measured ÷ theory; null when there is no theory or it is 0 (nothing to divide by). */

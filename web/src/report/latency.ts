@@ -7,6 +7,7 @@ import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
 import { MACHINE, THEORY, ratioAt } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /**
  * p50 and p99 latency against connections (log y), one pair of lines per
@@ -46,12 +47,12 @@ export function latencyChart(docs: ResultsDocument[], workload: string): LineCha
   return {
     kind: 'line',
     id: `lab-latency-${slug(workload)}`,
-    title: `Latency p50 and p99, ${workload}`,
+    title: t('report.latencyOf', { workload }),
     caption:
       'p50 is the typical request, p99 the slowest in a hundred; a line rising with connections means requests queue (log scale).' +
       (theory ? ` Dashed: ${THEORY}, its mean latency.` : ''),
-    x: { title: 'connections', type: 'logarithmic', ticks },
-    y: { title: 'latency (ms)', type: 'logarithmic' },
+    x: { title: t('report.axisConnections'), type: 'logarithmic', ticks },
+    y: { title: t('report.axisLatency'), type: 'logarithmic' },
     series,
     bands: [],
     table: columnsTable(ticks, columns),

@@ -6,6 +6,7 @@ import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { PALETTE, documentLabel, fmt } from './format.js'
 import type { BarChartModel } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** Little's-law ratio (measured mean latency ÷ connections/throughput) of every run as dots, with the ±10 % band. */
 export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
@@ -15,11 +16,11 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
   return {
     kind: 'bar',
     id: 'lab-littles-law',
-    title: "Little's law check",
+    title: t('report.littlesCheck'),
     caption: 'Mean latency should equal connections ÷ throughput: a dot outside the shaded 0.9–1.1 band means the measurement is suspect.',
     categories: runs.map(({ doc, run }) => [run.topology, run.workload, ...ctx.runCategory(doc, run).slice(1)]),
     y: {
-      title: 'measured ÷ expected',
+      title: t('report.axisRatio'),
       type: 'linear',
       min: Math.min(0.8, Math.floor((Math.min(...ratios) - 0.05) * 10) / 10),
       max: Math.max(1.2, Math.ceil((Math.max(...ratios) + 0.05) * 10) / 10),

@@ -6,6 +6,7 @@ import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { MiB, PALETTE, ROLE_COLORS, fmt, slug, sum } from './format.js'
 import type { BarChartModel, BarSeries, Table } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 type Role = 'master' | 'worker' | 'server' | 'proxy'
 const ROLES: Role[] = ['master', 'worker', 'server', 'proxy']
@@ -59,10 +60,10 @@ export function cpuChart(docs: ResultsDocument[], workload: string): BarChartMod
   return {
     kind: 'bar',
     id: `lab-cpu-${slug(workload)}`,
-    title: `CPU, ${workload}`,
+    title: t('report.cpuOf', { workload }),
     caption: 'Server processes stacked (100 % = one core) beside the load generator; a client above ~85 % measures itself, not the server.',
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
-    y: { title: 'CPU (% of one core, mean)', type: 'linear', min: 0 },
+    y: { title: t('report.axisCpu'), type: 'linear', min: 0 },
     series,
     bands: [],
     table: processTable(ctx, runs),
@@ -77,10 +78,10 @@ export function memoryChart(docs: ResultsDocument[], workload: string): BarChart
   return {
     kind: 'bar',
     id: `lab-memory-${slug(workload)}`,
-    title: `Memory (RSS), ${workload}`,
+    title: t('report.memoryOf', { workload }),
     caption: 'Every pre-forked worker is a whole process with its own memory; one event loop holds all its connections in one.',
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
-    y: { title: 'RSS (MiB, mean)', type: 'linear', min: 0 },
+    y: { title: t('report.axisRss'), type: 'linear', min: 0 },
     series: roles.map((role) => ({
       label: ROLE_LABEL[role],
       color: ROLE_COLORS[role] ?? PALETTE[0],

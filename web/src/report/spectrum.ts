@@ -7,6 +7,7 @@ import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { fmt, slug } from './format.js'
 import type { LineChartModel, LineSeries } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /**
  * Maps a percentile (0..100) to the HDR spectrum's x, `1/(1−p/100)` computed as
@@ -61,8 +62,8 @@ export function spectrumChart(docs: ResultsDocument[], workload: string): LineCh
     id: `lab-spectrum-${slug(workload)}`,
     title: `Latency spectrum, ${workload} @${top}`,
     caption: 'Read to the right for rarer requests: a flat line means all took about as long; a late upturn is a tail of slow outliers (the maximum is in the table).',
-    x: { title: 'percentile', type: 'logarithmic', format: 'percentile', ticks: spectrumTicks(maxX), min: 1, max: maxX },
-    y: { title: 'latency (ms)', type: 'linear', min: 0 },
+    x: { title: t('report.axisPercentile'), type: 'logarithmic', format: 'percentile', ticks: spectrumTicks(maxX), min: 1, max: maxX },
+    y: { title: t('report.axisLatency'), type: 'linear', min: 0 },
     series,
     bands: [],
     table: {

@@ -8,6 +8,7 @@ import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
 import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /**
  * Throughput (mean req/s) against connections, one line per topology; a
@@ -49,10 +50,10 @@ export function throughputChart(docs: ResultsDocument[], workload: string): Line
   return {
     kind: 'line',
     id: `lab-throughput-${slug(workload)}`,
-    title: `Throughput, ${workload}`,
+    title: t('report.throughputOf', { workload }),
     caption: `Where a line flattens, that topology has run out of workers or CPU: more connections then only add waiting.${theory ? THEORY_CAPTION : ''}${machine ? MACHINE_CAPTION : ''}`,
-    x: { title: 'connections', type: 'logarithmic', ticks },
-    y: { title: 'answered req/s (mean)', type: 'linear', min: 0 },
+    x: { title: t('report.axisConnections'), type: 'logarithmic', ticks },
+    y: { title: t('report.axisAnswered'), type: 'linear', min: 0 },
     series,
     bands: [],
     table: columnsTable(ticks, columns),

@@ -10,6 +10,7 @@ import { eventMarks, marksSummary, type EventMark } from './annotations.js'
 import { Context } from './context.js'
 import { documentLabel, fmt, seriesTable, slug } from './format.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /**
  * One line on whether a run held still after its warm-up, from σ/mean of its
@@ -79,7 +80,7 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
     id: `lab-timeline-${slug(workload)}-${slug(topology)}-${connections}`,
     title: `${topology} · ${workload} @${connections}`,
     caption: captions.join('; '),
-    x: { title: 'second', type: 'linear', min: 0 },
+    x: { title: t('report.axisSecond'), type: 'linear', min: 0 },
     y: { title: 'req/s', type: 'linear', min: 0 },
     y2: { title: 'p99 (ms)', type: 'linear', min: 0 },
     series,

@@ -10,6 +10,7 @@
 import type { CheckVerdict } from '../../../lab/core/exercise.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import type { EventMark } from './annotations.js'
+import type { Lang } from '../../../lab/core/i18n-lang.js'
 
 /** What `lab report` embeds in the page's `#lab-data` element. */
 export interface ReportPayload {
@@ -20,6 +21,8 @@ export interface ReportPayload {
   handoutHtml?: string
   /** An exercise's graded checks (`lab exercise check`), shown first. */
   exerciseChecks?: CheckVerdict[]
+  /** The language the page opens in (the run's `--lang`); absent: English. */
+  lang?: Lang
 }
 
 /** One point of a line series, in the units of its chart's axes. */

@@ -2,7 +2,8 @@
  * The warnings of a set of
  * documents as the report and the live page list them. Pure.
  */
-import { WARNING_TEXT, warningCode } from '../../../lab/core/vocabulary.js'
+import { t } from '../../../lab/core/i18n.js'
+import { warningCode } from '../../../lab/core/vocabulary.js'
 import type { Context } from './context.js'
 import type { WarningView } from './types.js'
 
@@ -12,7 +13,7 @@ export function warningViews(ctx: Context): WarningView[] {
     doc.warnings.map((w) => {
       const run = w.run === undefined ? undefined : doc.runs[w.run]
       const code = warningCode.parse(w.code)
-      const text = WARNING_TEXT[code]
+      const text = { title: t(`warning.${code}.title`), explanation: t(`warning.${code}.explanation`) }
       return { code: w.code, ...text, message: w.message, run: run ? ctx.runLabel(d, run) : '' }
     }),
   )
