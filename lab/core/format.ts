@@ -10,7 +10,8 @@
 import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
-import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
+import { NO_DATA, approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
+import { engineText } from './handout.js'
 
 export { describeWorkload, serverCpuPercent }
 
@@ -47,18 +48,21 @@ function row(rs: RunResult[], width: number, shed: boolean): string {
   const all = levelRate(rs, 'all')
   const predicted = (pick: (p: NonNullable<RunResult['prediction']>) => { perSecond: number; approximate?: string } | undefined) => {
     const p = r.prediction ? pick(r.prediction) : undefined
-    return p ? `${p.approximate ? '~' : ''}${fix(p.perSecond)}` : '-'
+    return p ? `${p.approximate ? '~' : ''}${fix(p.perSecond)}` : NO_DATA
   }
+  // no answered response: no latency to show (an unanswered level's histogram reads 0.0 ms)
+  const answeredNone = rs.every((x) => (x.requests.ok ?? x.requests.total) === 0)
+  const latency = (pick: (x: RunResult) => number) => (answeredNone ? NO_DATA : fix(mean(rs.map(pick))))
   const little = rs.flatMap((x) => (x.littlesLaw.ratio === null ? [] : [x.littlesLaw.ratio]))
   const basis = r.prediction?.perSecond
   return (
     `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}${pad(fmtRate(answered), 26)}` +
     (shed ? `${pad(fix(all.mean), 11)}${pad(fix(all.mean - answered.mean), 10)}` : '') +
-    `${pad(fix(mean(rs.map((x) => x.latencyMs.p50))), 10)}${pad(fix(mean(rs.map((x) => x.latencyMs.p99))), 10)}` +
+    `${pad(latency((x) => x.latencyMs.p50), 10)}${pad(latency((x) => x.latencyMs.p99), 10)}` +
     `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), 8)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), 8)}` +
-    `${pad(little.length ? fix(mean(little), 2) : '-', 10)}` +
+    `${pad(little.length ? fix(mean(little), 2) : NO_DATA, 10)}` +
     `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), 11)}${pad(predicted((p) => p.thisMachine), 14)}` +
-    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : '-', 11)}`
+    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : NO_DATA, 11)}`
   )
 }
 
@@ -81,9 +85,17 @@ function legend(runs: readonly RunResult[]): string[] {
   const taken = others.length ? `; other processes took ${fix(Math.min(...others), 0)}–${fix(Math.max(...others), 0)} % of a core meanwhile, left out of this machine's cores` : ''
   return [
     '',
-    `  n: ${repeats ? 'repeats (each on a fresh topology), or ' : ''}whole seconds of the window; no ± below n = 2. CPU %: server processes, % of one core.`,
+    `  n: ${repeats ? 'repeats (each on a fresh topology), or ' : ''}whole seconds of the window; no ± below n = 2. CPU %: server processes, % of one core (100 = one core busy, 200 = two). ${NO_DATA}: nothing to show.`,
     `  textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator${taken}). meas/pred: answered ÷ ${machine ? 'this machine' : 'textbook'}.`,
+    "  good ranges: Little's 0.90–1.10 (outside: the measurement is suspect); meas/pred near 1.00 (the model explains the level; well below: something the model leaves out costs time).",
   ]
+}
+
+/** `engines: prefork = node-prefork, proxied = nginx → gunicorn`: which engine served each topology, '' without runs. */
+export function engineLine(runs: readonly RunResult[]): string {
+  const by = new Map<string, string>()
+  for (const r of runs) if (!by.has(r.topology)) by.set(r.topology, engineText(r.engines))
+  return by.size ? `engines: ${[...by].map(([t, e]) => `${t} = ${e}`).join(', ')}` : ''
 }
 
 /**
@@ -96,6 +108,8 @@ export function formatSummary(doc: ResultsDocument): string {
   const def = doc.scenario.definition as { workloads?: Record<string, Record<string, unknown>> } | undefined
   const workloads = [...new Set(doc.runs.map((r) => r.workload))]
   lines.push(`${doc.scenario.title}${doc.complete ? '' : '  (incomplete: interrupted or failed)'}`)
+  const engines = engineLine(doc.runs)
+  if (engines) lines.push(engines)
   for (const w of workloads) {
     const params = def?.workloads?.[w]
     const runs = doc.runs.filter((r) => r.workload === w)

@@ -48,8 +48,8 @@ export type Comparison =
   | { kind: 'no-measurable-difference' }
   /** Separate intervals: higher ÷ lower, with Fieller's 95 % interval (null when it is unbounded). */
   | { kind: 'ratio'; higher: 'a' | 'b'; ratio: number; ci95: [number, number] | null }
-  /** Separate intervals and the lower side answered nothing at all. */
-  | { kind: 'none-answered'; higher: 'a' | 'b' }
+  /** Separate intervals and the lower side answered nothing at all; `perSecond` is the higher side's mean, answered req/s. */
+  | { kind: 'none-answered'; higher: 'a' | 'b'; perSecond: number }
 
 /** The parts of a {@link Summary} a comparison reads. */
 export type Rate = Pick<Summary, 'n' | 'mean' | 'stdError' | 'df' | 'ci95'>
@@ -80,7 +80,7 @@ export function compareRates(a: Rate, b: Rate): Comparison {
     return { kind: 'no-interval', higher, ratio: lo.mean > 0 ? hi.mean / lo.mean : null }
   }
   if (lo.ci95[1] >= hi.ci95[0]) return { kind: 'no-measurable-difference' }
-  if (lo.mean <= 0) return { kind: 'none-answered', higher }
+  if (lo.mean <= 0) return { kind: 'none-answered', higher, perSecond: hi.mean }
   const t = tQuantile975(Math.min(hi.df, lo.df))
   const [x, y, sx, sy] = [hi.mean, lo.mean, hi.stdError, lo.stdError]
   const den = y * y - t * t * sy * sy
@@ -88,6 +88,9 @@ export function compareRates(a: Rate, b: Rate): Comparison {
   const ci95: [number, number] | null = den > 0 && disc >= 0 ? [(x * y - t * Math.sqrt(disc)) / den, (x * y + t * Math.sqrt(disc)) / den] : null
   return { kind: 'ratio', higher, ratio: x / y, ci95 }
 }
+
+/** A rate as a verdict states it: one decimal below 100 req/s, none above. */
+const rateText = (perSecond: number): string => perSecond.toFixed(perSecond >= 100 ? 0 : 1)
 
 /**
  * The verdict line of one level, e.g.
@@ -98,7 +101,7 @@ export function compareRates(a: Rate, b: Rate): Comparison {
 export function verdictLine(level: string, names: readonly [string, string], c: Comparison): string {
   if (c.kind === 'no-measurable-difference') return `${level}: no measurable difference at this level between ${names[0]} and ${names[1]} (their 95 % intervals overlap)`
   const [hi, lo] = c.higher === 'a' ? names : [names[1], names[0]]
-  if (c.kind === 'none-answered') return `${level}: ${hi} answered requests where ${lo} answered none`
+  if (c.kind === 'none-answered') return `${level}: ${hi} answered ${rateText(c.perSecond)} req/s where ${lo} answered none`
   if (c.kind === 'no-interval') {
     const what = c.ratio === null ? `answered requests where ${lo} answered none` : `served ${c.ratio.toFixed(1)}× the answered req/s of ${lo}`
     return `${level}: ${hi} ${what} (a single sample has no interval: measure longer or repeat before trusting the difference)`

@@ -162,7 +162,7 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
 
   it('keeps the verdict lines visible, including a topology that answered nothing', async () => {
     await expect(cat.locator('.verdict').allTextContents()).resolves.toEqual([
-      'hang-5pct @16: prefork answered requests where async answered none',
+      'hang-5pct @16: prefork answered 31.5 req/s where async answered none',
       'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
   })

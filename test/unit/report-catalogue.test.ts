@@ -125,7 +125,7 @@ describe('theory beside measurement', () => {
   it('says which topology answered nothing instead of dividing by zero', () => {
     const v = verdicts([catalogue()])
     expect(v.map((x) => x.text)).toEqual([
-      'hang-5pct @16: prefork answered requests where async answered none',
+      'hang-5pct @16: prefork answered 31.5 req/s where async answered none',
       'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
     expect(v[0]?.ratio).toBe(Infinity)

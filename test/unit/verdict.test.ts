@@ -63,8 +63,10 @@ describe('compareRates', () => {
     expect(c).toMatchObject({ kind: 'ratio', higher: 'a', ci95: null })
   })
 
-  it('says the lower side answered none when its rate is 0', () => {
-    expect(compareRates(rate(640, 5, 2, 4.302653), rate(0, 0, 2, 4.302653))).toEqual({ kind: 'none-answered', higher: 'a' })
+  it('says the lower side answered none when its rate is 0, keeping the higher side’s rate', () => {
+    const c = compareRates(rate(640, 5, 2, 4.302653), rate(0, 0, 2, 4.302653))
+    expect(c).toEqual({ kind: 'none-answered', higher: 'a', perSecond: 640 })
+    expect(verdictLine('slow-clients @4', ['proxied', 'bare'], c)).toBe('slow-clients @4: proxied answered 640 req/s where bare answered none')
   })
 
   it('makes no claim from one sample, but gives the plain ratio to read', () => {

@@ -175,7 +175,6 @@ export function predictSection(
       { class: 'section-caption' },
       'Before you read the charts: how many requests per second did each topology serve at the highest connection count? ' +
         'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
-        'The verdict, the model’s lines and the instructor’s notes open once every answer is revealed (or press Show all). ' +
         'Your guesses stay in this browser; nothing is sent anywhere.',
     ),
     h('p', { class: 'predict-controls' }, showAll, ' ', clear),
