@@ -189,10 +189,10 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
       'connections',
       'prefork answered',
       'prefork theory',
-      'prefork measured ÷ theory',
+      'prefork measured ÷ theory (good ≈ 1.00)',
       'async answered',
       'async theory',
-      'async measured ÷ theory',
+      'async measured ÷ theory (good ≈ 1.00)',
     ])
     await expect(figure.locator('tbody tr').last().locator('th, td').allTextContents()).resolves.toEqual(['16', '95.5', '97.8', '0.98', '48.8', '50.0', '0.97'])
     await expect(figure.locator('figcaption').textContent()).resolves.toContain('theory (queueing model)')
