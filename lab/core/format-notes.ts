@@ -11,13 +11,43 @@ import { t } from './i18n.js'
 
 const fix = (n: number, d = 1) => num(n, d)
 
-/** `io_ms=50 cpu_ms=0 bytes=1024`, plus any other field that is set (`crash_pct=1`, `streams={"count":4}`). */
-export function describeWorkload(params: Record<string, unknown>): string {
-  const always = ['io_ms', 'cpu_ms', 'bytes']
-  return Object.entries(params)
-    .filter(([k, v]) => always.includes(k) || (v !== 0 && v !== undefined && v !== null))
-    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' ')
+/** What the summary prints where there is no figure: nothing was answered, so no latency (never `0.0 ms`). */
+export const NO_DATA = '—'
+
+/** `12.3 ms`, or {@link NO_DATA} when nothing was measured. */
+export const ms = (n: number, none: boolean): string => (none ? NO_DATA : t('summary.ms', { value: fix(n) }))
+
+const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+/**
+ * A workload in a few words, for the summary's header and the report's
+ * questions: `50 ms wait + 0 ms CPU per request, 1024 B responses, 5 % hang`;
+ * a mix, streams, WebSocket clients and slow clients by their count, never as JSON.
+ * @param opts.bytes - name the response size (default true)
+ */
+export function describeWorkload(params: Record<string, unknown>, opts: { bytes?: boolean } = {}): string {
+  const w = params
+  if (Array.isArray(w.mix)) return `a mix of ${plural(w.mix.length, 'kind')} of request`
+  const parts: string[] = []
+  const io = finite(w.io_ms)
+  const cpu = finite(w.cpu_ms)
+  if (io !== undefined || cpu !== undefined) parts.push(`${io ?? 0} ms wait + ${cpu ?? 0} ms CPU per request`)
+  const bytes = finite(w.bytes)
+  if (opts.bytes !== false && bytes !== undefined) parts.push(`${bytes} B responses`)
+  const hang = finite(w.hang_pct)
+  if (hang) parts.push(`${hang} % hang`)
+  const crash = finite(w.crash_pct)
+  if (crash) parts.push(`${crash} % crash the worker`)
+  const count = (key: string): number | undefined => finite((w[key] as { count?: unknown; clients?: unknown } | undefined)?.count) ?? finite((w[key] as { clients?: unknown } | undefined)?.clients)
+  const streams = count('streams')
+  if (streams) parts.push(`${plural(streams, 'stream')} held open`)
+  const sockets = count('websockets')
+  if (sockets) parts.push(`${plural(sockets, 'WebSocket client')}`)
+  const slow = count('slow_clients')
+  const mode = (w.slow_clients as { mode?: unknown } | undefined)?.mode
+  if (slow) parts.push(`${plural(slow, 'slow client')}${typeof mode === 'string' ? ` (${mode})` : ''}`)
+  return parts.join(', ')
 }
 
 /** Server CPU of a level: the sum over its processes, in percent of one core. */
@@ -34,8 +64,9 @@ export function extras(runs: readonly RunResult[]): string[] {
     out.push('', `  ${t('summary.probe', { path: probes[0]?.probe?.path ?? '' })}`)
     for (const r of probes) {
       const p = r.probe as NonNullable<RunResult['probe']>
+      const none = p.requests - p.errors <= 0
       const errors = p.errors ? t('summary.probeErrors', { count: p.errors }) : ''
-      out.push(`    ${at(r).padEnd(20)} ${t('summary.probeLine', { p50: fix(p.latencyMs.p50), p99: fix(p.latencyMs.p99), max: fix(p.latencyMs.max), requests: p.requests, errors })}`)
+      out.push(`    ${at(r).padEnd(20)} ${t('summary.probeLine', { p50: ms(p.latencyMs.p50, none), p99: ms(p.latencyMs.p99, none), max: ms(p.latencyMs.max, none), requests: p.requests, errors })}`)
     }
   }
   const streams = runs.filter((r) => r.streams)
@@ -54,7 +85,7 @@ export function extras(runs: readonly RunResult[]): string[] {
       const refused = Object.entries(w.refused).map(([status, n]) => `${n} refused with ${status}`)
       out.push(
         `    ${at(r).padEnd(20)} ${w.held} of ${w.clients} held open, ${fix(w.sentPerSecond)} messages/s, ${fix(w.deliveredPerSecond)} deliveries/s, ` +
-          `delivery p50 ${fix(w.deliveryMs.p50)} ms, p99 ${fix(w.deliveryMs.p99)} ms${[...refused, ...(w.failed ? [`${w.failed} failed`] : [])].map((x) => `, ${x}`).join('')}`,
+          `delivery p50 ${ms(w.deliveryMs.p50, w.delivered === 0)}, p99 ${ms(w.deliveryMs.p99, w.delivered === 0)}${[...refused, ...(w.failed ? [`${w.failed} failed`] : [])].map((x) => `, ${x}`).join('')}`,
       )
     }
   }

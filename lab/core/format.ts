@@ -11,8 +11,9 @@ import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
 import { lessonHeadline, lessonVerdict } from './lesson-verdict.js'
-import { approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
+import { NO_DATA, approximateNotes, calibrationLines, describeWorkload, extras, serverCpuPercent, windowLines } from './format-notes.js'
 import { num } from './format-number.js'
+import { engineText } from './handout.js'
 import { currentLang, t } from './i18n.js'
 
 export { describeWorkload, serverCpuPercent, num }
@@ -69,18 +70,21 @@ function row(rs: RunResult[], width: number, shed: boolean): string {
   const all = levelRate(rs, 'all')
   const predicted = (pick: (p: NonNullable<RunResult['prediction']>) => { perSecond: number; approximate?: string } | undefined) => {
     const p = r.prediction ? pick(r.prediction) : undefined
-    return p ? `${p.approximate ? '~' : ''}${fix(p.perSecond)}` : '-'
+    return p ? `${p.approximate ? '~' : ''}${fix(p.perSecond)}` : NO_DATA
   }
+  // no answered response: no latency to show (an unanswered level's histogram reads 0.0 ms)
+  const answeredNone = rs.every((x) => (x.requests.ok ?? x.requests.total) === 0)
+  const latency = (pick: (x: RunResult) => number) => (answeredNone ? NO_DATA : fix(mean(rs.map(pick))))
   const little = rs.flatMap((x) => (x.littlesLaw.ratio === null ? [] : [x.littlesLaw.ratio]))
   const basis = r.prediction?.perSecond
   return (
     `  ${r.topology.padEnd(width)}${pad(String(r.connections), c.conns.w)}${pad(fmtRate(answered), c.answered.w)}` +
     (shed ? `${pad(fix(all.mean), c.all.w)}${pad(fix(all.mean - answered.mean), c.non2xx.w)}` : '') +
-    `${pad(fix(mean(rs.map((x) => x.latencyMs.p50))), c.p50.w)}${pad(fix(mean(rs.map((x) => x.latencyMs.p99))), c.p99.w)}` +
+    `${pad(latency((x) => x.latencyMs.p50), c.p50.w)}${pad(latency((x) => x.latencyMs.p99), c.p99.w)}` +
     `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
-    `${pad(little.length ? fix(mean(little), 2) : '-', c.littles.w)}` +
+    `${pad(little.length ? fix(mean(little), 2) : NO_DATA, c.littles.w)}` +
     `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), c.textbook.w)}${pad(predicted((p) => p.thisMachine), c.thisMachine.w)}` +
-    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : '-', c.measPred.w)}`
+    `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : NO_DATA, c.measPred.w)}`
   )
 }
 
@@ -105,9 +109,17 @@ function legend(runs: readonly RunResult[]): string[] {
   const taken = others.length ? t('summary.legendTaken', { min: fix(Math.min(...others), 0), max: fix(Math.max(...others), 0) }) : ''
   return [
     '',
-    `  ${t('summary.legendN', { repeats: repeats ? t('summary.legendRepeats') : '' })}`,
+    `  ${t('summary.legendN', { repeats: repeats ? t('summary.legendRepeats') : '', none: NO_DATA })}`,
     `  ${t('summary.legendPred', { taken, basis: t(machine ? 'summary.thisMachine' : 'summary.textbook') })}`,
+    `  ${t('summary.legendGood')}`,
   ]
+}
+
+/** `engines: prefork = node-prefork, proxied = nginx → gunicorn`: which engine served each topology, '' without runs. */
+export function engineLine(runs: readonly RunResult[]): string {
+  const by = new Map<string, string>()
+  for (const r of runs) if (!by.has(r.topology)) by.set(r.topology, engineText(r.engines))
+  return by.size ? `engines: ${[...by].map(([t, e]) => `${t} = ${e}`).join(', ')}` : ''
 }
 
 /**
@@ -131,6 +143,8 @@ export function formatSummary(doc: ResultsDocument): string {
   const def = doc.scenario.definition as { workloads?: Record<string, Record<string, unknown>> } | undefined
   const workloads = [...new Set(doc.runs.map((r) => r.workload))]
   lines.push(`${doc.scenario.title}${doc.complete ? '' : `  ${t('summary.incomplete')}`}`)
+  const engines = engineLine(doc.runs)
+  if (engines) lines.push(engines)
   for (const w of workloads) {
     const params = def?.workloads?.[w]
     const runs = doc.runs.filter((r) => r.workload === w)

@@ -1,6 +1,6 @@
 /**
- * A scenario's handout (`scenarios/<name>/handout.md`, docs/scenario-format.md
- * "Handout"): the student's one page. Its `## Predict` section holds a line
+ * A scenario's handout (`scenarios/<name>/handout.md`): the student's one
+ * page, beside notes.md (the instructor key). Its `## Predict` section holds a line
  * `<!-- lab:predictions -->` that the lab replaces by a table of the levels
  * the chosen mode actually runs (topology × workload × connections or offered
  * rate, the engine that serves each topology, an empty "your guess" column),

@@ -50,8 +50,8 @@ export type Comparison =
   | { kind: 'no-measurable-difference' }
   /** Separate intervals: higher ÷ lower, with Fieller's 95 % interval (null when it is unbounded). */
   | { kind: 'ratio'; higher: 'a' | 'b'; ratio: number; ci95: [number, number] | null }
-  /** Separate intervals and the lower side answered nothing at all. */
-  | { kind: 'none-answered'; higher: 'a' | 'b' }
+  /** Separate intervals and the lower side answered nothing at all; `perSecond` is the higher side's mean, answered req/s. */
+  | { kind: 'none-answered'; higher: 'a' | 'b'; perSecond: number }
 
 /** The parts of a {@link Summary} a comparison reads. */
 export type Rate = Pick<Summary, 'n' | 'mean' | 'stdError' | 'df' | 'ci95'>
@@ -87,7 +87,7 @@ export function compareRates(a: Rate, b: Rate): Comparison {
   // a side that answered nothing in its whole window is a fact, not an estimate: the other answered
   // requests where it answered none, whatever the other's interval (two seconds of 107 and 142 give a
   // t-interval reaching below 0, which no rate can)
-  if (lo.mean <= 0 && hi.mean > 0) return { kind: 'none-answered', higher }
+  if (lo.mean <= 0 && hi.mean > 0) return { kind: 'none-answered', higher, perSecond: hi.mean }
   if (lo.ci95[1] >= hi.ci95[0]) return { kind: 'no-measurable-difference' }
   const t = tQuantile975(Math.min(hi.df, lo.df))
   const [x, y, sx, sy] = [hi.mean, lo.mean, hi.stdError, lo.stdError]
@@ -96,6 +96,9 @@ export function compareRates(a: Rate, b: Rate): Comparison {
   const ci95: [number, number] | null = den > 0 && disc >= 0 ? [(x * y - t * Math.sqrt(disc)) / den, (x * y + t * Math.sqrt(disc)) / den] : null
   return { kind: 'ratio', higher, ratio: x / y, ci95 }
 }
+
+/** A rate as a verdict states it: one decimal below 100 req/s, none above. */
+const rateText = (perSecond: number): string => perSecond.toFixed(perSecond >= 100 ? 0 : 1)
 
 /**
  * The verdict line of one level, e.g.
@@ -106,7 +109,7 @@ export function compareRates(a: Rate, b: Rate): Comparison {
 export function verdictLine(level: string, names: readonly [string, string], c: Comparison): string {
   if (c.kind === 'no-measurable-difference') return t('verdict.noDifference', { level, a: names[0], b: names[1] })
   const [hi, lo] = c.higher === 'a' ? names : [names[1], names[0]]
-  if (c.kind === 'none-answered') return t('verdict.noneAnswered', { level, hi, lo })
+  if (c.kind === 'none-answered') return t('verdict.noneAnswered', { level, hi, lo, rate: rateText(c.perSecond) })
   if (c.kind === 'no-interval') {
     return c.ratio === null ? t('verdict.singleNone', { level, hi, lo }) : t('verdict.singleRatio', { level, hi, lo, ratio: num(c.ratio, 1) })
   }

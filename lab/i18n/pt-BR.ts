@@ -43,7 +43,8 @@ export const ptBR: Messages = {
     meanMs: 'média ms',
     theoryPerS: 'teoria/s',
     theoryMs: 'teoria ms',
-    legendN: 'n: {{repeats}}segundos inteiros da janela; sem ± abaixo de n = 2. CPU %: processos do servidor, % de um núcleo.',
+    legendN: 'n: {{repeats}}segundos inteiros da janela; sem ± abaixo de n = 2. CPU %: processos do servidor, % de um núcleo (100 = um núcleo ocupado, 200 = dois). {{none}}: nada a mostrar.',
+    legendGood: 'faixas boas: Little 0,90–1,10 (fora dela, a medição é suspeita); med/prev perto de 1,00 (o modelo explica o nível; bem abaixo: algo que o modelo deixa de fora custa tempo).',
     legendRepeats: 'repetições (cada uma numa topologia nova) ou ',
     legendTaken: '; outros processos usaram {{min}}–{{max}} % de um núcleo enquanto isso, descontados dos núcleos desta máquina',
     legendPred: 'livro-texto: só io_ms e cpu_ms; esta máquina: calibrada (CPU por resposta do engine e do gerador de carga{{taken}}). med/prev: respondidas ÷ {{basis}}.',
@@ -57,7 +58,8 @@ export const ptBR: Messages = {
     placement: 'Alocação de CPU: {{note}}.',
     approximate: '~ aqui a teoria é aproximada:',
     probe: 'sonda {{path}} ao lado da carga:',
-    probeLine: 'p50 {{p50}} ms, p99 {{p99}} ms, máx. {{max}} ms ({{requests}} sondagens{{errors}})',
+    probeLine: 'p50 {{p50}}, p99 {{p99}}, máx. {{max}} ({{requests}} sondagens{{errors}})',
+    ms: '{{value}} ms',
     probeErrors: ', {{count}} erros',
     streams: 'streams mantidos abertos ao lado da carga:',
     websockets: 'clientes WebSocket ao lado da carga (envio → todos os receptores da sala):',
@@ -75,7 +77,7 @@ export const ptBR: Messages = {
   },
   verdict: {
     noDifference: '{{level}}: nenhuma diferença mensurável neste nível entre {{a}} e {{b}} (os intervalos de 95 % se sobrepõem)',
-    noneAnswered: '{{level}}: {{hi}} respondeu requisições onde {{lo}} não respondeu nenhuma',
+    noneAnswered: '{{level}}: {{hi}} respondeu {{rate}} req/s onde {{lo}} não respondeu nenhuma',
     singleNone:
       '{{level}}: {{hi}} respondeu requisições onde {{lo}} não respondeu nenhuma (uma única amostra não tem intervalo: meça por mais tempo ou repita antes de confiar na diferença)',
     singleRatio:

@@ -106,7 +106,7 @@ needsChromium.describe('the report as a student opens it: handout first, answers
     await page.getByRole('button', { name: 'Show all' }).click()
     await expect(page.locator('.verdict').count()).resolves.toBe(2)
     for (const visible of await page.locator('.predict-answer').evaluateAll((els) => els.map((e) => !(e as HTMLElement).hidden))) expect(visible).toBe(true)
-    expect(await throughputColumns(page)).toContain('async measured ÷ theory')
+    expect(await throughputColumns(page)).toContain('async measured ÷ theory (good ≈ 1.00)')
     await expect(page.locator('.notes a.glossary-link').count()).resolves.toBeGreaterThan(0)
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true })
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'report-handout.png'), fullPage: true })

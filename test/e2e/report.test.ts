@@ -162,7 +162,7 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
 
   it('keeps the verdict lines visible, including a topology that answered nothing', async () => {
     await expect(cat.locator('.verdict').allTextContents()).resolves.toEqual([
-      'hang-5pct @16: prefork answered requests where async answered none',
+      'hang-5pct @16: prefork answered 31.5 req/s where async answered none',
       'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
   })
@@ -189,10 +189,10 @@ needsChromium.describe('the catalogue report in Chromium: theory, annotations, p
       'connections',
       'prefork answered',
       'prefork theory',
-      'prefork measured ÷ theory',
+      'prefork measured ÷ theory (good ≈ 1.00)',
       'async answered',
       'async theory',
-      'async measured ÷ theory',
+      'async measured ÷ theory (good ≈ 1.00)',
     ])
     await expect(figure.locator('tbody tr').last().locator('th, td').allTextContents()).resolves.toEqual(['16', '95.5', '97.8', '0.98', '48.8', '50.0', '0.97'])
     await expect(figure.locator('figcaption').textContent()).resolves.toContain('theory (queueing model)')

@@ -117,7 +117,9 @@ export function compareMessages(english: object, translated: object, name: strin
     else if (tr.trim() === '') problems.push(`${name}: ${key} is empty`)
     else {
       if (placeholders(en).join() !== placeholders(tr).join()) problems.push(`${name}: ${key} has placeholders ${placeholders(tr).join(', ')}, the English ${placeholders(en).join(', ')}`)
-      if (numerals(en).join() !== numerals(tr).join()) problems.push(`${name}: ${key} has numbers ${numerals(tr).join(', ')}, the English ${numerals(en).join(', ')}`)
+      const lang: MarkdownLang = name === 'pt-BR' || name === 'ru' ? name : 'en'
+      const [ne, nt] = [numerals(en), numerals(tr, lang)]
+      if (ne.join() !== nt.join()) problems.push(`${name}: ${key} has numbers ${nt.join(', ')}, the English ${ne.join(', ')}`)
     }
   }
   for (const key of b.keys()) if (!a.has(key)) problems.push(`${name}: ${key} is not in the English`)

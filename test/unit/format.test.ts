@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatSummary, verdictLines } from '../../lab/core/format.js'
-import type { ResultsDocument } from '../../lab/core/results.js'
+import type { ResultsDocument, RunResult } from '../../lab/core/results.js'
 import { makeRun } from './fixtures.js'
 
 const runs = [
@@ -33,7 +33,8 @@ describe('verdictLines', () => {
   it('says where one answered none', () => {
     const none = runs.map((r) => (r.topology === 'prefork' && r.connections === 128 ? makeRun({ topology: 'prefork', connections: 128, perSecond: 0 }) : r))
     none[1]!.requests.perSecond = { mean: 0, stddev: 0, min: 0, max: 0, n: 3, ci95: [0, 0], method: 'student-t', stdError: 0, df: 2 }
-    expect(verdictLines('io-bound', none)).toEqual(['io-bound @128: async answered requests where prefork answered none'])
+    const async128 = runs.find((r) => r.topology === 'async' && r.connections === 128)?.requests.perSecond.mean as number
+    expect(verdictLines('io-bound', none)).toEqual([`io-bound @128: async answered ${async128.toFixed(async128 >= 100 ? 0 : 1)} req/s where prefork answered none`])
   })
 
   it('compares what was answered, not the 503s', () => {
@@ -59,10 +60,10 @@ describe('formatSummary', () => {
 
   it('prints a row per level with answered req/s as mean ± σ (n), percentiles, the Little ratio and both predictions', () => {
     const text = formatSummary(doc)
-    expect(text).toContain('io-bound (io_ms=50 cpu_ms=0 bytes=1024)')
+    expect(text).toContain('io-bound (50 ms wait + 0 ms CPU per request, 1024 B responses)')
     // an older prediction without textbook and this-machine figures counts as the textbook one
-    expect(text).toMatch(/prefork\s+128\s+80\.0 ± 0\.5 \(n=3\)\s+1600\.0\s+1602\.0\s+0\s+2\s+1\.00\s+80\.0\s+-\s+1\.00\n/)
-    expect(text).toMatch(/prefork\s+8\s+80\.0 ± 0\.5 \(n=3\).*1\.00\s+-\s+-\s+-\n/)
+    expect(text).toMatch(/prefork\s+128\s+80\.0 ± 0\.5 \(n=3\)\s+1600\.0\s+1602\.0\s+0\s+2\s+1\.00\s+80\.0\s+—\s+1\.00\n/)
+    expect(text).toMatch(/prefork\s+8\s+80\.0 ± 0\.5 \(n=3\).*1\.00\s+—\s+—\s+—\n/)
     expect(text).toContain('io-bound @128: async served 24.3× (95 % CI 23.9–24.7×) the answered req/s of prefork')
     expect(text).toContain('[errors-seen] prefork io-bound @8: 3 timeouts.')
   })
@@ -127,9 +128,51 @@ describe('formatSummary with approximate theory', () => {
       runs: approx,
       warnings: [],
     })
-    expect(text).toMatch(/async\s+64\s+99\.0 ± 0\.5.*\s~100\.0\s+-\s+0\.99\n/)
-    expect(text).toMatch(/prefork\s+64\s+190\.0 ± 0\.5.*\s200\.0\s+-\s+0\.95\n/)
+    expect(text).toMatch(/async\s+64\s+99\.0 ± 0\.5.*\s~100\.0\s+—\s+0\.99\n/)
+    expect(text).toMatch(/prefork\s+64\s+190\.0 ± 0\.5.*\s200\.0\s+—\s+0\.95\n/)
     expect(text.split(why).length - 1).toBe(1)
     expect(text).toContain('~ theory is approximate here:')
+  })
+})
+
+describe('readability of the summary', () => {
+  const base = (runs: RunResult[], definition: unknown = {}): ResultsDocument => ({
+    schemaVersion: 1,
+    complete: true,
+    scenario: { name: 's', title: 'T', definition },
+    stack: 'node',
+    startedAt: '2026-11-22T10:00:00.000Z',
+    finishedAt: '2026-11-22T10:00:48.000Z',
+    env: { os: 'Debian', kernel: '6', cpuModel: 'x', cores: 2, memoryBytes: 1, node: 'v20', lab: '0.1.0', engines: {} },
+    runs,
+    warnings: [],
+  })
+
+  it('prints — instead of 0.0 ms where nothing was answered, in the table and for WebSocket deliveries', () => {
+    const none = makeRun({ topology: 'prefork', connections: 8, perSecond: 0 })
+    none.requests = { ...none.requests, total: 0, ok: 0 }
+    none.latencyMs = { ...none.latencyMs, p50: 0, p99: 0 }
+    none.websockets = { clients: 10, roomSize: 10, intervalMs: 1000, opened: 0, held: 0, failed: 10, closedByServer: 0, refused: {}, sent: 0, sentPerSecond: 0, delivered: 0, deliveredPerSecond: 0, deliveryMs: none.latencyMs }
+    const text = formatSummary(base([none]))
+    expect(text).toMatch(/prefork\s+8\s+.*\s—\s+—\s+\d+\s+\d+\s/)
+    expect(text).toContain('delivery p50 —, p99 —')
+    expect(text).not.toContain('0.0 ms')
+  })
+
+  it('says which engine served each topology, CPU % as % of one core, and the good ranges of the ratio columns', () => {
+    const proxied = makeRun({ topology: 'proxied', connections: 8, perSecond: 80 })
+    proxied.engines = { server: 'gunicorn', proxy: 'nginx' }
+    const text = formatSummary(base([makeRun({ topology: 'bare', connections: 8, perSecond: 80 }), proxied]))
+    expect(text.split('\n')[1]).toMatch(/^engines: bare = \S+, proxied = nginx → gunicorn$/)
+    expect(text).toContain('CPU %: server processes, % of one core (100 = one core busy, 200 = two)')
+    expect(text).toContain("good ranges: Little's 0.90–1.10")
+    expect(text).toContain('meas/pred near 1.00')
+  })
+
+  it('describes a workload in words, not JSON', () => {
+    const def = { workloads: { w: { io_ms: 0, cpu_ms: 5, bytes: 64, streams: { count: 4 }, slow_clients: { count: 3, mode: 'slow-headers' } } } }
+    const text = formatSummary(base([makeRun({ topology: 'a', connections: 8, perSecond: 80, workload: 'w' })], def))
+    expect(text).toContain('w (0 ms wait + 5 ms CPU per request, 64 B responses, 4 streams held open, 3 slow clients (slow-headers))')
+    expect(text).not.toContain('{')
   })
 })

@@ -150,7 +150,7 @@ describe('compareLevel', () => {
       { name: 'async', rate: rate([0, 0]) },
       { name: 'threaded', rate: undefined },
     ])
-    expect(v.map((c) => c.text)).toEqual(['hang-5pct @16: prefork answered requests where async answered none'])
+    expect(v.map((c) => c.text)).toEqual(['hang-5pct @16: prefork answered 31.5 req/s where async answered none'])
     expect(v[0]?.ratio).toBe(Infinity)
   })
 

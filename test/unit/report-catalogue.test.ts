@@ -80,7 +80,7 @@ describe('the catalogue fixture', () => {
 })
 
 describe('theory beside measurement', () => {
-  it('draws a dashed theory line per topology and tabulates answered req/s, theory and measured ÷ theory', () => {
+  it('draws a dashed theory line per topology and tabulates answered req/s, theory and measured ÷ theory (good ≈ 1.00)', () => {
     const chart = throughputChart([catalogue()], 'cpu-20ms')
     expect(chart.series.map((s) => [s.label, s.style, s.points.map((p) => p.y)])).toEqual([
       ['prefork', 'line', [94.25, 95.5]],
@@ -90,7 +90,7 @@ describe('theory beside measurement', () => {
     ])
     expect(chart.caption).toContain(THEORY)
     expect(chart.table).toEqual({
-      columns: ['connections', 'prefork answered', 'prefork theory', 'prefork measured ÷ theory', 'async answered', 'async theory', 'async measured ÷ theory'],
+      columns: ['connections', 'prefork answered', 'prefork theory', 'prefork measured ÷ theory (good ≈ 1.00)', 'async answered', 'async theory', 'async measured ÷ theory (good ≈ 1.00)'],
       rows: [
         ['3', '94.3', '97.0', '0.97', '48.5', '50.0', '0.97'],
         ['16', '95.5', '97.8', '0.98', '48.8', '50.0', '0.97'],
@@ -117,7 +117,7 @@ describe('theory beside measurement', () => {
       ['async p99', 0],
       ['async theory (queueing model), mean', 2],
     ])
-    expect(chart.table.columns.slice(1, 6)).toEqual(['prefork p50', 'prefork p99', 'prefork mean', 'prefork theory mean', 'prefork measured ÷ theory'])
+    expect(chart.table.columns.slice(1, 6)).toEqual(['prefork p50', 'prefork p99', 'prefork mean', 'prefork theory mean', 'prefork measured ÷ theory (good ≈ 1.00)'])
     // 428.79 / 476.35 = 0.900
     expect(chart.table.rows[1]).toEqual(['16', '398.46', '1031.17', '428.79', '476.35', '0.90', '–', '–', '–', '50.00', '–'])
   })
@@ -125,7 +125,7 @@ describe('theory beside measurement', () => {
   it('says which topology answered nothing instead of dividing by zero', () => {
     const v = verdicts([catalogue()])
     expect(v.map((x) => x.text)).toEqual([
-      'hang-5pct @16: prefork answered requests where async answered none',
+      'hang-5pct @16: prefork answered 31.5 req/s where async answered none',
       'cpu-20ms @16: prefork served 2.0× (95 % CI 1.9–2.0×) the answered req/s of async',
     ])
     expect(v[0]?.ratio).toBe(Infinity)

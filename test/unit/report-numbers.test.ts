@@ -56,7 +56,7 @@ describe('both predictions', () => {
       ['async theory (queueing model)', 'theory'],
       ['async this machine (calibrated model)', 'machine'],
     ])
-    expect(chart.table.columns).toContain('prefork measured ÷ this machine')
+    expect(chart.table.columns).toContain('prefork measured ÷ this machine (good ≈ 1.00)')
     expect(chart.caption).toContain('Dotted: this machine')
   })
 

@@ -67,7 +67,7 @@ describe('lab run with a fake driver', () => {
   it('writes the results document to stdout with --json and the summary to stderr', async () => {
     const { stdout, stderr } = await run({ quick: true, json: true, topology: ['async'] })
     expect(JSON.parse(stdout).schemaVersion).toBe(1)
-    expect(stderr).toContain('cpu-bound (io_ms=0 cpu_ms=10 bytes=1024)')
+    expect(stderr).toContain('cpu-bound (0 ms wait + 10 ms CPU per request, 1024 B responses)')
   })
 
   it('exits 2 with one line per problem for bad --set values', async () => {

@@ -63,13 +63,15 @@ describe('compareRates', () => {
     expect(c).toMatchObject({ kind: 'ratio', higher: 'a', ci95: null })
   })
 
-  it('says the lower side answered none when its rate is 0', () => {
-    expect(compareRates(rate(640, 5, 2, 4.302653), rate(0, 0, 2, 4.302653))).toEqual({ kind: 'none-answered', higher: 'a' })
+  it('says the lower side answered none when its rate is 0, keeping the higher side’s rate', () => {
+    const c = compareRates(rate(640, 5, 2, 4.302653), rate(0, 0, 2, 4.302653))
+    expect(c).toEqual({ kind: 'none-answered', higher: 'a', perSecond: 640 })
+    expect(verdictLine('slow-clients @4', ['proxied', 'bare'], c)).toBe('slow-clients @4: proxied answered 640 req/s where bare answered none')
   })
 
   it('says the lower side answered none even when the other side\'s two-second interval reaches below 0 (proxied 107 and 142, bare 0 and 0)', () => {
     // mean 124.5, σ 24.7, standard error 17.5 on 1 df: t(0.975; 1) = 12.706 gives −98–347
-    expect(compareRates(rate(124.5, 17.5, 1, 12.706205), rate(0, 0, 1, 12.706205))).toEqual({ kind: 'none-answered', higher: 'a' })
+    expect(compareRates(rate(124.5, 17.5, 1, 12.706205), rate(0, 0, 1, 12.706205))).toEqual({ kind: 'none-answered', higher: 'a', perSecond: 124.5 })
   })
 
   it('makes no claim from one sample, but gives the plain ratio to read', () => {

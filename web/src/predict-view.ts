@@ -176,7 +176,6 @@ export function predictSection(
       { class: 'section-caption' },
       'Before you read the charts: what did each one measure, in the unit each question names (the lesson’s metric, or answered req/s at the highest connection count)? ' +
         'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
-        'The verdict, the model’s lines and the instructor’s notes open once every answer is revealed (or press Show all). ' +
         'Your guesses stay in this browser; nothing is sent anywhere.',
     ),
     h('p', { class: 'predict-controls' }, showAll, ' ', clear),

@@ -36,7 +36,7 @@ function section(s: Section, figures: Figures, ...extra: Child[]): HTMLElement {
 
 /** What stands in for a closed part until the predictions are revealed. */
 function closed(what: string): HTMLElement {
-  return h('p', { class: 'gated-note' }, `${what} once you have revealed your predictions in `, h('a', { href: '#lab-predict' }, 'Predict, then look'), ' (or pressed Show all).')
+  return h('p', { class: 'gated-note' }, `${what} once you have revealed every prediction in `, h('a', { href: '#lab-predict' }, 'Predict, then look'), ' (or pressed Show all there), so the answers do not come before the questions.')
 }
 
 /** The handout (the student's page) as the report's first section, its glossary terms linked. */

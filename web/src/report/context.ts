@@ -5,7 +5,7 @@
  */
 import { answeredPerSecond, loadLabel, runLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
-import { PALETTE, documentLabel, mean, sum, uniq } from './format.js'
+import { PALETTE, documentLabels, mean, sum, uniq } from './format.js'
 
 /** A series identity: one topology in one document. */
 export interface Identity {
@@ -39,8 +39,10 @@ export class Context {
   readonly multi: boolean
   readonly topologies: string[]
   readonly workloads: string[]
+  readonly #docLabels: string[]
   constructor(readonly docs: ResultsDocument[]) {
     this.multi = docs.length > 1
+    this.#docLabels = documentLabels(docs)
     this.topologies = uniq(docs.flatMap((d) => d.runs.map((r) => r.topology)))
     this.workloads = uniq(docs.flatMap((d) => d.runs.map((r) => r.workload)))
   }
@@ -55,10 +57,13 @@ export class Context {
     const i = id.doc * this.topologies.length + this.topologies.indexOf(id.topology)
     return PALETTE[i % PALETTE.length] ?? PALETTE[0]
   }
-  /** `prefork` alone; `prefork · node · lab-vm-01 · 2026-11-22 10:00 UTC` when documents are compared. */
+  /** A compared document's legend label: what sets it apart from the others (`documentLabels`); '' for one document. */
+  docLabel(doc: number): string {
+    return this.multi ? (this.#docLabels[doc] ?? '') : ''
+  }
+  /** `prefork` alone; `prefork · python` when documents of two stacks are compared (only what differs). */
   label(id: Identity): string {
-    const doc = this.docs[id.doc]
-    return this.multi && doc ? `${id.topology} · ${documentLabel(doc)}` : id.topology
+    return this.multi ? `${id.topology} · ${this.docLabel(id.doc)}` : id.topology
   }
   /** Connection levels of one identity and workload, ascending, repeats averaged (closed loop only: open-loop runs are drawn by ./open-loop.ts). */
   levels(id: Identity, workload: string): Level[] {
@@ -97,12 +102,10 @@ export class Context {
   /** `prefork io-bound @128 (repeat 2)`, with its document's label when documents are compared. */
   runLabel(doc: number, run: RunResult): string {
     const base = runLabel(run)
-    const d = this.docs[doc]
-    return this.multi && d ? `${base} · ${documentLabel(d)}` : base
+    return this.multi ? `${base} · ${this.docLabel(doc)}` : base
   }
   /** The label lines of a run's bar group: topology, `@connections`, and its document when several are compared. */
   runCategory(doc: number, run: RunResult): string[] {
-    const d = this.docs[doc]
-    return [run.topology, loadLabel(run), ...(this.multi && d ? [documentLabel(d)] : [])]
+    return [run.topology, loadLabel(run), ...(this.multi ? [this.docLabel(doc)] : [])]
   }
 }

@@ -5,14 +5,19 @@
  * servers ran. Pure.
  */
 import type { ResultsDocument } from '../../../lab/core/results.js'
+import { engineLine } from '../../../lab/core/format.js'
 import { documentLabel, fmt, fmtDate, reproduceCommand } from './format.js'
 import type { Table } from './types.js'
+
+/** `prefork = node-prefork, proxied = nginx → gunicorn`: the engine that served each topology. */
+const engineRow = (d: ResultsDocument): string => engineLine(d.runs).replace(/^engines: /, '') || 'no level measured'
 
 /** One column per document: host, stack, CPU, cores, memory, OS, Node, lab, engines, start, end and command. */
 export function environmentTable(docs: ResultsDocument[]): Table {
   const rows: [string, (d: ResultsDocument) => string][] = [
     ['host', (d) => d.env.hostname ?? 'host'],
     ['stack', (d) => d.stack],
+    ['engines', engineRow],
     ['CPU', (d) => d.env.cpuModel],
     ['cores', (d) => String(d.env.cores)],
     ['memory', (d) => `${fmt(d.env.memoryBytes / 1024 ** 3)} GiB`],

@@ -51,6 +51,18 @@ export function documentLabel(doc: ResultsDocument): string {
   return `${doc.stack} · ${doc.env.hostname ?? 'host'} · ${fmtDate(doc.startedAt)}`
 }
 
+/**
+ * Legend labels for documents compared in one report: only the parts that
+ * differ between them, of stack, host, quick or full load, and start time
+ * (`python`, `teacher-pc · 2026-11-23 09:30 UTC`); `#1`, `#2`… when none differ.
+ * Each document's full label stays in the environment table.
+ */
+export function documentLabels(docs: readonly ResultsDocument[]): string[] {
+  const parts = docs.map((d) => [d.stack, d.env.hostname ?? 'host', /(^|\s)--quick(\s|$)/.test(d.command ?? '') ? 'quick' : 'full', fmtDate(d.startedAt)])
+  const differs = [0, 1, 2, 3].filter((i) => new Set(parts.map((p) => p[i])).size > 1)
+  return parts.map((p, n) => (differs.length ? differs.map((i) => p[i]).join(' · ') : `#${n + 1}`))
+}
+
 /** The command that reproduces a document's run: its `command`, else `lab run <scenario>`. */
 export function reproduceCommand(doc: ResultsDocument): string {
   return doc.command ?? shellCommand(['lab', 'run', doc.scenario.name])

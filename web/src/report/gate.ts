@@ -35,5 +35,5 @@ function gateSection(s: Section): Section {
 
 /** The report as a student sees it before revealing: no verdicts, no model lines or columns. */
 export function gateReport(model: ReportModel): ReportModel {
-  return { ...model, verdicts: [], sections: model.sections.map(gateSection) }
+  return { ...model, verdicts: [], lessons: [], sections: model.sections.map(gateSection) }
 }

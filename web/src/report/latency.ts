@@ -5,7 +5,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
-import { MACHINE, THEORY, ratioAt } from './theory.js'
+import { MACHINE, THEORY, ratioAt, RATIO_GOOD } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 
@@ -39,7 +39,7 @@ export function latencyChart(docs: ResultsDocument[], workload: string): LineCha
       { title: `${label} mean`, at: (x) => fmt(at(x)?.meanMs, 2) },
       ...(theory.length ? [{ title: `${label} theory mean`, at: (x: number) => fmt(level(x)?.textbook?.meanMs, 2) }] : []),
       ...(machine.length ? [{ title: `${label} this machine mean`, at: (x: number) => fmt(level(x)?.thisMachine?.meanMs, 2) }] : []),
-      { title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'}`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
+      { title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'} ${RATIO_GOOD}`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
     )
   }
   const theory = series.some((s) => s.style === 'theory' || s.style === 'machine')

@@ -34,7 +34,7 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
     })),
     bands: [{ axis: 'y', from: 0.9, to: 1.1, label: '±10 %' }],
     table: {
-      columns: ['run', 'connections', 'req/s', 'expected mean (ms)', 'measured mean (ms)', 'ratio'],
+      columns: ['run', 'connections', 'req/s', 'expected mean (ms)', 'measured mean (ms)', 'ratio (good 0.90–1.10)'],
       rows: runs.map(({ doc, run }) => [
         ctx.runLabel(doc, run),
         String(run.connections),

@@ -7,7 +7,7 @@
 import { loadLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
-import { documentLabel, seriesTable, slug, uniq } from './format.js'
+import { seriesTable, slug, uniq } from './format.js'
 import { THEORY } from './theory.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
 
@@ -27,7 +27,7 @@ export function hockeyStickChart(docs: ResultsDocument[], workload: string): Lin
       const runs = openRuns(doc, workload).filter((r) => r.topology === topology && r.requests.total > 0)
       const rate = (r: RunResult) => r.openLoop?.ratePerSecond ?? 0
       const base = { color: ctx.color({ doc: d, topology }), axis: 'y' as const, style: 'line' as const }
-      const label = `${ctx.multi ? `${documentLabel(doc)} ` : ''}${topology}`
+      const label = `${ctx.multi ? `${ctx.docLabel(d)} ` : ''}${topology}`
       series.push({ ...base, label: `${label} mean`, marker: 'circle', points: runs.map((r) => ({ x: rate(r), y: r.latencyMs.mean })) })
       series.push({ ...base, label: `${label} p99`, marker: 'triangle', points: runs.map((r) => ({ x: rate(r), y: r.latencyMs.p99 })) })
       const theory = openRuns(doc, workload).filter((r) => r.topology === topology && r.prediction)

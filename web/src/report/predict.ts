@@ -7,6 +7,7 @@
  * far each guess was off. Pure: the page's DOM and localStorage live in
  * `predict-view.ts`.
  */
+import { describeWorkload } from '../../../lab/core/format-notes.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { documentLabel, fmt, slug } from './format.js'
@@ -44,21 +45,9 @@ export function describeTopology(def: unknown): string {
   return base + behind
 }
 
-/** `50 ms wait + 0 ms CPU per request, 5 % hang`, from a workload's definition. */
+/** `50 ms wait + 0 ms CPU per request, 5 % hang`, from a workload's definition (lab/core/format-notes.ts). */
 export function describeWork(def: unknown): string {
-  const w = (def ?? {}) as Record<string, unknown>
-  if (Array.isArray(w.mix)) return `a mix of ${w.mix.length} kinds of request`
-  const parts: string[] = []
-  const io = num(w.io_ms)
-  const cpu = num(w.cpu_ms)
-  if (io !== undefined || cpu !== undefined) parts.push(`${io ?? 0} ms wait + ${cpu ?? 0} ms CPU per request`)
-  const hang = num(w.hang_pct)
-  if (hang) parts.push(`${hang} % hang`)
-  const crash = num(w.crash_pct)
-  if (crash) parts.push(`${crash} % crash the worker`)
-  const streams = num((w.streams as { count?: unknown } | undefined)?.count)
-  if (streams) parts.push(`${streams} stream${streams === 1 ? '' : 's'} held open`)
-  return parts.join(', ')
+  return describeWorkload((def ?? {}) as Record<string, unknown>, { bytes: false })
 }
 
 /** The questions, grouped by scenario and workload, in the order the runs came. */

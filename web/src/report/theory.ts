@@ -17,6 +17,9 @@ export const THEORY_CAPTION = ` Dashed: ${THEORY}, the textbook law with io_ms a
 /** The caption's sentence about the dotted lines. */
 export const MACHINE_CAPTION = ` Dotted: ${MACHINE}, which adds what serving a request and driving the load cost on the machine that ran it.`
 
+/** What a measured ÷ predicted column's title ends with: the range that says the model explains the level. */
+export const RATIO_GOOD = '(good ≈ 1.00)'
+
 /** measured ÷ theory at one level, null without a level, a prediction or a response. */
 export function ratioAt(
   level: Level | undefined,

@@ -6,7 +6,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
-import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt } from './theory.js'
+import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt, RATIO_GOOD } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 
@@ -41,7 +41,7 @@ export function throughputChart(docs: ResultsDocument[], workload: string): Line
       columns.push({ title: `${label} this machine`, at: (x) => fmt(at(x)?.thisMachine?.perSecond, 1) })
     }
     if (theory.length || machine.length) {
-      columns.push({ title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'}`, at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) })
+      columns.push({ title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'} ${RATIO_GOOD}`, at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) })
     }
   }
   const ticks = ctx.connections(workload)

@@ -8,7 +8,7 @@ import { fmtRate, repeatLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { eventMarks, marksSummary, type EventMark } from './annotations.js'
 import { Context } from './context.js'
-import { documentLabel, fmt, seriesTable, slug } from './format.js'
+import { fmt, seriesTable, slug } from './format.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 
@@ -35,7 +35,7 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
   const marks: EventMark[] = []
   docs.forEach((doc, d) => {
     for (const run of doc.runs.filter((r) => r.workload === workload && r.topology === topology && r.connections === connections)) {
-      const label = `${ctx.multi ? `${documentLabel(doc)} ` : ''}${repeatLabel(run.repeat) && `${repeatLabel(run.repeat)} `}`
+      const label = `${ctx.multi ? `${ctx.docLabel(d)} ` : ''}${repeatLabel(run.repeat) && `${repeatLabel(run.repeat)} `}`
       const color = ctx.color({ doc: d, topology })
       series.push({ label: `${label}req/s`, color, style: 'line', axis: 'y', marker: 'circle', points: run.timeline.map((p) => ({ x: p.t, y: p.perSecond, ...(p.partial ? { partial: true } : {}) })) })
       series.push({
