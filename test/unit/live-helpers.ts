@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 import type { Envelope } from '../../lab/core/events.js'
 import { startLiveServer, type LiveServer, type LiveServerOptions } from '../../lab/live/server.js'
 import { FakeDriver } from '../../lab/load/fake.js'
-import type { RunningTopology } from '../../lab/topology/topology.js'
+import { fakeTopology } from '../support/live-fakes.js'
 
 // The page is only served here: a stand-in keeps these tests independent of `npm run build`.
 let webDir: string
@@ -26,16 +26,6 @@ const dirs: string[] = []
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-const fakeTopology = async (id: string): Promise<RunningTopology> => ({
-  id,
-  url: `http://127.0.0.1:${id === 'prefork' ? 1 : 2}`,
-  engines: { server: id === 'prefork' ? 'node-prefork' : 'node-event-loop', proxy: null },
-  processes: () => [{ pid: process.pid, role: id === 'prefork' ? 'master' : 'server' }],
-  events: () => [],
-  stop: async () => {},
-  ...(id === 'prefork' ? { status: async () => [{ pid: 11, busy: true, requests: 3 }] } : {}),
 })
 
 /** A demo server with the fake driver (each second of load takes `secondMs`) and fake topologies. */

@@ -127,9 +127,9 @@ export function activeSeconds(plan: PlanEvent, holds: readonly Hold[], at: numbe
   return Math.round((at - plan.at - held) / 100) / 10
 }
 
-/** A run's label for the overlay: its command's options after the scenario name (`defaults` when none). */
+/** A run's label for the overlay: its command's options after the scenario name, shell quotes dropped (`defaults` when none). */
 export function commandLabel(plan: PlanEvent): string {
-  const rest = plan.command.replace(/^npx lab run \S+\s*/, '').trim()
+  const rest = plan.command.replace(/^npx lab run \S+\s*/, '').replace(/'/g, '').trim()
   return rest || 'defaults'
 }
 
