@@ -7,6 +7,7 @@
  * then the verdict; the windows that were extended, the calibration and the
  * warnings last. Pure: returns strings.
  */
+import { unavailableLine } from './platform.js'
 import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
@@ -41,7 +42,7 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
 }
 
 /** A level's row: its repeats (one or more) of one topology at one connection count. */
-function row(rs: RunResult[], width: number, shed: boolean): string {
+function row(rs: RunResult[], width: number, shed: boolean, cpuNa: boolean): string {
   const r = rs[0] as RunResult
   const answered = levelRate(rs)
   const all = levelRate(rs, 'all')
@@ -55,22 +56,22 @@ function row(rs: RunResult[], width: number, shed: boolean): string {
     `  ${r.topology.padEnd(width)}${pad(String(r.connections), 6)}${pad(fmtRate(answered), 26)}` +
     (shed ? `${pad(fix(all.mean), 11)}${pad(fix(all.mean - answered.mean), 10)}` : '') +
     `${pad(fix(mean(rs.map((x) => x.latencyMs.p50))), 10)}${pad(fix(mean(rs.map((x) => x.latencyMs.p99))), 10)}` +
-    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), 8)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), 8)}` +
+    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), 8)}${pad(cpuNa ? 'n/a' : fix(mean(rs.map(serverCpuPercent)), 0), 8)}` +
     `${pad(little.length ? fix(mean(little), 2) : '-', 10)}` +
     `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), 11)}${pad(predicted((p) => p.thisMachine), 14)}` +
     `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : '-', 11)}`
   )
 }
 
-/** The table of one workload: a header and a row per topology and connection count (repeats together). */
-function table(runs: readonly RunResult[], width: number): string[] {
+/** The table of one workload: a header and a row per topology and connection count (repeats together); CPU `n/a` where the system has no /proc. */
+function table(runs: readonly RunResult[], width: number, cpuNa = false): string[] {
   const shed = runs.some((r) => answeredRate(r).mean < r.requests.perSecond.mean)
   const header =
     `  ${'topology'.padEnd(width)}${pad('conns', 6)}${pad('answered req/s (mean ± σ)', 26)}` +
     (shed ? `${pad('all req/s', 11)}${pad('non-2xx/s', 10)}` : '') +
     `${pad('p50 ms', 10)}${pad('p99 ms', 10)}${pad('errors', 8)}${pad('CPU %', 8)}${pad("Little's", 10)}` +
     `${pad('textbook', 11)}${pad('this machine', 14)}${pad('meas/pred', 11)}`
-  return [header, ...[...groupBy(runs, (r) => `${r.topology}\u0000${r.connections}`).values()].map((rs) => row(rs, width, shed))]
+  return [header, ...[...groupBy(runs, (r) => `${r.topology}\u0000${r.connections}`).values()].map((rs) => row(rs, width, shed, cpuNa))]
 }
 
 /** Under a table: which prediction meas/pred divides by, and what n counts. */
@@ -102,13 +103,15 @@ export function formatSummary(doc: ResultsDocument): string {
     const closed = runs.filter((r) => !r.openLoop)
     const width = Math.max(14, ...runs.map((r) => r.topology.length + 2))
     lines.push('', `${w}${params ? ` (${describeWorkload(params)})` : ''}`)
-    if (closed.length) lines.push(...table(closed, width), ...legend(closed))
+    if (closed.length) lines.push(...table(closed, width, doc.env.unavailable?.includes('cpu') === true), ...legend(closed))
     lines.push(...openLoopTable(runs, width))
     lines.push(...approximateNotes(runs), ...extras(runs))
     const verdicts = verdictLines(w, doc.runs)
     if (verdicts.length) lines.push('', ...verdicts.map((v) => `  ${v}`))
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
+  const na = unavailableLine(doc.env.unavailable)
+  if (na) lines.push('', na)
   if (doc.warnings.length) {
     lines.push('', 'Warnings:')
     for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warning.message}`)
