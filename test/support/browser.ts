@@ -1,5 +1,5 @@
 /**
- * Chromium for the e2e tests: Debian's /usr/bin/chromium (or $CHROMIUM)
+ * Chromium for the e2e tests: Debian's chromium as test/support/tools.ts finds it
  * driven by playwright-core, headless, with its background traffic off, and
  * a console watcher that collects every error a page logs.
  */
