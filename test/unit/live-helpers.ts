@@ -14,7 +14,8 @@ import { FakeDriver } from '../../lab/load/fake.js'
 import { fakeTopology } from '../support/live-fakes.js'
 
 // The page is only served here: a stand-in keeps these tests independent of `npm run build`.
-let webDir: string
+/** The stand-in page's folder (set before each file's tests). */
+export let webDir: string
 beforeAll(() => {
   webDir = mkdtempSync(path.join(os.tmpdir(), 'lab-live-web-'))
   writeFileSync(path.join(webDir, 'live.html'), '<!doctype html><title>live</title><script type="module">document.title = "x"</script><div id="app"></div>')

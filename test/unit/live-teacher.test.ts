@@ -1,8 +1,11 @@
+import { Writable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
+import { demoCommand } from '../../lab/commands/demo.js'
 import type { Envelope } from '../../lab/core/events.js'
+import type { LiveServer } from '../../lab/live/server.js'
 import { newTeacherToken, tokenMatches } from '../../lab/live/token.js'
 import { LevelGate } from '../../lab/run/gate.js'
-import { call, demo, startBody, stream, waitDone } from './live-helpers.js'
+import { call, demo, startBody, stream, waitDone, webDir } from './live-helpers.js'
 
 const tick = () => new Promise((r) => setTimeout(r, 5))
 
@@ -158,5 +161,33 @@ describe('the view-only demo', () => {
     const { server } = await demo()
     expect((await call(server, 'GET', '/api/scenarios')).json().viewOnly).toBe(false)
     expect((await call(server, 'POST', '/api/token')).status).toBe(204)
+  })
+})
+
+describe('lab demo --host beyond loopback', () => {
+  it('prints a teacher token on the terminal, which the server then asks of every control request', async () => {
+    let stdout = ''
+    let stderr = ''
+    const sink = (add: (s: string) => void) => new Writable({ write: (c, _e, cb) => (add(String(c)), cb()) })
+    let stop: () => void = () => {}
+    let server: LiveServer | undefined
+    const listening = new Promise<void>((resolve) => {
+      void demoCommand(
+        { host: '0.0.0.0', port: 0 },
+        { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), until: new Promise((r) => (stop = () => r(undefined))), server: { webDir }, onListening: (s) => ((server = s), resolve()) },
+      )
+    })
+    await listening
+    try {
+      const token = /^Teacher token: ([\w-]{24})$/m.exec(stdout)?.[1]
+      expect(token).toBeDefined()
+      expect(stderr).toMatch(/view-only/)
+      const live = server as LiveServer
+      expect((await call(live, 'POST', '/api/token')).status).toBe(401)
+      expect((await call(live, 'POST', '/api/token', { headers: { 'X-Lab-Token': token as string } })).status).toBe(204)
+    } finally {
+      stop()
+      await server?.close()
+    }
   })
 })
