@@ -4,11 +4,17 @@
  * until Ctrl-C (or SIGTERM, or SIGHUP when its terminal closes), which stops a running run with its processes and
  * closes the server.
  *
+ * Bound beyond loopback (`--host 0.0.0.0`, a LAN address), the demo is
+ * view-only for everyone without the teacher token it prints at start
+ * (lab/live/token.ts): students watch the charts; Run, Stop, Next and Pause
+ * need the token, typed into the page by the teacher.
+ *
  * Exit codes: 0 stopped; 1 could not start (page not built, port taken);
  * 2 bad input (port); 130 a second Ctrl-C quit at once.
  */
 import type { Writable } from 'node:stream'
 import { isLoopback } from '../live/guard.js'
+import { newTeacherToken } from '../live/token.js'
 import { startLiveServer, type LiveServer, type LiveServerOptions } from '../live/server.js'
 import { killAllGroupsNow } from '../topology/group.js'
 import { openFile } from './report.js'
@@ -32,7 +38,7 @@ export interface DemoIO {
   /** Called with the started server (tests use its URL). */
   onListening?: (server: LiveServer) => void
   /** Extra server options (test seams: driver, start, out). */
-  server?: Omit<LiveServerOptions, 'host' | 'port'>
+  server?: Omit<LiveServerOptions, 'host' | 'port' | 'token'>
 }
 
 /**
@@ -48,15 +54,17 @@ export async function demoCommand(opts: DemoOptions, io: DemoIO = {}): Promise<n
     return 2
   }
   const host = opts.host ?? '127.0.0.1'
+  const token = isLoopback(host) ? undefined : newTeacherToken()
   if (!isLoopback(host)) {
     stderr.write(
-      `lab demo: warning: listening on ${host}, not only on this machine: anyone who can reach it can start load runs here. ` +
+      `lab demo: listening on ${host}, not only on this machine: students who can reach it see the charts, view-only. ` +
+        'Run, Stop, Next and Pause need the teacher token below; type it into the page (the "Teacher" field). ' +
         'Requests must still name this machine by a loopback name or that address (a DNS-rebinding defence).\n',
     )
   }
   let server: LiveServer
   try {
-    server = await startLiveServer({ ...io.server, host, port, log: (line) => stderr.write(`lab demo: ${line}\n`) })
+    server = await startLiveServer({ ...io.server, host, port, ...(token ? { token } : {}), log: (line) => stderr.write(`lab demo: ${line}\n`) })
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why = e.code === 'EADDRINUSE' ? `port ${port} is in use; pick another with --port, or --port 0 for any free one` : e.message
@@ -65,6 +73,7 @@ export async function demoCommand(opts: DemoOptions, io: DemoIO = {}): Promise<n
   }
   io.onListening?.(server)
   stdout.write(`Live demo: ${server.url}\n`)
+  if (token) stdout.write(`Teacher token: ${token}\n`)
   stderr.write('Open it in a browser (students on this machine can open the same URL). Ctrl-C stops the demo.\n')
   if (opts.open) openFile(server.url)
 

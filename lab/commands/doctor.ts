@@ -3,12 +3,14 @@
  * registry (lab/engines/registry.ts: the built-in Node servers, always there
  * once built, and the real ones from Debian) and per app that needs a Debian
  * package (Flask): found or missing, version, path; then the exact
- * `apt-get install` line for what is missing. Always exits 0: a missing
+ * `apt-get install` line for what is missing, and per engine its apt, dnf and
+ * Homebrew lines (lab/engines/packages.ts). Always exits 0: a missing
  * optional engine is information, not an error.
  */
 import path from 'node:path'
 import type { App, DetectOptions, Engine, EngineInfo } from '../engines/engine.js'
 import { searchPathOf } from '../engines/common.js'
+import { installLines } from '../engines/packages.js'
 import { APPS, detectApp, engines, interfacesOf, packagesOf } from '../engines/registry.js'
 
 /** One row of the doctor's table. */
@@ -94,6 +96,11 @@ export function formatDoctor(rows: readonly DoctorRow[], searchPath: readonly st
     out.push(`Missing or incomplete: ${debian.join(', ')}. Install with (as root, or prefix sudo):`)
     out.push(`  apt-get install -y ${packages.join(' ')}`)
     out.push('`--stack node` (the default) needs none of them.')
+    out.push('', 'Per engine, on Debian/Ubuntu (apt), Fedora/RHEL (dnf) and macOS (Homebrew + pip in a venv; docs/laptops.md):')
+    for (const r of rows.filter((x) => x.install.length > 0 && x.source === 'debian')) {
+      const l = installLines(r.install)
+      out.push(`  ${r.engine}`, `    apt:  ${l.apt}`, `    dnf:  ${l.dnf}`, `    brew: ${l.brew}`)
+    }
   }
   if (rows.some((r) => !r.found && r.source === 'built-in')) out.push('Built-in servers are not built: run `npm run build`.')
   out.push(`Real engines are looked up in ${searchPath.join(':')} (set LAB_ENGINE_PATH to change).`)

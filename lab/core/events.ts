@@ -128,6 +128,40 @@ export interface WarningEvent {
   warning: Warning
 }
 
+/** Why a run is held between levels: `step` waits for Next, `pause` for Resume. */
+export type HoldReason = 'step' | 'pause'
+
+/** The demo's gate between levels as the page shows it (lab/run/gate.ts). */
+export interface GateState {
+  /** Step mode: hold after each level until Next. */
+  step: boolean
+  /** Paused: hold at the next level boundary until Resume. */
+  paused: boolean
+  /** The reason the run is held now, or null while it runs. */
+  holding: HoldReason | null
+}
+
+/**
+ * The run is held between levels (the demo's step mode or pause,
+ * lab/run/gate.ts): no load runs and no window is open until `release`.
+ */
+export interface HoldEvent {
+  type: 'hold'
+  at: number
+  /** Index of the level just measured. */
+  after: number
+  /** `step`: waits for Next; `pause`: waits for Resume. */
+  reason: HoldReason
+}
+
+/** A hold ended (Next, Resume or Stop). */
+export interface ReleaseEvent {
+  type: 'release'
+  at: number
+  /** How long the run was held, in ms (left out of every window and of the live charts' time axis). */
+  heldMs: number
+}
+
 /** The run ended: finished, interrupted, failed or refused. */
 export interface DoneEvent {
   type: 'done'
@@ -147,7 +181,7 @@ export interface DoneEvent {
 }
 
 /** Everything the run engine reports, discriminated on `type`. */
-export type LabEvent = PlanEvent | CalibrateEvent | LevelStartEvent | SampleEvent | LevelDoneEvent | WarningEvent | DoneEvent
+export type LabEvent = PlanEvent | CalibrateEvent | LevelStartEvent | SampleEvent | LevelDoneEvent | WarningEvent | HoldEvent | ReleaseEvent | DoneEvent
 
 /** The `type`s of {@link LabEvent}. */
 export type LabEventType = LabEvent['type']

@@ -7,6 +7,7 @@
  * then the verdict; the windows that were extended, the calibration and the
  * warnings last. Pure: returns strings.
  */
+import { unavailableLine } from './platform.js'
 import type { ResultsDocument, RunResult } from './results.js'
 import { openLoopTable } from './format-open.js'
 import { answeredRate, compareLevel, fmtRate, levelRate } from './labels.js'
@@ -63,7 +64,7 @@ function columns() {
 }
 
 /** A level's row: its repeats (one or more) of one topology at one connection count. */
-function row(rs: RunResult[], width: number, shed: boolean): string {
+function row(rs: RunResult[], width: number, shed: boolean, cpuNa: boolean): string {
   const c = columns()
   const r = rs[0] as RunResult
   const answered = levelRate(rs)
@@ -81,15 +82,15 @@ function row(rs: RunResult[], width: number, shed: boolean): string {
     `  ${r.topology.padEnd(width)}${pad(String(r.connections), c.conns.w)}${pad(fmtRate(answered), c.answered.w)}` +
     (shed ? `${pad(fix(all.mean), c.all.w)}${pad(fix(all.mean - answered.mean), c.non2xx.w)}` : '') +
     `${pad(latency((x) => x.latencyMs.p50), c.p50.w)}${pad(latency((x) => x.latencyMs.p99), c.p99.w)}` +
-    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
+    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(cpuNa ? 'n/a' : fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
     `${pad(little.length ? fix(mean(little), 2) : NO_DATA, c.littles.w)}` +
     `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), c.textbook.w)}${pad(predicted((p) => p.thisMachine), c.thisMachine.w)}` +
     `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : NO_DATA, c.measPred.w)}`
   )
 }
 
-/** The table of one workload: a header and a row per topology and connection count (repeats together). */
-function table(runs: readonly RunResult[], width: number): string[] {
+/** The table of one workload: a header and a row per topology and connection count (repeats together); CPU `n/a` where the system has no /proc. */
+function table(runs: readonly RunResult[], width: number, cpuNa = false): string[] {
   const shed = runs.some((r) => answeredRate(r).mean < r.requests.perSecond.mean)
   const c = columns()
   const cell = (x: { label: string; w: number }) => pad(x.label, x.w)
@@ -98,7 +99,7 @@ function table(runs: readonly RunResult[], width: number): string[] {
     (shed ? `${cell(c.all)}${cell(c.non2xx)}` : '') +
     `${cell(c.p50)}${cell(c.p99)}${cell(c.errors)}${cell(c.cpu)}${cell(c.littles)}` +
     `${cell(c.textbook)}${cell(c.thisMachine)}${cell(c.measPred)}`
-  return [header, ...[...groupBy(runs, (r) => `${r.topology}\u0000${r.connections}`).values()].map((rs) => row(rs, width, shed))]
+  return [header, ...[...groupBy(runs, (r) => `${r.topology}\u0000${r.connections}`).values()].map((rs) => row(rs, width, shed, cpuNa))]
 }
 
 /** Under a table: which prediction meas/pred divides by, and what n counts. */
@@ -151,13 +152,15 @@ export function formatSummary(doc: ResultsDocument): string {
     const closed = runs.filter((r) => !r.openLoop)
     const width = Math.max(14, ...runs.map((r) => r.topology.length + 2))
     lines.push('', `${w}${params ? ` (${describeWorkload(params)})` : ''}`)
-    if (closed.length) lines.push(...table(closed, width), ...legend(closed))
+    if (closed.length) lines.push(...table(closed, width, doc.env.unavailable?.includes('cpu') === true), ...legend(closed))
     lines.push(...openLoopTable(runs, width))
     lines.push(...approximateNotes(runs), ...extras(runs))
     const verdicts = verdictLines(w, doc.runs)
     if (verdicts.length) lines.push('', ...(lesson ? [OTHER_COMPARISONS] : []), ...verdicts.map((v) => `  ${v}`))
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
+  const na = unavailableLine(doc.env.unavailable)
+  if (na) lines.push('', na)
   if (doc.warnings.length) {
     lines.push('', t('summary.warnings'))
     for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warningMessage(warning)}`)

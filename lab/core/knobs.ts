@@ -201,6 +201,8 @@ export interface StartRequest {
   workloads?: string[]
   /** Knob values by knob id. */
   knobs?: Record<string, number | number[]>
+  /** Step mode: hold after each level until Next (lab/run/gate.ts); default false. */
+  step?: boolean
 }
 
 /** A start request that passed every check: what to hand to the run engine (`runScenario`). */
@@ -212,6 +214,8 @@ export interface ValidStart {
   workloads: string[]
   /** `--set` arguments, `path=JSON`, in knob order. */
   set: string[]
+  /** Step mode: hold after each level until Next. */
+  step: boolean
   /** The scenario after the knobs, validated. */
   resolved: Scenario
   plan: Plan
@@ -226,6 +230,7 @@ const requestSchema = z.strictObject({
   topologies: nameList.optional(),
   workloads: nameList.optional(),
   knobs: z.record(z.string().max(200), z.unknown(), { error: 'an object of knob values by knob id' }).optional(),
+  step: z.boolean({ error: 'true or false' }).optional(),
 })
 
 function knobSchema(k: Knob): z.ZodType {
@@ -324,7 +329,7 @@ export function validateStart(
   if (problems.length) return { ok: false, problems }
   return {
     ok: true,
-    value: { scenario: req.scenario, quick, stack, topologies, workloads, set: overrides.map((o) => o.raw), resolved: valid.value, plan: plan.value },
+    value: { scenario: req.scenario, quick, stack, step: req.step ?? false, topologies, workloads, set: overrides.map((o) => o.raw), resolved: valid.value, plan: plan.value },
   }
 }
 

@@ -12,6 +12,8 @@
  * | `POST /api/runs` {@link StartRequest} | 202 {@link StartResponse}; 400/413/415 {@link ErrorResponse} with `problems`; 409 with `running`; 503 while shutting down |
  * | `GET /api/runs/<id>` | {@link RunSummary} |
  * | `POST /api/runs/<id>/stop` | 200 {@link RunSummary} once the run has stopped and its processes are gone |
+ * | `POST /api/runs/<id>/gate` {@link GateRequest} | 200 {@link RunSummary}: step mode on/off, Next, Pause, Resume between levels; 409 once the run is done |
+ * | `POST /api/token` | 204 when the `X-Lab-Token` header holds the teacher token (or the demo needs none) |
  * | `GET /api/runs/<id>/events` | `text/event-stream`: that run's events from the first; ends after `done` |
  * | `GET /api/events` | `text/event-stream`: the latest run's events from the first, then every run's as they happen |
  * | `GET /results/<scenario>/<stamp>.{json,html,events.ndjson}` | saved files, read-only |
@@ -19,11 +21,12 @@
  * Every SSE message is `id: <run>:<seq>` and `data: <Envelope JSON>`
  * (lab/core/events.ts); a reconnecting browser's `Last-Event-ID` resumes
  * after the last event it saw. Any other failure is {@link ErrorResponse}
- * with 403 (foreign Host or Origin), 404 or 405.
+ * with 403 (foreign Host or Origin), 401 (a view-only demo's `POST` without
+ * the teacher token, lab/live/token.ts), 404 or 405.
  *
  * Pure: types only.
  */
-import type { DoneEvent, TopologyInfo } from './events.js'
+import type { DoneEvent, GateState, TopologyInfo } from './events.js'
 import type { DEMO_LIMITS, FieldProblem, Knob, StartRequest } from './knobs.js'
 import type { Workload } from './scenario.js'
 import type { Lang } from './i18n-lang.js'
@@ -52,6 +55,8 @@ export interface CatalogueResponse {
   limits: typeof DEMO_LIMITS
   /** The demo's language (`lab demo --lang`, else the locale): the page opens in it; notes come in it when translated. */
   lang?: Lang
+  /** True when Run, Stop, Next and Pause need the teacher token (`X-Lab-Token`): the demo is bound beyond loopback. Absent: false. */
+  viewOnly?: boolean
 }
 
 /** A demo run's state: `stopping` after a stop was asked, until its processes are gone. */
@@ -78,9 +83,16 @@ export interface RunSummary {
   startedAt: string
   /** Events so far. */
   events: number
+  /** Step mode, pause, and whether the run is held between levels now (lab/run/gate.ts). */
+  gate: GateState
   /** `lab run`'s exit code, once done (0 done, 1 failed, 2 bad input, 3 engine missing, 130/143 stopped). */
   code?: number
   links?: RunLinks
+}
+
+/** `POST /api/runs/<id>/gate`: what the teacher pressed. */
+export interface GateRequest {
+  action: 'next' | 'pause' | 'resume' | 'step-on' | 'step-off'
 }
 
 /** `GET /api/runs`. */

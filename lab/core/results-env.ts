@@ -4,6 +4,7 @@
  * (docs/results-schema.md). Part of lab/core/results.ts. Pure.
  */
 import { z } from 'zod'
+import { PROC_PANELS } from './platform.js'
 
 /**
  * Where the load generator and the servers ran (issue 11, "CPU placement"):
@@ -52,5 +53,7 @@ export const envSchema = z.object({
   engines: z.record(z.string(), z.string()),
   hostname: z.string().optional(),
   placement: placementSchema.optional(),
+  /** Panels this system could not fill because it has no /proc (lab/core/platform.ts); absent when every one was measured. */
+  unavailable: z.array(z.enum(PROC_PANELS)).optional(),
 })
 

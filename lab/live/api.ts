@@ -3,7 +3,7 @@
  * catalogue, the runs and their event streams, the saved results.
  */
 import { validateStart } from '../core/knobs.js'
-import type { RunsResponse, StartResponse } from '../core/live-api.js'
+import type { CatalogueResponse, GateRequest, RunsResponse, StartResponse } from '../core/live-api.js'
 import { STACKS } from '../engines/types.js'
 import type { Catalogue, Entry } from './catalogue.js'
 import { LivePage, RESULTS_PATH, resultsFile, serveFile } from './files.js'
@@ -22,6 +22,8 @@ export interface ApiParts {
   outDir: string
   /** True once the server is closing: no new run starts. */
   closing: () => boolean
+  /** Control needs the teacher token (checked before routing, lab/live/token.ts). */
+  viewOnly: boolean
 }
 
 const busy = (c: RouteContext, id: string) => fail(c.res, 409, `run ${id} is still going; stop it or wait for it to finish`, { running: id })
@@ -38,7 +40,9 @@ export function routes(api: ApiParts): Route[] {
   return [
     { path: '/', GET: (c) => api.page.serve(c.res, c.head) },
     { path: '/live.html', GET: (c) => api.page.serve(c.res, c.head) },
-    { path: '/api/scenarios', GET: async (c) => json(c.res, 200, await api.catalogue.response()) },
+    { path: '/api/scenarios', GET: async (c) => json(c.res, 200, { ...(await api.catalogue.response()), viewOnly: api.viewOnly } satisfies CatalogueResponse) },
+    // the token was checked before routing: reaching here means it is right (or none is needed)
+    { path: '/api/token', POST: (c) => void c.res.writeHead(204).end() },
     {
       path: '/api/runs',
       GET: (c) => json(c.res, 200, { current: runs.current()?.id ?? null, runs: runs.list().map(summary) } satisfies RunsResponse),
@@ -61,6 +65,28 @@ export function routes(api: ApiParts): Route[] {
         const run = named(c)
         if (!run) return
         await runs.stop(run)
+        json(c.res, 200, summary(run))
+      },
+    },
+    {
+      path: /^\/api\/runs\/([\w-]{1,64})\/gate$/,
+      POST: async (c) => {
+        if (!/^application\/json\b/i.test(c.req.headers['content-type'] ?? '')) return fail(c.res, 415, 'send the request as application/json')
+        const run = named(c)
+        if (!run) return
+        const body = (await readJsonBody(c.req).catch(() => ({}))) as Partial<GateRequest>
+        if (run.state === 'done') return fail(c.res, 409, `run ${run.id} has ended`)
+        const gate = run.gate
+        const act: Record<GateRequest['action'], () => void> = {
+          next: () => void gate.next(),
+          pause: () => gate.pause(),
+          resume: () => gate.resume(),
+          'step-on': () => gate.setStep(true),
+          'step-off': () => gate.setStep(false),
+        }
+        const action = typeof body.action === 'string' && Object.hasOwn(act, body.action) ? act[body.action] : undefined
+        if (!action) return fail(c.res, 400, `action: expected one of ${Object.keys(act).join(', ')}`)
+        action()
         json(c.res, 200, summary(run))
       },
     },

@@ -14,6 +14,7 @@ import type { RunLinks, RunState, RunSummary } from '../core/live-api.js'
 import type { LoadDriver } from '../load/driver.js'
 import { runScenario } from '../run/engine.js'
 import { RunEvents } from '../run/events.js'
+import { LevelGate } from '../run/gate.js'
 import { EventLog, eventLogPath } from '../store/events.js'
 import { stamp } from '../core/labels.js'
 import type { startTopology } from '../topology/topology.js'
@@ -33,6 +34,8 @@ export interface LiveRun {
   startedAt: string
   events: Envelope[]
   controller: AbortController
+  /** Step mode and pause, asked by the run engine between levels. */
+  gate: LevelGate
   /** Settles when the run has ended and its processes are gone. */
   finished: Promise<void>
   code?: number
@@ -80,6 +83,7 @@ export function summary(r: LiveRun): RunSummary {
     command: r.command,
     startedAt: r.startedAt,
     events: r.events.length,
+    gate: r.gate.state(),
     ...(r.code === undefined ? {} : { code: r.code }),
     ...(r.links ? { links: r.links } : {}),
   }
@@ -125,13 +129,14 @@ export class RunRegistry {
       startedAt,
       events: [],
       controller: new AbortController(),
+      gate: new LevelGate(v.step),
       finished: Promise.resolve(),
     }
     const events = new RunEvents()
     events.onEvent((e) => this.record(run, e))
     const request = { target: v.scenario, quick: v.quick, stack: v.stack, set: v.set, topology: v.topologies, workload: v.workloads }
     const seams = { ...(this.opts.driver ? { driver: this.opts.driver() } : {}), ...(this.opts.start ? { start: this.opts.start } : {}) }
-    run.finished = runScenario({ ...request, ...seams, out: this.opts.outDir, command: run.command, signal: run.controller.signal }, events)
+    run.finished = runScenario({ ...request, ...seams, out: this.opts.outDir, command: run.command, signal: run.controller.signal, gate: run.gate }, events)
       .then(
         (outcome) => {
           if (run.state !== 'done') this.record(run, { type: 'done', at: Date.now(), code: outcome.code, complete: outcome.doc?.complete ?? false })

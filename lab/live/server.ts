@@ -10,6 +10,7 @@
  * - lab/live/sse.ts: the event streams
  * - lab/live/catalogue.ts: the scenarios offered, reloaded when edited
  * - lab/live/guard.ts: the Host and Origin check
+ * - lab/live/token.ts: the teacher token of a view-only demo
  * - lab/live/files.ts: the page and the saved results
  *
  * Safety: one run at a time; every knob validated with the demo's bounds
@@ -18,6 +19,8 @@
  * the results folder. Requests whose `Host` or `Origin` is not this server on
  * a loopback name (or the `host` it was told to bind) get 403, so a web page
  * elsewhere cannot drive it through DNS rebinding or cross-site requests.
+ * With a teacher token (`token`), every `POST` needs it too: students watch,
+ * the teacher drives.
  */
 import { existsSync } from 'node:fs'
 import http from 'node:http'
@@ -34,6 +37,7 @@ import { fail } from './http.js'
 import { dispatch } from './router.js'
 import { RunRegistry } from './runs.js'
 import { SseBroker } from './sse.js'
+import { VIEW_ONLY, mayControl } from './token.js'
 
 /** Options of {@link startLiveServer}. */
 export interface LiveServerOptions {
@@ -53,6 +57,12 @@ export interface LiveServerOptions {
   log?: (line: string) => void
   /** Finished runs kept in memory with their events (default 20). */
   keepRuns?: number
+  /**
+   * The teacher token (lab/live/token.ts): when set, the demo is view-only
+   * without it: every `POST` (Run, Stop, Next, Pause) needs it in `X-Lab-Token`
+   * (401 otherwise). `lab demo` sets a random one when bound beyond loopback.
+   */
+  token?: string
 }
 
 /** A started demo server. */
@@ -81,7 +91,7 @@ export async function startLiveServer(opts: LiveServerOptions = {}): Promise<Liv
   const broker = new SseBroker()
   const runs = new RunRegistry({ outDir, broker, keepRuns: opts.keepRuns ?? 20, log: opts.log ?? (() => {}), ...(opts.driver ? { driver: opts.driver } : {}), ...(opts.start ? { start: opts.start } : {}) })
   let closing = false
-  const table = routes({ page: new LivePage(pageFile), catalogue, runs, broker, outDir, closing: () => closing })
+  const table = routes({ page: new LivePage(pageFile), catalogue, runs, broker, outDir, closing: () => closing, viewOnly: opts.token !== undefined })
 
   let port = 0
   let allowed = new Set<string>()
@@ -90,6 +100,7 @@ export async function startLiveServer(opts: LiveServerOptions = {}): Promise<Liv
     res.setHeader('Referrer-Policy', 'no-referrer')
     const refused = refusal(req, allowed, port)
     if (refused) return fail(res, 403, refused)
+    if (!mayControl(req, opts.token)) return fail(res, 401, VIEW_ONLY)
     dispatch(table, req, res).catch((err: unknown) => {
       if (!res.headersSent) fail(res, 500, err instanceof Error ? err.message : String(err))
       else res.end()

@@ -8,7 +8,8 @@
  * Events, in order (lab/core/events.ts): `plan`; a `calibrate` for each
  * engine calibration measured (not those read from the cache); per level
  * `level-start`, a `sample` every second (only when someone listens to
- * samples), `level-done` and its `warning`s; `done` last, also after bad
+ * samples), `level-done` and its `warning`s, then `hold` and `release` when
+ * the demo's gate (lab/run/gate.ts) held the run before the next level; `done` last, also after bad
  * input or a failure.
  *
  * Each topology is started afresh for each repeat of its levels (while the
@@ -103,6 +104,7 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   let lastOther: number | undefined
   // the last topology's teardown, run while the next one starts: nothing is measured until both are done
   let stopping: Promise<void> = Promise.resolve()
+  let left = p.plan.topologies.reduce((n, t) => n + t.levels.length, 0)
   try {
     for (const t of p.plan.topologies) {
       for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
@@ -123,6 +125,7 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
             events.emit({ type: 'level-done', at: now(), level: level.index, run: measured.run })
             for (const warning of warnings) events.emit({ type: 'warning', at: now(), warning })
             sampler.forget(measured.windowEnd)
+            if (--left > 0) await hold(req, level.index, events)
           }
         } finally {
           stopping = topology.stop()
@@ -132,6 +135,17 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   } finally {
     await stopping
   }
+}
+
+/** Between two levels: waits while the demo's gate holds the run (step mode, pause), telling `hold` and `release`. */
+async function hold(req: RunRequest, after: number, events: RunEvents): Promise<void> {
+  if (!req.gate) return
+  let held = false
+  const heldMs = await req.gate.wait(req.signal, (reason) => {
+    held = true
+    events.emit({ type: 'hold', at: now(), after, reason })
+  })
+  if (held) events.emit({ type: 'release', at: now(), heldMs })
 }
 
 /** Pins a topology's processes to the servers' CPUs; a process gone meanwhile (a worker replaced) is left out. */

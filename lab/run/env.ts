@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Env } from '../core/results.js'
 import { ROOT } from '../topology/paths.js'
+import { unavailablePanels } from '../topology/procfs.js'
 
 /** The lab's version from package.json. */
 export const LAB_VERSION: string = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
@@ -22,6 +23,7 @@ function osName(): string {
 
 /** Describes this machine; `engines` maps engine names to versions. */
 export function collectEnv(engines: Record<string, string>): Env {
+  const unavailable = unavailablePanels()
   return {
     os: osName(),
     kernel: os.release(),
@@ -32,5 +34,6 @@ export function collectEnv(engines: Record<string, string>): Env {
     lab: LAB_VERSION,
     engines,
     hostname: os.hostname(),
+    ...(unavailable.length ? { unavailable } : {}),
   }
 }

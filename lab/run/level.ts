@@ -167,7 +167,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     window: { ...(measured.window ?? { warmupS: 0, measuredS: measured.durationS, definition: '' }), askedS: load.duration_s, verdict: window.verdict, rule: window.rule, message: window.message },
     ...extras,
     ...(slowClients ? { slowClients } : {}),
-    sockets: { timeWait: countTimeWait(Number(new URL(topology.url).port)) },
+    ...socketsOf(countTimeWait(Number(new URL(topology.url).port))),
   }
   const other = otherCpuPercent(cpuBefore, cpuAfter, ourCpuPercent(topology, sampler, cpuBefore?.at, cpuAfter?.at))
   if (other !== undefined) run.otherCpuPercent = other
@@ -265,4 +265,9 @@ function startSideLoads(baseUrl: string, workload: Workload, load: EffectiveLoad
       return out
     },
   }
+}
+
+/** The level's `sockets` entry: absent where TIME_WAIT cannot be counted (no /proc), never a made-up 0. */
+function socketsOf(timeWait: number | undefined): { sockets?: { timeWait: number } } {
+  return timeWait === undefined ? {} : { sockets: { timeWait } }
 }

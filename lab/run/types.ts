@@ -7,6 +7,7 @@ import type { Lang } from '../core/i18n-lang.js'
 import type { ResultsDocument } from '../core/results.js'
 import type { LoadDriver } from '../load/driver.js'
 import type { startTopology } from '../topology/topology.js'
+import type { LevelGate } from './gate.js'
 
 /** A run to make: the options of `lab run`, parsed. */
 export interface RunRequest {
@@ -45,6 +46,8 @@ export interface RunRequest {
   openDriver?: LoadDriver
   /** Test seam: a fake topology starter instead of real processes (also skips engine detection). */
   start?: typeof startTopology
+  /** The demo's step mode and pause (lab/run/gate.ts): asked between levels; none holds the run. */
+  gate?: LevelGate
   /** Aborting it interrupts the run like Ctrl-C; its `reason` `'SIGTERM'` makes the status's code 143, `'SIGHUP'` 129. */
   signal?: AbortSignal
 }

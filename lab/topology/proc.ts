@@ -9,6 +9,7 @@
  * On systems without /proc every query returns an empty list.
  */
 import { readFileSync, readdirSync } from 'node:fs'
+import { procPath, procRoot } from './procfs.js'
 
 /** The fields of `/proc/<pid>/stat` the lab needs. */
 export interface ProcStat {
@@ -25,7 +26,7 @@ export interface ProcStat {
 export function procStat(pid: number): ProcStat | undefined {
   let raw: string
   try {
-    raw = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    raw = readFileSync(procPath(pid, 'stat'), 'latin1')
   } catch {
     return undefined
   }
@@ -44,7 +45,7 @@ export function procStat(pid: number): ProcStat | undefined {
 
 function allPids(): number[] {
   try {
-    return readdirSync('/proc')
+    return readdirSync(procRoot())
       .filter((name) => /^\d+$/.test(name))
       .map(Number)
   } catch {
@@ -67,9 +68,9 @@ export function childrenOf(pid: number): number[] {
   const found = new Set<number>()
   let supported = false
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    for (const tid of readdirSync(procPath(pid, 'task'))) {
       try {
-        const text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1')
+        const text = readFileSync(procPath(pid, 'task', tid, 'children'), 'latin1')
         supported = true
         for (const c of text.trim().split(/\s+/)) if (c) found.add(Number(c))
       } catch {

@@ -4,9 +4,11 @@
  * (default 250 ms).
  *
  * CPU % is percent of one core: 100 means one core busy for the whole interval.
- * Linux only; on other systems the server figures are empty.
+ * Linux only (the /proc root is lab/topology/procfs.ts's); on other systems the
+ * server figures are empty and the results' `env.unavailable` says so.
  */
 import { readFileSync } from 'node:fs'
+import { procPath } from './procfs.js'
 
 /** One sample of one process. */
 interface Sample {
@@ -23,7 +25,7 @@ const TICK_MS = 10
 /** `Pss:` of /proc/<pid>/smaps_rollup in bytes (proc(5)), or undefined (older kernels, another user's process). */
 function readPss(pid: number): number | undefined {
   try {
-    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1'))
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(procPath(pid, 'smaps_rollup'), 'latin1'))
     return m ? Number(m[1]) * 1024 : undefined
   } catch {
     return undefined
@@ -32,12 +34,12 @@ function readPss(pid: number): number | undefined {
 
 function readProc(pid: number): Omit<Sample, 'at'> | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
+    const stat = readFileSync(procPath(pid, 'stat'), 'latin1')
     // Fields after the command name, which is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const utime = Number(fields[11])
     const stime = Number(fields[12])
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1')
+    const status = readFileSync(procPath(pid, 'status'), 'latin1')
     const rss = /VmRSS:\s+(\d+) kB/.exec(status)
     const pss = readPss(pid)
     return { cpuMs: (utime + stime) * TICK_MS, rssBytes: rss ? Number(rss[1]) * 1024 : 0, ...(pss !== undefined ? { pssBytes: pss } : {}) }

@@ -1,11 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium as playwright, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { startLiveServer, type LiveServer } from '../../lab/live/server.js'
 import { liveGroupCount } from '../../lab/topology/group.js'
 import { ROOT } from '../../lab/topology/paths.js'
+import { launchChromium, watchConsole } from '../support/browser.js'
 import { chromium, needs } from '../support/tools.js'
 
 const browserTool = chromium()
@@ -18,11 +19,7 @@ let server: LiveServer
 let page: Page
 const consoleErrors: string[] = []
 
-function watch(p: Page, who: string): Page {
-  p.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(`${who}: ${m.text()}`)))
-  p.on('pageerror', (e) => consoleErrors.push(`${who}: ${e.message}`))
-  return p
-}
+const watch = (p: Page, who: string): Page => watchConsole(p, who, consoleErrors)
 
 /** Rows of the live throughput chart's table (one per second drawn); opens the table the first time. */
 async function throughputRows(p: Page): Promise<number> {
@@ -39,10 +36,7 @@ const percentile = (xs: number[], p: number): number => {
 needsChromium.describe('the live demo page in Chromium', () => {
   beforeAll(async () => {
     server = await startLiveServer({ out })
-    browser = await playwright.launch({
-      executablePath: browserTool.path as string,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    })
+    browser = await launchChromium(browserTool)
     page = watch(await browser.newPage({ viewport: { width: 1500, height: 1000 } }), 'instructor')
     await page.goto(server.url)
     await page.waitForSelector('.knob')

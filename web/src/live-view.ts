@@ -1,17 +1,18 @@
 /**
  * The live demo page's DOM: the run settings (live-page/form.ts), Run and
- * Stop, the status line, live charts, the process map, and at the end the
+ * Stop, the teacher's step, Next and Pause (live-page/teacher.ts), the status line, live charts, the process map, and at the end the
  * verdicts with a link to the saved report; the scenario notes beside. State
  * comes from the pure reducer (live/state.ts) fed by live-page/stream.ts;
  * charts, lists and the process map are the panels the report uses too.
  */
-import { ladderCharts, liveLatencyChart, liveThroughputChart, liveVerdicts, liveWarnings } from './live/charts.js'
+import { ladderCharts, liveLatencyCharts, liveThroughputCharts, liveVerdicts, liveWarnings } from './live/charts.js'
 import { initialState, type LiveState } from './live/state.js'
 import { statusLine } from './live/status.js'
 import { workerMap } from './live/workers.js'
 import { loadCatalogue, startRun, stopRun, type Catalogue } from './live-page/api.js'
 import { RunForm } from './live-page/form.js'
 import { streamLive } from './live-page/stream.js'
+import { TeacherControls } from './live-page/teacher.js'
 import { h } from './panels/dom.js'
 import { Figures } from './panels/figures.js'
 import { glossarySection } from './panels/glossary.js'
@@ -72,6 +73,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     location.assign(url)
   }
   const form = new RunForm(catalogue)
+  const teacher = new TeacherControls(catalogue.viewOnly === true, () => state(), () => render(), form.error)
   const figures = new Figures(chartFontSize)
   let state = (): LiveState => initialState()
   let requestInFlight = false
@@ -89,8 +91,10 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     { class: 'controls', 'aria-label': 'Run settings', novalidate: '' },
     h('label', { class: 'field', for: 'live-scenario' }, h('span', { class: 'field-name' }, t('live.scenario')), form.select),
     form.summary,
+    teacher.lock,
     // Run and Stop first, so they stay in view however many knobs follow
-    h('div', { class: 'buttons' }, runButton, stopButton, knobsToggle),
+    h('div', { class: 'buttons' }, runButton, stopButton, teacher.pause, teacher.next, knobsToggle),
+    teacher.stepField,
     form.estimate,
     form.error,
     form.groups,
@@ -142,9 +146,10 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     subtitle.textContent = s.plan ? `live · ${s.plan.scenario.name} · ${s.plan.stack}${s.plan.quick ? ' · quick' : ''} · run ${s.run}` : 'live demo: pick a scenario, turn the knobs, press Run'
     const running = s.status === 'running'
     if (awaiting && (s.run === awaiting.id || Date.now() > awaiting.until)) awaiting = null
-    runButton.disabled = running || requestInFlight || awaiting !== null
-    stopButton.disabled = !running || stopButton.textContent === t('live.stopping')
-    figures.show(liveCharts, [liveThroughputChart(s), liveLatencyChart(s)])
+    runButton.disabled = teacher.locked() || running || requestInFlight || awaiting !== null
+    stopButton.disabled = teacher.locked() || !running || stopButton.textContent === t('live.stopping')
+    teacher.render(s)
+    figures.show(liveCharts, [...liveThroughputCharts(s), ...liveLatencyCharts(s)])
     const m = workerMap(s)
     mapCaption.textContent = processCaption(m)
     map.replaceChildren(...processBoxes(m))
@@ -166,7 +171,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     render()
     void (async () => {
       try {
-        const { status: code, ok, body } = await startRun(form.request())
+        const { status: code, ok, body } = await startRun({ ...form.request(), step: teacher.step.checked })
         if (code === 202 && body.id) awaiting = { id: body.id, until: Date.now() + 10_000 }
         else if (code === 400) form.showProblems(body.problems ?? [{ field: '', message: body.error ?? 'bad request' }])
         else if (code === 409) form.error.textContent = `Another run (${body.running}) is going: wait for it, or press Stop.`

@@ -23,6 +23,48 @@ export interface Catalogue {
   stacks: string[]
   /** The demo's language (`lab demo --lang`), a string until checked with `isLang`. */
   lang?: string
+  /** Run, Stop, Next and Pause need the teacher token (the demo is bound beyond loopback). */
+  viewOnly?: boolean
+}
+
+/** The teacher token, once the teacher has typed it in (kept in this page's memory only, never stored). */
+let teacherToken = ''
+
+/** The headers of a control request: JSON, and the teacher token when there is one. */
+function controlHeaders(): Record<string, string> {
+  return { 'Content-Type': 'application/json', ...(teacherToken ? { 'X-Lab-Token': teacherToken } : {}) }
+}
+
+/**
+ * `POST /api/token`: checks `token` with the server and, when right, sends it with every control request from now on.
+ * @returns whether the server took it
+ */
+export async function unlock(token: string): Promise<boolean> {
+  const res = await fetch('/api/token', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Lab-Token': token } })
+  if (res.status === 204) teacherToken = token
+  return res.status === 204
+}
+
+/** What the teacher can press between levels (`POST /api/runs/<id>/gate`). */
+export type GateAction = 'next' | 'pause' | 'resume' | 'step-on' | 'step-off'
+
+/** The gate's settings as the server answered them. */
+export interface GateAnswer {
+  step: boolean
+  paused: boolean
+  holding: 'step' | 'pause' | null
+}
+
+/**
+ * `POST /api/runs/<id>/gate`.
+ * @returns the gate after the action
+ * @throws Error with the server's message when it refused
+ */
+export async function gate(id: string, action: GateAction): Promise<GateAnswer> {
+  const res = await fetch(`/api/runs/${encodeURIComponent(id)}/gate`, { method: 'POST', headers: controlHeaders(), body: JSON.stringify({ action }) })
+  const body = (await res.json()) as { gate?: GateAnswer; error?: string }
+  if (!res.ok || !body.gate) throw new Error(body.error ?? `the server answered ${res.status}`)
+  return body.gate
 }
 
 /** The body of `POST /api/runs`: only knobs turned away from their defaults are sent. */
@@ -33,6 +75,8 @@ export interface StartRequest {
   topologies: string[]
   workloads: string[]
   knobs: Record<string, number | number[]>
+  /** Step mode: hold after each level until Next. */
+  step?: boolean
 }
 
 /** A field the server refused, with its reason (`field` '' for the request as a whole). */
@@ -65,13 +109,17 @@ export async function loadCatalogue(): Promise<Catalogue> {
  * @throws when the server cannot be reached
  */
 export async function startRun(request: StartRequest): Promise<StartAnswer> {
-  const res = await fetch('/api/runs', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request) })
+  const res = await fetch('/api/runs', { method: 'POST', headers: controlHeaders(), body: JSON.stringify(request) })
   return { status: res.status, ok: res.ok, body: (await res.json()) as StartAnswer['body'] }
 }
 
-/** `POST /api/runs/<id>/stop`. */
+/**
+ * `POST /api/runs/<id>/stop`.
+ * @throws Error with the server's message when it refused (a view-only demo without the token)
+ */
 export async function stopRun(id: string): Promise<void> {
-  await fetch(`/api/runs/${encodeURIComponent(id)}/stop`, { method: 'POST' })
+  const res = await fetch(`/api/runs/${encodeURIComponent(id)}/stop`, { method: 'POST', headers: controlHeaders() })
+  if (!res.ok) throw new Error(((await res.json()) as { error?: string }).error ?? `the server answered ${res.status}`)
 }
 
 /**

@@ -3,14 +3,14 @@
  * the report's own throughput chart and verdicts from the levels measured so
  * far (the same chart models the report draws). Pure.
  */
-import type { SampleEvent } from '../../../lab/core/events.js'
+import type { PlanEvent, SampleEvent } from '../../../lab/core/events.js'
 import { Context } from '../report/context.js'
 import { PALETTE, fmt, seriesTable } from '../report/format.js'
 import { throughputChart } from '../report/throughput.js'
 import type { Band, LineChartModel, LineSeries, Verdict, WarningView } from '../report/types.js'
 import { verdicts } from '../report/verdicts.js'
 import { warningViews } from '../report/warnings.js'
-import { partialDocument, type LiveState } from './state.js'
+import { activeSeconds, partialDocument, type LiveState } from './state.js'
 import { t } from '../../../lab/core/i18n.js'
 
 /** Colour of a topology: its place in the plan, as the report colours it. */
@@ -19,10 +19,18 @@ function colorOf(state: LiveState, topology: string): string {
   return PALETTE[Math.max(0, i) % PALETTE.length] ?? PALETTE[0]
 }
 
-/** Seconds since the run's plan, one decimal. */
+/** Seconds since the run's plan, held time left out (state.ts `activeSeconds`), one decimal. */
 function runSeconds(state: LiveState, at: number): number {
-  return Math.round((at - (state.plan?.at ?? at)) / 100) / 10
+  return state.plan ? activeSeconds(state.plan, state.holds, at) : 0
 }
+
+/** The workloads of the plan, in order. */
+function planWorkloads(state: LiveState): string[] {
+  return [...new Set(state.plan?.levels.map((l) => l.workload) ?? [])]
+}
+
+/** A colour made faint (the previous run's lines): `#rrggbb` with 40 % opacity. */
+const faint = (color: string): string => `${color}66`
 
 function niceStep(range: number): number {
   return range <= 20 ? 1 : range <= 60 ? 5 : range <= 150 ? 10 : range <= 400 ? 30 : 60
@@ -31,7 +39,9 @@ function niceStep(range: number): number {
 /** The x axis of the live charts: run seconds, wide enough for the whole estimated run so lines grow left to right. */
 function timeAxis(state: LiveState): LineChartModel['x'] {
   const last = state.samples.at(-1)
-  const lastX = last ? runSeconds(state, last.at) : 0
+  const prev = state.previous
+  const prevLast = prev?.samples.at(-1)
+  const lastX = Math.max(last ? runSeconds(state, last.at) : 0, prev && prevLast ? activeSeconds(prev.plan, prev.holds, prevLast.at) : 0)
   const plan = state.plan
   const expected = plan ? plan.estimatedS * 1.15 + plan.topologies.length * 0.5 + 1 : 10
   const max = Math.ceil(Math.max(expected, lastX + 1))
@@ -39,21 +49,26 @@ function timeAxis(state: LiveState): LineChartModel['x'] {
 }
 
 /** One band per started level, labelled `@connections` (with the workload when there are several), every other one shaded. */
-function levelBands(state: LiveState): Band[] {
+function levelBands(state: LiveState, workload?: string): Band[] {
   const workloads = new Set(state.plan?.levels.map((l) => l.workload) ?? [])
   const lastAt = state.samples.at(-1)?.at
   return state.levels.flatMap((l, i): Band[] => {
-    if (l.startedAt === undefined) return []
+    if (l.startedAt === undefined || (workload !== undefined && l.level.workload !== workload)) return []
     const end = l.endedAt ?? Math.max(lastAt ?? l.startedAt, l.startedAt)
     const label = `${workloads.size > 1 ? `${l.level.workload} ` : ''}@${l.level.connections}`
     return [{ axis: 'x', from: runSeconds(state, l.startedAt), to: runSeconds(state, end), label, shade: i % 2 === 0 }]
   })
 }
 
-/** A line per topology of one figure of the samples. */
-function sampleSeries(state: LiveState, y: (s: SampleEvent) => number | null, marker: LineSeries['marker']): LineSeries[] {
+/**
+ * A line per topology of one figure of the samples of `workload` (all when
+ * undefined), then the previous run's lines of the same workload, faint and
+ * labelled `before (<its options>)`.
+ */
+function sampleSeries(state: LiveState, y: (s: SampleEvent) => number | null, marker: LineSeries['marker'], workload?: string): LineSeries[] {
   const ids = state.plan?.topologies.map((t) => t.id) ?? []
-  return ids
+  const of = (plan: PlanEvent, s: SampleEvent) => workload === undefined || plan.levels[s.level]?.workload === workload
+  const current = ids
     .map((id) => ({
       label: id,
       color: colorOf(state, id),
@@ -61,25 +76,60 @@ function sampleSeries(state: LiveState, y: (s: SampleEvent) => number | null, ma
       axis: 'y' as const,
       marker,
       points: state.samples.flatMap((s) => {
-        const v = s.topology === id ? y(s) : null
+        const v = s.topology === id && state.plan && of(state.plan, s) ? y(s) : null
         return v === null ? [] : [{ x: runSeconds(state, s.at), y: v }]
       }),
     }))
     .filter((s) => s.points.length > 0 || ids.length <= 3)
+  const prev = state.previous
+  if (!prev) return current
+  const before = prev.plan.topologies.map((t, i) => ({
+    label: `${t.id} · before (${prev.label})`,
+    color: faint(PALETTE[i % PALETTE.length] ?? PALETTE[0]),
+    style: 'line' as const,
+    axis: 'y' as const,
+    marker,
+    points: prev.samples.flatMap((s) => {
+      const v = s.topology === t.id && of(prev.plan, s) ? y(s) : null
+      return v === null ? [] : [{ x: activeSeconds(prev.plan, prev.holds, s.at), y: v }]
+    }),
+  }))
+  return [...current, ...before.filter((s) => s.points.length > 0)]
 }
 
-/** Requests per second, second by second, one line per topology; levels marked along the time axis. */
-export function liveThroughputChart(state: LiveState): LineChartModel {
-  const series = sampleSeries(state, (s) => s.perSecond, 'circle')
+/** The chart id of a live chart: `base` with one workload (or none yet), `base-<workload>` with several. */
+function chartId(state: LiveState, base: string, workload: string | undefined): string {
+  return workload !== undefined && planWorkloads(state).length > 1 ? `${base}-${workload}` : base
+}
+
+/** One chart per workload of the plan (one chart before a plan), each with its own y axis. */
+function perWorkload(state: LiveState, chart: (workload: string | undefined) => LineChartModel): LineChartModel[] {
+  const ws = planWorkloads(state)
+  return ws.length ? ws.map((w) => chart(w)) : [chart(undefined)]
+}
+
+/** The live throughput charts: one per workload, so a cpu-bound workload's few req/s are not flattened under an io-bound one's scale. */
+export function liveThroughputCharts(state: LiveState): LineChartModel[] {
+  return perWorkload(state, (w) => liveThroughputChart(state, w))
+}
+
+/** The live p99 charts, one per workload. */
+export function liveLatencyCharts(state: LiveState): LineChartModel[] {
+  return perWorkload(state, (w) => liveLatencyChart(state, w))
+}
+
+/** Requests per second, second by second, one line per topology (of `workload`, or all); levels marked along the time axis. */
+export function liveThroughputChart(state: LiveState, workload?: string): LineChartModel {
+  const series = sampleSeries(state, (s) => s.perSecond, 'circle', workload)
   return {
     kind: 'line',
-    id: 'live-throughput',
-    title: t('live.liveThroughput'),
-    caption: 'Responses completed each second. Each shaded or labelled stretch is one level (@ = connections); a line that stops rising as connections grow has run out of workers or CPU.',
+    id: chartId(state, 'live-throughput', workload),
+    title: `${t('live.liveThroughput')}${workload !== undefined && planWorkloads(state).length > 1 ? ` · ${workload}` : ''}`,
+    caption: `Responses completed each second. Each shaded or labelled stretch is one level (@ = connections); a line that stops rising as connections grow has run out of workers or CPU.${state.previous ? ' Faint lines: the previous run, labelled with its options.' : ''}${state.holds.length ? ' Time held between levels (step, pause) is left out of the time axis.' : ''}`,
     x: timeAxis(state),
     y: { title: 'req/s', type: 'linear', min: 0 },
     series,
-    bands: levelBands(state),
+    bands: levelBands(state, workload),
     table: seriesTable('second', series, fmt, 0),
   }
 }
@@ -98,20 +148,20 @@ export function logTicks(lo: number, hi: number): { ticks: number[]; min: number
   return { ticks, min, max }
 }
 
-/** p99 latency, second by second (log scale), one line per topology. */
-export function liveLatencyChart(state: LiveState): LineChartModel {
-  const series = sampleSeries(state, (s) => (s.p99Ms !== null && s.p99Ms > 0 ? s.p99Ms : null), 'triangle')
+/** p99 latency, second by second (log scale), one line per topology (of `workload`, or all). */
+export function liveLatencyChart(state: LiveState, workload?: string): LineChartModel {
+  const series = sampleSeries(state, (s) => (s.p99Ms !== null && s.p99Ms > 0 ? s.p99Ms : null), 'triangle', workload)
   const ys = series.flatMap((s) => s.points.map((p) => p.y))
   const axis = ys.length ? logTicks(Math.min(...ys), Math.max(...ys)) : { ticks: [10, 20, 50, 100], min: 10, max: 100 }
   return {
     kind: 'line',
-    id: 'live-latency',
-    title: 'p99 latency, live',
+    id: chartId(state, 'live-latency', workload),
+    title: `p99 latency, live${workload !== undefined && planWorkloads(state).length > 1 ? ` · ${workload}` : ''}`,
     caption: '99 % of the requests completed in each second took less than this (log scale): queueing shows up here first.',
     x: timeAxis(state),
     y: { title: 'p99 (ms)', type: 'logarithmic', ...axis },
     series,
-    bands: levelBands(state),
+    bands: levelBands(state, workload),
     table: seriesTable('second', series, fmt, 1),
   }
 }

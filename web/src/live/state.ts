@@ -22,6 +22,24 @@ export interface LevelView {
   run?: RunResult
 }
 
+/** A stretch of a run held between levels (step mode, pause): `to` absent while still held. Epoch ms. */
+export interface Hold {
+  after: number
+  reason: 'step' | 'pause'
+  from: number
+  to?: number
+}
+
+/** The run before the current one, drawn dimmed behind it so two configurations can be compared. */
+export interface PreviousRun {
+  run: string
+  /** What set it apart, from its command: e.g. `--quick --set server.workers=2`. */
+  label: string
+  plan: PlanEvent
+  samples: SampleEvent[]
+  holds: Hold[]
+}
+
 /** The run as the page knows it. */
 export interface LiveState {
   /** The run's id; null before any event. */
@@ -40,11 +58,15 @@ export interface LiveState {
   runs: RunResult[]
   warnings: Warning[]
   done: DoneEvent | null
+  /** Every hold so far, oldest first; the last one has no `to` while the run is held. */
+  holds: Hold[]
+  /** The previous run (kept when a new run's first event arrives), or null. */
+  previous: PreviousRun | null
 }
 
 /** The state before any event. */
 export function initialState(): LiveState {
-  return { run: null, seq: -1, status: 'idle', plan: null, levels: [], current: null, processes: [], samples: [], runs: [], warnings: [], done: null }
+  return { run: null, seq: -1, status: 'idle', plan: null, levels: [], current: null, processes: [], samples: [], runs: [], warnings: [], done: null, holds: [], previous: null }
 }
 
 /**
@@ -53,7 +75,7 @@ export function initialState(): LiveState {
  */
 export function reduce(state: LiveState, env: Envelope): LiveState {
   let s = state
-  if (env.run !== s.run) s = { ...initialState(), run: env.run }
+  if (env.run !== s.run) s = { ...initialState(), run: env.run, previous: s.plan && s.run && s.samples.length ? { run: s.run, label: commandLabel(s.plan), plan: s.plan, samples: s.samples, holds: s.holds } : s.previous }
   else if (env.seq <= s.seq) return s
   s = { ...s, seq: env.seq }
   const e = env.event
@@ -77,12 +99,38 @@ export function reduce(state: LiveState, env: Envelope): LiveState {
     }
     case 'warning':
       return { ...s, warnings: [...s.warnings, e.warning] }
+    case 'hold':
+      return { ...s, holds: [...s.holds, { after: e.after, reason: e.reason, from: e.at }] }
+    case 'release':
+      return { ...s, holds: s.holds.map((h, i) => (i === s.holds.length - 1 && h.to === undefined ? { ...h, to: e.at } : h)) }
     case 'done': {
       const levels = s.levels.map((l): LevelView => (l.state === 'done' ? l : { ...l, state: 'skipped', ...(l.state === 'running' ? { endedAt: e.at } : {}) }))
       const status = e.code === 0 ? 'done' : e.code === 130 || e.code === 143 ? 'stopped' : 'failed'
-      return { ...s, levels, current: null, status, done: e }
+      return { ...s, levels, current: null, status, done: e, holds: s.holds.map((h) => (h.to === undefined ? { ...h, to: e.at } : h)) }
     }
   }
+}
+
+/** Whether the run is held between levels now, and why. */
+export function heldNow(state: LiveState): Hold | undefined {
+  const last = state.holds.at(-1)
+  return state.status === 'running' && last && last.to === undefined ? last : undefined
+}
+
+/**
+ * Seconds of a run from its plan to `at`, leaving out the time it was held
+ * (so a pause leaves no gap on the live charts' time axis); one decimal.
+ */
+export function activeSeconds(plan: PlanEvent, holds: readonly Hold[], at: number): number {
+  let held = 0
+  for (const h of holds) if (h.from < at) held += Math.min(h.to ?? at, at) - h.from
+  return Math.round((at - plan.at - held) / 100) / 10
+}
+
+/** A run's label for the overlay: its command's options after the scenario name, shell quotes dropped (`defaults` when none). */
+export function commandLabel(plan: PlanEvent): string {
+  const rest = plan.command.replace(/^npx lab run \S+\s*/, '').replace(/'/g, '').trim()
+  return rest || 'defaults'
 }
 
 /** Applies a list of envelopes in order (a late browser's history). */

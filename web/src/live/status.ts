@@ -3,7 +3,7 @@
  */
 import { runLabel } from '../../../lab/core/labels.js'
 import { fmt } from '../report/format.js'
-import type { LiveState } from './state.js'
+import { heldNow, type LiveState } from './state.js'
 import { t } from '../../../lab/core/i18n.js'
 
 /** The status line: what is running and how far along the run is. */
@@ -28,6 +28,13 @@ export function statusLine(state: LiveState): StatusLine {
         ? state.done.error.split('\n')[0] ?? ''
         : `${doneCount} of ${total} level${total === 1 ? '' : 's'} measured${state.status === 'stopped' ? ' before it was stopped; what was measured is saved' : ''}.`
     return { headline, detail, progress: doneCount / Math.max(1, total) }
+  }
+  const held = heldNow(state)
+  if (held) {
+    const measured = `${doneCount} of ${total} level${total === 1 ? '' : 's'} measured`
+    return held.reason === 'step'
+      ? { headline: `Step: level ${held.after + 1} of ${total} done`, detail: `${measured}; the next level starts when the teacher presses Next.`, progress: doneCount / Math.max(1, total) }
+      : { headline: `Paused after level ${held.after + 1} of ${total}`, detail: `${measured}; no load runs while paused, and the paused time is in no window. Resume goes on.`, progress: doneCount / Math.max(1, total) }
   }
   const cur = state.current !== null ? state.levels[state.current] : undefined
   if (!cur) return { headline: `Starting ${plan.scenario.title}`, detail: `${total} levels, about ${Math.round(plan.estimatedS)} s`, progress: doneCount / Math.max(1, total) }

@@ -4,6 +4,7 @@
  * per response on a hello-world level) and where the load generator and the
  * servers ran. Pure.
  */
+import { unavailableLine } from '../../../lab/core/platform.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { engineLine } from '../../../lab/core/format.js'
 import { documentLabel, fmt, fmtDate, reproduceCommand } from './format.js'
@@ -29,6 +30,7 @@ export function environmentTable(docs: ResultsDocument[]): Table {
       (d) => Object.entries(d.env.engines).map(([k, v]) => `${k} ${v}`).join(', ') || 'built-in (pure Node)',
     ],
     ['CPU placement', (d) => d.env.placement?.note ?? 'not recorded'],
+    ['not measured', (d) => unavailableLine(d.env.unavailable) || 'every panel was measured'],
     ['calibration', calibrationText],
     ['started', (d) => fmtDate(d.startedAt)],
     ['finished', (d) => (d.finishedAt ? fmtDate(d.finishedAt) : 'not finished')],

@@ -2,6 +2,7 @@
  * CPU and memory of every run: server processes stacked by role beside the
  * load generator, and a table with every process. Pure.
  */
+import { NOT_AVAILABLE, type ProcPanel } from '../../../lab/core/platform.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { MiB, PALETTE, ROLE_COLORS, fmt, slug, sum } from './format.js'
@@ -11,6 +12,9 @@ import { t } from '../../../lab/core/i18n.js'
 type Role = 'master' | 'worker' | 'server' | 'proxy'
 const ROLES: Role[] = ['master', 'worker', 'server', 'proxy']
 const ROLE_LABEL: Record<Role, string> = { master: 'master', worker: 'workers (sum)', server: 'server', proxy: 'proxy' }
+
+/** Whether a document was measured where `panel` could not be read (no /proc): its zeros are not measurements. */
+const unavailable = (docs: ResultsDocument[], panel: ProcPanel): boolean => docs.some((d) => d.env.unavailable?.includes(panel))
 
 /** Every (document, run) of a workload, in document order. */
 function runsOf(docs: ResultsDocument[], workload: string): { doc: number; run: RunResult }[] {
@@ -43,7 +47,8 @@ export function cpuChart(docs: ResultsDocument[], workload: string): BarChartMod
   const ctx = new Context(docs)
   const runs = runsOf(docs, workload)
   const roles = ROLES.filter((role) => runs.some(({ run }) => run.processes.some((p) => p.role === role)))
-  const series: BarSeries[] = roles.map((role) => ({
+  const na = unavailable(docs, 'cpu')
+  const series: BarSeries[] = (na ? [] : roles).map((role) => ({
     label: ROLE_LABEL[role],
     color: ROLE_COLORS[role] ?? PALETTE[0],
     stack: 'server',
@@ -61,7 +66,9 @@ export function cpuChart(docs: ResultsDocument[], workload: string): BarChartMod
     kind: 'bar',
     id: `lab-cpu-${slug(workload)}`,
     title: t('report.cpuOf', { workload }),
-    caption: 'Server processes stacked (100 % = one core) beside the load generator; a client above ~85 % measures itself, not the server.',
+    caption: na
+      ? `Server CPU: ${NOT_AVAILABLE} (no /proc); the load generator's CPU (100 % = one core) is measured on every system.`
+      : 'Server processes stacked (100 % = one core) beside the load generator; a client above ~85 % measures itself, not the server.',
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
     y: { title: t('report.axisCpu'), type: 'linear', min: 0 },
     series,
@@ -79,10 +86,12 @@ export function memoryChart(docs: ResultsDocument[], workload: string): BarChart
     kind: 'bar',
     id: `lab-memory-${slug(workload)}`,
     title: t('report.memoryOf', { workload }),
-    caption: 'Every pre-forked worker is a whole process with its own memory; one event loop holds all its connections in one.',
+    caption: unavailable(docs, 'memory')
+      ? `Server memory: ${NOT_AVAILABLE} (no /proc).`
+      : 'Every pre-forked worker is a whole process with its own memory; one event loop holds all its connections in one.',
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
     y: { title: t('report.axisRss'), type: 'linear', min: 0 },
-    series: roles.map((role) => ({
+    series: (unavailable(docs, 'memory') ? [] : roles).map((role) => ({
       label: ROLE_LABEL[role],
       color: ROLE_COLORS[role] ?? PALETTE[0],
       stack: 'server',
