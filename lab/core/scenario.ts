@@ -77,6 +77,8 @@ export const topologySchema = z
     load: loadOverrideSchema.optional(),
     /** This topology's own `--quick` fields, over everything else. */
     quick: loadOverrideSchema.optional(),
+    /** The workloads this topology measures (default: all); e.g. a baseline measured with one workload only (scenarios/rate-limiting). */
+    workloads: z.array(z.string({ error: 'a workload id' }), { error: 'a list of workload ids' }).min(1, { error: 'a non-empty list of workload ids' }).optional(),
   })
   .superRefine((t, ctx) => {
     if ((t.upstreams ?? 1) > 1 && !t.proxy) {
@@ -286,9 +288,14 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
 
 export { formatIssues, type Validated }
 
-/** `quick.topologies` and `quick.workloads` name ids the scenario has. */
+/** `quick.topologies`, `quick.workloads` and a topology's `workloads` name ids the scenario has. */
 function quickIdProblems(s: Scenario): string[] {
   const out: string[] = []
+  for (const [tid, t] of Object.entries(s.topologies)) {
+    ;(t.workloads ?? []).forEach((id, i) => {
+      if (!(id in s.workloads)) out.push(`topologies.${tid}.workloads.${i}: ${show(id)} is not allowed; expected one of ${Object.keys(s.workloads).join(', ')}`)
+    })
+  }
   for (const [field, known] of [['topologies', Object.keys(s.topologies)], ['workloads', Object.keys(s.workloads)]] as const) {
     ;(s.quick?.[field] ?? []).forEach((id, i) => {
       if (!known.includes(id)) out.push(`quick.${field}.${i}: ${show(id)} is not allowed; expected one of ${known.join(', ')}`)

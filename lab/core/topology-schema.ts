@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { bool, fileName, folder, intIn, numIn } from './schema-fields.js'
-import { forwardedAllowIps, limitReqSchema } from './operations-schema.js'
+import { forwardedAllowIps, limitReqSchema, limitConnSchema } from './operations-schema.js'
 import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
 /**
@@ -94,6 +94,7 @@ export const proxySchema = z.strictObject({
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
   /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
+  /** nginx `limit_conn` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_conn: limitConnSchema.optional(),
   /** nginx only: a file in the scenario's folder holding the `location` block(s) of the server, in place of the lab's `location /` (docs/exercises.md). */
   location_file: fileName('location.conf').optional(),
 })

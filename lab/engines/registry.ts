@@ -188,6 +188,7 @@ export function resolveTopology(def: Pick<TopologyDef, 'server' | 'proxy'>, stac
     throw new Error(`proxy.protocol: ${wire} needs a proxy and a server that both speak it; ${proxy.name} speaks ${proxy.protocols.join(', ')}, ${server.name} listens with ${server.protocols.join(', ')}`)
   }
   // the operations fields are engine settings only some engines have (lab/core/operations-schema.ts)
+  if (def.proxy?.limit_conn && proxy?.name !== 'nginx') throw new Error(`proxy.limit_conn: only nginx limits connections; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
   if (def.proxy?.limit_req && proxy?.name !== 'nginx') throw new Error(`proxy.limit_req: only nginx limits requests; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
   if (def.server.preload && server.name !== 'gunicorn') throw new Error(`server.preload: only gunicorn preloads the app; this server is ${server.name}: pin server.engine: 'gunicorn'`)
   if (def.server.forwarded_allow_ips !== undefined && !['gunicorn', 'uvicorn'].includes(server.name)) throw new Error(`server.forwarded_allow_ips: only gunicorn and uvicorn read it; this server is ${server.name}`)

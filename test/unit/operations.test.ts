@@ -5,6 +5,7 @@ import { route } from '../../lab/servers/workload.js'
 import reload from '../../scenarios/graceful-reload/scenario.js'
 import recycling from '../../scenarios/worker-recycling/scenario.js'
 import { requestKinds } from '../../lab/core/mix.js'
+import { makePlan } from '../../lab/core/plan.js'
 import { gunicornArgs, gunicornConfig } from '../../lab/engines/gunicorn.js'
 import { nginxConf, nginxProxyConfig } from '../../lab/engines/nginx.js'
 import { resolveTopology } from '../../lab/engines/registry.js'
@@ -68,6 +69,23 @@ describe('the operations scenarios: preload, rate-limiting, proxy-headers', () =
     expect(none).not.toContain('limit_req')
   })
 
+  it('writes limit_conn_zone keyed by $arg_client, and limit_conn with its count and status, only when asked', () => {
+    const t = valid(rateLimiting, 'rate-limiting').topologies
+    const conf = nginxConf({ ...nginxProxyConfig(t['limit-conn']!.proxy!, [41000], 41001), user: null })
+    expect(conf).toContain('limit_conn_zone $arg_client zone=lab_conn:1m;')
+    expect(conf).toContain('limit_conn lab_conn 1;')
+    expect(conf).toContain('limit_conn_status 429;')
+    expect(nginxConf({ ...nginxProxyConfig(t['limit-req']!.proxy!, [41000], 41001), user: null })).not.toContain('limit_conn')
+  })
+
+  it('measures the unloaded baseline on the normal clients alone at their own rate, the other topologies on the mix at twice it', () => {
+    const s = valid(rateLimiting, 'rate-limiting')
+    const p = makePlan(s)
+    if (!p.ok) throw new Error(p.problems.join())
+    const levels = p.value.levels.map((l) => `${l.topology}/${l.workload}@${l.openLoop?.ratePerSecond}`)
+    expect(levels).toEqual(['unloaded/normal-alone@30', 'no-limit/abuser-and-normal@60', 'limit-req/abuser-and-normal@60', 'limit-req-delay/abuser-and-normal@60', 'limit-conn/abuser-and-normal@60'])
+  })
+
   it('passes --preload and --forwarded-allow-ips to Gunicorn, and --proxy-headers --forwarded-allow-ips to Uvicorn, only when asked', () => {
     const s = valid(preload, 'preload')
     expect(gunicornArgs(gunicornConfig(s.topologies.preload!.server, 'big_app:application', 41000))).toContain('--preload')
@@ -82,6 +100,7 @@ describe('the operations scenarios: preload, rate-limiting, proxy-headers', () =
   it('refuses the operations settings on engines that do not have them', () => {
     const topo = (t: unknown) => valid({ name: 't', title: 't', summary: 't', topologies: { t }, workloads: { w: {} }, load: { connections: [1] } }, 't').topologies.t!
     expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_req: { rate_per_s: 1 } } }), 'node')).toThrow("proxy.limit_req: only nginx limits requests; this proxy is node-reverse-proxy: pin proxy.engine: 'nginx'")
+    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_conn: { connections: 1 } } }), 'node')).toThrow("proxy.limit_conn: only nginx limits connections")
     expect(() => resolveTopology(topo({ server: { model: 'prefork', preload: true } }), 'node')).toThrow('server.preload: only gunicorn preloads the app; this server is node-prefork')
     expect(() => resolveTopology(topo({ server: { model: 'prefork', forwarded_allow_ips: '*' } }), 'node')).toThrow('server.forwarded_allow_ips: only gunicorn and uvicorn read it')
     expect(() => topo({ server: { model: 'prefork', forwarded_allow_ips: 'everyone' } })).toThrow("forwarded_allow_ips")
