@@ -54,11 +54,16 @@ export const loadOverrideSchema = z.strictObject({ connections: connectionsSchem
  * and starts it again on the same port, so connections are refused in the gap;
  * `hup` sends SIGHUP to the master, Gunicorn's graceful reload (new workers
  * start, the old ones finish their requests, then exit; Gunicorn 20.1
- * docs/source/signals.rst). Marked `deploy` on the timeline.
+ * docs/source/signals.rst); `usr2` is Gunicorn's binary upgrade (`USR2`, a
+ * new master beside the old, then `TERM` to the old master;
+ * lab/engines/upgrade.ts); `proxy-reload` sends SIGHUP to the proxy's master
+ * (`nginx -s reload`: new workers with the configuration read again, the old
+ * ones finish their requests; nginx 1.22 docs, "Controlling nginx").
+ * Marked `deploy` on the timeline.
  */
 export const deploySchema = z.strictObject({
   at_s: numIn(0, 600, ' s'),
-  how: z.enum(['restart', 'hup'], { error: "'restart' or 'hup'" }),
+  how: z.enum(['restart', 'hup', 'usr2', 'proxy-reload'], { error: "'restart', 'hup', 'usr2' or 'proxy-reload'" }),
 })
 
 /**

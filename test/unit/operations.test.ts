@@ -15,16 +15,16 @@ import proxyHeaders from '../../scenarios/proxy-headers/scenario.js'
 import rateLimiting from '../../scenarios/rate-limiting/scenario.js'
 
 describe('deploys and leaks in scenarios', () => {
-  it('accepts graceful-reload with one restart topology and one HUP topology', () => {
+  it('accepts graceful-reload with a restart, a HUP, a USR2 and a proxy-reload topology', () => {
     const v = validateScenario(reload, 'graceful-reload')
     expect(v.ok).toBe(true)
     if (!v.ok) return
-    expect(Object.values(v.value.topologies).map((t) => t.deploy?.how)).toEqual(['restart', 'hup'])
+    expect(Object.values(v.value.topologies).map((t) => t.deploy?.how)).toEqual(['restart', 'hup', 'usr2', 'proxy-reload'])
   })
 
-  it('refuses a deploy that is neither restart nor hup', () => {
-    const v = validateScenario({ ...reload, topologies: { t: { server: { model: 'prefork' }, deploy: { at_s: 1, how: 'usr2' } } } })
-    expect(v).toEqual({ ok: false, problems: [`topologies.t.deploy.how: "usr2" is not allowed; expected 'restart' or 'hup'`] })
+  it('refuses a deploy the lab does not know', () => {
+    const v = validateScenario({ ...reload, topologies: { t: { server: { model: 'prefork' }, deploy: { at_s: 1, how: 'winch' } } } })
+    expect(v).toEqual({ ok: false, problems: [`topologies.t.deploy.how: "winch" is not allowed; expected 'restart', 'hup', 'usr2' or 'proxy-reload'`] })
   })
 
   it('puts leak_kb in the /work path only when it is set', () => {
