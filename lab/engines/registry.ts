@@ -76,6 +76,8 @@ export const APPS: { readonly [K in AppName]: App } = {
   big: { name: 'big', entries: { wsgi: 'big_app:application' }, packages: [] },
   whoami: { name: 'whoami', entries: { wsgi: 'whoami_app:application', asgi: 'whoami_app:app' }, packages: [] },
   'wsgi-c-sleep': { name: 'wsgi-c-sleep', entries: { wsgi: 'wsgi_app:c_sleep_application' }, packages: [] },
+  // scenarios/proxy-headers: the Flask app behind Werkzeug's ProxyFix(x_for=1, x_proto=1), saying what it was told about the client
+  'whoami-proxyfix': { name: 'whoami-proxyfix', entries: { wsgi: 'proxyfix_app:application' }, imports: 'flask', packages: ['python3-flask'] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */
