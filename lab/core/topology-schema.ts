@@ -20,7 +20,7 @@ export const serverSchema = z.strictObject({
   engine: serverEngineName.optional(),
   /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does); request slots per process of the built-in threaded server. */
   threads: intIn(1, 256).optional(),
-  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Gunicorn and the built-in pre-fork. */
+  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`, uWSGI `--max-requests`; default 0 = never). Gunicorn, uWSGI and the built-in pre-fork. */
   max_requests: intIn(0, 10_000_000).optional(),
   /** Random 0..N extra requests per worker, so workers do not recycle together (Gunicorn `--max-requests-jitter`). */
   max_requests_jitter: intIn(0, 10_000_000).optional(),

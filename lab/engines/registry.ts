@@ -193,6 +193,8 @@ export function resolveTopology(def: Pick<TopologyDef, 'server' | 'proxy'>, stac
   if (def.proxy?.limit_conn && proxy?.name !== 'nginx') throw new Error(`proxy.limit_conn: only nginx limits connections; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
   if (def.proxy?.limit_req && proxy?.name !== 'nginx') throw new Error(`proxy.limit_req: only nginx limits requests; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
   if (def.server.preload && server.name !== 'gunicorn') throw new Error(`server.preload: only gunicorn preloads the app; this server is ${server.name}: pin server.engine: 'gunicorn'`)
+  // uWSGI 2.0.21 has --max-requests but no --max-requests-delta (it came in 2.1): no jitter there
+  if (def.server.max_requests_jitter && server.name === 'uwsgi') throw new Error(`server.max_requests_jitter: uWSGI 2.0 has no jitter for max-requests (no --max-requests-delta); use gunicorn or node-prefork`)
   if (def.server.forwarded_allow_ips !== undefined && !['gunicorn', 'uvicorn'].includes(server.name)) throw new Error(`server.forwarded_allow_ips: only gunicorn and uvicorn read it; this server is ${server.name}`)
   return { server, proxy, ...(app ? { app } : {}) }
 }

@@ -10,6 +10,7 @@ import { gunicornArgs, gunicornConfig } from '../../lab/engines/gunicorn.js'
 import { nginxConf, nginxProxyConfig } from '../../lab/engines/nginx.js'
 import { resolveTopology } from '../../lab/engines/registry.js'
 import { uvicornArgs, uvicornConfig } from '../../lab/engines/uvicorn.js'
+import { uwsgiArgs, uwsgiConfig } from '../../lab/engines/uwsgi.js'
 import preload from '../../scenarios/preload/scenario.js'
 import proxyHeaders from '../../scenarios/proxy-headers/scenario.js'
 import rateLimiting from '../../scenarios/rate-limiting/scenario.js'
@@ -33,6 +34,16 @@ describe('deploys and leaks in scenarios', () => {
     if (!v.ok) return
     expect(workPath(v.value.workloads['leak-512k']!)).toBe('/work?io_ms=20&cpu_ms=0&bytes=1024&leak_kb=512')
     expect(workPath({ ...v.value.workloads['leak-512k']!, leak_kb: 0 })).toBe('/work?io_ms=20&cpu_ms=0&bytes=1024')
+  })
+
+  it("passes max_requests to uWSGI as --max-requests and refuses jitter there (uWSGI 2.0 has no --max-requests-delta)", () => {
+    const s = validateScenario(recycling, 'worker-recycling')
+    if (!s.ok) throw new Error(s.problems.join('\n'))
+    const server = s.value.topologies['uwsgi-max-requests']!.server
+    const args = uwsgiArgs(uwsgiConfig(server, 'wsgi_app:application', 41000))
+    expect(args.slice(args.indexOf('--max-requests'), args.indexOf('--max-requests') + 2)).toEqual(['--max-requests', '40'])
+    expect(uwsgiArgs(uwsgiConfig({ ...server, max_requests: 0 }, 'wsgi_app:application', 41000))).not.toContain('--max-requests')
+    expect(() => resolveTopology({ server: { ...server, max_requests_jitter: 10 } }, 'python')).toThrow('server.max_requests_jitter: uWSGI 2.0 has no jitter')
   })
 
   it('routes leak_kb to the built-in servers and answers 400 above its bound', () => {
