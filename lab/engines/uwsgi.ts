@@ -49,7 +49,7 @@ export interface UwsgiConfig {
   listen: number
   /** `http` listens with `--http-socket`; `uwsgi` with `--socket` (the uwsgi binary protocol, for nginx's `uwsgi_pass`). */
   protocol?: 'http' | 'uwsgi'
-  /** `--max-requests`: requests a worker serves before the master replaces it (0 or absent: never; uWSGI 2.0 `-R`). */
+  /** `--max-requests`: requests a worker serves before it is replaced (0 or absent: never; uWSGI 2.0 `-R`), with `--min-worker-lifetime 1` (default 60 s). */
   maxRequests?: number
 }
 
@@ -65,7 +65,8 @@ export function uwsgiArgs(c: UwsgiConfig): string[] {
     '--threads', String(c.threads),
     '--listen', String(c.listen),
     '--harakiri', String(Math.max(0, Math.ceil(c.harakiriS))),
-    ...(c.maxRequests ? ['--max-requests', String(c.maxRequests)] : []),
+    // uWSGI 2.0 recycles a worker only after --min-worker-lifetime (default 60 s, `uwsgi --help`), longer than a level: 1 s here
+    ...(c.maxRequests ? ['--max-requests', String(c.maxRequests), '--min-worker-lifetime', '1'] : []),
     '--chdir', c.appsDir ?? APPS_DIR,
     '--module', c.app,
     // fail at start when the app does not import (uWSGI otherwise runs and answers 500)
