@@ -32,5 +32,5 @@ export default defineScenario({
   // open loop: the abuser's rejected requests do not come back faster than it sends (a closed loop would resend each 429 at once)
   load: { connections: [1], mode: 'open', rates: [60], arrival: 'poisson', warmup_s: 1, duration_s: 8 },
   // the comparison the lesson rests on (normal clients unloaded and beside a limited abuser) fits 30 s; the full run adds no-limit, limit-req-delay and limit-conn
-  quick: { warmup_s: 0.5, duration_s: 4, topologies: ['unloaded', 'limit-req'] },
+  quick: { warmup_s: 0.3, duration_s: 3, topologies: ['unloaded', 'limit-req'] },
 })
