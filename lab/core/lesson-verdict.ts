@@ -207,7 +207,10 @@ export function lessonReadings(doc: Pick<ResultsDocument, 'runs'>, lesson: Lesso
   const mine = doc.runs.filter((r) => sides.ids.includes(sideOf(r)))
   const on = fixed ?? mine.map(fixedOf)[0]
   return sides.ids.map((id) => {
-    const runs = topLevel(mine.filter((r) => sideOf(r) === id && fixedOf(r) === on))
+    // a topology that measures only its own workload (`topologies.<id>.workloads`, e.g. an unloaded
+    // baseline) is read on that one when the lesson names no workload
+    const onFixed = mine.filter((r) => sideOf(r) === id && fixedOf(r) === on)
+    const runs = topLevel(onFixed.length || fixed !== undefined ? onFixed : mine.filter((r) => sideOf(r) === id))
     const first = runs[0]
     return { id, on, runs, level: first ? loadLabel(first) : '', value: first ? lessonValue(runs, lesson) : { why: TEXT.notMeasured(id) } }
   })

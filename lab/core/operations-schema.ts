@@ -26,6 +26,22 @@ export const limitReqSchema = z.strictObject({
 })
 
 /**
+ * nginx's connection limiter in front of the upstreams (ngx_http_limit_conn_module,
+ * nginx 1.22: https://nginx.org/en/docs/http/ngx_http_limit_conn_module.html),
+ * keyed like `limit_req` by the `client` query argument: at most `connections`
+ * requests of one client *"being processed by the server and the whole request
+ * header has already been read"* at a time; the next is rejected with
+ * `status` (`limit_conn_status`, 503 by default). A request without the key
+ * is not limited (*"Requests with an empty key value are not accounted"*).
+ */
+export const limitConnSchema = z.strictObject({
+  /** Requests of one client in progress at once (`limit_conn zone N`). */
+  connections: intIn(1, 100_000),
+  /** The status a rejected request gets (`limit_conn_status`; 503 by default). */
+  status: intIn(400, 599).default(503),
+})
+
+/**
  * Who sends a kind of request (`client` of a mix entry): sent as
  * `&client=<id>` on its `/work` path, the key a proxy's `limit_req` counts
  * by. The servers ignore it.
@@ -43,3 +59,4 @@ export const forwardedAllowIps = () =>
   z.string({ error: "addresses separated by commas, or '*'" }).regex(/^(\*|[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*)$/, { error: "addresses separated by commas, or '*'" })
 
 export type LimitReqDef = z.output<typeof limitReqSchema>
+export type LimitConnDef = z.output<typeof limitConnSchema>

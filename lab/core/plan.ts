@@ -68,7 +68,8 @@ function pick(kind: string, known: string[], wanted: readonly string[] | undefin
  * With `quick`, the scenario's `quick` fields replace those of `load`; a
  * topology's own `load`/`quick` fields replace those (`effectiveLoad`);
  * `repeat` (from `--repeat`) replaces all of them.
- * @returns the plan, or problems for unknown `--topology`/`--workload` ids
+ * A topology with `workloads` measures only those; one left without levels is left out.
+ * @returns the plan, or problems for unknown `--topology`/`--workload` ids, or when no level is left
  */
 export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true; value: Plan } | { ok: false; problems: string[] } {
   const problems: string[] = []
@@ -92,7 +93,8 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
     const open = tLoad.mode === 'open'
     const steps = open ? (tLoad.rates ?? []) : tLoad.connections
     for (let repeat = 0; repeat < tLoad.repeat; repeat++) {
-      for (const workload of workloadIds) {
+      // a topology may measure only some workloads (`workloads` of the topology)
+      for (const workload of workloadIds.filter((w) => !def.workloads || def.workloads.includes(w))) {
         for (const step of steps) {
           const openLoop = open ? { openLoop: { ratePerSecond: step, arrival: tLoad.arrival, maxConnections: tLoad.max_connections } } : {}
           const level: Level = { index: levels.length, topology: id, workload, connections: open ? tLoad.max_connections : step, repeat, ...openLoop }
@@ -101,8 +103,9 @@ export function makePlan(scenario: Scenario, opts: PlanOptions = {}): { ok: true
         }
       }
     }
-    topologies.push({ id, def, load: tLoad, levels: own })
+    if (own.length > 0) topologies.push({ id, def, load: tLoad, levels: own })
   }
+  if (levels.length === 0) return { ok: false, problems: [`no level to measure: the chosen topologies (${topologyIds.join(', ')}) measure none of the chosen workloads (${workloadIds.join(', ')})`] }
   // `load.slow_clients` applies to every workload that has none of its own
   const workloads = Object.fromEntries(
     workloadIds.map((w) => {

@@ -55,11 +55,16 @@ export const loadOverrideSchema = z.strictObject({ connections: connectionsSchem
  * and starts it again on the same port, so connections are refused in the gap;
  * `hup` sends SIGHUP to the master, Gunicorn's graceful reload (new workers
  * start, the old ones finish their requests, then exit; Gunicorn 20.1
- * docs/source/signals.rst). Marked `deploy` on the timeline.
+ * docs/source/signals.rst); `usr2` is Gunicorn's binary upgrade (`USR2`, a
+ * new master beside the old, then `TERM` to the old master;
+ * lab/engines/upgrade.ts); `proxy-reload` sends SIGHUP to the proxy's master
+ * (`nginx -s reload`: new workers with the configuration read again, the old
+ * ones finish their requests; nginx 1.22 docs, "Controlling nginx").
+ * Marked `deploy` on the timeline.
  */
 export const deploySchema = z.strictObject({
   at_s: numIn(0, 600, ' s'),
-  how: z.enum(['restart', 'hup'], { error: "'restart' or 'hup'" }),
+  how: z.enum(['restart', 'hup', 'usr2', 'proxy-reload'], { error: "'restart', 'hup', 'usr2' or 'proxy-reload'" }),
 })
 
 /**
@@ -78,6 +83,8 @@ export const topologySchema = z
     load: loadOverrideSchema.optional(),
     /** This topology's own `--quick` fields, over everything else. */
     quick: loadOverrideSchema.optional(),
+    /** The workloads this topology measures (default: all); e.g. a baseline measured with one workload only (scenarios/rate-limiting). */
+    workloads: z.array(z.string({ error: 'a workload id' }), { error: 'a list of workload ids' }).min(1, { error: 'a non-empty list of workload ids' }).optional(),
   })
   .superRefine((t, ctx) => {
     if ((t.upstreams ?? 1) > 1 && !t.proxy) {
@@ -289,9 +296,14 @@ export function defineScenario(input: ScenarioInput): ScenarioInput {
 
 export { formatIssues, type Validated }
 
-/** `quick.topologies` and `quick.workloads` name ids the scenario has. */
+/** `quick.topologies`, `quick.workloads` and a topology's `workloads` name ids the scenario has. */
 function quickIdProblems(s: Scenario): string[] {
   const out: string[] = []
+  for (const [tid, t] of Object.entries(s.topologies)) {
+    ;(t.workloads ?? []).forEach((id, i) => {
+      if (!(id in s.workloads)) out.push(`topologies.${tid}.workloads.${i}: ${show(id)} is not allowed; expected one of ${Object.keys(s.workloads).join(', ')}`)
+    })
+  }
   for (const [field, known] of [['topologies', Object.keys(s.topologies)], ['workloads', Object.keys(s.workloads)]] as const) {
     ;(s.quick?.[field] ?? []).forEach((id, i) => {
       if (!known.includes(id)) out.push(`quick.${field}.${i}: ${show(id)} is not allowed; expected one of ${known.join(', ')}`)

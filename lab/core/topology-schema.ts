@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { bool, fileName, folder, intIn, numIn } from './schema-fields.js'
-import { forwardedAllowIps, limitReqSchema } from './operations-schema.js'
+import { forwardedAllowIps, limitReqSchema, limitConnSchema } from './operations-schema.js'
 import { appName, protocol, proxyEngineName, proxyModel, serverEngineName, serverModel } from './vocabulary.js'
 
 /**
@@ -20,7 +20,7 @@ export const serverSchema = z.strictObject({
   engine: serverEngineName.optional(),
   /** Threads per worker (Gunicorn `--threads`; > 1 runs the gthread worker, as Gunicorn does); request slots per process of the built-in threaded server. */
   threads: intIn(1, 256).optional(),
-  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`; default 0 = never). Gunicorn and the built-in pre-fork. */
+  /** Requests a worker serves before it is replaced (Gunicorn `--max-requests`, uWSGI `--max-requests`; default 0 = never). Gunicorn, uWSGI and the built-in pre-fork. */
   max_requests: intIn(0, 10_000_000).optional(),
   /** Random 0..N extra requests per worker, so workers do not recycle together (Gunicorn `--max-requests-jitter`). */
   max_requests_jitter: intIn(0, 10_000_000).optional(),
@@ -94,6 +94,7 @@ export const proxySchema = z.strictObject({
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
   /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
+  /** nginx `limit_conn` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_conn: limitConnSchema.optional(),
   /** nginx only: a file in the scenario's folder holding the `location` block(s) of the server, in place of the lab's `location /` (docs/exercises.md). */
   location_file: fileName('location.conf').optional(),
 })

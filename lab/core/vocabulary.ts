@@ -89,7 +89,7 @@ export type AppInterface = z.infer<typeof appInterface>
  * app (`lab run my-app`, lab/apps/my_app.py). The built-in servers
  * implement the workload contract themselves and ignore it.
  */
-export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app', 'big', 'whoami', 'wsgi-c-sleep'] as const
+export const APP_NAMES = ['wsgi', 'asgi', 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'my-app', 'big', 'whoami', 'wsgi-c-sleep', 'whoami-proxyfix'] as const
 /** Apps whose waits are a C call no monkey patch can see (lab/apps/serving.py `c_sleep`): on an event loop a wait holds the loop. */
 export const UNPATCHED_WAIT_APPS = ['wsgi-c-sleep'] as const satisfies readonly (typeof APP_NAMES)[number][]
 export const appName = words(APP_NAMES)

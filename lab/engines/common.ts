@@ -18,6 +18,7 @@ import path from 'node:path'
 import { ROUTES } from '../contract/workload.js'
 import type { EngineName } from '../core/vocabulary.js'
 import { startGroup, type Group } from '../topology/group.js'
+import { binaryUpgrade } from './upgrade.js'
 import { ROOT } from '../topology/paths.js'
 import { EventLog, watchProcesses, type ProcessWatch } from '../topology/watch.js'
 import type { Place, ProcessInfo, RunningPart, TopologyEvent } from './engine.js'
@@ -134,6 +135,8 @@ export interface LaunchSpec {
   event?(line: string): Omit<TopologyEvent, 'at'> | undefined
   /** Extra text for the error when the start fails (e.g. nginx's error.log). */
   failureDetail?(): string
+  /** Workers a new master must have before the old one is stopped, for engines that do a binary upgrade on `USR2` (Gunicorn; lab/engines/upgrade.ts). */
+  upgradeWorkers?: number
   /** Runs after the group stopped (e.g. remove a temp folder). */
   cleanup?(): void | Promise<void>
 }
@@ -189,9 +192,12 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   }
   group.child.stdout?.on('data', onData)
   group.child.stderr?.on('data', onData)
-  // The master (or only process) itself ending while recording is an exit nothing will answer.
+  // The current master: the group's leader, or the new master of a binary upgrade (which the leader's exit then is no news of).
+  let master = group.pid
+  let upgrading = false
+  // The master (or only process) itself ending while recording is an exit nothing will answer (unless an upgrade replaced it).
   void group.exited.then(({ code, signal }) => {
-    if (recording) events.fromLog({ kind: 'worker-exit', pid: group.pid, message: `${spec.name} (pid ${group.pid}) exited (${signal ?? `code ${code}`}); nothing restarts it` }, performance.now())
+    if (recording && !upgrading) events.fromLog({ kind: 'worker-exit', pid: group.pid, message: `${spec.name} (pid ${group.pid}) exited (${signal ?? `code ${code}`}); nothing restarts it` }, performance.now())
   })
 
   let stopping: Promise<void> | undefined
@@ -234,16 +240,27 @@ export async function launch(spec: LaunchSpec): Promise<EngineProcess> {
   const atReady = spec.processes(group.pid)
   initial = new Set(atReady.map((p) => p.pid))
   recording = !stopping
-  if (recording) watch = watchProcesses(() => spec.processes(group.pid), atReady, (c) => recording && events.fromTable(c, performance.now()))
+  if (recording) watch = watchProcesses(() => spec.processes(master), atReady, (c) => recording && events.fromTable(c, performance.now()))
+  const workers = spec.upgradeWorkers
   return {
     engine: spec.name,
     port: spec.port,
     ...(spec.scheme ? { scheme: spec.scheme } : {}),
     group,
     logPath: spec.logPath,
-    processes: () => (stopping ? [] : spec.processes(group.pid)),
+    processes: () => (stopping ? [] : spec.processes(master)),
     events: () => events.events(),
     stop,
-    signal: (s) => process.kill(group.pid, s),
+    signal: (s) => process.kill(master, s),
+    ...(workers !== undefined
+      ? {
+          upgrade: async (mark: (message: string) => void) => {
+            // the old master's exit must not take the group (and the new master in it) down
+            group.handOver()
+            upgrading = true
+            master = await binaryUpgrade(master, workers, spec.readyTimeoutMs, mark)
+          },
+        }
+      : {}),
   }
 }

@@ -140,6 +140,14 @@ export interface RunningPart {
   stop(): Promise<void>
   /** Sends a signal to its master (e.g. `SIGHUP`: Gunicorn's graceful reload); engines started as one process group have it. */
   signal?(signal: NodeJS.Signals): void
+  /**
+   * Binary upgrade on the fly (Gunicorn's `USR2`, then `TERM` to the old
+   * master; lab/engines/upgrade.ts): resolves once the new master serves
+   * alone; from then on `processes()`, `signal()` and `stop()` reach the new
+   * master. `mark` records each step as a `deploy` event.
+   * @throws Error when the new master or its workers do not come up, or the old master does not exit
+   */
+  upgrade?(mark: (message: string) => void): Promise<void>
 }
 
 /** A Python app in lab/apps that real server engines serve. */

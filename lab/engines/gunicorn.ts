@@ -19,6 +19,7 @@ import { freePort } from '../contract/ports.js'
 import type { ServerDef } from '../core/scenario.js'
 import type { ServerEngineName } from '../core/vocabulary.js'
 import { childrenOf } from '../topology/proc.js'
+import { isReexecMaster } from './upgrade.js'
 import { APPS_DIR, capture, detectCommand, launch, pythonEnv, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
 import type { DetectOptions, DoctorNotes, EngineInfo, ProcessInfo, ServerEngine, TopologyEvent } from './engine.js'
 
@@ -146,9 +147,16 @@ export function gunicornEvent(line: string): Omit<TopologyEvent, 'at'> | undefin
   return undefined
 }
 
-/** Gunicorn's processes: the arbiter (`master`) and its children (`worker`), read live from /proc. */
+/**
+ * Gunicorn's processes: the arbiter (`master`) and its children (`worker`),
+ * read live from /proc; during a binary upgrade (`USR2`, lab/engines/upgrade.ts)
+ * the new master forked from it is a `master` too, with its own workers.
+ */
 export function gunicornProcesses(masterPid: number): ProcessInfo[] {
-  return [{ pid: masterPid, role: 'master' }, ...childrenOf(masterPid).map((pid) => ({ pid, role: 'worker' as const }))]
+  return [
+    { pid: masterPid, role: 'master' },
+    ...childrenOf(masterPid).flatMap((pid): ProcessInfo[] => (isReexecMaster(pid, masterPid) ? gunicornProcesses(pid) : [{ pid, role: 'worker' }])),
+  ]
 }
 
 /** The environment Gunicorn runs in: an app outside lab/apps still imports the workload modules from there. */
@@ -197,6 +205,7 @@ export async function startGunicorn(c: GunicornConfig, place: RunPlace, name: Se
     processes: gunicornProcesses,
     ready: (pid) => childrenOf(pid).length >= workers,
     event: gunicornEvent,
+    upgradeWorkers: workers,
   })
 }
 

@@ -22,7 +22,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePort } from '../contract/ports.js'
 import { RETRY_ATTEMPTS } from '../contract/workload.js'
-import type { LimitReqDef } from '../core/operations-schema.js'
+import type { LimitConnDef, LimitReqDef } from '../core/operations-schema.js'
 import type { ProxyDef } from '../core/scenario.js'
 import { childrenOf } from '../topology/proc.js'
 import { detectCommand, launch, runPlaceOf, type EngineProcess, type RunPlace } from './common.js'
@@ -103,6 +103,8 @@ export interface NginxConfig {
   labHeaders?: boolean
   /** `limit_req` per `$arg_client` (lab/core/operations-schema.ts); absent: no limit. */
   limitReq?: LimitReqDef
+  /** `limit_conn` per `$arg_client` (lab/core/operations-schema.ts); absent: no limit. */
+  limitConn?: LimitConnDef
   /**
    * `user` directive: which user the workers run as when the master runs as
    * root. Default: the lab's own user and group when running as root (so the
@@ -204,6 +206,7 @@ export function nginxConf(c: NginxConfig): string {
         ]
       : []),
     ...(c.limitReq ? [`    limit_req_zone $arg_client zone=lab_limit:1m rate=${c.limitReq.rate_per_s}r/s;`] : []),
+    ...(c.limitConn ? ['    limit_conn_zone $arg_client zone=lab_conn:1m;'] : []),
     '',
     '    upstream app {',
     ...(c.balance === 'least-conn' ? ['        least_conn;'] : []),
@@ -244,6 +247,7 @@ export function nginxConf(c: NginxConfig): string {
     ...(c.limitReq
       ? [`            limit_req zone=lab_limit${c.limitReq.burst ? ` burst=${c.limitReq.burst}` : ''}${c.limitReq.nodelay ? ' nodelay' : ''};`, `            limit_req_status ${c.limitReq.status};`]
       : []),
+    ...(c.limitConn ? [`            limit_conn lab_conn ${c.limitConn.connections};`, `            limit_conn_status ${c.limitConn.status};`] : []),
     '        }',
     ...(c.staticDir
       ? [
@@ -363,6 +367,7 @@ export function nginxProxyConfig(p: ProxyDef, upstreams: readonly number[], port
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
     ...(p.limit_req ? { limitReq: p.limit_req } : {}),
+    ...(p.limit_conn ? { limitConn: p.limit_conn } : {}),
     ...(p.tls ? { tls: true } : {}),
     ...(p.location_file ? { location: readFileSync(path.resolve(baseDir, p.location_file), 'utf8') } : {}),
   }

@@ -76,6 +76,8 @@ export const APPS: { readonly [K in AppName]: App } = {
   big: { name: 'big', entries: { wsgi: 'big_app:application' }, packages: [] },
   whoami: { name: 'whoami', entries: { wsgi: 'whoami_app:application', asgi: 'whoami_app:app' }, packages: [] },
   'wsgi-c-sleep': { name: 'wsgi-c-sleep', entries: { wsgi: 'wsgi_app:c_sleep_application' }, packages: [] },
+  // scenarios/proxy-headers: the Flask app behind Werkzeug's ProxyFix(x_for=1, x_proto=1), saying what it was told about the client
+  'whoami-proxyfix': { name: 'whoami-proxyfix', entries: { wsgi: 'proxyfix_app:application' }, imports: 'flask', packages: ['python3-flask'] },
 }
 
 /** The interfaces an app implements, e.g. `['wsgi']`. */
@@ -188,8 +190,11 @@ export function resolveTopology(def: Pick<TopologyDef, 'server' | 'proxy'>, stac
     throw new Error(`proxy.protocol: ${wire} needs a proxy and a server that both speak it; ${proxy.name} speaks ${proxy.protocols.join(', ')}, ${server.name} listens with ${server.protocols.join(', ')}`)
   }
   // the operations fields are engine settings only some engines have (lab/core/operations-schema.ts)
+  if (def.proxy?.limit_conn && proxy?.name !== 'nginx') throw new Error(`proxy.limit_conn: only nginx limits connections; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
   if (def.proxy?.limit_req && proxy?.name !== 'nginx') throw new Error(`proxy.limit_req: only nginx limits requests; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
   if (def.server.preload && server.name !== 'gunicorn') throw new Error(`server.preload: only gunicorn preloads the app; this server is ${server.name}: pin server.engine: 'gunicorn'`)
+  // uWSGI 2.0.21 has --max-requests but no --max-requests-delta (it came in 2.1): no jitter there
+  if (def.server.max_requests_jitter && server.name === 'uwsgi') throw new Error(`server.max_requests_jitter: uWSGI 2.0 has no jitter for max-requests (no --max-requests-delta); use gunicorn or node-prefork`)
   if (def.server.forwarded_allow_ips !== undefined && !['gunicorn', 'uvicorn'].includes(server.name)) throw new Error(`server.forwarded_allow_ips: only gunicorn and uvicorn read it; this server is ${server.name}`)
   return { server, proxy, ...(app ? { app } : {}) }
 }

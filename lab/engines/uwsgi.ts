@@ -49,6 +49,8 @@ export interface UwsgiConfig {
   listen: number
   /** `http` listens with `--http-socket`; `uwsgi` with `--socket` (the uwsgi binary protocol, for nginx's `uwsgi_pass`). */
   protocol?: 'http' | 'uwsgi'
+  /** `--max-requests`: requests a worker serves before it is replaced (0 or absent: never; uWSGI 2.0 `-R`), with `--min-worker-lifetime 1` (default 60 s). */
+  maxRequests?: number
 }
 
 /** uWSGI's command-line arguments (after the executable); every setting the lab controls is explicit. */
@@ -63,6 +65,8 @@ export function uwsgiArgs(c: UwsgiConfig): string[] {
     '--threads', String(c.threads),
     '--listen', String(c.listen),
     '--harakiri', String(Math.max(0, Math.ceil(c.harakiriS))),
+    // uWSGI 2.0 recycles a worker only after --min-worker-lifetime (default 60 s, `uwsgi --help`), longer than a level: 1 s here
+    ...(c.maxRequests ? ['--max-requests', String(c.maxRequests), '--min-worker-lifetime', '1'] : []),
     '--chdir', c.appsDir ?? APPS_DIR,
     '--module', c.app,
     // fail at start when the app does not import (uWSGI otherwise runs and answers 500)
@@ -73,9 +77,9 @@ export function uwsgiArgs(c: UwsgiConfig): string[] {
   ]
 }
 
-/** uWSGI's settings for a server part: W × T from `workers` and `threads`, harakiri from `timeout_s`, listen from `backlog`. */
+/** uWSGI's settings for a server part: W × T from `workers` and `threads`, harakiri from `timeout_s`, listen from `backlog`, max-requests from `max_requests`. */
 export function uwsgiConfig(server: ServerDef, app: string, port: number): UwsgiConfig {
-  return { port, app, processes: server.workers, threads: server.threads ?? 1, harakiriS: server.timeout_s, listen: server.backlog }
+  return { port, app, processes: server.workers, threads: server.threads ?? 1, harakiriS: server.timeout_s, listen: server.backlog, ...(server.max_requests ? { maxRequests: server.max_requests } : {}) }
 }
 
 /**

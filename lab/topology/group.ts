@@ -18,8 +18,19 @@ export interface Group {
   tail(): string
   /** Resolves when the leader has exited. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  /** SIGTERM to the group, SIGKILL to the group after `graceMs` (default 3000 ms); idempotent. */
+  /**
+   * SIGTERM to the group, SIGKILL to the group after `graceMs` (default 3000 ms); idempotent.
+   * After {@link Group.handOver} the leader may be gone: the group's members (the new master and its workers) get the same.
+   */
   stop(graceMs?: number): Promise<void>
+  /**
+   * The leader is about to leave the group to a process it forked (a binary
+   * upgrade: Gunicorn's `USR2`, whose new master is forked from the old one
+   * and keeps its process group): its exit no longer kills the group, and
+   * {@link Group.stop} still stops every member by the group id, whoever
+   * their parent is after the leader is gone.
+   */
+  handOver(): void
 }
 
 const live = new Set<Group>()
@@ -60,6 +71,8 @@ export function startGroup(command: string, args: string[], opts: { env?: NodeJS
     child.once('exit', (code, signal) => resolve({ code, signal }))
   })
   let stopping: Promise<void> | undefined
+  let handedOver = false
+  const leaderAlive = () => child.exitCode === null && child.signalCode === null
   const group: Group = {
     child,
     pid,
@@ -67,11 +80,15 @@ export function startGroup(command: string, args: string[], opts: { env?: NodeJS
     exited,
     stop(graceMs = 3000) {
       stopping ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
+        if (leaderAlive()) {
           signalGroup(pid, 'SIGTERM')
           let timer: NodeJS.Timeout | undefined
           await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, graceMs)))])
           clearTimeout(timer)
+        } else if (handedOver && groupMembers(pid).length > 0) {
+          // the leader handed the group over and left: its members get the same grace
+          signalGroup(pid, 'SIGTERM')
+          for (const deadline = performance.now() + graceMs; groupMembers(pid).length > 0 && performance.now() < deadline; ) await new Promise((r) => setTimeout(r, 20))
         }
         // The leader may be gone while members (workers) linger: clear the whole group.
         signalGroup(pid, 'SIGKILL')
@@ -82,10 +99,13 @@ export function startGroup(command: string, args: string[], opts: { env?: NodeJS
       })()
       return stopping
     },
+    handOver() {
+      handedOver = true
+    },
   }
   live.add(group)
   exited.then(() => {
-    if (!stopping) signalGroup(pid, 'SIGKILL')
+    if (!stopping && !handedOver) signalGroup(pid, 'SIGKILL')
   })
   return group
 }

@@ -173,6 +173,17 @@ function compose(id: string, servers: RunningPart[], front: RunningPart | undefi
     events: () => [...own, ...parts().flatMap((p) => p.events())].sort((a, b) => a.at - b.at),
     async deploy(how) {
       if (how === 'restart') return restartAll()
+      if (how === 'usr2') {
+        if (!servers.every((s) => s.upgrade)) throw new Error(`${id}: ${first.engine} has no binary upgrade (USR2); pin server.engine: 'gunicorn'`)
+        await Promise.all(servers.map((s) => s.upgrade?.(mark)))
+        return
+      }
+      if (how === 'proxy-reload') {
+        if (front?.engine !== 'nginx' || !front.signal) throw new Error(`${id}: proxy-reload reloads nginx; this proxy is ${front?.engine ?? 'none'}: pin proxy.engine: 'nginx'`)
+        mark(`deploy: SIGHUP to the ${front.engine} master (nginx -s reload: new workers with the configuration read again, the old ones finish their requests)`)
+        front.signal('SIGHUP')
+        return
+      }
       const signal = servers.map((s) => s.signal)
       if (!signal.every((f) => f)) throw new Error(`${id}: ${first.engine} cannot be sent a signal`)
       mark('deploy: SIGHUP to the master (graceful reload)')

@@ -9,7 +9,7 @@ const uvicorn = { model: 'event-loop', engine: 'uvicorn', app: 'whoami' } as con
 export default defineScenario({
   name: 'proxy-headers',
   title: 'Who is the client? X-Forwarded-For and X-Forwarded-Proto behind nginx',
-  summary: 'nginx passes the client address and scheme in X-Forwarded-* headers; Gunicorn believes only the scheme, and only from forwarded_allow_ips; Uvicorn believes both: what each app sees, and the spoofing a trusting server allows.',
+  summary: 'nginx passes the client address and scheme in X-Forwarded-* headers; Gunicorn believes only the scheme, and only from forwarded_allow_ips; Uvicorn believes both; Werkzeug\'s ProxyFix takes the address the one proxy appended: what each app sees, and the spoofing a trusting server allows.',
   topologies: {
     // Gunicorn's default: X-Forwarded-Proto believed from 127.0.0.1 (the proxy, but on loopback every client too)
     'gunicorn-default': { server: gunicorn, proxy: nginx },
@@ -19,6 +19,8 @@ export default defineScenario({
     'uvicorn-default': { server: uvicorn, proxy: nginx },
     // trusting anyone: the first X-Forwarded-For address wins, whoever wrote it
     'uvicorn-trust-all': { server: { ...uvicorn, forwarded_allow_ips: '*' }, proxy: nginx },
+    // Flask behind Werkzeug's ProxyFix(x_for=1, x_proto=1): the last X-Forwarded-For address (the one nginx appended) and the scheme nginx set
+    'flask-proxyfix': { server: { ...gunicorn, app: 'whoami-proxyfix' }, proxy: nginx },
   },
   workloads: {
     'io-10ms': { io_ms: 10, cpu_ms: 0, bytes: 256 },

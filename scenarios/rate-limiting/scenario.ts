@@ -1,37 +1,42 @@
 import { defineScenario } from '../../lab/core/scenario.js'
 
-// Six sync workers behind nginx (pinned: the built-in proxy has no limiter yet, so --stack node runs nginx too).
-const server = { model: 'prefork', workers: 6 } as const
+// Eight sync workers behind nginx (pinned: the built-in proxy has no limiter, so --stack node runs nginx too).
+const server = { model: 'prefork', workers: 8 } as const
 const nginx = { model: 'reverse-proxy', engine: 'nginx' } as const
+const mixed = ['abuser-and-normal']
 
 export default defineScenario({
   name: 'rate-limiting',
-  title: 'One abusive client: nginx limit_req rejects it at once (429) while the normal clients keep their latency',
-  summary: 'Four abusive connections ask for a 300 ms request as fast as they are answered, beside four normal ones (50 ms): without a limit the abuser holds the workers; with limit_req it gets 429s and the normal clients keep their latency.',
+  title: 'One abusive client: nginx limit_req and limit_conn reject it (429) while the normal clients keep their latency',
+  summary: 'Open loop: normal clients send 30 req/s of a 50 ms request; one abusive client sends another 30 req/s of a 300 ms request, more than the 8 workers can serve. Without a limit the abuser holds the workers; with limit_req or limit_conn it gets 429s and the normal clients keep their unloaded latency.',
   topologies: {
-    // the normal clients alone (the one connection of the mix's first kind): their unloaded latency
-    unloaded: { server, proxy: nginx, load: { connections: [1] } },
-    'no-limit': { server, proxy: nginx },
+    // the normal clients alone, at their own 30 req/s: their unloaded latency
+    unloaded: { server, proxy: nginx, workloads: ['normal-alone'], load: { rates: [30] } },
+    'no-limit': { server, proxy: nginx, workloads: mixed },
     // 2 requests/s for the abuser, a burst of 2 served at once, the rest rejected with 429
-    'limit-req': { server, proxy: { ...nginx, limit_req: { rate_per_s: 2, burst: 2, nodelay: true, status: 429 } } },
+    'limit-req': { server, proxy: { ...nginx, limit_req: { rate_per_s: 2, burst: 2, nodelay: true, status: 429 } }, workloads: mixed },
     // the same without nodelay: the burst waits its turn at 2/s in nginx instead of being rejected
-    'limit-req-delay': { server, proxy: { ...nginx, limit_req: { rate_per_s: 2, burst: 2, status: 429 } } },
+    'limit-req-delay': { server, proxy: { ...nginx, limit_req: { rate_per_s: 2, burst: 2, status: 429 } }, workloads: mixed },
+    // one request of the abuser in progress at a time, the others rejected with 429
+    'limit-conn': { server, proxy: { ...nginx, limit_conn: { connections: 1, status: 429 } }, workloads: mixed },
   },
   workloads: {
+    'normal-alone': { mix: [{ weight: 1, io_ms: 50, label: 'normal' }] },
     'abuser-and-normal': {
       mix: [
         { weight: 1, io_ms: 50, label: 'normal' },
         { weight: 1, io_ms: 300, label: 'abuser', client: 'abuser' },
       ],
-      mix_split: 'connections',
     },
   },
-  load: { connections: [8], warmup_s: 1, duration_s: 4 },
-  // each topology takes about 10 s to start, measure and stop on the shared 2-core machine: two fit 30 s
-  quick: { warmup_s: 0.3, duration_s: 2, topologies: ['no-limit', 'limit-req'] },
+  // open loop: the abuser's rejected requests do not come back faster than it sends (a closed loop would resend each 429 at once)
+  load: { connections: [1], mode: 'open', rates: [60], arrival: 'poisson', warmup_s: 1, duration_s: 8 },
+  // the comparison the lesson rests on (normal clients unloaded and beside a limited abuser) fits 30 s; the full run adds no-limit, limit-req-delay and limit-conn
+  quick: { warmup_s: 0.3, duration_s: 3, topologies: ['unloaded', 'limit-req'] },
   lesson: {
     metric: 'kind-p99', kind: 'normal',
-    compare: { topologies: ['limit-req', 'no-limit'], workloads: ['abuser-and-normal'] },
-    sentence: 'With limit_req the abusive client gets 429s at once and the normal clients get back close to their unloaded latency; without a limit the abuser holds the workers and normal requests queue.',
+    // each on its own workload: the unloaded baseline measures the normal clients alone
+    compare: { topologies: ['limit-req', 'unloaded'] },
+    sentence: 'With limit_req the abusive client gets 429s at once and the normal clients keep their unloaded latency; without a limit (the full run) the abuser holds the workers and normal requests queue.',
   },
 })

@@ -8,9 +8,9 @@ import http from 'node:http'
 import { afterEach, expect, it } from 'vitest'
 import { topologySchema } from '../../lab/core/scenario.js'
 import { startTopology, type RunningTopology } from '../../lab/topology/topology.js'
-import { engine, needs } from '../support/tools.js'
+import { app, engine, needs } from '../support/tools.js'
 
-const [nginx, gunicorn, uvicorn] = await Promise.all([engine('nginx'), engine('gunicorn'), engine('uvicorn')])
+const [nginx, gunicorn, uvicorn, flask] = await Promise.all([engine('nginx'), engine('gunicorn'), engine('uvicorn'), app('flask', 'gunicorn')])
 
 let running: RunningTopology | undefined
 afterEach(async () => {
@@ -64,5 +64,18 @@ needs(nginx, uvicorn).describe('Uvicorn behind nginx', () => {
 
   it("with forwarded_allow_ips '*' believes anyone's X-Forwarded-Proto, even a direct client's", async () => {
     expect(await seen({ ...uvicornApp, forwarded_allow_ips: '*' }, false, forged)).toEqual({ client: '203.0.113.9', scheme: 'https' })
+  }, 60_000)
+})
+
+needs(nginx, gunicorn, flask).describe("Flask behind Werkzeug's ProxyFix(x_for=1, x_proto=1), under Gunicorn", () => {
+  const proxyFix = { ...gunicornApp, app: 'whoami-proxyfix' }
+
+  it('takes the client address nginx appended to X-Forwarded-For, not the forged first one, and the scheme nginx set', async () => {
+    // nginx sends "203.0.113.9, 127.0.0.1": x_for=1 trusts one proxy, so the last address
+    expect(await seen(proxyFix, true, forged)).toEqual({ client: '127.0.0.1', scheme: 'http' })
+  }, 60_000)
+
+  it('believes a forged X-Forwarded-For and X-Forwarded-Proto from a client that reaches it without the proxy', async () => {
+    expect(await seen(proxyFix, false, forged)).toEqual({ client: '203.0.113.9', scheme: 'https' })
   }, 60_000)
 })

@@ -5,25 +5,27 @@ import { route } from '../../lab/servers/workload.js'
 import reload from '../../scenarios/graceful-reload/scenario.js'
 import recycling from '../../scenarios/worker-recycling/scenario.js'
 import { requestKinds } from '../../lab/core/mix.js'
+import { makePlan } from '../../lab/core/plan.js'
 import { gunicornArgs, gunicornConfig } from '../../lab/engines/gunicorn.js'
 import { nginxConf, nginxProxyConfig } from '../../lab/engines/nginx.js'
 import { resolveTopology } from '../../lab/engines/registry.js'
 import { uvicornArgs, uvicornConfig } from '../../lab/engines/uvicorn.js'
+import { uwsgiArgs, uwsgiConfig } from '../../lab/engines/uwsgi.js'
 import preload from '../../scenarios/preload/scenario.js'
 import proxyHeaders from '../../scenarios/proxy-headers/scenario.js'
 import rateLimiting from '../../scenarios/rate-limiting/scenario.js'
 
 describe('deploys and leaks in scenarios', () => {
-  it('accepts graceful-reload with one restart topology and one HUP topology', () => {
+  it('accepts graceful-reload with a restart, a HUP, a USR2 and a proxy-reload topology', () => {
     const v = validateScenario(reload, 'graceful-reload')
     expect(v.ok).toBe(true)
     if (!v.ok) return
-    expect(Object.values(v.value.topologies).map((t) => t.deploy?.how)).toEqual(['restart', 'hup'])
+    expect(Object.values(v.value.topologies).map((t) => t.deploy?.how)).toEqual(['restart', 'hup', 'usr2', 'proxy-reload'])
   })
 
-  it('refuses a deploy that is neither restart nor hup', () => {
-    const v = validateScenario({ ...reload, topologies: { t: { server: { model: 'prefork' }, deploy: { at_s: 1, how: 'usr2' } } } })
-    expect(v).toEqual({ ok: false, problems: [`topologies.t.deploy.how: "usr2" is not allowed; expected 'restart' or 'hup'`] })
+  it('refuses a deploy the lab does not know', () => {
+    const v = validateScenario({ ...reload, topologies: { t: { server: { model: 'prefork' }, deploy: { at_s: 1, how: 'winch' } } } })
+    expect(v).toEqual({ ok: false, problems: [`topologies.t.deploy.how: "winch" is not allowed; expected 'restart', 'hup', 'usr2' or 'proxy-reload'`] })
   })
 
   it('puts leak_kb in the /work path only when it is set', () => {
@@ -32,6 +34,16 @@ describe('deploys and leaks in scenarios', () => {
     if (!v.ok) return
     expect(workPath(v.value.workloads['leak-512k']!)).toBe('/work?io_ms=20&cpu_ms=0&bytes=1024&leak_kb=512')
     expect(workPath({ ...v.value.workloads['leak-512k']!, leak_kb: 0 })).toBe('/work?io_ms=20&cpu_ms=0&bytes=1024')
+  })
+
+  it("passes max_requests to uWSGI as --max-requests and refuses jitter there (uWSGI 2.0 has no --max-requests-delta)", () => {
+    const s = validateScenario(recycling, 'worker-recycling')
+    if (!s.ok) throw new Error(s.problems.join('\n'))
+    const server = s.value.topologies['uwsgi-max-requests']!.server
+    const args = uwsgiArgs(uwsgiConfig(server, 'wsgi_app:application', 41000))
+    expect(args.slice(args.indexOf('--max-requests'), args.indexOf('--max-requests') + 2)).toEqual(['--max-requests', '40'])
+    expect(uwsgiArgs(uwsgiConfig({ ...server, max_requests: 0 }, 'wsgi_app:application', 41000))).not.toContain('--max-requests')
+    expect(() => resolveTopology({ server: { ...server, max_requests_jitter: 10 } }, 'python')).toThrow('server.max_requests_jitter: uWSGI 2.0 has no jitter')
   })
 
   it('routes leak_kb to the built-in servers and answers 400 above its bound', () => {
@@ -68,6 +80,23 @@ describe('the operations scenarios: preload, rate-limiting, proxy-headers', () =
     expect(none).not.toContain('limit_req')
   })
 
+  it('writes limit_conn_zone keyed by $arg_client, and limit_conn with its count and status, only when asked', () => {
+    const t = valid(rateLimiting, 'rate-limiting').topologies
+    const conf = nginxConf({ ...nginxProxyConfig(t['limit-conn']!.proxy!, [41000], 41001), user: null })
+    expect(conf).toContain('limit_conn_zone $arg_client zone=lab_conn:1m;')
+    expect(conf).toContain('limit_conn lab_conn 1;')
+    expect(conf).toContain('limit_conn_status 429;')
+    expect(nginxConf({ ...nginxProxyConfig(t['limit-req']!.proxy!, [41000], 41001), user: null })).not.toContain('limit_conn')
+  })
+
+  it('measures the unloaded baseline on the normal clients alone at their own rate, the other topologies on the mix at twice it', () => {
+    const s = valid(rateLimiting, 'rate-limiting')
+    const p = makePlan(s)
+    if (!p.ok) throw new Error(p.problems.join())
+    const levels = p.value.levels.map((l) => `${l.topology}/${l.workload}@${l.openLoop?.ratePerSecond}`)
+    expect(levels).toEqual(['unloaded/normal-alone@30', 'no-limit/abuser-and-normal@60', 'limit-req/abuser-and-normal@60', 'limit-req-delay/abuser-and-normal@60', 'limit-conn/abuser-and-normal@60'])
+  })
+
   it('passes --preload and --forwarded-allow-ips to Gunicorn, and --proxy-headers --forwarded-allow-ips to Uvicorn, only when asked', () => {
     const s = valid(preload, 'preload')
     expect(gunicornArgs(gunicornConfig(s.topologies.preload!.server, 'big_app:application', 41000))).toContain('--preload')
@@ -82,6 +111,7 @@ describe('the operations scenarios: preload, rate-limiting, proxy-headers', () =
   it('refuses the operations settings on engines that do not have them', () => {
     const topo = (t: unknown) => valid({ name: 't', title: 't', summary: 't', topologies: { t }, workloads: { w: {} }, load: { connections: [1] } }, 't').topologies.t!
     expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_req: { rate_per_s: 1 } } }), 'node')).toThrow("proxy.limit_req: only nginx limits requests; this proxy is node-reverse-proxy: pin proxy.engine: 'nginx'")
+    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_conn: { connections: 1 } } }), 'node')).toThrow("proxy.limit_conn: only nginx limits connections")
     expect(() => resolveTopology(topo({ server: { model: 'prefork', preload: true } }), 'node')).toThrow('server.preload: only gunicorn preloads the app; this server is node-prefork')
     expect(() => resolveTopology(topo({ server: { model: 'prefork', forwarded_allow_ips: '*' } }), 'node')).toThrow('server.forwarded_allow_ips: only gunicorn and uvicorn read it')
     expect(() => topo({ server: { model: 'prefork', forwarded_allow_ips: 'everyone' } })).toThrow("forwarded_allow_ips")

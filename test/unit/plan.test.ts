@@ -78,4 +78,22 @@ describe('makePlan', () => {
       problems: ['--topology gthread: unknown; expected one of prefork, async'],
     })
   })
+  it('measures a topology with workloads only on those, and leaves out a topology left without levels', () => {
+    const s = scenario()
+    const own = { ...s, topologies: { ...s.topologies, async: { ...(s.topologies.async as Scenario['topologies'][string]), workloads: ['cpu-bound'] } } }
+    const p = makePlan(own)
+    if (!p.ok) throw new Error(p.problems.join())
+    expect(p.value.levels.filter((l) => l.topology === 'async').map((l) => l.workload)).toEqual(['cpu-bound', 'cpu-bound', 'cpu-bound'])
+    expect(p.value.levels.filter((l) => l.topology === 'prefork')).toHaveLength(6)
+    const some = makePlan(own, { workloads: ['io-bound'] })
+    if (!some.ok) throw new Error(some.problems.join())
+    expect(some.value.topologies.map((t) => t.id)).toEqual(['prefork'])
+    const none = makePlan(own, { topologies: ['async'], workloads: ['io-bound'] })
+    expect(none.ok ? [] : none.problems).toEqual([expect.stringMatching(/^no level to measure/)])
+  })
+
+  it('rejects a topology naming a workload the scenario does not have', () => {
+    const v = validateScenario({ ...input, topologies: { ...input.topologies, async: { ...input.topologies.async, workloads: ['nope'] } } })
+    expect(v.ok ? [] : v.problems).toEqual([expect.stringMatching(/^topologies\.async\.workloads\.0: "nope" is not allowed/)])
+  })
 })

@@ -51,7 +51,7 @@ describe('the registry table', () => {
 
   it('gives every engine a doctor row, and every app that needs a package one too, with its packages when it is missing', async () => {
     const rows = await doctorRows({ searchPath: [empty] })
-    expect(rows.map((r) => r.engine)).toEqual([...engines().map((e) => e.name), 'flask', 'django', 'fastapi', 'quart', 'fastapi-def'])
+    expect(rows.map((r) => r.engine)).toEqual([...engines().map((e) => e.name), 'flask', 'django', 'fastapi', 'quart', 'fastapi-def', 'whoami-proxyfix'])
     for (const e of engines()) {
       const row = rows.find((r) => r.engine === e.name)
       expect(row?.role, e.name).toMatch(new RegExp(`--stack ${e.stack}$`))

@@ -159,9 +159,9 @@ describe('timeline annotations', () => {
 
   it('lists each second’s events in the chart’s table', () => {
     const table = timelineChart([catalogue()], 'hang-5pct', 'prefork', 3).table
-    expect(table.columns).toEqual(['second', 'req/s', 'p99 ms', 'warm-up', 'events'])
-    expect(table.rows[0]).toEqual(['1', '24.0', '57.1', 'yes', ''])
-    expect(table.rows[3]).toEqual(['4', '25.0', '58.9', '', 'worker 52102 busy over 1 s; killed · worker 52102 killed after timeout · worker 52108 booted'])
+    expect(table.columns).toEqual(['second', 'req/s', 'p99 ms', 'errors/s', 'warm-up', 'events'])
+    expect(table.rows[0]).toEqual(['1', '24.0', '57.1', '0.0', 'yes', ''])
+    expect(table.rows[3]).toEqual(['4', '25.0', '58.9', '1.0', '', 'worker 52102 busy over 1 s; killed · worker 52102 killed after timeout · worker 52108 booted'])
   })
 
   it('adds nothing to a run without events', () => {

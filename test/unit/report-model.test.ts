@@ -160,12 +160,25 @@ describe('timelineChart', () => {
     expect(chart.series.map((s) => [s.label, s.axis, s.style])).toEqual([
       ['req/s', 'y', 'line'],
       ['p99 ms', 'y2', 'dots'],
+      ['errors/s', 'y', 'line'],
     ])
     expect(chart.series[0]?.points.map((p) => p.y)).toEqual([73, 81, 77, 77, 78, 79, 80])
     expect(chart.bands).toEqual([{ axis: 'x', from: 0, to: 4, label: 'warm-up' }])
     expect(chart.caption).toBe('steady after 4.0 s warm-up: 79.0 ± 0.8 req/s (n=3), p99 1657.2 ms')
-    expect(chart.table.rows[3]).toEqual(['4', '77.0', '1698.0', 'yes'])
-    expect(chart.table.rows[4]).toEqual(['5', '78.0', '1676.5', ''])
+    expect(chart.table.rows[3]).toEqual(['4', '77.0', '1698.0', '0.0', 'yes'])
+    expect(chart.table.rows[4]).toEqual(['5', '78.0', '1676.5', '1.0', ''])
+  })
+
+  it('adds errors per second beside req/s only for a run that had errors (a deploy’s spike), with its marks', () => {
+    const doc = fixture()
+    const run = doc.runs.find((r) => r.workload === 'io-bound' && r.topology === 'prefork' && r.connections === 16)!
+    run.timeline = run.timeline.map((p, i) => ({ ...p, errors: i === 2 ? 12 : 0 }))
+    run.events = [{ t: 2.2, kind: 'deploy', message: 'deploy: stopping the server to start the new version' }]
+    const chart = timelineChart([doc], 'io-bound', 'prefork', 16)
+    expect(chart.series.map((s) => [s.label, s.axis])).toEqual([['req/s', 'y'], ['p99 ms', 'y2'], ['errors/s', 'y']])
+    expect(chart.series[2]?.points.map((p) => p.y)).toEqual([0, 0, 12, 0])
+    expect(chart.marks?.map((m) => m.kind)).toEqual(['deploy'])
+    expect(timelineChart([fixture()], 'io-bound', 'prefork', 16).series.map((s) => s.label)).toEqual(['req/s', 'p99 ms'])
   })
 
   it('calls a run unsteady when its req/s varied by more than 20 %', () => {

@@ -1,6 +1,7 @@
 /**
- * A run second by second: req/s and p99 per second, the warm-up shaded, the
- * lab's worker events marked. A trailing part-second is drawn hollow at the
+ * A run second by second: req/s and p99 per second (and errors per second
+ * when there were any: a deploy's spike), the warm-up shaded, the lab's
+ * worker and deploy events marked. A trailing part-second is drawn hollow at the
  * responses it holds, reached by a dashed segment: never scaled up to a rate.
  * Pure.
  */
@@ -26,7 +27,10 @@ export function steadiness(run: RunResult): string {
   return `${how} after ${fmt(warmup, 1)} s warm-up: ${fmtRate(ps, 1, 'req/s')}, p99 ${fmt(run.latencyMs.p99)} ms`
 }
 
-/** Per-second req/s (line) and p99 (dots, right axis) of one run; warm-up seconds shaded. */
+/** The errors line's colour: vermilion of the Okabe–Ito palette, apart from the runs' colours. */
+const ERROR_COLOR = '#D55E00'
+
+/** Per-second req/s (line) and p99 (dots, right axis) of one run, and its errors per second (line) when it had any; warm-up seconds shaded. */
 export function timelineChart(docs: ResultsDocument[], workload: string, topology: string, connections: number): LineChartModel {
   const ctx = new Context(docs)
   const series: LineSeries[] = []
@@ -46,6 +50,10 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
         marker: 'triangle',
         points: run.timeline.flatMap((p) => (p.p99Ms === null ? [] : [{ x: p.t, y: p.p99Ms }])),
       })
+      // the error spike of a deploy or a crash, in the same seconds as the req/s (a part-second holds its count, not a rate)
+      if (run.timeline.some((p) => p.errors > 0)) {
+        series.push({ label: `${label}errors/s`, color: ERROR_COLOR, style: 'line', axis: 'y', marker: 'triangle', points: run.timeline.map((p) => ({ x: p.t, y: p.errors, ...(p.partial ? { partial: true } : {}) })) })
+      }
       const runMarks = eventMarks(run.events, label === '' ? '' : `${label.trim()}: `)
       marks.push(...runMarks)
       const part = run.timeline.find((p) => p.partial)
