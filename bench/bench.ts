@@ -147,11 +147,11 @@ const PROXY_GOAL = 0.6
  * 3. reverse proxy: the built-in proxy's hello-world req/s against nginx's
  *    (one worker process, the same settings rendered for both), in front of
  *    the same built-in event-loop upstream, both driven by plain autocannon;
- *    goal ≥ {@link PROXY_GOAL} at the defaults (a new upstream connection per
- *    request, nginx without `keepalive`). A second pair with `keepalive: 32`
- *    on both (nginx's default since 1.29.7, `keepalive 32 local`) is for
- *    reading: it shows how much of each side's cost the per-request
- *    connection is. `BENCH_PROXY_KEEPALIVE=0` leaves it out.
+ *    goal ≥ {@link PROXY_GOAL} at a proxy part's defaults (docs/scenario-format.md:
+ *    keep-alive upstream connections, `keepalive 16`). A second pair with
+ *    `keepalive: 0` on both (a new upstream connection per request, nginx
+ *    without the directive) is for reading: it shows what the per-request
+ *    connection costs each side. `BENCH_PROXY_KEEPALIVE=0` leaves it out.
  */
 async function proxies(upstreamUrl: string): Promise<boolean> {
   const nginx = await detectNginx()
@@ -160,11 +160,11 @@ async function proxies(upstreamUrl: string): Promise<boolean> {
     return true
   }
   const ok = await proxyPair(upstreamUrl, nginx.path as string, `nginx ${nginx.version}`, {}, PROXY_GOAL)
-  if (process.env.BENCH_PROXY_KEEPALIVE !== '0') await proxyPair(upstreamUrl, nginx.path as string, `nginx ${nginx.version}`, { keepalive: 32 }, undefined)
+  if (process.env.BENCH_PROXY_KEEPALIVE !== '0') await proxyPair(upstreamUrl, nginx.path as string, `nginx ${nginx.version}`, { keepalive: 0 }, undefined)
   return ok
 }
 
-/** One side-by-side of the two proxies with the same proxy settings (`{}`: the defaults). */
+/** One side-by-side of the two proxies with the same proxy settings (`{}`: a proxy part's defaults). */
 async function proxyPair(upstreamUrl: string, executable: string, nginxName: string, proxy: Record<string, unknown>, goal: number | undefined): Promise<boolean> {
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'lab-bench-'))
   const settings = proxySchema.parse(proxy)
@@ -173,7 +173,7 @@ async function proxyPair(upstreamUrl: string, executable: string, nginxName: str
   const real = await startProxy('nginx', settings, [port], { id: 'bench', runDir, executable })
   try {
     const target = '/work?io_ms=0&cpu_ms=0&bytes=12'
-    const upstreamConnections = settings.keepalive > 0 ? `keep-alive upstream connections (keepalive ${settings.keepalive})` : 'a new upstream connection per request (defaults)'
+    const upstreamConnections = settings.keepalive > 0 ? `keep-alive upstream connections (keepalive ${settings.keepalive})` : 'a new upstream connection per request'
     return await sideBySide(
       `Reverse proxy: built-in vs ${nginxName} (1 worker), hello world through each to the same event-loop upstream, ${upstreamConnections}`,
       goal,

@@ -130,9 +130,13 @@ async function probe(): Promise<NetnsCapability> {
     return no(`iproute2 is missing (ip or tc ${firstLine(err)}): apt install iproute2`)
   }
   const ns = `lab-probe-${process.pid}-${counter++}`
+  // registered like a link (its veth pair lives inside it, so there is no host end to delete)
+  live.set(ns, { ns, hostIf: '' })
+  hookExit()
   try {
     await ip(['netns', 'add', ns])
   } catch (err) {
+    live.delete(ns)
     return no(`cannot create a network namespace: ${firstLine(err)}`)
   }
   try {
@@ -152,7 +156,7 @@ async function probe(): Promise<NetnsCapability> {
   } catch (err) {
     return no(`cannot create a veth pair: ${firstLine(err)}`)
   } finally {
-    await ip(['netns', 'del', ns]).catch(() => {})
+    await removeLink(ns, '')
   }
 }
 
@@ -234,7 +238,7 @@ async function removeLink(ns: string, hostIf: string): Promise<void> {
   if (!live.has(ns)) return
   live.delete(ns)
   // deleting one end of a veth pair deletes both; the namespace goes when its name and last process do
-  await ip(['link', 'del', hostIf]).catch(() => {})
+  if (hostIf) await ip(['link', 'del', hostIf]).catch(() => {})
   await ip(['netns', 'del', ns]).catch(() => {})
 }
 
@@ -249,7 +253,7 @@ export function liveLinks(): string[] {
  */
 export function removeAllLinksNow(): void {
   for (const { ns, hostIf } of live.values()) {
-    for (const args of [['link', 'del', hostIf], ['netns', 'del', ns]]) {
+    for (const args of [...(hostIf ? [['link', 'del', hostIf]] : []), ['netns', 'del', ns]]) {
       try {
         execFileSync(TOOLS.ip, args, { stdio: 'ignore', timeout: 5000 })
       } catch {
