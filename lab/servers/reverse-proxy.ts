@@ -33,14 +33,13 @@
  * `{type:'ready', port}` over IPC. Exits on SIGTERM, SIGINT or when its
  * parent goes away.
  */
-import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
+import { passHeaders, plain, sendWhole, serveStatic } from './proxy-answer.js'
 import { readAll, streamThrough } from './proxy-stream.js'
-import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, contentType, isIdempotent, staticFile, type CachedResponse } from './proxy-logic.js'
+import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, isIdempotent, type CachedResponse } from './proxy-logic.js'
 
 function readProxyConfig(): ReverseProxyConfig {
   const raw = process.env.LAB_PROXY_CONFIG
@@ -62,76 +61,6 @@ const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
 
 function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
-}
-
-// ------------------------------------------------------------ answering ---
-
-const REASONS: Record<number, string> = { 404: 'Not Found', 413: 'Request Entity Too Large', 502: 'Bad Gateway', 504: 'Gateway Timeout' }
-
-function plain(res: http.ServerResponse, status: number, extra: string[] = []): void {
-  if (res.headersSent) {
-    res.destroy()
-    return
-  }
-  const body = Buffer.from(`${status} ${REASONS[status] ?? ''}\n`)
-  res.writeHead(status, ['Content-Type', 'text/plain', 'Content-Length', String(body.length), ...extra])
-  res.end(body)
-}
-
-/**
- * Upstream response headers as the client gets them, a flat name/value list
- * like `rawHeaders` (the form node:http writes without building an object):
- * hop-by-hop ones, Content-Length and Date dropped (node:http writes its own).
- */
-function passHeaders(raw: string[]): string[] {
-  const out: string[] = []
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = (raw[i] as string).toLowerCase()
-    if (HOP_BY_HOP.has(lower) || lower === 'content-length' || lower === 'date') continue
-    out.push(raw[i] as string, raw[i + 1] as string)
-  }
-  return out
-}
-
-/** Bodies up to this size go out as a latin1 string, one byte per character, which node:http writes together with the header in one write() instead of a writev() of two buffers (the profile's largest item). */
-const ONE_WRITE_BYTES = 16 * 1024
-
-function sendWhole(res: http.ServerResponse, r: CachedResponse, extra: string[]): void {
-  res.writeHead(r.status, [...r.headers, ...extra, 'Content-Length', String(r.body.length)])
-  // a HEAD response's body is dropped by node:http
-  if (r.body.length <= ONE_WRITE_BYTES) res.end(r.body.toString('latin1'), 'latin1')
-  else res.end(r.body)
-}
-
-// ------------------------------------------------------------ static files ---
-
-const files = new Map<string, { mtimeMs: number; size: number; data: Buffer }>()
-
-async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, dir: string): Promise<void> {
-  const file = staticFile(req.url ?? '/', dir, path.join)
-  if (!file) return plain(res, 404)
-  let st: fs.Stats
-  try {
-    st = await fs.promises.stat(file)
-  } catch {
-    return plain(res, 404)
-  }
-  if (!st.isFile()) return plain(res, 404)
-  let cached = files.get(file)
-  if (!cached || cached.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
-    if (st.size > 8 * 1024 * 1024) {
-      // large files stream from disk at the client's pace
-      res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': st.size, 'Last-Modified': st.mtime.toUTCString() })
-      if (req.method === 'HEAD') return void res.end()
-      fs.createReadStream(file).on('error', () => res.destroy()).pipe(res)
-      return
-    }
-    cached = { mtimeMs: st.mtimeMs, size: st.size, data: await fs.promises.readFile(file) }
-    if (files.size >= 64) files.delete(files.keys().next().value as string)
-    files.set(file, cached)
-  }
-  res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': cached.data.length, 'Last-Modified': st.mtime.toUTCString() })
-  res.end(cached.data)
 }
 
 // ---------------------------------------------------------------- upstream ---
@@ -386,21 +315,36 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   else cache.abandon(key)
 }
 
-const server = http.createServer(
-  // nginx: keepalive_timeout 75s, client_header_timeout 60s
-  { keepAliveTimeout: 75_000, headersTimeout: 60_000 },
-  (req, res) => {
-    handle(req, res).catch(() => plain(res, 502))
-  },
-)
-server.on('clientError', (_err, socket) => socket.destroy())
+function listener(): http.Server {
+  const s = http.createServer(
+    // nginx: keepalive_timeout 75s, client_header_timeout 60s
+    { keepAliveTimeout: 75_000, headersTimeout: 60_000 },
+    (req, res) => {
+      handle(req, res).catch(() => plain(res, 502))
+    },
+  )
+  s.on('clientError', (_err, socket) => socket.destroy())
+  return s
+}
+
+const server = listener()
+// the same port on a link's address too (config.alsoListen), as nginx does with a second `listen`
+const also = config.alsoListen ? listener() : undefined
 
 server.listen({ port: 0, host: '127.0.0.1', backlog: config.backlog }, () => {
   const { port } = server.address() as AddressInfo
-  tell({ type: 'ready', port, processes: [{ pid: process.pid, role: 'proxy' }] })
+  const ready = () => tell({ type: 'ready', port, processes: [{ pid: process.pid, role: 'proxy' }] })
+  if (!also) return ready()
+  also.once('error', (err) => {
+    console.error(`cannot listen on ${config.alsoListen}:${port}: ${err.message}`)
+    process.exit(1)
+  })
+  also.listen({ port, host: config.alsoListen, backlog: config.backlog }, ready)
 })
 
 function stop(): void {
+  also?.close()
+  also?.closeAllConnections()
   server.close(() => process.exit(0))
   server.closeAllConnections()
   for (const a of agents) a.destroy()

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createLink, detectNetns, liveLinks, removeAllLinksNow, tbfArgs, type NetLink } from '../../lab/topology/netns.js'
+import { PROXY_DEFAULTS } from '../../lab/contract/workload.js'
 import { needs } from '../support/tools.js'
 import { waitFor } from './helpers.js'
 
@@ -126,4 +127,38 @@ needing.describe('a network namespace joined by a veth pair', () => {
     const made = JSON.parse(r.stdout) as { ns: string; hostIf: string }
     expect(await waitFor(() => gone(made.ns, made.hostIf), 5000)).toBe(true)
   })
+})
+
+needing.describe('a slow reader that is slow because its link is', () => {
+  // larger than every socket buffer between the upstream and the reader, so only the proxy's own buffering can free the upstream
+  const bytes = 48_000_000
+  const program = path.join(root, 'dist/lab/servers/reverse-proxy.js')
+
+  for (const buffering of [true, false]) {
+    it(`${buffering ? 'frees' : 'holds'} the upstream behind the built-in proxy with buffering ${buffering ? 'on' : 'off'} while a reader drains a 4,000 kbit/s link`, async () => {
+      const link = await createLink({ rateKbit: 4000 })
+      let done = false
+      const upstream = http.createServer((_req, res) => {
+        res.on('finish', () => (done = true))
+        res.end(Buffer.alloc(bytes, 97))
+      })
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+      const config = { ...PROXY_DEFAULTS, upstreams: [(upstream.address() as AddressInfo).port], requestBuffering: true, buffering, keepalive: 0, balance: 'round-robin', readTimeoutS: 60, connectTimeoutS: 5, maxFails: 1, failTimeoutS: 10, tries: 1, cacheTtlS: 0, cacheLock: false, alsoListen: link.hostAddress }
+      const proxy = spawn(process.execPath, [program], { env: { ...process.env, LAB_PROXY_CONFIG: JSON.stringify(config) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+      const reader = { kill: () => {} }
+      try {
+        const port = await new Promise<number>((resolve) => proxy.on('message', (m: { type: string; port: number }) => m.type === 'ready' && resolve(m.port)))
+        const r = spawn(link.execPrefix[0] as string, [...link.execPrefix.slice(1), process.execPath, '-e', `require('node:http').get('http://${link.hostAddress}:${port}/', (res) => res.resume())`], { stdio: 'ignore' })
+        reader.kill = () => void r.kill('SIGKILL')
+        // at 500 kB/s the reader needs ~96 s for the answer: the upstream is done within seconds only if the proxy took it whole
+        expect(await waitFor(() => done, buffering ? 15_000 : 8000)).toBe(buffering)
+      } finally {
+        reader.kill()
+        proxy.kill('SIGTERM')
+        upstream.closeAllConnections()
+        upstream.close()
+        await link.close()
+      }
+    })
+  }
 })
