@@ -140,6 +140,11 @@ export interface ReverseProxyConfig {
   maxBodyBytes: number
   /** Listen backlog (nginx `listen ... backlog=`, default 511 on Linux). */
   backlog: number
+  /**
+   * A second address to listen on, same port, beside 127.0.0.1: the host's end of a link into a
+   * network namespace (lab/topology/netns.ts), for clients whose link is slow; absent: loopback only.
+   */
+  alsoListen?: string
 }
 
 /** Attempts per request when a proxy part has `retry` on: the first and one retry on the next upstream (nginx `proxy_next_upstream_tries 2`). */

@@ -138,7 +138,8 @@ export class Balancer {
 /** A stored answer. */
 export interface CachedResponse {
   status: number
-  headers: Record<string, string>
+  /** Header names and values in one flat list, as node:http's `rawHeaders` (repeated names kept). */
+  headers: string[]
   body: Buffer
 }
 

@@ -11,22 +11,18 @@ import type http from 'node:http'
 export function readAll(upstream: http.IncomingMessage, request: http.ClientRequest, readTimeoutS: number): Promise<Buffer | 'error' | 'timeout'> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
-    let timer: NodeJS.Timeout | undefined
-    const arm = () => {
-      clearTimeout(timer)
-      timer = setTimeout(() => {
-        request.destroy()
-        resolve('timeout')
-      }, readTimeoutS * 1000)
-    }
-    arm()
+    // one timer per response, pushed back on each chunk (refresh() keeps it, clear + set would make one per chunk)
+    const timer = setTimeout(() => {
+      request.destroy()
+      resolve('timeout')
+    }, readTimeoutS * 1000)
     upstream.on('data', (c: Buffer) => {
       chunks.push(c)
-      arm()
+      timer.refresh()
     })
     upstream.on('end', () => {
       clearTimeout(timer)
-      resolve(Buffer.concat(chunks))
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks))
     })
     upstream.on('error', () => {
       clearTimeout(timer)

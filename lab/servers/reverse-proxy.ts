@@ -33,14 +33,13 @@
  * `{type:'ready', port}` over IPC. Exits on SIGTERM, SIGINT or when its
  * parent goes away.
  */
-import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
+import { passHeaders, plain, sendWhole, serveStatic } from './proxy-answer.js'
 import { readAll, streamThrough } from './proxy-stream.js'
-import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, contentType, isIdempotent, staticFile, type CachedResponse } from './proxy-logic.js'
+import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, isIdempotent, type CachedResponse } from './proxy-logic.js'
 
 function readProxyConfig(): ReverseProxyConfig {
   const raw = process.env.LAB_PROXY_CONFIG
@@ -64,70 +63,6 @@ function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
 }
 
-// ------------------------------------------------------------ answering ---
-
-const REASONS: Record<number, string> = { 404: 'Not Found', 413: 'Request Entity Too Large', 502: 'Bad Gateway', 504: 'Gateway Timeout' }
-
-function plain(res: http.ServerResponse, status: number, extra: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.destroy()
-    return
-  }
-  const body = Buffer.from(`${status} ${REASONS[status] ?? ''}\n`)
-  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': body.length, ...extra })
-  res.end(body)
-}
-
-/** Upstream response headers as the client gets them: hop-by-hop ones dropped. */
-function passHeaders(raw: string[]): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {}
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i] as string
-    const lower = name.toLowerCase()
-    if (HOP_BY_HOP.has(lower) || lower === 'content-length' || lower === 'date') continue
-    const value = raw[i + 1] as string
-    const prev = out[name]
-    out[name] = prev === undefined ? value : ([] as string[]).concat(prev, value)
-  }
-  return out
-}
-
-function sendWhole(res: http.ServerResponse, r: CachedResponse, extra: Record<string, string>): void {
-  res.writeHead(r.status, { ...r.headers, ...extra, 'Content-Length': r.body.length })
-  res.end(r.body) // a HEAD response's body is dropped by node:http
-}
-
-// ------------------------------------------------------------ static files ---
-
-const files = new Map<string, { mtimeMs: number; size: number; data: Buffer }>()
-
-async function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, dir: string): Promise<void> {
-  const file = staticFile(req.url ?? '/', dir, path.join)
-  if (!file) return plain(res, 404)
-  let st: fs.Stats
-  try {
-    st = await fs.promises.stat(file)
-  } catch {
-    return plain(res, 404)
-  }
-  if (!st.isFile()) return plain(res, 404)
-  let cached = files.get(file)
-  if (!cached || cached.mtimeMs !== st.mtimeMs || cached.size !== st.size) {
-    if (st.size > 8 * 1024 * 1024) {
-      // large files stream from disk at the client's pace
-      res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': st.size, 'Last-Modified': st.mtime.toUTCString() })
-      if (req.method === 'HEAD') return void res.end()
-      fs.createReadStream(file).on('error', () => res.destroy()).pipe(res)
-      return
-    }
-    cached = { mtimeMs: st.mtimeMs, size: st.size, data: await fs.promises.readFile(file) }
-    if (files.size >= 64) files.delete(files.keys().next().value as string)
-    files.set(file, cached)
-  }
-  res.writeHead(200, { 'Content-Type': contentType(file), 'Content-Length': cached.data.length, 'Last-Modified': st.mtime.toUTCString() })
-  res.end(cached.data)
-}
-
 // ---------------------------------------------------------------- upstream ---
 
 type Attempt =
@@ -144,7 +79,7 @@ function attempt(
   i: number,
   method: string,
   target: string,
-  headers: http.OutgoingHttpHeaders,
+  headers: string[],
   body: Buffer | Readable | null,
   track: (r: http.ClientRequest) => void,
 ): Promise<Attempt> {
@@ -189,13 +124,16 @@ function attempt(
 interface Exchange {
   method: string
   target: string
-  headers: http.OutgoingHttpHeaders
+  /** Request headers for the upstream, a flat name/value list ({@link upstreamHeaders}). */
+  headers: string[]
+  /** Whether the client sent Host; without, each attempt names its upstream (as node:http does). */
+  host: boolean
   /** The request body: whole (buffered), a stream (unbuffered), or none. */
   body: Buffer | Readable | null
   /** Buffer the response whatever `config.buffering` says (to store it in the cache). */
   forceBuffering: boolean
-  /** Extra response headers (X-Cache). */
-  extra: Record<string, string>
+  /** Extra response headers (X-Cache), a flat name/value list. */
+  extra: string[]
 }
 
 /**
@@ -226,7 +164,8 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
     tried.add(i)
     addrs.push(address(i))
     balancer.begin(i)
-    const a = await attempt(i, x.method, x.target, x.headers, x.body, (r) => (current = r))
+    const headers = x.host ? x.headers : [...x.headers, 'Host', address(i)]
+    const a = await attempt(i, x.method, x.target, headers, x.body, (r) => (current = r))
     if (!a.ok && clientGone) {
       balancer.end(i, true, performance.now()) // not the upstream's fault
       return undefined
@@ -239,57 +178,79 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
       if (!resendable || (a.sent && !isIdempotent(x.method))) break
       continue
     }
-    const extra = { ...x.extra, 'X-Upstream': addrs.join(', ') }
-    const headers = passHeaders(a.upstream.rawHeaders)
+    const extra = [...x.extra, 'X-Upstream', addrs.join(', ')]
+    const answer = passHeaders(a.upstream.rawHeaders)
     if (config.buffering || x.forceBuffering) {
       const body = await readAll(a.upstream, a.request, config.readTimeoutS)
       if (typeof body === 'string') {
         balancer.end(i, clientGone, performance.now()) // a client that left is not the upstream's failure
         if (clientGone) return undefined
-        plain(res, body === 'timeout' ? 504 : 502, { 'X-Upstream': addrs.join(', ') })
+        plain(res, body === 'timeout' ? 504 : 502, ['X-Upstream', addrs.join(', ')])
         return undefined
       }
       balancer.end(i, true, performance.now()) // the upstream is free before the client has a byte
-      const whole: CachedResponse = { status: a.upstream.statusCode ?? 502, headers: headers as Record<string, string>, body }
+      const whole: CachedResponse = { status: a.upstream.statusCode ?? 502, headers: answer, body }
       if (!res.destroyed) sendWhole(res, whole, extra)
       return whole.status === 200 ? whole : undefined
     }
     const length = a.upstream.headers['content-length']
-    res.writeHead(a.upstream.statusCode ?? 502, { ...headers, ...extra, ...(length !== undefined ? { 'Content-Length': length } : {}) })
+    res.writeHead(a.upstream.statusCode ?? 502, length !== undefined ? [...answer, ...extra, 'Content-Length', length] : [...answer, ...extra])
     const ok = await streamThrough(a.upstream, a.request, res, config.readTimeoutS)
     balancer.end(i, ok, performance.now())
     return undefined
   }
-  if (!clientGone) plain(res, failure === 'timeout' ? 504 : 502, addrs.length ? { 'X-Upstream': addrs.join(', ') } : {})
+  if (!clientGone) plain(res, failure === 'timeout' ? 504 : 502, addrs.length ? ['X-Upstream', addrs.join(', ')] : [])
   return undefined
 }
 
-/** Request headers as the upstream gets them (nginx's Gunicorn example: `Host $http_host`, `X-Forwarded-For`, `X-Forwarded-Proto`). */
-function upstreamHeaders(req: http.IncomingMessage, bodyLength: number | undefined): http.OutgoingHttpHeaders {
-  const out: http.OutgoingHttpHeaders = {}
+/** What the proxy reads from a request's headers, in one pass over `rawHeaders` (`req.headers` would build an object per request). */
+interface RequestHead {
+  /** The headers passed on, a flat name/value list: hop-by-hop ones, Content-Length and X-Forwarded-For left out. */
+  pass: string[]
+  contentLength: string | undefined
+  transferEncoding: boolean
+  forwardedFor: string | undefined
+  host: boolean
+}
+
+function readHead(req: http.IncomingMessage): RequestHead {
+  const head: RequestHead = { pass: [], contentLength: undefined, transferEncoding: false, forwardedFor: undefined, host: false }
   const raw = req.rawHeaders
   for (let i = 0; i < raw.length; i += 2) {
     const lower = (raw[i] as string).toLowerCase()
-    if (HOP_BY_HOP.has(lower) || lower === 'content-length' || lower === 'x-forwarded-for') continue
-    out[lower] = raw[i + 1] as string
+    const value = raw[i + 1] as string
+    if (lower === 'content-length') head.contentLength = value
+    else if (lower === 'x-forwarded-for') head.forwardedFor = head.forwardedFor === undefined ? value : `${head.forwardedFor}, ${value}`
+    else if (lower === 'transfer-encoding') head.transferEncoding = true
+    else if (!HOP_BY_HOP.has(lower)) {
+      if (lower === 'host') head.host = true
+      head.pass.push(raw[i] as string, value)
+    }
   }
-  const forwarded = req.headers['x-forwarded-for']
-  out['x-forwarded-for'] = forwarded ? `${forwarded}, ${req.socket.remoteAddress}` : (req.socket.remoteAddress ?? '')
-  out['x-forwarded-proto'] = 'http'
-  if (bodyLength !== undefined) out['content-length'] = bodyLength
-  else if (req.headers['content-length'] !== undefined) out['content-length'] = req.headers['content-length']
+  return head
+}
+
+/**
+ * Request headers as the upstream gets them (nginx's Gunicorn example: `Host $http_host`, `X-Forwarded-For`,
+ * `X-Forwarded-Proto`), a flat name/value list; a request without Host gets the upstream's address at each attempt.
+ */
+function upstreamHeaders(req: http.IncomingMessage, head: RequestHead, bodyLength: number | undefined): string[] {
+  const out = head.pass
+  const client = req.socket.remoteAddress ?? ''
+  out.push('x-forwarded-for', head.forwardedFor ? `${head.forwardedFor}, ${client}` : client, 'x-forwarded-proto', 'http')
+  if (bodyLength !== undefined) out.push('content-length', String(bodyLength))
+  else if (head.contentLength !== undefined) out.push('content-length', head.contentLength)
   return out
 }
 
-function hasBody(req: http.IncomingMessage): boolean {
-  const length = req.headers['content-length']
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined
+function hasBody(head: RequestHead): boolean {
+  return (head.contentLength !== undefined && head.contentLength !== '0') || head.transferEncoding
 }
 
 /** Reads a whole request body, or answers 413 above `maxBodyBytes`. */
-function readBody(req: http.IncomingMessage, res: http.ServerResponse): Promise<Buffer | undefined> {
+function readBody(req: http.IncomingMessage, res: http.ServerResponse, head: RequestHead): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length'] ?? 0)
+    const declared = Number(head.contentLength ?? 0)
     if (declared > config.maxBodyBytes) {
       plain(res, 413)
       req.resume()
@@ -319,55 +280,71 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   if (config.staticDir && target.startsWith('/static/') && (method === 'GET' || method === 'HEAD')) {
     return serveStatic(req, res, config.staticDir)
   }
+  const head = readHead(req)
   let body: Buffer | Readable | null = null
-  if (hasBody(req)) {
+  if (hasBody(head)) {
     if (config.requestBuffering) {
-      const whole = await readBody(req, res)
+      const whole = await readBody(req, res, head)
       if (!whole) return
       body = whole
     } else body = req
   }
-  const headers = upstreamHeaders(req, Buffer.isBuffer(body) ? body.length : undefined)
+  const headers = upstreamHeaders(req, head, Buffer.isBuffer(body) ? body.length : undefined)
 
   if (!cache || !MicroCache.cacheable(method)) {
-    await pass(res, { method, target, headers, body, forceBuffering: false, extra: {} })
+    await pass(res, { method, target, headers, host: head.host, body, forceBuffering: false, extra: [] })
     return
   }
   const key = MicroCache.key(method, target)
   const decision = cache.lookup(key, performance.now())
-  if (decision.action === 'hit') return sendWhole(res, decision.response, { 'X-Cache': 'HIT' })
-  if (decision.action === 'stale') return sendWhole(res, decision.response, { 'X-Cache': 'STALE' })
+  if (decision.action === 'hit') return sendWhole(res, decision.response, ['X-Cache', 'HIT'])
+  if (decision.action === 'stale') return sendWhole(res, decision.response, ['X-Cache', 'STALE'])
   if (decision.action === 'wait') {
     // nginx proxy_cache_lock_timeout 5s: after it, go upstream without caching
     let timer: NodeJS.Timeout | undefined
     const filled = await Promise.race([decision.wait, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), LOCK_TIMEOUT_MS)))])
     clearTimeout(timer)
-    if (filled) return sendWhole(res, filled, { 'X-Cache': 'HIT' })
-    await pass(res, { method, target, headers, body, forceBuffering: false, extra: { 'X-Cache': 'MISS' } })
+    if (filled) return sendWhole(res, filled, ['X-Cache', 'HIT'])
+    await pass(res, { method, target, headers, host: head.host, body, forceBuffering: false, extra: ['X-Cache', 'MISS'] })
     return
   }
   // a miss: HEAD goes upstream as GET so the entry holds the body (nginx `proxy_cache_convert_head on`)
-  const whole = await pass(res, { method: 'GET', target, headers, body, forceBuffering: true, extra: { 'X-Cache': 'MISS' } })
+  const whole = await pass(res, { method: 'GET', target, headers, host: head.host, body, forceBuffering: true, extra: ['X-Cache', 'MISS'] })
   // without the lock every miss stores its answer too (as nginx's proxy_cache does); store() wakes waiters only when this request held the lock
   if (whole) cache.store(key, whole, performance.now())
   else cache.abandon(key)
 }
 
-const server = http.createServer(
-  // nginx: keepalive_timeout 75s, client_header_timeout 60s
-  { keepAliveTimeout: 75_000, headersTimeout: 60_000 },
-  (req, res) => {
-    handle(req, res).catch(() => plain(res, 502))
-  },
-)
-server.on('clientError', (_err, socket) => socket.destroy())
+function listener(): http.Server {
+  const s = http.createServer(
+    // nginx: keepalive_timeout 75s, client_header_timeout 60s
+    { keepAliveTimeout: 75_000, headersTimeout: 60_000 },
+    (req, res) => {
+      handle(req, res).catch(() => plain(res, 502))
+    },
+  )
+  s.on('clientError', (_err, socket) => socket.destroy())
+  return s
+}
+
+const server = listener()
+// the same port on a link's address too (config.alsoListen), as nginx does with a second `listen`
+const also = config.alsoListen ? listener() : undefined
 
 server.listen({ port: 0, host: '127.0.0.1', backlog: config.backlog }, () => {
   const { port } = server.address() as AddressInfo
-  tell({ type: 'ready', port, processes: [{ pid: process.pid, role: 'proxy' }] })
+  const ready = () => tell({ type: 'ready', port, processes: [{ pid: process.pid, role: 'proxy' }] })
+  if (!also) return ready()
+  also.once('error', (err) => {
+    console.error(`cannot listen on ${config.alsoListen}:${port}: ${err.message}`)
+    process.exit(1)
+  })
+  also.listen({ port, host: config.alsoListen, backlog: config.backlog }, ready)
 })
 
 function stop(): void {
+  also?.close()
+  also?.closeAllConnections()
   server.close(() => process.exit(0))
   server.closeAllConnections()
   for (const a of agents) a.destroy()

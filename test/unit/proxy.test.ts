@@ -259,7 +259,7 @@ describe('the balancer', () => {
 })
 
 describe('the micro-cache', () => {
-  const answer = (body = 'x') => ({ status: 200, headers: {}, body: Buffer.from(body) })
+  const answer = (body = 'x') => ({ status: 200, headers: [], body: Buffer.from(body) })
 
   it('misses, then hits until cache_ttl_s has passed', () => {
     const c = new MicroCache({ ttlS: 1, lock: true })
@@ -295,7 +295,7 @@ describe('the micro-cache', () => {
     locked.lookup('k', 0)
     const waiting = locked.lookup('k', 0)
     assert(waiting.action === 'wait', `expected wait, got ${waiting.action}`)
-    locked.store('k', { status: 502, headers: {}, body: Buffer.alloc(0) }, 0)
+    locked.store('k', { status: 502, headers: [], body: Buffer.alloc(0) }, 0)
     expect(locked.size).toBe(0)
     expect(await waiting.wait).toBeUndefined()
   })
