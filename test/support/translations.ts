@@ -30,16 +30,17 @@ export type MarkdownLang = 'en' | 'pt-BR' | 'ru'
 
 /**
  * Numerals of a text, as numbers read in its language: thousands separators
- * dropped (en `12,525`, pt-BR `12.525`, ru `12 525` with a no-break or plain
- * space → `12525`) and a decimal comma read as a point (pt-BR, ru `1,5` → `1.5`);
+ * dropped (en `12,525`, pt-BR `12.525`, ru `12 525` with a no-break space
+ * → `12525`) and a decimal comma read as a point (pt-BR, ru `1,5` → `1.5`);
  * versions and addresses (`3.11.2`, `127.0.0.1`) are kept as written.
  */
 export function numerals(text: string, lang: MarkdownLang = 'en'): string[] {
-  // a space between digit groups is a thousands separator only after a group that starts a number (not `p50 193`)
+  // a no-break (or narrow no-break) space between digit groups is a thousands separator, only after a group that
+  // starts a number (not `p50 193`); a plain space separates two numbers (`240 429s`: 240 responses of status 429)
   let t = text
   for (let prev = ''; prev !== t; ) {
     prev = t
-    t = t.replace(/(?<![\p{L}\d.,_])(\d{1,3}(?:[\u00a0\u202f ]\d{3})*)[\u00a0\u202f ](\d{3})(?!\d)/gu, (_, a: string, b: string) => a.replace(/[\u00a0\u202f ]/g, '') + b)
+    t = t.replace(/(?<![\p{L}\d.,_])(\d{1,3}(?:[\u00a0\u202f]\d{3})*)[\u00a0\u202f](\d{3})(?!\d)/gu, (_, a: string, b: string) => a.replace(/[\u00a0\u202f]/g, '') + b)
   }
   if (lang === 'en') t = t.replace(/(\d),(?=\d{3}(?![\d]))/g, '$1')
   else t = t.replace(/(\d)\.(?=\d{3}(?![\d.]))/g, '$1').replace(/(\d),(?=\d)/g, '$1.')

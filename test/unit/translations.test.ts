@@ -94,6 +94,8 @@ describe('the parity check', () => {
     expect(skeleton('12.525 req/s, p50 193,5 ms, versão 3.11.2', 'pt-BR').numbers).toEqual(en.numbers)
     expect(skeleton('12\u00a0525 req/s, p50 193,5 ms, версия 3.11.2', 'ru').numbers).toEqual(en.numbers)
     expect(en.numbers).toEqual(['12525', '193.5', '3.11.2', '50'])
+    // a plain space separates two numbers: 240 responses of status 429
+    expect(skeleton('200–240 429s').numbers).toEqual(['200', '240', '429'])
   })
 
   it('compares numbers in code as written, and a code span the English wraps across a line as one', () => {
