@@ -135,6 +135,12 @@ export const en = {
     },
   },
   report: {
+    gatedBefore: '{{what}} once you have revealed every prediction in ',
+    gatedAfter: ' (or pressed Show all there), so the answers do not come before the questions.',
+    handout: 'Handout',
+    instructorKey: 'Instructor key',
+    keyOpens: 'The scenario’s notes (the arithmetic and the expected figures) open',
+    verdictShows: 'The verdict shows',
     pageTitle: '{{title}} · app-server-lab report',
     language: 'Language',
     verdict: 'Verdict',

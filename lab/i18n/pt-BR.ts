@@ -136,6 +136,12 @@ export const ptBR: Messages = {
     },
   },
   report: {
+    gatedBefore: '{{what}} depois que você revelar todas as previsões em ',
+    gatedAfter: ' (ou pressionar Mostrar tudo ali), para que as respostas não venham antes das perguntas.',
+    handout: 'Roteiro',
+    instructorKey: 'Gabarito do instrutor',
+    keyOpens: 'As notas do cenário (a aritmética e os números esperados) se abrem',
+    verdictShows: 'O veredito aparece',
     pageTitle: '{{title}} · relatório do app-server-lab',
     language: 'Idioma',
     verdict: 'Veredito',

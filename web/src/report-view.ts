@@ -36,7 +36,7 @@ function section(s: Section, figures: Figures, ...extra: Child[]): HTMLElement {
 
 /** What stands in for a closed part until the predictions are revealed. */
 function closed(what: string): HTMLElement {
-  return h('p', { class: 'gated-note' }, `${what} once you have revealed every prediction in `, h('a', { href: '#lab-predict' }, 'Predict, then look'), ' (or pressed Show all there), so the answers do not come before the questions.')
+  return h('p', { class: 'gated-note' }, t('report.gatedBefore', { what }), h('a', { href: '#lab-predict' }, t('predict.heading')), t('report.gatedAfter'))
 }
 
 /** The handout (the student's page) as the report's first section, its glossary terms linked. */
@@ -44,7 +44,7 @@ function handoutSection(html: string, seen: Set<string>): HTMLElement {
   const body = h('div', { class: 'handout-body' })
   body.innerHTML = html // rendered by `lab report` from the scenario's handout.md, raw HTML escaped
   linkTerms(body, undefined, seen)
-  return h('section', { id: 'lab-handout', class: 'panel handout', 'aria-label': 'Handout' }, body)
+  return h('section', { id: 'lab-handout', class: 'panel handout', 'aria-label': t('report.handout') }, body)
 }
 
 /**
@@ -84,7 +84,7 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
       notes.innerHTML = payload.notesHtml // rendered by `lab report` from the scenario's markdown, raw HTML escaped
       linkTerms(notes)
     } else {
-      notes.append(h('h2', {}, 'Instructor key'), closed('The scenario’s notes (the arithmetic and the expected figures) open'))
+      notes.append(h('h2', {}, t('report.instructorKey')), closed(t('report.keyOpens')))
     }
     const predict = predictSection(payload.documents, {
       reveal: shownAll,
@@ -112,7 +112,7 @@ export function mountReport(root: HTMLElement, payload: ReportPayload, present: 
       h(
         'section',
         { class: `verdicts${open ? '' : ' gated'}`, 'aria-label': t('report.verdict') },
-        open ? verdictList(model.verdicts, model.lessons) : closed('The verdict shows'),
+        open ? verdictList(model.verdicts, model.lessons) : closed(t('report.verdictShows')),
         model.warnings.length > 0 &&
           h('p', { class: 'verdict-warning' }, t('report.warningCount', { count: model.warnings.length }), h('a', { href: '#lab-checks' }, t('report.checks')), '.'),
       ),
