@@ -182,6 +182,13 @@ export const ru: Messages = {
     cpuOf: 'CPU, {{workload}}',
     memoryOf: 'Память (RSS), {{workload}}',
     littlesCheck: 'Проверка закона Литтла',
+    axisTopology: 'топология',
+    axisKnob: '{{knob}} (server.{{knob}})',
+    answered: 'отвеченные req/s (измерено)',
+    allResponses: 'все ответы',
+    singleLevelCaption: 'Один уровень, {{connections}} соединений, поэтому каждая топология — точка отвеченных req/s, а не линия.',
+    singleLevelModel: ' Модель: штрих (—) у топологии — {{theory}}, крестик (×) — {{machine}}.',
+    knobCaption: 'Топологии различаются только server.{{knob}}: отвеченные req/s в зависимости от него при {{connections}} соединениях. Где линия перестаёт расти с {{knob}}, темп задают ядра, а не пул: это колено.',
   },
   predict: {
     heading: 'Сначала прогноз, потом ответ',

@@ -3,6 +3,7 @@ import type { Envelope, LabEvent, PlanEvent, SampleEvent } from '../../lab/core/
 import type { Level } from '../../lab/core/plan.js'
 import { ladderCharts, liveLatencyChart, liveThroughputChart, liveVerdicts, logTicks } from '../../web/src/live/charts.js'
 import { initialState, reduce, replay } from '../../web/src/live/state.js'
+import type { LineChartModel } from '../../web/src/report/types.js'
 import { statusLine } from '../../web/src/live/status.js'
 import { workerMap } from '../../web/src/live/workers.js'
 import { makeRun } from './fixtures.js'
@@ -184,7 +185,9 @@ describe('the live charts', () => {
   it('draws the report’s throughput-against-connections chart from the levels measured so far', () => {
     const charts = ladderCharts(replay(story()))
     expect(charts).toHaveLength(1)
-    expect(charts[0]?.series.filter((s) => s.style === 'line').map((s) => s.points)).toEqual([
+    const chart = charts[0] as LineChartModel
+    expect(chart.kind).toBe('line')
+    expect(chart.series.filter((s) => s.style === 'line').map((s) => s.points)).toEqual([
       [{ x: 8, y: 80 }, { x: 64, y: 80 }],
       [{ x: 8, y: 152 }, { x: 64, y: 1216 }],
     ])

@@ -7,7 +7,7 @@ import type { PlanEvent, SampleEvent } from '../../../lab/core/events.js'
 import { Context } from '../report/context.js'
 import { PALETTE, fmt, seriesTable } from '../report/format.js'
 import { throughputChart } from '../report/throughput.js'
-import type { Band, LineChartModel, LineSeries, Verdict, WarningView } from '../report/types.js'
+import type { Band, ChartModel, LineChartModel, LineSeries, Verdict, WarningView } from '../report/types.js'
 import { verdicts } from '../report/verdicts.js'
 import { warningViews } from '../report/warnings.js'
 import { activeSeconds, partialDocument, type LiveState } from './state.js'
@@ -167,7 +167,7 @@ export function liveLatencyChart(state: LiveState, workload?: string): LineChart
 }
 
 /** The throughput-against-connections chart of the report, per workload, from the levels measured so far. */
-export function ladderCharts(state: LiveState): LineChartModel[] {
+export function ladderCharts(state: LiveState): ChartModel[] {
   const doc = partialDocument(state)
   if (!doc || state.runs.length === 0) return []
   const workloads = [...new Set(state.runs.map((r) => r.workload))]

@@ -129,13 +129,24 @@ function barConfig(m: BarChartModel, k: number): ChartConfiguration<'bar' | 'lin
       labels: m.categories,
       datasets: m.series.map((s) =>
         s.style === 'dots'
-          ? { type: 'line' as const, label: s.label, data: s.values, borderColor: s.color, backgroundColor: s.color, showLine: false, pointRadius: 5 * k }
+          ? {
+              type: 'line' as const,
+              label: s.label,
+              data: s.values,
+              borderColor: s.color,
+              backgroundColor: s.color,
+              showLine: false,
+              // a dash is wide and flat (a level to read against), a cross thin
+              pointStyle: s.marker === 'dash' ? ('line' as const) : (s.marker ?? ('circle' as const)),
+              pointRadius: (s.marker === 'dash' ? 14 : 5) * k,
+              borderWidth: (s.marker === 'dash' || s.marker === 'cross' ? 3 : 1) * k,
+            }
           : { label: s.label, data: s.values, backgroundColor: s.color, stack: s.stack },
       ),
     },
     options: {
       ...common(m),
-      scales: { x: { stacked, ticks: { maxRotation: 0, autoSkip: false } }, y: { ...scale(m.y, 'left'), stacked } },
+      scales: { x: { stacked, ticks: m.xTicks ?? { maxRotation: 0, autoSkip: false } }, y: { ...scale(m.y, 'left'), stacked } },
     },
   }
 }

@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
+import { buildReport } from '../../web/src/report/build.js'
+import { gateReport } from '../../web/src/report/gate.js'
+import { throughputChart } from '../../web/src/report/throughput.js'
+import type { BarChartModel } from '../../web/src/report/types.js'
+
+function load(name: string): ResultsDocument {
+  const parsed = parseResults(JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')))
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'))
+  return parsed.value
+}
+
+/** The failure catalogue as a single-level scenario (blocked-event-loop's shape): cpu-20ms at 3 connections only. */
+function singleLevel(): ResultsDocument {
+  const doc = load('results-catalogue.json')
+  doc.runs = doc.runs.filter((r) => r.workload === 'cpu-20ms' && r.connections === 3)
+  return doc
+}
+
+describe('the throughput chart of a single-level scenario', () => {
+  const chart = throughputChart([singleLevel()], 'cpu-20ms') as BarChartModel
+
+  it('gives each topology its own place on x instead of stacking dots on one connection count', () => {
+    expect(chart.kind).toBe('bar')
+    expect(chart.categories).toEqual([['prefork'], ['async']])
+    expect(chart.series[0]).toMatchObject({ label: 'answered req/s (measured)', style: 'dots', values: [94.25, 48.5] })
+  })
+
+  it('shows the model’s predictions as markers beside the measured dots, where the runs carry them', () => {
+    const theory = chart.series.find((s) => s.label === 'theory (queueing model)')
+    expect(theory).toMatchObject({ style: 'dots', marker: 'dash', values: [96.95, 50] })
+    expect(chart.caption).toContain('a dash (—) at a topology is theory (queueing model)')
+    expect(chart.table.columns).toEqual(['topology', 'answered', 'theory', 'measured ÷ theory (good ≈ 1.00)'])
+    expect(chart.table.rows).toEqual([
+      ['prefork', '94.3', '97.0', '0.97'],
+      ['async', '48.5', '50.0', '0.97'],
+    ])
+  })
+
+  it('draws this machine’s prediction as a cross when the run was calibrated', () => {
+    const doc = singleLevel()
+    for (const r of doc.runs) r.prediction = { perSecond: 90, meanMs: 33, basis: 'this-machine', textbook: { perSecond: 100, meanMs: 30 }, thisMachine: { perSecond: 90, meanMs: 33, clientCores: 1, serverCores: 1, clientBound: false } }
+    const calibrated = throughputChart([doc], 'cpu-20ms') as BarChartModel
+    expect(calibrated.series.map((s) => [s.label, s.marker, s.values])).toEqual([
+      ['answered req/s (measured)', 'circle', [94.25, 48.5]],
+      ['theory (queueing model)', 'dash', [100, 100]],
+      ['this machine (calibrated model)', 'cross', [90, 90]],
+    ])
+    expect(calibrated.table.columns.at(-1)).toBe('measured ÷ this machine (good ≈ 1.00)')
+  })
+
+  it('hides the prediction markers and their caption until the predictions are revealed', () => {
+    const gated = gateReport(buildReport([singleLevel()])).sections.flatMap((s) => s.charts).find((c) => c.id === chart.id) as BarChartModel
+    expect(gated.series.map((s) => s.label)).toEqual(['answered req/s (measured)'])
+    expect(gated.caption).not.toMatch(/theory|Model/)
+    expect(gated.table.columns).toEqual(['topology', 'answered'])
+  })
+
+  it('keeps lines against connections when a workload ran at several levels', () => {
+    expect(throughputChart([load('results-catalogue.json')], 'cpu-20ms').kind).toBe('line')
+  })
+})
