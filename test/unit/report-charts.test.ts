@@ -4,7 +4,8 @@ import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { buildReport } from '../../web/src/report/build.js'
 import { gateReport } from '../../web/src/report/gate.js'
 import { throughputChart } from '../../web/src/report/throughput.js'
-import type { BarChartModel } from '../../web/src/report/types.js'
+import { scenarioKnob } from '../../web/src/report/knob.js'
+import type { BarChartModel, LineChartModel } from '../../web/src/report/types.js'
 
 function load(name: string): ResultsDocument {
   const parsed = parseResults(JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')))
@@ -60,5 +61,61 @@ describe('the throughput chart of a single-level scenario', () => {
 
   it('keeps lines against connections when a workload ran at several levels', () => {
     expect(throughputChart([load('results-catalogue.json')], 'cpu-20ms').kind).toBe('line')
+  })
+})
+
+/** worker-sweep's shape: five prefork pools of 1…16 workers at 16 connections, measured and predicted (textbook: 20 req/s a worker up to two cores' 200). */
+function workerSweep(): ResultsDocument {
+  const doc = load('results-catalogue.json')
+  const template = doc.runs.find((r) => r.topology === 'prefork' && r.workload === 'cpu-20ms' && r.connections === 3)
+  if (!template) throw new Error('the catalogue fixture lost its prefork cpu-20ms @3 run')
+  const measured: Record<number, number> = { 1: 19.5, 2: 39, 4: 78, 8: 150, 16: 190 }
+  doc.scenario.definition = {
+    topologies: Object.fromEntries(Object.keys(measured).map((w) => [`w${w}`, { server: { model: 'prefork', workers: Number(w) } }])),
+  }
+  doc.runs = Object.entries(measured).map(([w, perSecond]) => {
+    const run = structuredClone(template)
+    run.topology = `w${w}`
+    run.connections = 16
+    run.requests.perSecond.mean = perSecond
+    run.prediction = { perSecond: Math.min(20 * Number(w), 200), meanMs: 50 }
+    return run
+  })
+  return doc
+}
+
+describe('the throughput chart of a scenario that turns one knob', () => {
+  it('finds the one numeric server field the topologies differ in', () => {
+    expect(scenarioKnob([workerSweep()], 'cpu-20ms')?.field).toBe('workers')
+    expect(scenarioKnob([workerSweep()], 'cpu-20ms')?.values.map((v) => v.value)).toEqual([1, 2, 4, 8, 16])
+  })
+
+  it('draws answered req/s against workers with the model as a line, so the knee shows', () => {
+    const chart = throughputChart([workerSweep()], 'cpu-20ms') as LineChartModel
+    expect(chart.kind).toBe('line')
+    expect(chart.x).toMatchObject({ title: 'workers (server.workers)', type: 'linear', ticks: [1, 2, 4, 8, 16] })
+    expect(chart.series.map((s) => [s.label, s.style, s.points.map((p) => [p.x, p.y])])).toEqual([
+      ['answered req/s (measured)', 'line', [[1, 19.5], [2, 39], [4, 78], [8, 150], [16, 190]]],
+      ['theory (queueing model)', 'theory', [[1, 20], [2, 40], [4, 80], [8, 160], [16, 200]]],
+    ])
+    expect(chart.table.columns).toEqual(['workers', 'topology', 'answered', 'theory', 'measured ÷ theory (good ≈ 1.00)'])
+    expect(chart.table.rows[4]).toEqual(['16', 'w16', '190.0', '200.0', '0.95'])
+  })
+
+  it('keeps the per-topology chart when the topologies differ in more than one field or in a word', () => {
+    const two = workerSweep()
+    const topologies = (two.scenario.definition as { topologies: Record<string, { server: Record<string, unknown> }> }).topologies
+    topologies.w16 = { server: { model: 'prefork', workers: 16, threads: 4 } }
+    expect(scenarioKnob([two], 'cpu-20ms')).toBeNull()
+    expect(throughputChart([two], 'cpu-20ms').kind).toBe('bar')
+    expect(scenarioKnob([singleLevel()], 'cpu-20ms')).toBeNull()
+  })
+
+  it('keeps lines against connections when the runs span several levels', () => {
+    const doc = workerSweep()
+    const extra = structuredClone(doc.runs[0])
+    if (extra) doc.runs.push({ ...extra, connections: 64 })
+    expect(scenarioKnob([doc], 'cpu-20ms')).toBeNull()
+    expect((throughputChart([doc], 'cpu-20ms') as LineChartModel).x.title).toBe('connections')
   })
 })

@@ -7,16 +7,20 @@ import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
 import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt, RATIO_GOOD } from './theory.js'
+import { knobChart, scenarioKnob } from './knob.js'
 import { singleLevelChart } from './single-level.js'
 import type { ChartModel, LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 
 /**
  * The throughput chart of one workload: against connections
- * ({@link connectionsChart}), or, when the workload was measured at one
- * level only, one place per topology (./single-level.ts).
+ * ({@link connectionsChart}); when the workload was measured at one level
+ * only, against the scenario's knob where its topologies turn one
+ * (./knob.ts), else one place per topology (./single-level.ts).
  */
 export function throughputChart(docs: ResultsDocument[], workload: string): ChartModel {
+  const knob = scenarioKnob(docs, workload)
+  if (knob) return knobChart(docs, workload, knob)
   if (new Context(docs).connections(workload).length === 1) return singleLevelChart(docs, workload)
   return connectionsChart(docs, workload)
 }
