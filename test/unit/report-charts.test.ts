@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { buildReport } from '../../web/src/report/build.js'
+import { littlesLawChart } from '../../web/src/report/littles.js'
 import { gateReport } from '../../web/src/report/gate.js'
 import { throughputChart } from '../../web/src/report/throughput.js'
 import { scenarioKnob } from '../../web/src/report/knob.js'
@@ -117,5 +118,29 @@ describe('the throughput chart of a scenario that turns one knob', () => {
     if (extra) doc.runs.push({ ...extra, connections: 64 })
     expect(scenarioKnob([doc], 'cpu-20ms')).toBeNull()
     expect((throughputChart([doc], 'cpu-20ms') as LineChartModel).x.title).toBe('connections')
+  })
+})
+
+describe('the Little’s-law chart’s labels', () => {
+  it('are short, unique and allowed to tilt or be skipped, so they never print over each other', () => {
+    const chart = littlesLawChart([load('results-prefork-vs-async.json')])
+    const labels = chart.categories.map((lines) => lines.join(' '))
+    expect(chart.categories.slice(0, 3)).toEqual([['prefork @1', 'io-bound'], ['prefork @16', 'io-bound'], ['prefork @128', 'io-bound']])
+    expect(new Set(labels).size).toBe(labels.length)
+    for (const lines of chart.categories) for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(24)
+    expect(chart.xTicks).toEqual({ autoSkip: true, maxRotation: 60 })
+  })
+
+  it('number repeats and compared documents, the legend saying which document is which', () => {
+    const a = load('results-prefork-vs-async.json')
+    const b = { ...structuredClone(a), stack: 'python' }
+    const first = b.runs[0]
+    if (!first) throw new Error('the fixture has no runs')
+    b.runs.push({ ...structuredClone(first), repeat: 1 })
+    const chart = littlesLawChart([a, b])
+    const labels = chart.categories.map((lines) => lines.join(' '))
+    expect(new Set(labels).size).toBe(labels.length)
+    expect(labels.at(-1)).toBe(`${first.topology} @${first.connections} #2 (2) ${first.workload}`)
+    expect(chart.series.map((s) => s.label)).toEqual(['(1) node', '(2) python'])
   })
 })
