@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { buildReport } from '../../web/src/report/build.js'
+import { latencyChart } from '../../web/src/report/latency.js'
 import { littlesLawChart } from '../../web/src/report/littles.js'
+import { logTicks } from '../../web/src/panels/log-ticks.js'
 import { gateReport } from '../../web/src/report/gate.js'
 import { throughputChart } from '../../web/src/report/throughput.js'
 import { scenarioKnob } from '../../web/src/report/knob.js'
@@ -142,5 +144,25 @@ describe('the Little’s-law chart’s labels', () => {
     expect(new Set(labels).size).toBe(labels.length)
     expect(labels.at(-1)).toBe(`${first.topology} @${first.connections} #2 (2) ${first.workload}`)
     expect(chart.series.map((s) => s.label)).toEqual(['(1) node', '(2) python'])
+  })
+})
+
+describe('the report’s latency axis', () => {
+  it('has ticks on the 1-2-5 sequence from below the fastest p50 to above the slowest p99', () => {
+    const chart = latencyChart([load('results-prefork-vs-async.json')], 'io-bound')
+    const ys = chart.series.flatMap((s) => s.points.map((p) => p.y))
+    const ticks = chart.y.ticks ?? []
+    expect(ticks.length).toBeGreaterThan(3)
+    for (const tick of ticks) expect(Number((tick / 10 ** Math.floor(Math.log10(tick))).toPrecision(3)), String(tick)).toBeOneOf([1, 2, 5])
+    expect(chart.y.min).toBe(ticks[0])
+    expect(chart.y.max).toBe(ticks.at(-1))
+    expect(chart.y.min).toBeLessThanOrEqual(Math.min(...ys))
+    expect(chart.y.max).toBeGreaterThanOrEqual(Math.max(...ys))
+    expect(chart.y.max).toBeLessThan(Math.max(...ys) * 2.5)
+  })
+
+  it('is the live page’s own tick rule, not a copy of it', () => {
+    const ys = latencyChart([load('results-prefork-vs-async.json')], 'io-bound').series.flatMap((s) => s.points.map((p) => p.y))
+    expect(latencyChart([load('results-prefork-vs-async.json')], 'io-bound').y).toMatchObject(logTicks(Math.min(...ys), Math.max(...ys)))
   })
 })

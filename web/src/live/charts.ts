@@ -11,6 +11,7 @@ import type { Band, ChartModel, LineChartModel, LineSeries, Verdict, WarningView
 import { verdicts } from '../report/verdicts.js'
 import { warningViews } from '../report/warnings.js'
 import { activeSeconds, partialDocument, type LiveState } from './state.js'
+import { logTicks } from '../panels/log-ticks.js'
 import { t } from '../../../lab/core/i18n.js'
 
 /** Colour of a topology: its place in the plan, as the report colours it. */
@@ -132,20 +133,6 @@ export function liveThroughputChart(state: LiveState, workload?: string): LineCh
     bands: levelBands(state, workload),
     table: seriesTable('second', series, fmt, 0),
   }
-}
-
-/**
- * Ticks of a log axis on the 1-2-5 sequence covering `[lo, hi]`, with the
- * axis bounds on ticks: 47..840 → 20, 50, 100, 200, 500, 1000.
- */
-export function logTicks(lo: number, hi: number): { ticks: number[]; min: number; max: number } {
-  const steps = [1, 2, 5]
-  const all: number[] = []
-  for (let e = -3; e <= 7; e++) for (const s of steps) all.push(Number((s * 10 ** e).toPrecision(1)))
-  const min = [...all].reverse().find((t) => t <= lo) ?? all[0] ?? 0.001
-  const max = all.find((t) => t >= hi) ?? all.at(-1) ?? 1e7
-  const ticks = all.filter((t) => t >= min && t <= max)
-  return { ticks, min, max }
 }
 
 /** p99 latency, second by second (log scale), one line per topology (of `workload`, or all). */
