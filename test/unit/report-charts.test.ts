@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { buildReport } from '../../web/src/report/build.js'
 import { latencyChart } from '../../web/src/report/latency.js'
 import { littlesLawChart } from '../../web/src/report/littles.js'
@@ -9,19 +7,7 @@ import { gateReport } from '../../web/src/report/gate.js'
 import { throughputChart } from '../../web/src/report/throughput.js'
 import { scenarioKnob } from '../../web/src/report/knob.js'
 import type { BarChartModel, LineChartModel } from '../../web/src/report/types.js'
-
-function load(name: string): ResultsDocument {
-  const parsed = parseResults(JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8')))
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'))
-  return parsed.value
-}
-
-/** The failure catalogue as a single-level scenario (blocked-event-loop's shape): cpu-20ms at 3 connections only. */
-function singleLevel(): ResultsDocument {
-  const doc = load('results-catalogue.json')
-  doc.runs = doc.runs.filter((r) => r.workload === 'cpu-20ms' && r.connections === 3)
-  return doc
-}
+import { load, singleLevel, workerSweep } from '../support/chart-fixtures.js'
 
 describe('the throughput chart of a single-level scenario', () => {
   const chart = throughputChart([singleLevel()], 'cpu-20ms') as BarChartModel
@@ -66,26 +52,6 @@ describe('the throughput chart of a single-level scenario', () => {
     expect(throughputChart([load('results-catalogue.json')], 'cpu-20ms').kind).toBe('line')
   })
 })
-
-/** worker-sweep's shape: five prefork pools of 1…16 workers at 16 connections, measured and predicted (textbook: 20 req/s a worker up to two cores' 200). */
-function workerSweep(): ResultsDocument {
-  const doc = load('results-catalogue.json')
-  const template = doc.runs.find((r) => r.topology === 'prefork' && r.workload === 'cpu-20ms' && r.connections === 3)
-  if (!template) throw new Error('the catalogue fixture lost its prefork cpu-20ms @3 run')
-  const measured: Record<number, number> = { 1: 19.5, 2: 39, 4: 78, 8: 150, 16: 190 }
-  doc.scenario.definition = {
-    topologies: Object.fromEntries(Object.keys(measured).map((w) => [`w${w}`, { server: { model: 'prefork', workers: Number(w) } }])),
-  }
-  doc.runs = Object.entries(measured).map(([w, perSecond]) => {
-    const run = structuredClone(template)
-    run.topology = `w${w}`
-    run.connections = 16
-    run.requests.perSecond.mean = perSecond
-    run.prediction = { perSecond: Math.min(20 * Number(w), 200), meanMs: 50 }
-    return run
-  })
-  return doc
-}
 
 describe('the throughput chart of a scenario that turns one knob', () => {
   it('finds the one numeric server field the topologies differ in', () => {
