@@ -194,6 +194,13 @@ describe('the live charts', () => {
     ])
   })
 
+  it('draws the first level measured per topology, under its own id so the page swaps the chart when a second level makes it lines', () => {
+    const first = ladderCharts(replay(story().slice(0, 5)))
+    expect(first.map((c) => [c.kind, c.id])).toEqual([['bar', 'lab-throughput-io-bound-by-topology']])
+    expect(first[0]?.caption).toContain('One level, 8 connections')
+    expect(ladderCharts(replay(story())).map((c) => [c.kind, c.id])).toEqual([['line', 'lab-throughput-io-bound']])
+  })
+
   it('gives the report’s verdict at the end', () => {
     expect(liveVerdicts(replay(story())).map((v) => v.text)).toEqual(['io-bound @64: async served 15.2× (95 % CI 15.0–15.4×) the answered req/s of prefork'])
   })

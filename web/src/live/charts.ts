@@ -158,7 +158,11 @@ export function ladderCharts(state: LiveState): ChartModel[] {
   const doc = partialDocument(state)
   if (!doc || state.runs.length === 0) return []
   const workloads = [...new Set(state.runs.map((r) => r.workload))]
-  return workloads.map((w) => ({ ...throughputChart([doc], w), caption: 'Mean req/s of each measured level against its connections (the report draws the same chart).' }))
+  // a workload measured at one level so far is drawn per topology, with its own caption
+  return workloads.map((w) => {
+    const chart = throughputChart([doc], w)
+    return chart.kind === 'line' ? { ...chart, caption: 'Mean req/s of each measured level against its connections (the report draws the same chart).' } : chart
+  })
 }
 
 /** The verdict lines of the report, from the levels measured so far (empty until two topologies share a level). */
