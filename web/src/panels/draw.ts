@@ -137,7 +137,7 @@ function barConfig(m: BarChartModel, k: number): ChartConfiguration<'bar' | 'lin
               backgroundColor: s.color,
               showLine: false,
               // a dash is wide and flat (a level to read against), a cross thin
-              pointStyle: s.marker === 'dash' ? ('line' as const) : (s.marker ?? ('circle' as const)),
+              pointStyle: s.marker === 'dash' ? ('line' as const) : s.marker === 'cross' ? ('crossRot' as const) : (s.marker ?? ('circle' as const)),
               pointRadius: (s.marker === 'dash' ? 14 : 5) * k,
               borderWidth: (s.marker === 'dash' || s.marker === 'cross' ? 3 : 1) * k,
             }

@@ -101,7 +101,7 @@ export interface BarSeries {
   stack: string
   /** `dots`: a marker per category instead of a bar (for values that do not start at zero). */
   style: 'bar' | 'dots'
-  /** The marker of a `dots` series (default `circle`): `dash`, a short horizontal line, marks a reference level such as a prediction. */
+  /** The marker of a `dots` series (default `circle`): `dash`, a short horizontal line, marks a reference level such as a prediction; `cross` is drawn ×. */
   marker?: 'circle' | 'triangle' | 'dash' | 'cross'
 }
 /** A bar chart: groups of bars (or dots), one group per category. */
