@@ -185,7 +185,9 @@ export const en = {
     answered: 'answered req/s (measured)',
     allResponses: 'all responses',
     singleLevelCaption: 'One level, {{connections}} connections, so each topology is a dot of answered req/s instead of a line.',
-    singleLevelModel: ' Model: a dash (—) at a topology is {{theory}}, a cross (×) {{machine}}.',
+    singleLevelModel: ' Model: {{markers}}.',
+    markDash: 'a dash (—) at a topology is {{theory}}',
+    markCross: 'a cross (×) is {{machine}}',
     knobCaption: 'The topologies differ only in server.{{knob}}: answered req/s against it at {{connections}} connections. Where the line stops rising with {{knob}}, the cores (not the pool) set the pace: the knee.',
   },
   predict: {

@@ -186,7 +186,9 @@ export const ptBR: Messages = {
     answered: 'req/s respondidas (medido)',
     allResponses: 'todas as respostas',
     singleLevelCaption: 'Um nível, {{connections}} conexões; por isso cada topologia é um ponto de req/s respondidas em vez de uma linha.',
-    singleLevelModel: ' Modelo: um traço (—) numa topologia é {{theory}}, uma cruz (×) {{machine}}.',
+    singleLevelModel: ' Modelo: {{markers}}.',
+    markDash: 'um traço (—) numa topologia é {{theory}}',
+    markCross: 'uma cruz (×) é {{machine}}',
     knobCaption: 'As topologias diferem só em server.{{knob}}: req/s respondidas em função dele, com {{connections}} conexões. Onde a linha para de subir com {{knob}}, os núcleos (não o pool) ditam o ritmo: o joelho.',
   },
   predict: {

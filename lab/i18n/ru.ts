@@ -187,7 +187,9 @@ export const ru: Messages = {
     answered: 'отвеченные req/s (измерено)',
     allResponses: 'все ответы',
     singleLevelCaption: 'Один уровень, {{connections}} соединений, поэтому каждая топология — точка отвеченных req/s, а не линия.',
-    singleLevelModel: ' Модель: штрих (—) у топологии — {{theory}}, крестик (×) — {{machine}}.',
+    singleLevelModel: ' Модель: {{markers}}.',
+    markDash: 'штрих (—) у топологии — {{theory}}',
+    markCross: 'крестик (×) — {{machine}}',
     knobCaption: 'Топологии различаются только server.{{knob}}: отвеченные req/s в зависимости от него при {{connections}} соединениях. Где линия перестаёт расти с {{knob}}, темп задают ядра, а не пул: это колено.',
   },
   predict: {

@@ -21,7 +21,8 @@ describe('the throughput chart of a single-level scenario', () => {
   it('shows the model’s predictions as markers beside the measured dots, where the runs carry them', () => {
     const theory = chart.series.find((s) => s.label === 'theory (queueing model)')
     expect(theory).toMatchObject({ style: 'dots', marker: 'dash', values: [96.95, 50] })
-    expect(chart.caption).toContain('a dash (—) at a topology is theory (queueing model)')
+    expect(chart.caption).toContain(' Model: a dash (—) at a topology is theory (queueing model).')
+    expect(chart.caption).not.toContain('cross')
     expect(chart.table.columns).toEqual(['topology', 'answered', 'theory', 'measured ÷ theory (good ≈ 1.00)'])
     expect(chart.table.rows).toEqual([
       ['prefork', '94.3', '97.0', '0.97'],
@@ -39,6 +40,7 @@ describe('the throughput chart of a single-level scenario', () => {
       ['this machine (calibrated model)', 'cross', [90, 90]],
     ])
     expect(calibrated.table.columns.at(-1)).toBe('measured ÷ this machine (good ≈ 1.00)')
+    expect(calibrated.caption).toContain('a dash (—) at a topology is theory (queueing model); a cross (×) is this machine (calibrated model).')
   })
 
   it('hides the prediction markers and their caption until the predictions are revealed', () => {

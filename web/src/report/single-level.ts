@@ -42,6 +42,7 @@ export function singleLevelChart(docs: ResultsDocument[], workload: string): Bar
   if (hasTheory) series.push(dots(THEORY, THEORY_COLOR, 'dash', theory))
   if (hasMachine) series.push(dots(MACHINE, MACHINE_COLOR, 'cross', machine))
   const connections = ctx.connections(workload)[0] ?? 0
+  const markers = [...(hasTheory ? [t('report.markDash', { theory: THEORY })] : []), ...(hasMachine ? [t('report.markCross', { machine: MACHINE })] : [])]
   const columns = [
     t('report.axisTopology'),
     'answered',
@@ -57,7 +58,7 @@ export function singleLevelChart(docs: ResultsDocument[], workload: string): Bar
     title: t('report.throughputOf', { workload }),
     caption:
       t('report.singleLevelCaption', { connections }) +
-      (hasTheory || hasMachine ? t('report.singleLevelModel', { theory: THEORY, machine: MACHINE }) : ''),
+      (hasTheory || hasMachine ? t('report.singleLevelModel', { markers: markers.join('; ') }) : ''),
     categories: rows.map(({ id }) => [id.topology, ...(ctx.multi ? [ctx.docLabel(id.doc)] : [])]),
     y: { title: t('report.axisAnswered'), type: 'linear', min: 0 },
     series,
