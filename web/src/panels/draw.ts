@@ -93,7 +93,8 @@ function lineConfig(m: LineChartModel, k: number): ChartConfiguration<'line'> {
             backgroundColor: s.color,
             borderWidth: k * (model ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
             borderDash: s.style === 'theory' ? [6 * k, 4 * k] : s.style === 'machine' ? [1.5 * k, 3 * k] : [],
-            pointRadius: model ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
+            // a model line through one level would not show: its one point is drawn as a dash
+            pointRadius: model ? (s.points.length === 1 ? 12 * k : 0) : k * (s.style === 'dots' ? 3.5 : 3),
             pointStyle: model ? ('line' as const) : s.marker,
             showLine: s.style !== 'dots',
             yAxisID: s.axis,
@@ -166,7 +167,11 @@ function common(m: ChartModel) {
   }
 }
 
-function configFor(model: ChartModel, fontSize: number): ChartConfiguration {
+/**
+ * The Chart.js configuration of a chart model (exported for tests).
+ * @param fontSize - base font size in CSS pixels; lines and points grow with it
+ */
+export function configFor(model: ChartModel, fontSize: number): ChartConfiguration {
   const k = fontSize / 12 // thicker lines and bigger points along with bigger type
   return (model.kind === 'line' ? lineConfig(model, k) : barConfig(model, k)) as ChartConfiguration
 }
