@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Envelope, LabEvent, PlanEvent, SampleEvent } from '../../lab/core/events.js'
 import type { Level } from '../../lab/core/plan.js'
-import { ladderCharts, liveLatencyChart, liveThroughputChart, liveVerdicts, logTicks } from '../../web/src/live/charts.js'
+import { ladderCharts, liveLatencyChart, liveThroughputChart, liveVerdicts } from '../../web/src/live/charts.js'
+import { logTicks } from '../../web/src/panels/log-ticks.js'
 import { initialState, reduce, replay } from '../../web/src/live/state.js'
+import type { LineChartModel } from '../../web/src/report/types.js'
 import { statusLine } from '../../web/src/live/status.js'
 import { workerMap } from '../../web/src/live/workers.js'
 import { makeRun } from './fixtures.js'
@@ -184,10 +186,19 @@ describe('the live charts', () => {
   it('draws the report’s throughput-against-connections chart from the levels measured so far', () => {
     const charts = ladderCharts(replay(story()))
     expect(charts).toHaveLength(1)
-    expect(charts[0]?.series.filter((s) => s.style === 'line').map((s) => s.points)).toEqual([
+    const chart = charts[0] as LineChartModel
+    expect(chart.kind).toBe('line')
+    expect(chart.series.filter((s) => s.style === 'line').map((s) => s.points)).toEqual([
       [{ x: 8, y: 80 }, { x: 64, y: 80 }],
       [{ x: 8, y: 152 }, { x: 64, y: 1216 }],
     ])
+  })
+
+  it('draws the first level measured per topology, under its own id so the page swaps the chart when a second level makes it lines', () => {
+    const first = ladderCharts(replay(story().slice(0, 5)))
+    expect(first.map((c) => [c.kind, c.id])).toEqual([['bar', 'lab-throughput-io-bound-by-topology']])
+    expect(first[0]?.caption).toContain('One level, 8 connections')
+    expect(ladderCharts(replay(story())).map((c) => [c.kind, c.id])).toEqual([['line', 'lab-throughput-io-bound']])
   })
 
   it('gives the report’s verdict at the end', () => {

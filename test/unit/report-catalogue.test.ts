@@ -5,7 +5,7 @@ import { eventMarks, markKinds, marksSummary } from '../../web/src/report/annota
 import { buildReport } from '../../web/src/report/build.js'
 import { latencyChart } from '../../web/src/report/latency.js'
 import { THEORY } from '../../web/src/report/theory.js'
-import { throughputChart } from '../../web/src/report/throughput.js'
+import { connectionsChart as throughputChart } from '../../web/src/report/throughput.js'
 import { timelineChart } from '../../web/src/report/timeline.js'
 import { verdicts } from '../../web/src/report/verdicts.js'
 import { WARNING_TEXT } from '../../lab/core/vocabulary.js'

@@ -7,7 +7,7 @@ import { latencyChart } from '../../web/src/report/latency.js'
 import { littlesLawChart } from '../../web/src/report/littles.js'
 import { cpuChart, memoryChart } from '../../web/src/report/resources.js'
 import { percentileLabel, spectrumChart, spectrumTicks, spectrumX } from '../../web/src/report/spectrum.js'
-import { throughputChart } from '../../web/src/report/throughput.js'
+import { connectionsChart as throughputChart } from '../../web/src/report/throughput.js'
 import { steadiness, timelineChart } from '../../web/src/report/timeline.js'
 import { verdicts } from '../../web/src/report/verdicts.js'
 

@@ -7,10 +7,11 @@ import type { PlanEvent, SampleEvent } from '../../../lab/core/events.js'
 import { Context } from '../report/context.js'
 import { PALETTE, fmt, seriesTable } from '../report/format.js'
 import { throughputChart } from '../report/throughput.js'
-import type { Band, LineChartModel, LineSeries, Verdict, WarningView } from '../report/types.js'
+import type { Band, ChartModel, LineChartModel, LineSeries, Verdict, WarningView } from '../report/types.js'
 import { verdicts } from '../report/verdicts.js'
 import { warningViews } from '../report/warnings.js'
 import { activeSeconds, partialDocument, type LiveState } from './state.js'
+import { logTicks } from '../panels/log-ticks.js'
 import { t } from '../../../lab/core/i18n.js'
 
 /** Colour of a topology: its place in the plan, as the report colours it. */
@@ -134,20 +135,6 @@ export function liveThroughputChart(state: LiveState, workload?: string): LineCh
   }
 }
 
-/**
- * Ticks of a log axis on the 1-2-5 sequence covering `[lo, hi]`, with the
- * axis bounds on ticks: 47..840 → 20, 50, 100, 200, 500, 1000.
- */
-export function logTicks(lo: number, hi: number): { ticks: number[]; min: number; max: number } {
-  const steps = [1, 2, 5]
-  const all: number[] = []
-  for (let e = -3; e <= 7; e++) for (const s of steps) all.push(Number((s * 10 ** e).toPrecision(1)))
-  const min = [...all].reverse().find((t) => t <= lo) ?? all[0] ?? 0.001
-  const max = all.find((t) => t >= hi) ?? all.at(-1) ?? 1e7
-  const ticks = all.filter((t) => t >= min && t <= max)
-  return { ticks, min, max }
-}
-
 /** p99 latency, second by second (log scale), one line per topology (of `workload`, or all). */
 export function liveLatencyChart(state: LiveState, workload?: string): LineChartModel {
   const series = sampleSeries(state, (s) => (s.p99Ms !== null && s.p99Ms > 0 ? s.p99Ms : null), 'triangle', workload)
@@ -167,11 +154,15 @@ export function liveLatencyChart(state: LiveState, workload?: string): LineChart
 }
 
 /** The throughput-against-connections chart of the report, per workload, from the levels measured so far. */
-export function ladderCharts(state: LiveState): LineChartModel[] {
+export function ladderCharts(state: LiveState): ChartModel[] {
   const doc = partialDocument(state)
   if (!doc || state.runs.length === 0) return []
   const workloads = [...new Set(state.runs.map((r) => r.workload))]
-  return workloads.map((w) => ({ ...throughputChart([doc], w), caption: 'Mean req/s of each measured level against its connections (the report draws the same chart).' }))
+  // a workload measured at one level so far is drawn per topology, with its own caption
+  return workloads.map((w) => {
+    const chart = throughputChart([doc], w)
+    return chart.kind === 'line' ? { ...chart, caption: 'Mean req/s of each measured level against its connections (the report draws the same chart).' } : chart
+  })
 }
 
 /** The verdict lines of the report, from the levels measured so far (empty until two topologies share a level). */

@@ -93,7 +93,8 @@ function lineConfig(m: LineChartModel, k: number): ChartConfiguration<'line'> {
             backgroundColor: s.color,
             borderWidth: k * (model ? 2 : s.marker === 'triangle' ? 2.5 : 1.75),
             borderDash: s.style === 'theory' ? [6 * k, 4 * k] : s.style === 'machine' ? [1.5 * k, 3 * k] : [],
-            pointRadius: model ? 0 : k * (s.style === 'dots' ? 3.5 : 3),
+            // a model line through one level would not show: its one point is drawn as a dash
+            pointRadius: model ? (s.points.length === 1 ? 12 * k : 0) : k * (s.style === 'dots' ? 3.5 : 3),
             pointStyle: model ? ('line' as const) : s.marker,
             showLine: s.style !== 'dots',
             yAxisID: s.axis,
@@ -129,13 +130,24 @@ function barConfig(m: BarChartModel, k: number): ChartConfiguration<'bar' | 'lin
       labels: m.categories,
       datasets: m.series.map((s) =>
         s.style === 'dots'
-          ? { type: 'line' as const, label: s.label, data: s.values, borderColor: s.color, backgroundColor: s.color, showLine: false, pointRadius: 5 * k }
+          ? {
+              type: 'line' as const,
+              label: s.label,
+              data: s.values,
+              borderColor: s.color,
+              backgroundColor: s.color,
+              showLine: false,
+              // a dash is wide and flat (a level to read against), a cross thin
+              pointStyle: s.marker === 'dash' ? ('line' as const) : s.marker === 'cross' ? ('crossRot' as const) : (s.marker ?? ('circle' as const)),
+              pointRadius: (s.marker === 'dash' ? 14 : 5) * k,
+              borderWidth: (s.marker === 'dash' || s.marker === 'cross' ? 3 : 1) * k,
+            }
           : { label: s.label, data: s.values, backgroundColor: s.color, stack: s.stack },
       ),
     },
     options: {
       ...common(m),
-      scales: { x: { stacked, ticks: { maxRotation: 0, autoSkip: false } }, y: { ...scale(m.y, 'left'), stacked } },
+      scales: { x: { stacked, ticks: m.xTicks ?? { maxRotation: 0, autoSkip: false } }, y: { ...scale(m.y, 'left'), stacked } },
     },
   }
 }
@@ -155,7 +167,11 @@ function common(m: ChartModel) {
   }
 }
 
-function configFor(model: ChartModel, fontSize: number): ChartConfiguration {
+/**
+ * The Chart.js configuration of a chart model (exported for tests).
+ * @param fontSize - base font size in CSS pixels; lines and points grow with it
+ */
+export function configFor(model: ChartModel, fontSize: number): ChartConfiguration {
   const k = fontSize / 12 // thicker lines and bigger points along with bigger type
   return (model.kind === 'line' ? lineConfig(model, k) : barConfig(model, k)) as ChartConfiguration
 }

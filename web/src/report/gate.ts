@@ -13,8 +13,8 @@ export function isTheory(title: string): boolean {
   return /\btheory\b|\bthis machine\b|\(queueing model\)|\(calibrated model\)/i.test(title)
 }
 
-/** The caption's sentences about the dashed and dotted model lines, cut off (they come last). */
-const withoutTheoryCaption = (caption: string): string => caption.replace(/ (Dashed|Dotted): .*$/s, '')
+/** The caption's sentences about the model's lines or markers (`report.singleLevelModel` in each language), cut off (they come last). */
+const withoutTheoryCaption = (caption: string): string => caption.replace(/ (Dashed|Dotted|Model|Modelo|Модель): .*$/s, '')
 
 /** The table without the model's columns. */
 export function gateTable(t: Table): Table {

@@ -8,6 +8,7 @@ import { columnsTable, fmt, slug, type Column } from './format.js'
 import { MACHINE, THEORY, ratioAt, RATIO_GOOD } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
+import { logAxis } from '../panels/log-ticks.js'
 
 /**
  * p50 and p99 latency against connections (log y), one pair of lines per
@@ -52,7 +53,7 @@ export function latencyChart(docs: ResultsDocument[], workload: string): LineCha
       'p50 is the typical request, p99 the slowest in a hundred; a line rising with connections means requests queue (log scale).' +
       (theory ? ` Dashed: ${THEORY}, its mean latency.` : ''),
     x: { title: t('report.axisConnections'), type: 'logarithmic', ticks },
-    y: { title: t('report.axisLatency'), type: 'logarithmic' },
+    y: { title: t('report.axisLatency'), type: 'logarithmic', ...logAxis(series.flatMap((s) => s.points.map((p) => p.y))) },
     series,
     bands: [],
     table: columnsTable(ticks, columns),

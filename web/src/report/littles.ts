@@ -2,11 +2,30 @@
  * The lab's self-check: Little's law (L = λW) for every run, as dots against
  * the ±10 % band the `littles-law-mismatch` warning uses. Pure.
  */
-import type { ResultsDocument } from '../../../lab/core/results.js'
+import { loadLabel } from '../../../lab/core/labels.js'
+import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
-import { PALETTE, documentLabel, fmt } from './format.js'
+import { PALETTE, fmt } from './format.js'
 import type { BarChartModel } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
+
+/**
+ * A run's category label, short and unique: `prefork @128`, then `#2` for a
+ * repeat and `(2)` for the second of compared documents (its legend says
+ * which, {@link docLegend}); the workload on a second line only when the
+ * documents hold several.
+ */
+function shortCategory(ctx: Context, doc: number, run: RunResult): string[] {
+  const repeat = run.repeat > 0 ? ` #${run.repeat + 1}` : ''
+  const which = ctx.multi ? ` (${doc + 1})` : ''
+  return [`${run.topology} ${loadLabel(run)}${repeat}${which}`, ...(ctx.workloads.length > 1 ? [run.workload] : [])]
+}
+
+/** A compared document's legend: `(2) python`, its number as the category labels write it, then what sets it apart. */
+function docLegend(ctx: Context, doc: number): string {
+  const label = ctx.docLabel(doc)
+  return label.startsWith('#') ? `(${doc + 1})` : `(${doc + 1}) ${label}`
+}
 
 /** Little's-law ratio (measured mean latency ÷ connections/throughput) of every run as dots, with the ±10 % band. */
 export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
@@ -18,7 +37,9 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
     id: 'lab-littles-law',
     title: t('report.littlesCheck'),
     caption: 'Mean latency should equal connections ÷ throughput: a dot outside the shaded 0.9–1.1 band means the measurement is suspect.',
-    categories: runs.map(({ doc, run }) => [run.topology, run.workload, ...ctx.runCategory(doc, run).slice(1)]),
+    categories: runs.map(({ doc, run }) => shortCategory(ctx, doc, run)),
+    // many runs side by side: tilt the labels and let Chart.js skip some rather than print them over each other (the table names every run)
+    xTicks: { autoSkip: true, maxRotation: 60 },
     y: {
       title: t('report.axisRatio'),
       type: 'linear',
@@ -26,7 +47,7 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
       max: Math.max(1.2, Math.ceil((Math.max(...ratios) + 0.05) * 10) / 10),
     },
     series: docs.map((d, doc) => ({
-      label: ctx.multi ? documentLabel(d) : 'measured ÷ expected',
+      label: ctx.multi ? docLegend(ctx, doc) : 'measured ÷ expected',
       color: PALETTE[doc % PALETTE.length] ?? PALETTE[0],
       stack: `doc${doc}`,
       style: 'dots',

@@ -10,6 +10,7 @@ import { Context } from './context.js'
 import { seriesTable, slug, uniq } from './format.js'
 import { THEORY } from './theory.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
+import { logAxis } from '../panels/log-ticks.js'
 
 const openRuns = (doc: ResultsDocument, workload: string): RunResult[] => doc.runs.filter((r) => r.workload === workload && r.openLoop)
 
@@ -40,7 +41,7 @@ export function hockeyStickChart(docs: ResultsDocument[], workload: string): Lin
     title: `Latency vs offered load (open loop), ${workload}`,
     caption: `Latency from each request's intended send against the offered rate: flat while the server keeps up, bending near capacity, climbing past it (log scale). Dashed: ${THEORY}, M/D/c or past ρ = 1 the growing queue averaged over the window.`,
     x: { title: 'offered (req/s)', type: 'linear', min: 0, step: 10 },
-    y: { title: 'latency (ms)', type: 'logarithmic' },
+    y: { title: 'latency (ms)', type: 'logarithmic', ...logAxis(series.flatMap((s) => s.points.map((p) => p.y))) },
     series,
     bands: [],
     table: seriesTable('offered req/s', series, String, 1),

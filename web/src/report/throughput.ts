@@ -7,8 +7,23 @@ import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
 import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt, RATIO_GOOD } from './theory.js'
-import type { LineChartModel, LineSeries } from './types.js'
+import { knobChart, scenarioKnob } from './knob.js'
+import { singleLevelChart } from './single-level.js'
+import type { ChartModel, LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
+
+/**
+ * The throughput chart of one workload: against connections
+ * ({@link connectionsChart}); when the workload was measured at one level
+ * only, against the scenario's knob where its topologies turn one
+ * (./knob.ts), else one place per topology (./single-level.ts).
+ */
+export function throughputChart(docs: ResultsDocument[], workload: string): ChartModel {
+  const knob = scenarioKnob(docs, workload)
+  if (knob) return knobChart(docs, workload, knob)
+  if (new Context(docs).connections(workload).length === 1) return singleLevelChart(docs, workload)
+  return connectionsChart(docs, workload)
+}
 
 /**
  * Throughput (mean req/s) against connections, one line per topology; a
@@ -16,7 +31,7 @@ import { t } from '../../../lab/core/i18n.js'
  * carry them, and then the table adds both and measured ÷ predicted
  * (answered req/s ÷ the calibrated prediction where there is one, else the textbook one).
  */
-export function throughputChart(docs: ResultsDocument[], workload: string): LineChartModel {
+export function connectionsChart(docs: ResultsDocument[], workload: string): LineChartModel {
   const ctx = new Context(docs)
   const series: LineSeries[] = []
   const columns: Column[] = []

@@ -101,6 +101,8 @@ export interface BarSeries {
   stack: string
   /** `dots`: a marker per category instead of a bar (for values that do not start at zero). */
   style: 'bar' | 'dots'
+  /** The marker of a `dots` series (default `circle`): `dash`, a short horizontal line, marks a reference level such as a prediction; `cross` is drawn ×. */
+  marker?: 'circle' | 'triangle' | 'dash' | 'cross'
 }
 /** A bar chart: groups of bars (or dots), one group per category. */
 export interface BarChartModel extends ChartBase {
@@ -109,6 +111,8 @@ export interface BarChartModel extends ChartBase {
   categories: string[][]
   y: Scale
   series: BarSeries[]
+  /** The category labels: Chart.js may skip some and tilt them up to `maxRotation` degrees so none overlap (default: all shown, flat). */
+  xTicks?: { autoSkip: boolean; maxRotation: number }
 }
 /** Any chart the pages draw. */
 export type ChartModel = LineChartModel | BarChartModel
