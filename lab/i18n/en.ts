@@ -180,6 +180,17 @@ export const en = {
     cpuOf: 'CPU, {{workload}}',
     memoryOf: 'Memory (RSS), {{workload}}',
     littlesCheck: "Little's law check",
+    workerMemory: 'Worker memory over time',
+    workerMemoryCaption:
+      'Resident memory (RSS) of the workers at each /proc reading of the measured window (one every 250 ms): the largest single worker (circles, left axis) and all workers summed (triangles, right axis), worker exits and boots marked. A leaking worker climbs, and drops to a fresh process’s size when max_requests replaces it: the saw-tooth. Without jitter the workers reach max_requests together and the sum drops with them; with jitter they drop one at a time.',
+    axisWorkerRss: 'largest worker RSS (MiB)',
+    axisSummedRss: 'all workers’ RSS (MiB)',
+    seriesMaxRss: 'largest worker (MiB)',
+    seriesSumRss: 'all workers (MiB)',
+    workersRead: 'workers read',
+    workerMemoryRun: '{{pids}} worker pids in the window; largest worker {{maxLow}} to {{maxHigh}} MiB, all workers {{sumLow}} to {{sumHigh}} MiB',
+    marked: 'marked: {{marks}}',
+    readingsPerPoint: 'each point merges {{n}} readings',
   },
   predict: {
     heading: 'Predict, then look',

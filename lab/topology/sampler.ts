@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { procPath } from './procfs.js'
+import type { RssReading } from '../core/results-memory.js'
 
 /** One sample of one process. */
 interface Sample {
@@ -124,6 +125,11 @@ export class Sampler {
   /** Usage of `pid` between `from` and `to` (performance.now() ms); undefined without two samples. */
   usage(pid: number, from: number, to: number): Usage | undefined {
     return summarize(this.samples.get(pid) ?? [], from, to)
+  }
+
+  /** Every RSS reading of `pids` between `from` and `to` (performance.now() ms, inclusive), pid by pid; none for a pid never read. */
+  readings(pids: readonly number[], from: number, to: number): RssReading[] {
+    return pids.flatMap((pid) => (this.samples.get(pid) ?? []).filter((s) => s.at >= from && s.at <= to).map((s) => ({ pid, at: s.at, rssBytes: s.rssBytes })))
   }
 
   /** Usage of the lab's own process (autocannon, the sampler, the progress bar). */
