@@ -189,6 +189,7 @@ export const en = {
     seriesSumRss: 'all workers (MiB)',
     workersRead: 'workers read',
     workerMemoryRun: '{{pids}} worker pids in the window; largest worker {{maxLow}} to {{maxHigh}} MiB, all workers {{sumLow}} to {{sumHigh}} MiB',
+    noWorkerRunning: '{{n}} point(s) with no worker running (all exited, none booted yet)',
     marked: 'marked: {{marks}}',
     readingsPerPoint: 'each point merges {{n}} readings',
   },

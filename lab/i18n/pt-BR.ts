@@ -190,6 +190,7 @@ export const ptBR: Messages = {
     seriesSumRss: 'todos os workers (MiB)',
     workersRead: 'workers lidos',
     workerMemoryRun: '{{pids}} pids de workers na janela; maior worker de {{maxLow}} a {{maxHigh}} MiB, todos os workers de {{sumLow}} a {{sumHigh}} MiB',
+    noWorkerRunning: '{{n}} ponto(s) sem nenhum worker rodando (todos saíram, nenhum novo iniciou ainda)',
     marked: 'marcados: {{marks}}',
     readingsPerPoint: 'cada ponto junta {{n}} leituras',
   },

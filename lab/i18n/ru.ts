@@ -191,6 +191,7 @@ export const ru: Messages = {
     seriesSumRss: 'все воркеры (МиБ)',
     workersRead: 'прочитано воркеров',
     workerMemoryRun: '{{pids}} pid воркеров в окне; самый большой воркер от {{maxLow}} до {{maxHigh}} МиБ, все воркеры от {{sumLow}} до {{sumHigh}} МиБ',
+    noWorkerRunning: 'точек без работающих воркеров (все вышли, новые ещё не запущены): {{n}}',
     marked: 'отмечено: {{marks}}',
     readingsPerPoint: 'каждая точка объединяет {{n}} чтений',
   },

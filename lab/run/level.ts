@@ -177,7 +177,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     ...(slowClients ? { slowClients } : {}),
     ...socketsOf(countTimeWait(Number(new URL(topology.url).port))),
   }
-  const memory = workerMemory(sampler.readings([...workerPids], m.windowStart, m.windowEnd), m.loadStartedAt)
+  const memory = workerMemory(sampler.readings([...workerPids], m.windowStart, m.windowEnd), m.loadStartedAt, { instants: sampler.instants(m.windowStart, m.windowEnd) })
   if (memory) run.workerMemory = memory
   const other = otherCpuPercent(cpuBefore, cpuAfter, ourCpuPercent(topology, sampler, cpuBefore?.at, cpuAfter?.at))
   if (other !== undefined) run.otherCpuPercent = other

@@ -50,6 +50,13 @@ describe('the workers’ memory series', () => {
     expect(p).toEqual({ t: 2.5, sumRssBytes: 20 * MiB, maxRssBytes: 20 * MiB, workers: 1 })
   })
 
+  it('reads an instant with no worker running (all exited, none booted yet) as 0 bytes and 0 workers', () => {
+    const rs = recycled(0).filter((r) => r.at !== 2500)
+    const instants = [...new Set(recycled(0).map((r) => r.at))]
+    expect(workerMemory(rs, 0, { instants })?.points.find((x) => x.t === 2.5)).toEqual({ t: 2.5, sumRssBytes: 0, maxRssBytes: 0, workers: 0 })
+    expect(workerMemory(rs, 0)?.points.map((x) => x.t)).not.toContain(2.5)
+  })
+
   it('merges consecutive readings past the bound: never more points than asked, the largest kept, the sums averaged', () => {
     const rs: RssReading[] = Array.from({ length: 1000 }, (_, i) => ({ pid: 1 + Math.floor(i / 100), at: 10 * i, rssBytes: (i % 100) * MiB }))
     const m = workerMemory(rs, 0)
@@ -61,12 +68,12 @@ describe('the workers’ memory series', () => {
     // readings 95..99 of pid 1 and none of pid 2: the group ends before the drop
     expect(m?.points[19]?.maxRssBytes).toBe(99 * MiB)
     expect(m?.points[20]?.maxRssBytes).toBe(4 * MiB)
-    expect(workerMemory(rs, 0, 7)?.points).toHaveLength(7)
+    expect(workerMemory(rs, 0, { maxPoints: 7 })?.points).toHaveLength(7)
   })
 
   it('is absent without a reading, and refuses a bound below one point', () => {
     expect(workerMemory([], 0)).toBeUndefined()
-    expect(() => workerMemory(recycled(0), 0, 0)).toThrow(RangeError)
+    expect(() => workerMemory(recycled(0), 0, { maxPoints: 0 })).toThrow(RangeError)
   })
 })
 
@@ -97,13 +104,19 @@ describe('the sampler’s readings', () => {
     proc(23, 1000)
     sampler.watch([21, 23])
     sampler.tick()
+    // a zombie: exited, not reaped, no VmRSS line
+    writeFileSync(path.join(root, '21', 'status'), 'Name:\tnode\nState:\tZ (zombie)\n')
+    sampler.tick()
+    expect(sampler.readings([21], from, performance.now()).map((r) => r.rssBytes / 1024)).toEqual([1000, 1000])
+    expect(sampler.instants(from, performance.now())).toHaveLength(3)
     const readings = sampler.readings([22, 23], from, performance.now())
     expect(readings.map((r) => [r.pid, r.rssBytes / 1024])).toEqual([
       [22, 9000],
       [23, 1000],
+      [23, 1000],
     ])
     const m = workerMemory(readings, from)
-    expect(m?.points.map((p) => p.maxRssBytes / 1024)).toEqual([9000, 1000])
+    expect(m?.points.map((p) => p.maxRssBytes / 1024)).toEqual([9000, 1000, 1000])
   })
 })
 
@@ -180,6 +193,13 @@ describe('the worker memory panel', () => {
     expect(chart.caption).toBe('3 worker pids in the window; largest worker 20.0 to 70.0 MiB, all workers 40.0 to 90.0 MiB; marked: 1 × worker died, 1 × worker booted')
     expect(chart.table.columns).toEqual(['second', 'largest worker (MiB)', 'all workers (MiB)', 'workers read', 'events'])
     expect(chart.table.rows[6]).toEqual(['2.50', '20.0', '40.0', '2', 'worker 11 exited · worker 13 booted'])
+  })
+
+  it('gives the ranges of the readings with workers running and counts the empty ones apart', () => {
+    const instants = [...new Set(recycled(0).map((r) => r.at))]
+    const run = { ...recyclingRun(), workerMemory: workerMemory(recycled(0).filter((r) => r.at !== 2500), 0, { instants }), events: [] }
+    const chart = workerMemorySection([doc([run])])?.charts[0]
+    expect(chart?.caption).toBe('3 worker pids in the window; largest worker 20.0 to 70.0 MiB, all workers 40.0 to 90.0 MiB; 1 point(s) with no worker running (all exited, none booted yet)')
   })
 
   it('speaks the reader’s language', () => {

@@ -44,10 +44,14 @@ export function workerMemoryChart(docs: ResultsDocument[], doc: number, run: Run
     table.rows.forEach((row, i) => row.push(cells[i] ?? ''))
   }
   const range = (ys: number[]) => ({ low: fmt(Math.min(...ys) / MiB), high: fmt(Math.max(...ys) / MiB) })
-  const max = range(memory.points.map((p) => p.maxRssBytes))
-  const sum = range(memory.points.map((p) => p.sumRssBytes))
+  // the ranges of the readings with workers running; the empty ones are counted apart
+  const running = memory.points.filter((p) => p.workers > 0)
+  const empty = memory.points.length - running.length
+  const max = range(running.map((p) => p.maxRssBytes))
+  const sum = range(running.map((p) => p.sumRssBytes))
   const caption = [
     t('report.workerMemoryRun', { pids: memory.pids, maxLow: max.low, maxHigh: max.high, sumLow: sum.low, sumHigh: sum.high }),
+    ...(empty ? [t('report.noWorkerRunning', { n: empty })] : []),
     ...(marks.length ? [t('report.marked', { marks: marksSummary(marks) })] : []),
     ...(memory.readingsPerPoint > 1 ? [t('report.readingsPerPoint', { n: memory.readingsPerPoint })] : []),
   ]
