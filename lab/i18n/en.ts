@@ -183,8 +183,8 @@ export const en = {
     workerMemory: 'Worker memory over time',
     workerMemoryCaption:
       'Resident memory (RSS) of the workers at each /proc reading of the measured window (one every 250 ms): the largest single worker (circles, left axis) and all workers summed (triangles, right axis), worker exits and boots marked. A leaking worker climbs, and drops to a fresh process’s size when max_requests replaces it: the saw-tooth. Without jitter the workers reach max_requests together and the sum drops with them; with jitter they drop one at a time.',
-    axisWorkerRss: 'largest worker RSS (MiB)',
-    axisSummedRss: 'all workers’ RSS (MiB)',
+    axisWorkerRss: 'RSS, largest (MiB)',
+    axisSummedRss: 'RSS, summed (MiB)',
     seriesMaxRss: 'largest worker (MiB)',
     seriesSumRss: 'all workers (MiB)',
     workersRead: 'workers read',

@@ -184,8 +184,8 @@ export const ptBR: Messages = {
     workerMemory: 'Memória dos workers ao longo do tempo',
     workerMemoryCaption:
       'Memória residente (RSS) dos workers em cada leitura de /proc da janela medida (uma a cada 250 ms): o maior worker (círculos, eixo esquerdo) e todos os workers somados (triângulos, eixo direito), com as saídas e inícios de workers marcados. Um worker com vazamento sobe, e cai ao tamanho de um processo novo quando max_requests o substitui: o dente de serra. Sem jitter os workers chegam juntos a max_requests e a soma cai com eles; com jitter caem um de cada vez.',
-    axisWorkerRss: 'RSS do maior worker (MiB)',
-    axisSummedRss: 'RSS de todos os workers (MiB)',
+    axisWorkerRss: 'RSS, maior (MiB)',
+    axisSummedRss: 'RSS, soma (MiB)',
     seriesMaxRss: 'maior worker (MiB)',
     seriesSumRss: 'todos os workers (MiB)',
     workersRead: 'workers lidos',
