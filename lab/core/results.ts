@@ -13,6 +13,7 @@ import { z } from 'zod'
 import { processRole, serverEventKind, warningCode } from './vocabulary.js'
 import { calibrationSchema, envSchema, placementSchema } from './results-env.js'
 import { LANGS } from './i18n-lang.js'
+import { workerMemorySchema } from './results-memory.js'
 
 export { calibrationSchema, envSchema, placementSchema }
 
@@ -207,6 +208,8 @@ export const runSchema = z.object({
   }),
   timeline: z.array(timelinePointSchema),
   processes: z.array(processSchema),
+  /** The workers' summed and largest RSS at each /proc reading of the window (lab/core/results-memory.ts); absent without workers or /proc. */
+  workerMemory: workerMemorySchema.optional(),
   loadGenerator: z.object({ cpuPercent: meanMax }),
   /**
    * CPU other processes on the machine used while the level ran (warm-up and
@@ -366,6 +369,7 @@ export type CalibrationRecord = z.infer<typeof calibrationSchema>
 export type Repeated = z.infer<typeof repeatedSchema>
 export type TimelinePoint = z.infer<typeof timelinePointSchema>
 export type ProcessStats = z.infer<typeof processSchema>
+export type { WorkerMemory } from './results-memory.js'
 export type RunEvent = z.infer<typeof runEventSchema>
 export type OpenLoopResult = z.infer<typeof openLoopSchema>
 export type MeasuredWindow = z.infer<typeof windowSchema>

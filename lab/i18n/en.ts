@@ -195,6 +195,18 @@ export const en = {
     markDash: 'a dash (—) at a topology is {{theory}}',
     markCross: 'a cross (×) is {{machine}}',
     knobCaption: 'The topologies differ only in server.{{knob}}: answered req/s against it at {{connections}} connections. Where the line stops rising with {{knob}}, the cores (not the pool) set the pace: the knee.',
+    workerMemory: 'Worker memory over time',
+    workerMemoryCaption:
+      'Resident memory (RSS) of the workers at each /proc reading of the measured window (one every 250 ms): the largest single worker (circles, left axis) and all workers summed (triangles, right axis), worker exits and boots marked. A leaking worker climbs, and drops to a fresh process’s size when max_requests replaces it: the saw-tooth. Without jitter the workers reach max_requests together and the sum drops with them; with jitter they drop one at a time.',
+    axisWorkerRss: 'RSS, largest (MiB)',
+    axisSummedRss: 'RSS, summed (MiB)',
+    seriesMaxRss: 'largest worker (MiB)',
+    seriesSumRss: 'all workers (MiB)',
+    workersRead: 'workers read',
+    workerMemoryRun: '{{pids}} worker pids in the window; largest worker {{maxLow}} to {{maxHigh}} MiB, all workers {{sumLow}} to {{sumHigh}} MiB',
+    noWorkerRunning: '{{n}} point(s) with no worker running (all exited, none booted yet)',
+    marked: 'marked: {{marks}}',
+    readingsPerPoint: 'each point merges {{n}} readings',
   },
   predict: {
     heading: 'Predict, then look',

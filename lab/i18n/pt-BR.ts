@@ -196,6 +196,18 @@ export const ptBR: Messages = {
     markDash: 'um traço (—) numa topologia é {{theory}}',
     markCross: 'uma cruz (×) é {{machine}}',
     knobCaption: 'As topologias diferem só em server.{{knob}}: req/s respondidas em função dele, com {{connections}} conexões. Onde a linha para de subir com {{knob}}, os núcleos (não o pool) ditam o ritmo: o joelho.',
+    workerMemory: 'Memória dos workers ao longo do tempo',
+    workerMemoryCaption:
+      'Memória residente (RSS) dos workers em cada leitura de /proc da janela medida (uma a cada 250 ms): o maior worker (círculos, eixo esquerdo) e todos os workers somados (triângulos, eixo direito), com as saídas e inícios de workers marcados. Um worker com vazamento sobe, e cai ao tamanho de um processo novo quando max_requests o substitui: o dente de serra. Sem jitter os workers chegam juntos a max_requests e a soma cai com eles; com jitter caem um de cada vez.',
+    axisWorkerRss: 'RSS, maior (MiB)',
+    axisSummedRss: 'RSS, soma (MiB)',
+    seriesMaxRss: 'maior worker (MiB)',
+    seriesSumRss: 'todos os workers (MiB)',
+    workersRead: 'workers lidos',
+    workerMemoryRun: '{{pids}} pids de workers na janela; maior worker de {{maxLow}} a {{maxHigh}} MiB, todos os workers de {{sumLow}} a {{sumHigh}} MiB',
+    noWorkerRunning: '{{n}} ponto(s) sem nenhum worker rodando (todos saíram, nenhum novo iniciou ainda)',
+    marked: 'marcados: {{marks}}',
+    readingsPerPoint: 'cada ponto junta {{n}} leituras',
   },
   predict: {
     heading: 'Preveja, depois confira',

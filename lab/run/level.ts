@@ -12,6 +12,7 @@ import type { Prediction } from '../core/model.js'
 import { openStationFor, predictOpenLevel } from '../core/open-level.js'
 import type { Level, OpenLevel, Plan } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
+import { workerMemory } from '../core/results-memory.js'
 import type { EffectiveLoad, TopologyDef, Workload } from '../core/scenario.js'
 import type { LevelMeasurement, LevelProgress, LoadDriver } from '../load/driver.js'
 import { startProbe, startStreams } from '../load/side.js'
@@ -118,7 +119,14 @@ export interface MeasuredLevel {
 export async function runLevel(ctx: LevelContext, level: Level): Promise<MeasuredLevel | undefined> {
   const { topology, sampler, plan, events, load } = ctx
   const workload = plan.workloads[level.workload] as Workload
-  sampler.watch(topology.processes().map((p) => p.pid))
+  // every worker pid the level saw, the recycled ones and their replacements, for `workerMemory`
+  const workerPids = new Set<number>()
+  const watch = (): void => {
+    const processes = topology.processes()
+    for (const p of processes) if (p.role === 'worker') workerPids.add(p.pid)
+    sampler.watch(processes.map((p) => p.pid))
+  }
+  watch()
   const samples = events.wants('sample') ? new LevelSamples(level, topology, sampler, (e) => events.emit(e)) : undefined
   events.emit({ type: 'level-start', at: epochMs(performance.now()), level, processes: topology.processes().map((p) => ({ pid: p.pid, role: p.role })) })
   const open = level.openLoop
@@ -145,7 +153,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   }
   try {
     m = await drive(ctx, level, workload, maxWarmupS, window.durationS, resize, (p) => {
-      sampler.watch(topology.processes().map((x) => x.pid))
+      watch()
       events.progress({ level, fraction: p.fraction, phase: p.phase, perSecond: p.perSecond })
       samples?.progress(p)
     })
@@ -169,6 +177,8 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     ...(slowClients ? { slowClients } : {}),
     ...socketsOf(countTimeWait(Number(new URL(topology.url).port))),
   }
+  const memory = workerMemory(sampler.readings([...workerPids], m.windowStart, m.windowEnd), m.loadStartedAt, { instants: sampler.instants(m.windowStart, m.windowEnd) })
+  if (memory) run.workerMemory = memory
   const other = otherCpuPercent(cpuBefore, cpuAfter, ourCpuPercent(topology, sampler, cpuBefore?.at, cpuAfter?.at))
   if (other !== undefined) run.otherCpuPercent = other
   const prediction = level.openLoop ? openPrediction(ctx, level.openLoop, workload) : predictionFor(ctx.def, workload, run, ctx.cores, load.timeout_s, ctx.machine)

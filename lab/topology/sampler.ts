@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { procPath } from './procfs.js'
+import type { RssReading } from '../core/results-memory.js'
 
 /** One sample of one process. */
 interface Sample {
@@ -124,6 +125,21 @@ export class Sampler {
   /** Usage of `pid` between `from` and `to` (performance.now() ms); undefined without two samples. */
   usage(pid: number, from: number, to: number): Usage | undefined {
     return summarize(this.samples.get(pid) ?? [], from, to)
+  }
+
+  /**
+   * Every RSS reading of `pids` between `from` and `to` (performance.now() ms,
+   * inclusive), pid by pid; none for a pid never read, nor for a zombie (an
+   * exited process not yet reaped has no `VmRSS:` line, proc(5), and reads 0).
+   */
+  readings(pids: readonly number[], from: number, to: number): RssReading[] {
+    const inside = (s: Sample) => s.at >= from && s.at <= to && s.rssBytes > 0
+    return pids.flatMap((pid) => (this.samples.get(pid) ?? []).filter(inside).map((s) => ({ pid, at: s.at, rssBytes: s.rssBytes })))
+  }
+
+  /** The instants of every tick between `from` and `to` (performance.now() ms, inclusive), whatever it read. */
+  instants(from: number, to: number): number[] {
+    return this.self.filter((s) => s.at >= from && s.at <= to).map((s) => s.at)
   }
 
   /** Usage of the lab's own process (autocannon, the sampler, the progress bar). */

@@ -60,3 +60,19 @@ export function marksSummary(marks: readonly EventMark[]): string {
     .map((k) => `${marks.filter((m) => m.kind === k).length} × ${look(k).label}`)
     .join(', ')
 }
+
+/**
+ * The events of each row of a table whose rows are at ascending `xs`: the
+ * marks in (previous x, this x] joined with ` · `; the first row takes every
+ * earlier mark and the last every later one.
+ */
+export function eventsPerRow(xs: readonly number[], marks: readonly EventMark[]): string[] {
+  return xs.map((x, i) => {
+    const from = i === 0 ? -Infinity : (xs[i - 1] ?? -Infinity)
+    const to = i === xs.length - 1 ? Infinity : x
+    return marks
+      .filter((m) => m.t > from && m.t <= to)
+      .map((m) => m.message)
+      .join(' · ')
+  })
+}

@@ -16,6 +16,7 @@ import { cpuChart, memoryChart } from './resources.js'
 import { spectrumChart } from './spectrum.js'
 import { throughputChart } from './throughput.js'
 import { timelineChart } from './timeline.js'
+import { workerMemorySection } from './worker-memory.js'
 import { sideSection } from './side.js'
 import type { ChartModel, ReportModel } from './types.js'
 import { verdicts } from './verdicts.js'
@@ -27,8 +28,8 @@ import { t } from '../../../lab/core/i18n.js'
  * Everything the report page shows, derived from the documents (no DOM). The
  * sections come in reading order: throughput, latency, what ran beside the
  * load (when any run probed, held streams or counted TIME_WAIT), spectrum,
- * second by second, upstreams and request kinds (when any), CPU and memory,
- * checks.
+ * second by second, the workers' memory over time (when any run recorded
+ * it), upstreams and request kinds (when any), CPU and memory, checks.
  */
 export function buildReport(docs: ResultsDocument[]): ReportModel {
   const ctx = new Context(docs)
@@ -51,6 +52,7 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
   const first = docs[0]
   const side = sideSection(docs)
   const proxy = proxySection(docs)
+  const memory = workerMemorySection(docs)
   return {
     title: names.length === 1 && first ? first.scenario.title : `${docs.length} results from ${names.length} scenarios`,
     subtitle: docs.map((d) => `${d.scenario.name} · ${documentLabel(d)}`).join('  |  '),
@@ -90,6 +92,7 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
           return timelineChart(docs, w, t, c)
         }),
       },
+      ...(memory ? [memory] : []),
       ...(open.length
         ? [
             {

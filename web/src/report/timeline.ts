@@ -7,7 +7,7 @@
  */
 import { fmtRate, repeatLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
-import { eventMarks, marksSummary, type EventMark } from './annotations.js'
+import { eventMarks, eventsPerRow, marksSummary, type EventMark } from './annotations.js'
 import { Context } from './context.js'
 import { fmt, seriesTable, slug } from './format.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
@@ -77,11 +77,8 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
   if (marks.length) {
     // each event in the row of the second it happened in: (previous row's t, this row's t]
     table.columns.push('events')
-    table.rows.forEach((row, i) => {
-      const from = i === 0 ? -Infinity : Number(table.rows[i - 1]?.[0])
-      const to = i === table.rows.length - 1 ? Infinity : Number(row[0])
-      row.push(marks.filter((m) => m.t > from && m.t <= to).map((m) => m.message).join(' · '))
-    })
+    const cells = eventsPerRow(table.rows.map((row) => Number(row[0])), marks)
+    table.rows.forEach((row, i) => row.push(cells[i] ?? ''))
   }
   return {
     kind: 'line',
