@@ -138,7 +138,8 @@ export class OpenTally {
     if (failed) return
     this.fromIntended.record(latencyMs)
     if (!Number.isNaN(c.sentAt)) this.fromSend.record(at - c.sentAt)
-    if (this.kinds.length > 1) {
+    // a mix is reported per kind, also a mix of one labelled kind (an unloaded baseline of one client class)
+    if (this.kinds.length > 1 || this.kinds[0]?.label !== undefined) {
       let k = this.perKind.get(c.kind)
       if (!k) this.perKind.set(c.kind, (k = new LatencyRecorder(this.timeoutS)))
       k.record(latencyMs)

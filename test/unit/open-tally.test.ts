@@ -40,6 +40,16 @@ describe('OpenTally', () => {
     expect(m.open?.answeredPerSecond).toBeCloseTo(0.5, 9)
   })
 
+  it('reports a mix of one labelled kind per kind, so an unloaded baseline of one client class has its latency by label', () => {
+    const t = new OpenTally(0, 1000, 3000, 10, [{ path: '/work?io_ms=50', label: 'normal' }])
+    t.offer(1500)
+    t.send(1500, true, 1500)
+    t.complete(done(1500, true), 1560)
+    const m = t.measurement(3000, { open, connectionsOpened: 1, inFlightAtEnd: 0, aborted: false })
+    expect(m.perKind?.normal?.responses).toBe(1)
+    expect(m.perKind?.normal?.latencyMs.p99).toBeCloseTo(60, 0)
+  })
+
   it('keeps offered = sent + dropped and counts failures apart from answers', () => {
     const t = tally()
     for (const at of [1000, 1100, 1200, 1300]) t.offer(at)
