@@ -14,7 +14,7 @@ const templateFile = join(dir, 'index.html')
 writeFileSync(templateFile, `<script type="application/json" id="lab-data">${DATA_TOKEN}</script>`)
 
 const fixture = (): ResultsDocument => JSON.parse(readFileSync(new URL('../fixtures/results-prefork-vs-async.json', import.meta.url), 'utf8')) as ResultsDocument
-const handoutMd = readFileSync(new URL('../fixtures/prefork-vs-async/handout.md', import.meta.url), 'utf8')
+const handoutMd = readFileSync(new URL('../../scenarios/prefork-vs-async/handout.md', import.meta.url), 'utf8')
 const embedded = (html: string): { handoutHtml?: string } => JSON.parse(/id="lab-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '{}') as { handoutHtml?: string }
 
 describe('the handout in the report', () => {
@@ -55,7 +55,7 @@ describe('lab handout', () => {
 
   it('prints the handout with a table of exactly the quick levels', async () => {
     const { out, io } = capture()
-    expect(await handoutCommand('test/fixtures/prefork-vs-async', { quick: true }, io)).toBe(0)
+    expect(await handoutCommand('prefork-vs-async', { quick: true }, io)).toBe(0)
     expect(out.stdout).toMatch(/^# Sync pre-fork workers vs one async event loop\n/)
     expect(out.stdout.match(/^\| (prefork|async) \| .* \| 32 \|  \|$/gm)).toHaveLength(4)
     expect(out.stdout).toContain('| prefork | node-prefork | io-bound | 32 |  |')
@@ -63,7 +63,7 @@ describe('lab handout', () => {
 
   it('names the python stack’s engines with --stack python', async () => {
     const { out, io } = capture()
-    expect(await handoutCommand('test/fixtures/prefork-vs-async', { quick: true, stack: 'python' }, io)).toBe(0)
+    expect(await handoutCommand('prefork-vs-async', { quick: true, stack: 'python' }, io)).toBe(0)
     expect(out.stdout).toContain('| prefork | gunicorn | io-bound | 32 |  |')
     expect(out.stdout).toContain('| async | uvicorn | io-bound | 32 |  |')
   })
