@@ -38,7 +38,10 @@ describe('an open-loop scenario through the run engine', () => {
     // half load: 10 req/s offered, all answered, the mean from the intended send near M/D/1's S + ρS / (2(1 − ρ)) = 75 ms
     expect(half?.mode).toBe('open')
     expect(half?.openLoop?.ratePerSecond).toBe(10)
-    expect(half?.openLoop?.dropped).toBe(0)
+    // M/D/1 at ρ = 0.5 fills the 8 connections with probability < 1e-4, so the model drops nothing; a stall of the
+    // shared 2-core machine (another test file starting 64 workers) can: 4 of ~160 once, outside CI. Past capacity
+    // (below) more than a fifth is dropped, so this bound still tells the two apart.
+    expect(half?.openLoop?.dropped).toBeLessThanOrEqual(0.05 * (half?.openLoop?.offered ?? 0))
     expect(half?.prediction?.meanMs).toBeCloseTo(75, 6)
     expect(half?.prediction?.rho).toBeCloseTo(0.5, 9)
     // ~160 arrivals: the mean wait of a Poisson queue varies by several ms from run to run, so the bounds are the
