@@ -82,7 +82,9 @@ export function secondsFromCounts(counts: readonly number[], endS: number): Time
  * @throws RangeError when endMs < startMs
  */
 export function wholeSecondSamples(timesMs: readonly number[], startMs: number, endMs: number): number[] {
-  const whole = secondsFromTimes(timesMs, startMs, endMs).filter((s) => !s.partial).length
+  if (!(endMs >= startMs)) throw new RangeError(`window ends (${endMs}) before it starts (${startMs})`)
+  // the whole seconds of the window, as secondsFromTimes counts them, without binning every response first
+  const whole = Math.floor((endMs - startMs) / 1000 + EPS_S)
   const sorted = timesMs.filter((t) => t >= startMs && t <= endMs).sort((a, b) => a - b)
   const at = (t: number) => interpolatedCount(sorted, t)
   return Array.from({ length: whole }, (_, i) => at(startMs + (i + 1) * 1000) - at(startMs + i * 1000))
