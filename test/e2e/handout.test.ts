@@ -28,7 +28,7 @@ needsChromium.describe('the report as a student opens it: handout first, answers
   beforeAll(async () => {
     // the catalogue fixture (it carries model predictions) with a handout embedded as a run embeds it
     const doc = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'results-catalogue.json'), 'utf8')) as Record<string, unknown>
-    doc.handout = readFileSync(join(ROOT, 'test', 'fixtures', 'prefork-vs-async', 'handout.md'), 'utf8')
+    doc.handout = readFileSync(join(ROOT, 'scenarios', 'prefork-vs-async', 'handout.md'), 'utf8')
     const json = join(dir, 'catalogue.json')
     writeFileSync(json, JSON.stringify(doc))
     expect(await reportCommand([json], {}, { stdout: { write: () => true }, stderr: process.stderr })).toBe(0)
