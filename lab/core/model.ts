@@ -27,8 +27,11 @@
  *   at the CPU were always in different processes: an upper bound when W > 1
  *   (exact for W = 1);
  * - a proxy in front adds `proxyMs` of CPU per request at its own station.
- * - `upstreams` server instances behind a proxy make one pool of all their
- *   workers (the best a balancer can do: one shared queue); a workload
+ * - `upstreams` server instances behind a proxy are solved as one pool of
+ *   all their workers (the best a balancer can do: one shared queue), then
+ *   scaled by what the balancer keeps of it: a simulation of the same closed
+ *   loop against the separate pools, round-robin or least connections,
+ *   divided by one against a shared queue (lab/core/balance-sim.ts); a workload
  *   `mix` is its requests' weighted mean demand; slow clients that hold a
  *   sync worker (see {@link heldBySlowClients}) take their slots away.
  *
@@ -46,8 +49,9 @@
  *
  * Pure: no I/O.
  */
-import { meanDemand, requestKinds, type MixEntry } from './mix.js'
+import { meanDemand, requestKinds, weightedCycle, type MixEntry, type RequestKind } from './mix.js'
 import { mva, type Station } from './mva.js'
+import { balanceEfficiency } from './balance-sim.js'
 export { heldBySlowClients, SOCKET_BUFFER_BYTES_PER_HOP, type ProxyShape, type SlowClientsShape } from './slow-clients-model.js'
 import { heldBySlowClients, type ProxyShape, type SlowClientsShape } from './slow-clients-model.js'
 import { MULTI_LOOP_ENGINES, UNPATCHED_WAIT_APPS } from './vocabulary.js'
@@ -91,6 +95,8 @@ export interface ModelInput {
   limitConcurrency?: number
   /** Event loop: loops, one per worker under a master that replaces a crashed one (`MULTI_LOOP_ENGINES`); CPU gets `min(cores, loops)` servers; absent: one loop, no master. Loops whose waits do not yield (`UNPATCHED_WAIT_APPS`) are a pool of one slot each (levelInput). */
   loops?: number
+  /** Separate upstream pools behind a balancer (`upstreams` > 1): the pooled figure is scaled by lab/core/balance-sim.ts `balanceEfficiency`. */
+  balance?: { upstreams: number; policy: 'round-robin' | 'least-conn'; cycleMs: number[] }
 }
 
 /** Default worker boot time when none was measured, ms: a Node worker on a quiet 2-core machine. */
@@ -172,8 +178,11 @@ export function predict(input: ModelInput): Prediction {
     outer.push(pool)
   }
   const { throughputPerMs } = mva(outer, connections)
-  const x = throughputPerMs[connections - 1] as number
-  if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
+  const pooled = throughputPerMs[connections - 1] as number
+  if (!Number.isFinite(pooled)) return { perSecond: Infinity, meanMs: 0 }
+  // separate pools behind a balancer keep only part of what one shared queue serves
+  const b = input.balance
+  const x = b && b.upstreams > 1 && input.model !== 'event-loop' ? pooled * balanceEfficiency({ upstreams: b.upstreams, slots: Math.max(1, Math.round((input.workers * (input.threads ?? 1) - (input.heldSlots ?? 0)) / b.upstreams)), cycleMs: b.cycleMs, connections, policy: b.policy }) : pooled
   return withNotes({ perSecond: x * 1000 * answered, meanMs: connections / x }, approximations({ ...input, cpuMs }, cores))
 }
 
@@ -210,6 +219,9 @@ export function approximations(input: ModelInput, cores: number): string[] {
     }
   }
   if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(`Proxy: its ${fcfs}.`)
+  if (input.balance && input.balance.upstreams > 1 && input.model !== 'event-loop') {
+    out.push(`Balancer: ${input.balance.upstreams} separate pools, ${input.balance.policy}: the pooled figure is scaled by a simulation of the same loop against them (lab/core/balance-sim.ts), which leaves out the proxy's time and CPU contention.`)
+  }
   return out
 }
 
@@ -275,6 +287,12 @@ export function levelInput(
   const loops = (MULTI_LOOP_ENGINES as readonly string[]).includes(def.server.engine ?? '') ? def.server.workers * instances : undefined
   const model = def.server.model === 'event-loop' && (UNPATCHED_WAIT_APPS as readonly string[]).includes(def.server.app ?? '') ? 'prefork' : def.server.model
   const held = def.server.model === 'event-loop' ? 0 : (workload.streams?.count ?? 0) + heldBySlowClients(def, workload.slow_clients)
+  // separate pools behind a balancer: each request holds its slot for its kind's wait + CPU, in the order a connection sends them
+  const kinds = requestKinds({ ...workload, bytes: workload.bytes ?? 1024 })
+  const balance =
+    instances > 1 && workload.mix_split !== 'connections' && !kinds.some((k) => k.kind === 'static')
+      ? { upstreams: instances, policy: def.proxy?.balance ?? 'round-robin', cycleMs: weightedCycle(kinds.map((k) => k.weight)).map((i) => (kinds[i] as RequestKind).ioMs + (kinds[i] as RequestKind).cpuMs) }
+      : undefined
   return {
     model,
     workers: model === def.server.model ? def.server.workers * instances : (loops ?? 1),
@@ -295,6 +313,7 @@ export function levelInput(
     limitConcurrency: def.server.limit_concurrency,
     ...(model === 'event-loop' && loops !== undefined ? { loops } : {}),
     clientTimeoutMs: clientTimeoutS === undefined ? undefined : clientTimeoutS * 1000,
+    ...(balance ? { balance } : {}),
   }
 }
 

@@ -12,6 +12,8 @@ export interface ProxyShape extends ProxyBufferShape {
   buffering?: boolean
   request_buffering?: boolean
   static_dir?: string
+  /** How the proxy picks an upstream (the schema's default is round-robin). */
+  balance?: 'round-robin' | 'least-conn'
 }
 
 /** The slow-client settings the model reads (lab/core/scenario.ts, `slowClientsSchema`). */
