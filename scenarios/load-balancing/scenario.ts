@@ -30,8 +30,8 @@ export default defineScenario({
   },
   // 6 connections = the 6 workers; 12 and 24 queue. 8 topologies × 3 levels × (1 + 4) s ≈ 120 s
   load: { connections: [6, 12, 24], warmup_s: 1, duration_s: 4 },
-  // 8 × 1 × (1 + 2) s ≈ 24 s
-  quick: { connections: [12], warmup_s: 1, duration_s: 2 },
+  // the built-in proxy and nginx: 4 × 1 × (1 + 2) s ≈ 12 s plus starting 3 upstreams and a proxy per topology; the full run adds Apache and Caddy
+  quick: { connections: [12], warmup_s: 1, duration_s: 2, topologies: ['round-robin', 'least-conn', 'nginx-round-robin', 'nginx-least-conn'] },
   lesson: {
     metric: 'kind-p99', kind: 'fast',
     compare: { topologies: ['least-conn', 'round-robin'], workloads: ['one-in-ten-slow'] },
