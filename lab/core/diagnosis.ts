@@ -20,10 +20,16 @@ export const DIAGNOSIS_THRESHOLDS = {
   coresBusyShare: 0.95,
   /** autocannon is single-threaded; above ~85 % of a core it measures itself (docs/measurement.md). */
   clientCpuPercent: 85,
+  /**
+   * Other processes on the machine at this share of one core, percent (mean over the level): on
+   * the 2-core machine, helpers' compilers at 130–190 % cut an event loop's 640 req/s to 390 with
+   * the loop at 16 % CPU: every wake-up queued behind them (docs/measurement.md, "A busy machine").
+   */
+  otherCpuPercent: 50,
 } as const
 
 /** Codes of the diagnoses (words of the vocabulary's warning codes, with their text there). */
-export type DiagnosisCode = Extract<WarningCode, 'cpu-saturated' | 'cores-saturated' | 'client-saturated' | 'too-short-to-trust'>
+export type DiagnosisCode = Extract<WarningCode, 'cpu-saturated' | 'cores-saturated' | 'client-saturated' | 'too-short-to-trust' | 'machine-busy'>
 
 /** One diagnosis: a code and a message that says whose, and what it means. */
 export interface Diagnosis {
@@ -80,7 +86,8 @@ function meaning(run: RunResult, role: ProcessStats['role'], procs: ProcessStats
 /**
  * What limited a level, from its record: CPU saturation of a server process
  * (≥ 95 % of a core) or of the whole machine, a saturated load generator,
- * and a window too short to trust (core/window.ts rules).
+ * other processes busy on the same cores, and a window too short to trust
+ * (core/window.ts rules).
  * @returns the diagnoses, most telling first; empty when nothing limited the level but its own design
  */
 export function diagnose(run: RunResult, ctx: DiagnosisContext): Diagnosis[] {
@@ -106,6 +113,15 @@ export function diagnose(run: RunResult, ctx: DiagnosisContext): Diagnosis[] {
       message:
         `${who}: the load generator used ${f0(client)} % of a core, so the result measures the client as much as the server. ` +
         'Fewer connections, a slower workload (more io_ms or cpu_ms) or a faster machine give a fair reading.',
+    })
+  }
+  const other = run.otherCpuPercent ?? 0
+  if (other >= DIAGNOSIS_THRESHOLDS.otherCpuPercent) {
+    out.push({
+      code: 'machine-busy',
+      message:
+        `${who}: other processes on this machine used ${f0(other)} % of a core while the level ran. Every wake-up of the servers and the load generator waited its turn behind them, ` +
+        'so latencies are longer and a closed loop answers less than on a quiet machine; the "this machine" prediction takes their cores away but not those waits. Measure again with the machine quiet.',
     })
   }
   const short = windowShortfalls({

@@ -87,7 +87,7 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
   const offTextbook = textbook !== undefined && textbook.perSecond > 0 && Math.abs(answeredPerSecond(run) / textbook.perSecond - 1) > THRESHOLDS.model
   for (const d of diagnoses) {
     if ((d.code === 'cpu-saturated' || d.code === 'cores-saturated') && offTextbook) add(d.code, d.message)
-    if (d.code === 'too-short-to-trust') add(d.code, d.message)
+    if (d.code === 'too-short-to-trust' || d.code === 'machine-busy') add(d.code, d.message)
   }
   if (run.requests.total === 0) {
     add(
@@ -117,6 +117,8 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
 function likelyCause(run: RunResult, ratio: number, diagnoses: readonly Diagnosis[]): string {
   if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return 'The load generator was saturated, so the client, not the server, set the pace.'
   if (run.errors.timeouts > 0 || (run.errors.non2xx > 0 && run.requests.ok === undefined)) return 'Errors were seen; the model assumes every request succeeds.'
+  const busy = diagnoses.find((d) => d.code === 'machine-busy')
+  if (busy && ratio < 1) return `Likely cause, from the data: ${busy.message.slice(busy.message.indexOf(': ') + 2)}`
   const cpu = diagnoses.find((d) => d.code === 'cpu-saturated' || d.code === 'cores-saturated')
   if (cpu) return `Likely cause, from the data: ${cpu.message.slice(cpu.message.indexOf(': ') + 2)}`
   if (diagnoses.some((d) => d.code === 'too-short-to-trust')) return 'The window was too short to trust (see that warning); measure longer before trusting either number.'

@@ -133,6 +133,11 @@ export const en = {
       explanation:
         'The measured window broke one of the lab’s window rules (docs/measurement.md): too few predicted latencies, too few responses per connection, too few whole seconds, or too few of the crashes or hangs the workload injects. Measure longer or repeat before trusting this level.',
     },
+    'machine-busy': {
+      title: 'Other processes were busy',
+      explanation:
+        'Other processes on the machine used at least half a core while the level ran. Each wake-up of the servers and the load generator waited behind them, so latencies are longer and a closed loop answers less than on a quiet machine. The “this machine” prediction takes their cores away but not those waits: measure again with the machine quiet.',
+    },
   },
   report: {
     gatedBefore: '{{what}} once you have revealed every prediction in ',

@@ -134,6 +134,11 @@ export const ptBR: Messages = {
       explanation:
         'A janela medida violou uma das regras de janela do lab (docs/measurement.md): poucas latências previstas, poucas respostas por conexão, poucos segundos inteiros ou poucas das quedas e travamentos que a carga de trabalho injeta. Meça por mais tempo ou repita antes de confiar neste nível.',
     },
+    'machine-busy': {
+      title: 'Outros processos estavam ocupados',
+      explanation:
+        'Outros processos da máquina usaram pelo menos meio núcleo enquanto o nível rodava. Cada despertar dos servidores e do gerador de carga esperou atrás deles, então as latências ficam maiores e um laço fechado responde menos do que numa máquina tranquila. A previsão “esta máquina” desconta os núcleos deles, mas não essas esperas: meça de novo com a máquina tranquila.',
+    },
   },
   report: {
     gatedBefore: '{{what}} depois que você revelar todas as previsões em ',

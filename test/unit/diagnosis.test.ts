@@ -54,6 +54,20 @@ describe('diagnose', () => {
     expect(d[0]?.message).toContain('all 2 cores were busy (servers 180 % + load generator 15 % of 200 %)')
   })
 
+  it('names other processes at 150 % of a core as a busy machine, blames the model mismatch on them, and lets 40 % pass', () => {
+    const run = makeRun({ connections: 32, perSecond: 394 })
+    run.otherCpuPercent = 150
+    run.prediction = { perSecond: 638, meanMs: 50.2 }
+    const d = diagnose(run, { cores: 2 })
+    expect(d.map((x) => x.code)).toEqual(['machine-busy'])
+    expect(d[0]?.message).toContain('other processes on this machine used 150 % of a core while the level ran')
+    const w = warningsFor(run, 0, { cores: 2 })
+    expect(w.map((x) => x.code)).toContain('machine-busy')
+    expect(w.find((x) => x.code === 'model-mismatch')?.message).toContain('Likely cause, from the data: other processes on this machine used 150 %')
+    run.otherCpuPercent = 40
+    expect(codes(run)).toEqual([])
+  })
+
   it('does not call 4 workers at 45 % busy on a 4-core machine', () => {
     expect(codes(makeRun({ processes: [11, 12, 13, 14].map((pid) => proc('worker', pid, 45)) }), 4)).toEqual([])
   })
