@@ -26,7 +26,9 @@
  *   servers. The station lets any W requests run at once, as if the requests
  *   at the CPU were always in different processes: an upper bound when W > 1
  *   (exact for W = 1);
- * - a proxy in front adds `proxyMs` of CPU per request at its own station.
+ * - a proxy in front adds `proxyMs` of CPU per request at its own station;
+ * - a worker replaced after `maxRequests` requests leaves its slot empty for
+ *   `respawnMs`: that much slot time per `maxRequests` requests.
  * - `upstreams` server instances behind a proxy are solved as one pool of
  *   all their workers (the best a balancer can do: one shared queue), then
  *   scaled by what the balancer keeps of it: a simulation of the same closed
@@ -52,6 +54,8 @@
 import { meanDemand, requestKinds, weightedCycle, type MixEntry, type RequestKind } from './mix.js'
 import { mva, type Station } from './mva.js'
 import { balanceEfficiency } from './balance-sim.js'
+import { approximations } from './model-approximations.js'
+export { approximations } from './model-approximations.js'
 export { heldBySlowClients, SOCKET_BUFFER_BYTES_PER_HOP, type ProxyShape, type SlowClientsShape } from './slow-clients-model.js'
 import { heldBySlowClients, type ProxyShape, type SlowClientsShape } from './slow-clients-model.js'
 import { MULTI_LOOP_ENGINES, UNPATCHED_WAIT_APPS } from './vocabulary.js'
@@ -95,6 +99,12 @@ export interface ModelInput {
   limitConcurrency?: number
   /** Event loop: loops, one per worker under a master that replaces a crashed one (`MULTI_LOOP_ENGINES`); CPU gets `min(cores, loops)` servers; absent: one loop, no master. Loops whose waits do not yield (`UNPATCHED_WAIT_APPS`) are a pool of one slot each (levelInput). */
   loops?: number
+  /**
+   * Requests a worker serves before it is replaced (Gunicorn `max_requests` plus half its
+   * `max_requests_jitter`, the mean of `randint(0, jitter)`; uWSGI `max-requests`); absent: never.
+   * Each replacement leaves the slot empty for `respawnMs`.
+   */
+  maxRequests?: number
   /** Separate upstream pools behind a balancer (`upstreams` > 1): the pooled figure is scaled by lab/core/balance-sim.ts `balanceEfficiency`. */
   balance?: { upstreams: number; policy: 'round-robin' | 'least-conn'; cycleMs: number[] }
 }
@@ -139,7 +149,9 @@ export function predict(input: ModelInput): Prediction {
     input.model === 'event-loop'
       ? (input.clientTimeoutMs ?? 10_000)
       : (input.timeoutMs ?? 30_000) + (input.watchdogMs ?? 1000) / 2 + respawnMs
-  const ioMs = (1 - hang - crash) * input.ioMs + hang * hungMs + crash * respawnMs
+  // a worker replaced after max_requests leaves its slot empty while the new one boots: respawnMs every maxRequests requests
+  const recycleMs = input.model !== 'event-loop' && (input.maxRequests ?? 0) > 0 ? respawnMs / (input.maxRequests as number) : 0
+  const ioMs = (1 - hang - crash) * input.ioMs + hang * hungMs + crash * respawnMs + recycleMs
   const answered = 1 - hang - crash
   // a request crashes or hangs before its work starts (lab/servers, lab/apps): only answered ones burn CPU
   const cpuMs = answered * input.cpuMs
@@ -191,41 +203,6 @@ function withNotes(p: Prediction, notes: string[]): Prediction {
 }
 
 /**
- * Why a prediction is an approximation, one sentence per reason; empty when
- * MVA's figure is the exact solution of the network as modelled. MVA is exact
- * for product-form networks (Baskett, Chandy, Muntz, Palacios, JACM 22(2),
- * 1975): a delay station for any distribution of waits, an FCFS queue only
- * for exponential service. The lab's CPU work is fixed-length and FCFS, so
- * wherever requests can queue for a CPU the knee of the curve is approximate
- * (the asymptotes are exact).
- * @param input - the level, with `cpuMs` the CPU per attempt
- * @param cores - cores left for the servers
- */
-export function approximations(input: ModelInput, cores: number): string[] {
-  const out: string[] = []
-  const fcfs = 'CPU work is fixed-length and served first come, first served, which is not product-form, so near the knee the figure is approximate (its asymptotes are exact)'
-  const threads = input.model === 'event-loop' ? 1 : (input.threads ?? 1)
-  if (input.model === 'event-loop') {
-    const present = input.limitConcurrency ? Math.min(input.limitConcurrency, input.connections) : input.connections
-    if (input.cpuMs > 0 && present > 1) out.push(`Event loop: ${fcfs}.`)
-    const loops = input.loops ?? 1
-    if (loops > 1 && input.cpuMs > 0) out.push(`Loops: the ${loops} workers' event loops are modelled as ${loops} CPU servers shared by every connection, as if a request always found an idle loop; a connection stays with the process that accepted it, so this is an upper bound.`)
-    if (input.limitConcurrency) out.push(`Concurrency limit: the answered requests are modelled as ${input.limitConcurrency} slots and the 503s as costing nothing.`)
-  } else {
-    const slots = input.workers * threads - (input.heldSlots ?? 0)
-    if (input.cpuMs > 0 && Math.min(slots, input.connections) > Math.min(cores, input.workers)) out.push(`Workers sharing the cores: ${fcfs}.`)
-    if (threads > 1 && input.workers > 1 && input.cpuMs > 0) {
-      out.push(`Threads: the GIL is modelled as ${input.workers} CPU servers shared by all ${input.workers * threads} threads, as if running requests were always in different processes (an upper bound).`)
-    }
-  }
-  if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(`Proxy: its ${fcfs}.`)
-  if (input.balance && input.balance.upstreams > 1 && input.model !== 'event-loop') {
-    out.push(`Balancer: ${input.balance.upstreams} separate pools, ${input.balance.policy}: the pooled figure is scaled by a simulation of the same loop against them (lab/core/balance-sim.ts), which leaves out the proxy's time and CPU contention.`)
-  }
-  return out
-}
-
-/**
  * The knee of a worker sweep (docs/add-a-scenario.md, "Phenomena": worker-sweep): the number of
  * workers beyond which the cores, not the workers, limit throughput:
  * cores × (1 + wait / cpu) (B. Goetz et al., "Java Concurrency in Practice",
@@ -238,7 +215,7 @@ export function workerKnee(cores: number, ioMs: number, cpuMs: number): number {
 
 /** A topology as the model reads it (lab/core/scenario.ts `topologySchema`). */
 export interface TopologyShape {
-  server: { model: 'prefork' | 'event-loop' | 'threaded'; engine?: string; app?: string; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number }
+  server: { model: 'prefork' | 'event-loop' | 'threaded'; engine?: string; app?: string; workers: number; threads?: number; timeout_s?: number; limit_concurrency?: number; max_requests?: number; max_requests_jitter?: number }
   proxy?: ProxyShape
   upstreams?: number
 }
@@ -311,6 +288,7 @@ export function levelInput(
     watchdogMs: Math.min(1000, timeoutMs / 4),
     respawnMs,
     limitConcurrency: def.server.limit_concurrency,
+    ...(def.server.max_requests ? { maxRequests: def.server.max_requests + (def.server.max_requests_jitter ?? 0) / 2 } : {}),
     ...(model === 'event-loop' && loops !== undefined ? { loops } : {}),
     clientTimeoutMs: clientTimeoutS === undefined ? undefined : clientTimeoutS * 1000,
     ...(balance ? { balance } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { approximations, meanRespawnMs, mva, predict, predictLevel, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
+import { approximations, levelInput, meanRespawnMs, mva, predict, predictLevel, serverCores, workerKnee, type ModelInput } from '../../lab/core/model.js'
 
 const prefork = (over: Partial<ModelInput>): ModelInput => ({ model: 'prefork', workers: 4, ioMs: 50, cpuMs: 0, connections: 64, cores: 2, ...over })
 
@@ -115,6 +115,15 @@ describe('predict with streams and hung requests', () => {
     // mean hold = 0.9 × 50 + 0.1 × 300 = 75 ms; 4 / 75 ms = 53.3 req/s, 90 % answered
     const p = predict(prefork({ crashPct: 10, respawnMs: 300 }))
     expect(p.perSecond).toBeCloseTo((4 / 75) * 1000 * 0.9, 6)
+  })
+
+  it('charges each worker replacement after max_requests a boot of slot time: 4 workers × 40 requests per (40 × 20 ms + 928 ms) = 92.6 req/s', () => {
+    const p = predict(prefork({ ioMs: 20, connections: 16, maxRequests: 40, respawnMs: 928 }))
+    expect(p.perSecond).toBeCloseTo((4 * 40) / 1.728, 1)
+    expect(p.approximate).toContain('Recycling: each worker')
+    // max_requests 40 with jitter 40: a mean of 60 requests per worker (randint(0, 40) adds 20)
+    const input = levelInput({ server: { model: 'prefork', workers: 4, max_requests: 40, max_requests_jitter: 40 } }, { io_ms: 20, cpu_ms: 0 }, 16, 2)
+    expect(input?.maxRequests).toBe(60)
   })
 
   it('predicts the answered requests of an event loop with a concurrency limit', () => {
