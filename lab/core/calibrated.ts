@@ -5,7 +5,10 @@
  * request also costs CPU (accept, parse, respond, close: measured per
  * engine on a hello-world level), and the load generator takes its share of
  * the same cores. "This machine" adds the server's cost per request to the
- * CPU station and gives the servers only the cores the client leaves them.
+ * CPU station and gives the servers only the cores the client leaves them;
+ * it also adds the time a request spends outside the stations (the round
+ * trip, the client's turn) and how late the engine's timers fire, both
+ * measured on one connection ({@link delaysFromLatency}).
  *
  * The client's share depends on the throughput it drives, which depends on
  * the cores left: the prediction is the fixed point X = f(cores − X · c_client),
@@ -28,6 +31,23 @@ export interface Calibration {
   clientMsPerRequest: number
   /** The proxy's CPU per response, when the topology has one (from its own engine's calibration). */
   proxyMsPerRequest?: number
+  /** Time per request outside the servers, ms: the round trip and the client's turn (a delay station outside the pool; {@link delaysFromLatency}). */
+  clientDelayMs?: number
+  /** How much later than asked a wait ends in this engine, ms: added to every request that waits, inside the worker's hold. */
+  timerOvershootMs?: number
+}
+
+/**
+ * The delays of {@link Calibration} from the two one-connection levels of a
+ * calibration: the round trip is what a request with no work took less the
+ * server CPU the model already counts; the timer's overshoot is what a 10 ms
+ * wait took beyond that and the 10 ms. Each is at least 0. E.g. Node's
+ * `setTimeout(10)` answered in 11.2 ms where a request with no work took
+ * 0.1 ms: overshoot 1.1 ms (libuv timers count whole milliseconds from the
+ * loop's cached clock, libuv 1.x `uv_timer_start`, `uv_update_time`).
+ */
+export function delaysFromLatency(latency: { baseMs: number; timerOvershootMs: number }, serverMsPerRequest: number): { clientDelayMs: number; timerOvershootMs: number } {
+  return { clientDelayMs: Math.max(0, latency.baseMs - serverMsPerRequest), timerOvershootMs: Math.max(0, latency.timerOvershootMs) }
 }
 
 /** Threads the load generator runs on: autocannon drives every connection from one. */
@@ -87,6 +107,9 @@ export function predictThisMachine(input: ModelInput, cal: Calibration, sharing:
   if (cal.serverMsPerRequest < 0 || cal.clientMsPerRequest < 0 || (cal.proxyMsPerRequest ?? 0) < 0) throw new RangeError('CPU per request must be ≥ 0')
   const base: ModelInput = {
     ...textbookInput(input),
+    // a wait ends late by the engine's timer overshoot; the round trip and the client's turn happen outside the servers
+    ioMs: input.ioMs > 0 ? input.ioMs + (cal.timerOvershootMs ?? 0) : input.ioMs,
+    ...(cal.clientDelayMs ? { clientDelayMs: cal.clientDelayMs } : {}),
     cpuMs: input.cpuMs + cal.serverMsPerRequest,
     ...(cal.proxyMsPerRequest !== undefined ? { proxyMs: cal.proxyMsPerRequest } : input.proxyMs !== undefined ? { proxyMs: input.proxyMs } : {}),
   }

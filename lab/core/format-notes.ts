@@ -153,6 +153,7 @@ export function calibrationLines(doc: ResultsDocument): string[] {
         `  ${`${c.engine} ${c.version}`.padEnd(24)} ` +
           t('summary.calibrationLine', { proxy, server: fix(c.serverMsPerRequest, 3), client: fix(c.clientMsPerRequest, 3), rate: fix(c.level.perSecond, 0), connections: c.level.connections, settings: c.settings, source }),
       )
+      if (c.latency) out.push(`  ${''.padEnd(24)} ${t('summary.calibrationLatency', { base: fix(c.latency.baseMs, 2), over: fix(c.latency.timerOvershootMs, 2) })}`)
     }
   }
   const p = doc.env.placement

@@ -105,6 +105,8 @@ export interface ModelInput {
    * Each replacement leaves the slot empty for `respawnMs`.
    */
   maxRequests?: number
+  /** Time per request outside the servers (round trip, the client's turn), ms: a delay station outside the pool (lab/core/calibrated.ts). */
+  clientDelayMs?: number
   /** Separate upstream pools behind a balancer (`upstreams` > 1): the pooled figure is scaled by lab/core/balance-sim.ts `balanceEfficiency`. */
   balance?: { upstreams: number; policy: 'round-robin' | 'least-conn'; cycleMs: number[] }
 }
@@ -170,6 +172,7 @@ export function predict(input: ModelInput): Prediction {
     if (!Number.isFinite(x)) return { perSecond: Infinity, meanMs: 0 }
     return withNotes({ perSecond: x * 1000 * answered, meanMs: slots / x }, approximations({ ...input, cpuMs }, cores))
   }
+  if ((input.clientDelayMs ?? 0) > 0) outer.push({ kind: 'delay', demandMs: input.clientDelayMs as number })
   if (input.model === 'event-loop') {
     outer.push({ kind: 'delay', demandMs: ioMs })
     if (cpuMs > 0) outer.push({ kind: 'queue', demandMs: cpuMs, servers: loopServers })

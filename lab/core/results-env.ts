@@ -33,6 +33,13 @@ export const calibrationSchema = z.object({
   clientMsPerRequest: z.number(),
   /** For a proxy engine: its own CPU per response, ms (the server behind it is calibrated on its own). */
   proxyMsPerRequest: z.number().optional(),
+  /**
+   * Time a request spends outside the model's stations, from two levels of one connection each
+   * (lab/run/calibrate.ts): `baseMs`, the mean latency of a request with no work (round trip,
+   * parsing, the client's turn); `timerOvershootMs`, how much later than asked a 10 ms wait ends
+   * (the engine's timer resolution). Absent for a proxy's calibration.
+   */
+  latency: z.object({ baseMs: z.number(), timerOvershootMs: z.number() }).optional(),
   /** The hello-world level it was measured on. */
   level: z.object({ path: z.string(), connections: z.number().int(), seconds: z.number(), perSecond: z.number(), serverCpuPercent: z.number(), clientCpuPercent: z.number() }),
   /** When it was measured (ISO 8601 UTC). */

@@ -53,6 +53,7 @@ export const en = {
     windows: 'Windows longer than asked:',
     calibration: 'Calibration (this machine, hello-world level; CPU ms per response):',
     calibrationLine: '{{proxy}}server {{server}} ms, load generator {{client}} ms ({{rate}} req/s on {{connections}} connections; {{settings}}; {{source}})',
+    calibrationLatency: 'one connection: a request with no work {{base}} ms, a 10 ms wait ends {{over}} ms late',
     calibrationProxy: 'proxy {{ms}} ms, ',
     measuredNow: 'measured now',
     cached: 'cached {{date}}, --recalibrate to measure again',

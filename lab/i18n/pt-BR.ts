@@ -52,6 +52,7 @@ export const ptBR: Messages = {
     windows: 'Janelas mais longas do que o pedido:',
     calibration: 'Calibração (esta máquina, nível hello-world; ms de CPU por resposta):',
     calibrationLine: '{{proxy}}servidor {{server}} ms, gerador de carga {{client}} ms ({{rate}} req/s em {{connections}} conexões; {{settings}}; {{source}})',
+    calibrationLatency: 'uma conexão: uma requisição sem trabalho {{base}} ms, uma espera de 10 ms termina {{over}} ms atrasada',
     calibrationProxy: 'proxy {{ms}} ms, ',
     measuredNow: 'medida agora',
     cached: 'em cache desde {{date}}, --recalibrate para medir de novo',

@@ -53,6 +53,7 @@ export const ru: Messages = {
     windows: 'Окна длиннее запрошенных:',
     calibration: 'Калибровка (эта машина, уровень hello-world; мс CPU на ответ):',
     calibrationLine: '{{proxy}}сервер {{server}} мс, генератор нагрузки {{client}} мс ({{rate}} req/s, соединений: {{connections}}; {{settings}}; {{source}})',
+    calibrationLatency: 'одно соединение: запрос без работы {{base}} мс, ожидание 10 мс заканчивается на {{over}} мс позже',
     calibrationProxy: 'прокси {{ms}} мс, ',
     measuredNow: 'измерено сейчас',
     cached: 'из кэша от {{date}}, --recalibrate, чтобы измерить заново',

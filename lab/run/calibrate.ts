@@ -14,9 +14,11 @@
  * workload contract's request with no work and the default body), 0.5 s of
  * warm-up (and until every connection has an answer), then 2 s measured, on
  * enough connections to keep every worker busy, or, for an event loop, about
- * as many as the run's largest level ({@link calibrationConnections}).
+ * as many as the run's largest level ({@link calibrationConnections}). A
+ * server is then timed on one connection ({@link TIMER_PROBE_MS}): the
+ * round trip and the engine's timer overshoot, which the model adds as delays.
  */
-import { calibrationFromLevel, type Calibration } from '../core/calibrated.js'
+import { calibrationFromLevel, delaysFromLatency, type Calibration } from '../core/calibrated.js'
 import type { CalibrationRecord } from '../core/results.js'
 import { MULTI_LOOP_ENGINES } from '../core/vocabulary.js'
 import type { ProxyDef, ServerDef, TopologyDef } from '../core/scenario.js'
@@ -42,6 +44,16 @@ export const CALIBRATION_LEVEL = { path: '/work?io_ms=0&cpu_ms=0&bytes=1024', wa
  * it; 4 workers 0.48 and 0.28 against 0.25 and 0.14.
  */
 export const POOL_CALIBRATION_PATH = '/work?io_ms=1&cpu_ms=0&bytes=1024'
+
+/**
+ * The two one-connection levels a server's calibration times after its CPU
+ * level: a request with no work, and one that waits {@link TIMER_PROBE_MS}.
+ * One connection, so nothing queues: what the first takes is the round trip
+ * and both sides' turns, and what the second takes beyond it and the wait is
+ * how late the engine's timer fires. 0.2 s of warm-up, 1 s measured each.
+ */
+export const TIMER_PROBE_MS = 10
+const LATENCY_LEVELS = { none: '/work?io_ms=0&cpu_ms=0&bytes=1024', wait: `/work?io_ms=${TIMER_PROBE_MS}&cpu_ms=0&bytes=1024`, warmupS: 0.2, durationS: 1 } as const
 
 /** The request a server part is calibrated with: the hello-world one, or {@link POOL_CALIBRATION_PATH} for a pool. */
 export function calibrationPath(server: Pick<ServerDef, 'model'>): string {
@@ -87,6 +99,7 @@ export function modelCalibration(c: TopologyCalibration): Calibration {
   return {
     serverMsPerRequest: c.server.serverMsPerRequest,
     clientMsPerRequest: c.server.clientMsPerRequest,
+    ...(c.server.latency ? delaysFromLatency(c.server.latency, c.server.serverMsPerRequest) : {}),
     ...(c.proxy?.proxyMsPerRequest !== undefined ? { proxyMsPerRequest: c.proxy.proxyMsPerRequest } : {}),
   }
 }
@@ -197,8 +210,20 @@ async function measure(ctx: CalibrationContext, def: TopologyDef, role: 'server'
     const clientCpuPercent = ctx.sampler.selfUsage(m.windowStart, m.windowEnd)?.cpuPercent.mean ?? 0
     const perSecond = m.requests.answeredPerSecond?.mean ?? m.requests.perSecond.mean
     const c = calibrationFromLevel({ serverCpuPercent, clientCpuPercent, perSecond, ...(role === 'proxy' ? { proxyCpuPercent } : {}) })
+    // a server's latency outside the model's stations, on one connection (a proxy's hop is left to its CPU)
+    const oneConnection = async (p: string) =>
+      (await ctx.driver.runLevel({ url: topology.url + p, connections: 1, warmupS: LATENCY_LEVELS.warmupS, maxWarmupS: 2, durationS: LATENCY_LEVELS.durationS, timeoutS })).latencyMs.mean
+    const latency =
+      role === 'server'
+        ? await (async () => {
+            const baseMs = await oneConnection(LATENCY_LEVELS.none)
+            const waitMs = await oneConnection(LATENCY_LEVELS.wait)
+            return { baseMs, timerOvershootMs: waitMs - baseMs - TIMER_PROBE_MS }
+          })()
+        : undefined
     return {
       ...who,
+      ...(latency ? { latency } : {}),
       serverMsPerRequest: c.serverMsPerRequest,
       clientMsPerRequest: c.clientMsPerRequest,
       ...(c.proxyMsPerRequest !== undefined ? { proxyMsPerRequest: c.proxyMsPerRequest } : {}),

@@ -18,7 +18,8 @@ import { z } from 'zod'
 import { calibrationSchema, type CalibrationRecord } from '../core/results.js'
 
 /** The cache file's format version; a file of another version is ignored (and replaced on the next write). */
-const FORMAT = 1
+// 2: server calibrations carry `latency` (format 1 files are measured again)
+const FORMAT = 2
 
 const cacheFileSchema = z.object({
   format: z.literal(FORMAT),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { calibrationFromLevel, predictBoth, predictThisMachine, textbookInput } from '../../lab/core/calibrated.js'
+import { calibrationFromLevel, delaysFromLatency, predictBoth, predictThisMachine, textbookInput } from '../../lab/core/calibrated.js'
 import type { ModelInput } from '../../lab/core/model.js'
 
 const loop = (over: Partial<ModelInput> = {}): ModelInput => ({ model: 'event-loop', workers: 1, ioMs: 50, cpuMs: 0, connections: 10_000, cores: 2, ...over })
@@ -81,6 +81,26 @@ describe('predictThisMachine', () => {
 
   it('refuses a negative cost', () => {
     expect(() => predictThisMachine(pool(), { serverMsPerRequest: -1, clientMsPerRequest: 0.05 })).toThrow(RangeError)
+  })
+})
+
+describe('the time a request spends outside the servers', () => {
+  it('takes the round trip as what a request with no work took less the server CPU, and the timer overshoot as is, never below 0', () => {
+    expect(delaysFromLatency({ baseMs: 0.3, timerOvershootMs: 1.1 }, 0.05)).toEqual({ clientDelayMs: 0.25, timerOvershootMs: 1.1 })
+    expect(delaysFromLatency({ baseMs: 0.03, timerOvershootMs: -0.02 }, 0.05)).toEqual({ clientDelayMs: 0, timerOvershootMs: 0 })
+  })
+
+  it('lengthens every wait by the overshoot and adds the round trip outside the pool: 4 workers waiting 10 ms at 4 connections serve 4 / (10 + 1 + 0.2) ms = 357 req/s, not 400', () => {
+    const cal = { serverMsPerRequest: 0, clientMsPerRequest: 0, clientDelayMs: 0.2, timerOvershootMs: 1 }
+    const p = predictThisMachine(pool({ workers: 4, ioMs: 10, connections: 4 }), cal)
+    expect(p.perSecond).toBeCloseTo(4000 / 11.2, 6)
+    // the overshoot holds the worker, the round trip does not: at 16 connections the pool caps at 4 / 11 ms
+    expect(predictThisMachine(pool({ workers: 4, ioMs: 10, connections: 16 }), cal).perSecond).toBeCloseTo(4000 / 11, 0)
+  })
+
+  it('adds no overshoot to a request that does not wait', () => {
+    const cal = { serverMsPerRequest: 0, clientMsPerRequest: 0, clientDelayMs: 0, timerOvershootMs: 1 }
+    expect(predictThisMachine(pool({ workers: 1, ioMs: 0, cpuMs: 10, connections: 1 }), cal).perSecond).toBeCloseTo(100, 6)
   })
 })
 

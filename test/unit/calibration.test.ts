@@ -57,7 +57,14 @@ describe('calibrateTopology', () => {
     expect(c.server).toMatchObject({ engine: 'node-prefork', settings: 'model=prefork workers=4 io_ms=1', source: 'measured' })
     expect(c.server.serverMsPerRequest).toBeCloseTo(0.3, 12)
     expect(c.server.clientMsPerRequest).toBeCloseTo(0.2, 12)
-    expect(modelCalibration(c)).toEqual({ serverMsPerRequest: c.server.serverMsPerRequest, clientMsPerRequest: c.server.clientMsPerRequest })
+    // then two levels of one connection: a request with no work, and one that waits 10 ms (the fake answers both in 1 / 2,000 s)
+    expect(driver.requests.slice(1).map((r) => [r.connections, r.url])).toEqual([
+      [1, 'http://127.0.0.1:1/work?io_ms=0&cpu_ms=0&bytes=1024'],
+      [1, 'http://127.0.0.1:1/work?io_ms=10&cpu_ms=0&bytes=1024'],
+    ])
+    expect(c.server.latency).toEqual({ baseMs: 0.5, timerOvershootMs: -10 })
+    // the round trip less the server CPU; an overshoot below 0 counts as none
+    expect(modelCalibration(c)).toEqual({ serverMsPerRequest: c.server.serverMsPerRequest, clientMsPerRequest: c.server.clientMsPerRequest, clientDelayMs: 0.5 - c.server.serverMsPerRequest, timerOvershootMs: 0 })
     // on the engine's own settings, less what sheds load, and on enough connections to keep every worker busy
     expect(started[0]?.server.limit_concurrency).toBeUndefined()
     expect(driver.requests[0]).toMatchObject({ connections: 16, url: 'http://127.0.0.1:1/work?io_ms=1&cpu_ms=0&bytes=1024' })
@@ -79,7 +86,8 @@ describe('calibrateTopology', () => {
     const upgraded = context({ cacheFile: first.ctx.cacheFile, versions: { 'node-prefork': '0.2.0' } })
     const c = await calibrateTopology(prefork, upgraded.ctx)
     expect(c.server).toMatchObject({ version: '0.2.0', source: 'measured' })
-    expect(upgraded.driver.requests).toHaveLength(1)
+    // the CPU level and the two one-connection levels
+    expect(upgraded.driver.requests).toHaveLength(3)
     const file = JSON.parse(readFileSync(first.ctx.cacheFile as string, 'utf8'))
     expect(Object.keys(file.entries)).toHaveLength(2)
   })
@@ -99,7 +107,7 @@ describe('calibrateTopology', () => {
     const { ctx, driver } = context()
     await calibrateTopology(prefork, ctx)
     await calibrateTopology(prefork, { ...ctx, recalibrate: true })
-    expect(driver.requests).toHaveLength(1)
+    expect(driver.requests).toHaveLength(3)
   })
 })
 

@@ -5,10 +5,14 @@ import { heldBySlowClients, levelInput, predictLevel, proxyCpuMs } from '../../l
 const server = (workers: number) => ({ model: 'prefork' as const, workers, timeout_s: 30 })
 
 describe('the model behind a proxy', () => {
-  it('pools the workers of several upstreams: 3 × 2 workers on a 59 ms mean demand serve ≈ 102 req/s', () => {
+  it('pools the workers of several upstreams behind least connections: 3 × 2 workers on a 59 ms mean demand serve ≈ 102 req/s', () => {
     const mix = [{ weight: 9, io_ms: 10 }, { weight: 1, io_ms: 500 }]
-    const p = predictLevel({ server: server(2), proxy: {}, upstreams: 3 }, { io_ms: 0, cpu_ms: 0, mix }, 256, 2)
+    const p = predictLevel({ server: server(2), proxy: { balance: 'least-conn' }, upstreams: 3 }, { io_ms: 0, cpu_ms: 0, mix }, 256, 2)
     expect(p.perSecond).toBeCloseTo(6000 / 59, 0)
+    // round-robin (the default) keeps less of it, even with every upstream's queue long
+    const rr = predictLevel({ server: server(2), proxy: {}, upstreams: 3 }, { io_ms: 0, cpu_ms: 0, mix }, 256, 2)
+    expect(rr.perSecond).toBeLessThan(0.99 * p.perSecond)
+    expect(rr.perSecond).toBeGreaterThan(0.85 * p.perSecond)
   })
 
   it('ignores upstreams without a proxy (the schema refuses them anyway)', () => {

@@ -53,7 +53,8 @@ export function calibrationText(d: ResultsDocument): string {
     .map((c) => {
       const proxy = c.proxyMsPerRequest !== undefined ? `proxy ${fmt(c.proxyMsPerRequest, 3)} ms, ` : ''
       const when = `${c.source === 'cache' ? 'cached from' : 'measured'} ${c.measuredAt.slice(0, 10)}`
-      return `${c.engine} ${c.version} (${c.settings}): ${proxy}server ${fmt(c.serverMsPerRequest, 3)} ms, load generator ${fmt(c.clientMsPerRequest, 3)} ms per response at ${fmt(c.level.perSecond, 0)} req/s on ${c.level.connections} connections, ${when}`
+      const latency = c.latency ? `; on one connection a request with no work took ${fmt(c.latency.baseMs, 2)} ms and a 10 ms wait ended ${fmt(c.latency.timerOvershootMs, 2)} ms late` : ''
+      return `${c.engine} ${c.version} (${c.settings}): ${proxy}server ${fmt(c.serverMsPerRequest, 3)} ms, load generator ${fmt(c.clientMsPerRequest, 3)} ms per response at ${fmt(c.level.perSecond, 0)} req/s on ${c.level.connections} connections${latency}, ${when}`
     })
     .join('; ')
 }
