@@ -7,6 +7,7 @@
 import type { Level } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
 import type { TopologyDef, Workload } from '../core/scenario.js'
+import { deployLoss } from '../core/deploy-loss.js'
 import { predictBoth, type Calibration, type Sharing } from '../core/calibrated.js'
 import { isFinitePrediction, levelInput, meanRespawnMs, type Prediction } from '../core/model.js'
 import { cpuPerResponseUs, littlesLaw } from '../core/stats.js'
@@ -132,5 +133,16 @@ export function predictionsFor(
  */
 export function predictionFor(def: TopologyDef, workload: Workload, run: RunResult, cores: number, timeoutS: number, machine: MachineFacts = {}): RunResult['prediction'] | undefined {
   const facts = run.otherCpuPercent !== undefined ? { ...machine, otherCpuPercent: run.otherCpuPercent } : machine
-  return predictionsFor(def, workload, run.connections, cores, timeoutS, facts, meanRespawnMs(run.events ?? []))
+  const p = predictionsFor(def, workload, run.connections, cores, timeoutS, facts, meanRespawnMs(run.events ?? []))
+  if (!p || !def.deploy || !run.window || def.server.model === 'event-loop') return p
+  // a deploy mid-level: the slot time no worker served, from the level's own events (lab/core/deploy-loss.ts)
+  const fromS = run.window.warmupS
+  const loss = deployLoss(run.events ?? [], { fromS, toS: fromS + run.window.measuredS }, def.server.workers * (def.server.threads ?? 1) * (def.proxy ? (def.upstreams ?? 1) : 1))
+  if (loss === 0) return p
+  const keep = <T extends { perSecond: number; approximate?: string }>(x: T): T => ({
+    ...x,
+    perSecond: x.perSecond * (1 - loss),
+    approximate: [x.approximate, `Deploy: ${(loss * 100).toFixed(0)} % of the window's worker time had no worker (from the level's events), so the steady-state figure is scaled by ${(1 - loss).toFixed(2)}.`].filter(Boolean).join(' '),
+  })
+  return { ...keep(p), ...(p.textbook ? { textbook: keep(p.textbook) } : {}), ...(p.thisMachine ? { thisMachine: keep(p.thisMachine) } : {}) }
 }

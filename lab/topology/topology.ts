@@ -10,6 +10,7 @@
  * Every Debian engine needed is detected before anything starts: a missing
  * one throws `EngineMissingError` (the CLI exits 3 with the install command).
  */
+import { RESTART_MARK } from '../core/deploy-loss.js'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -154,7 +155,7 @@ function compose(id: string, servers: RunningPart[], front: RunningPart | undefi
   let stopping: Promise<void> | undefined
   const restartAll = async () => {
     const t0 = performance.now()
-    mark('deploy: stopping the server to start the new version')
+    mark(`${RESTART_MARK} the server to start the new version`)
     await Promise.all(
       servers.map(async (s, i) => {
         await s.stop()
