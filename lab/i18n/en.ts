@@ -75,7 +75,7 @@ export const en = {
     streamsFailed: ', {{count}} failed',
     masterLine: '{{exits}} worker exits, {{timeouts}} timeout kills, {{spawns}} workers booted',
     memoryLine: '{{count}} processes: RSS {{rss}} MiB summed, PSS {{pss}} MiB summed',
-    openLoop: 'open loop (latency from the intended send; theory: M/D/c pool, event loop as delay + one CPU):',
+    openLoop: 'open loop (latency from the intended send; theory at the offered rate: M/D/c pool, event loop as delay + one CPU):',
   },
   verdict: {
     noDifference: '{{level}}: no measurable difference at this level between {{a}} and {{b}} (their 95 % intervals overlap)',

@@ -74,7 +74,7 @@ export const ptBR: Messages = {
     streamsFailed: ', falharam: {{count}}',
     masterLine: 'saídas de worker: {{exits}}, mortos por timeout: {{timeouts}}, workers iniciados: {{spawns}}',
     memoryLine: 'processos: {{count}}; RSS somado {{rss}} MiB, PSS somado {{pss}} MiB',
-    openLoop: 'laço aberto (latência desde o envio pretendido; teoria: pool M/D/c, event loop como atraso + uma CPU):',
+    openLoop: 'laço aberto (latência desde o envio pretendido; teoria na taxa oferecida: pool M/D/c, event loop como atraso + uma CPU):',
   },
   verdict: {
     noDifference: '{{level}}: nenhuma diferença mensurável neste nível entre {{a}} e {{b}} (os intervalos de 95 % se sobrepõem)',
