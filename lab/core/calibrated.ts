@@ -45,6 +45,9 @@ export interface Calibration {
  * `setTimeout(10)` answered in 11.2 ms where a request with no work took
  * 0.1 ms: overshoot 1.1 ms (libuv timers count whole milliseconds from the
  * loop's cached clock, libuv 1.x `uv_timer_start`, `uv_update_time`).
+ * Gunicorn's sync worker, whose `time.sleep` is finer, read 1.16 ms too on
+ * the project's 2-core VM: the overshoot also holds the machine's wake-up
+ * from idle after any wait, which is why it is measured, not assumed.
  */
 export function delaysFromLatency(latency: { baseMs: number; timerOvershootMs: number }, serverMsPerRequest: number): { clientDelayMs: number; timerOvershootMs: number } {
   return { clientDelayMs: Math.max(0, latency.baseMs - serverMsPerRequest), timerOvershootMs: Math.max(0, latency.timerOvershootMs) }
