@@ -48,7 +48,7 @@ export const en = {
     legendGood: "good ranges: Little's 0.90–1.10 (outside: the measurement is suspect); meas/pred near 1.00 (the model explains the level; well below: something the model leaves out costs time).",
     legendRepeats: 'repeats (each on a fresh topology), or ',
     legendTaken: "; other processes took {{min}}–{{max}} % of a core meanwhile, left out of this machine's cores",
-    legendPred: 'textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator{{taken}}). meas/pred: answered ÷ {{basis}}.',
+    legendPred: 'textbook: io_ms and cpu_ms only; this machine: calibrated (CPU per response of the engine and of the load generator, the round trip and how late a wait ends{{taken}}). meas/pred: answered ÷ {{basis}}.',
     warnings: 'Warnings:',
     windows: 'Windows longer than asked:',
     calibration: 'Calibration (this machine, hello-world level; CPU ms per response):',

@@ -47,7 +47,7 @@ export const ptBR: Messages = {
     legendGood: 'faixas boas: Little 0,90–1,10 (fora dela, a medição é suspeita); med/prev perto de 1,00 (o modelo explica o nível; bem abaixo: algo que o modelo deixa de fora custa tempo).',
     legendRepeats: 'repetições (cada uma numa topologia nova) ou ',
     legendTaken: '; outros processos usaram {{min}}–{{max}} % de um núcleo enquanto isso, descontados dos núcleos desta máquina',
-    legendPred: 'livro-texto: só io_ms e cpu_ms; esta máquina: calibrada (CPU por resposta do engine e do gerador de carga{{taken}}). med/prev: respondidas ÷ {{basis}}.',
+    legendPred: 'livro-texto: só io_ms e cpu_ms; esta máquina: calibrada (CPU por resposta do engine e do gerador de carga, a ida e volta e o atraso de uma espera{{taken}}). med/prev: respondidas ÷ {{basis}}.',
     warnings: 'Avisos:',
     windows: 'Janelas mais longas do que o pedido:',
     calibration: 'Calibração (esta máquina, nível hello-world; ms de CPU por resposta):',
