@@ -45,6 +45,8 @@ export interface DiagnosisContext {
   cores: number
   /** Percent of requests that crash or hang in the level's workload (`crash_pct + hang_pct`). */
   eventPct?: number
+  /** Percent of a mix's requests of its rarest kind (lab/core/window.ts `rarestKindPct`). */
+  rareKindPct?: number
 }
 
 const f0 = (n: number) => n.toFixed(0)
@@ -131,6 +133,7 @@ export function diagnose(run: RunResult, ctx: DiagnosisContext): Diagnosis[] {
     meanMs: run.requests.total > 0 ? run.latencyMs.mean : null,
     ...(run.prediction && Number.isFinite(run.prediction.meanMs) ? { predictedMeanMs: run.prediction.meanMs } : {}),
     ...(ctx.eventPct ? { eventPct: ctx.eventPct } : {}),
+    ...(ctx.rareKindPct ? { rareKindPct: ctx.rareKindPct } : {}),
   })
   // a level that answered nothing is its own diagnosis (no-responses), not a short window
   if (short.length && run.requests.total > 0) {

@@ -122,7 +122,7 @@ export const windowSchema = z.object({
    * `too-short` (the cap was not enough to trust the level).
    */
   verdict: z.enum(['as-asked', 'extended', 'too-short']).optional(),
-  /** The rule that needed the longest window: `asked`, `whole-seconds`, `latency`, `completions`, `rare-events`. */
+  /** The rule that needed the longest window: `asked`, `whole-seconds`, `latency`, `completions`, `rare-events`, `rare-kind`. */
   rule: z.string().optional(),
   /** The choice in one sentence, e.g. `measured 4 s instead of 2 s: 5 × the predicted mean latency of 800 ms is 4.0 s`. */
   message: z.string().optional(),

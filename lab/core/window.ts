@@ -27,7 +27,7 @@ export const WINDOW_RULES = {
   completionsPerConnection: 5,
   /** The window holds at least this many whole seconds (the per-second samples). */
   minWholeSeconds: 2,
-  /** A scenario with crashes or hangs expects at least this many of them in the window. */
+  /** A scenario with crashes or hangs expects at least this many of them in the window; a mix, as many of its rarest kind. */
   rareEvents: 20,
   /**
    * Before a level the lab sizes its window from the prediction with this
@@ -50,6 +50,8 @@ export interface WindowPlan {
   predictedPerSecond?: number
   /** Percent of requests that crash or hang (`crash_pct + hang_pct`); absent or 0 without faults. */
   eventPct?: number
+  /** Percent of a mix's requests that are of its rarest kind ({@link rarestKindPct}); absent without a mix. */
+  rareKindPct?: number
   /** The longest window the lab will measure, s. */
   capS: number
   /**
@@ -61,7 +63,7 @@ export interface WindowPlan {
 }
 
 /** The rule that needed the longest window. */
-export type WindowRule = 'asked' | 'whole-seconds' | 'latency' | 'completions' | 'rare-events'
+export type WindowRule = 'asked' | 'whole-seconds' | 'latency' | 'completions' | 'rare-events' | 'rare-kind'
 
 /** The window to measure and why. */
 export interface WindowChoice {
@@ -79,6 +81,20 @@ export interface WindowChoice {
 /** Percent of a workload's requests that crash or hang (`crash_pct + hang_pct`): the rare events a window must hold enough of. */
 export function eventPct(w: { crash_pct?: number; hang_pct?: number }): number {
   return (w.crash_pct ?? 0) + (w.hang_pct ?? 0)
+}
+
+/**
+ * The share of a mix's requests that are of its rarest kind, percent
+ * (weights as lab/core/mix.ts reads them); undefined without a mix of two or
+ * more kinds sent by every connection. A rare slow kind sets the level's
+ * throughput as much as a crash does: on load-balancing's 9 : 1 mix, 2 s
+ * held about 15 of the 500 ms requests, and round-robin's req/s read 73 to
+ * 92 from run to run against 75 predicted.
+ */
+export function rarestKindPct(w: { mix?: ReadonlyArray<{ weight: number }>; mix_split?: 'requests' | 'connections' }): number | undefined {
+  if (!w.mix || w.mix.length < 2 || w.mix_split === 'connections') return undefined
+  const total = w.mix.reduce((a, e) => a + e.weight, 0)
+  return total > 0 ? (100 * Math.min(...w.mix.map((e) => e.weight))) / total : undefined
 }
 
 /**
@@ -108,6 +124,8 @@ export function windowNeeds(plan: WindowPlan): Array<{ rule: WindowRule; seconds
     const pct = plan.eventPct ?? 0
     // the prediction counts answered requests; the faults are a share of all attempts
     if (pct > 0 && pct < 100) needs.push({ rule: 'rare-events', seconds: k * rareEventWindowS(x / (1 - pct / 100), pct) })
+    const kind = plan.rareKindPct ?? 0
+    if (kind > 0 && kind < 100) needs.push({ rule: 'rare-kind', seconds: k * rareEventWindowS(x, kind) })
   }
   return needs.sort((a, b) => b.seconds - a.seconds)
 }
@@ -151,6 +169,8 @@ function reason(rule: WindowRule, plan: WindowPlan, seconds: number): string {
       return `${completionsPerConnection} responses on each of ${plan.connections} connections at ${(plan.predictedPerSecond ?? 0).toFixed(1)} req/s take ${s}`
     case 'rare-events':
       return `${rareEvents} expected crashes or hangs at ${plan.eventPct} % of requests take ${s}`
+    case 'rare-kind':
+      return `${rareEvents} requests of the mix's rarest kind (${(plan.rareKindPct ?? 0).toFixed(0)} % of requests) take ${s}`
     default:
       return `a spread needs ${minWholeSeconds} whole seconds`
   }
@@ -169,6 +189,8 @@ export interface MeasuredFacts {
   predictedMeanMs?: number
   /** Percent of requests that crash or hang, as in {@link WindowPlan}. */
   eventPct?: number
+  /** Percent of a mix's requests of its rarest kind, as in {@link WindowPlan}. */
+  rareKindPct?: number
 }
 
 /** One rule a measured window broke: what it needed and what it held. */
@@ -204,6 +226,11 @@ export function windowShortfalls(m: MeasuredFacts): Shortfall[] {
   if (pct > 0 && pct < 100) {
     const expected = (m.responses / (1 - pct / 100)) * (pct / 100)
     if (expected < rareEvents) out.push({ rule: 'rare-events', needed: rareEvents, got: expected, message: `about ${expected.toFixed(1)} crashes or hangs expected in the window, fewer than ${rareEvents}` })
+  }
+  const kind = m.rareKindPct ?? 0
+  if (kind > 0 && kind < 100) {
+    const expected = (m.responses * kind) / 100
+    if (expected < rareEvents) out.push({ rule: 'rare-kind', needed: rareEvents, got: expected, message: `about ${expected.toFixed(1)} requests of the mix's rarest kind in the window, fewer than ${rareEvents}` })
   }
   return out
 }

@@ -20,7 +20,7 @@ import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.j
 import type { Sampler } from '../topology/sampler.js'
 import { countTimeWait } from '../topology/sockets.js'
 import type { RunningTopology } from '../topology/topology.js'
-import { WINDOW_RULES, chooseWindow, eventPct, type WindowChoice } from '../core/window.js'
+import { WINDOW_RULES, chooseWindow, eventPct, rarestKindPct, type WindowChoice } from '../core/window.js'
 import type { RunEvents } from './events.js'
 import { startWebSockets } from '../load/websockets.js'
 import { otherCpuPercent, readCpuTimes } from './machine-load.js'
@@ -92,13 +92,14 @@ export interface LevelContext {
  * client's timeout) is sized by whole seconds only: no window holds a
  * completion, and measuring that is the lesson.
  */
-export function levelWindow(load: Plan['load'], connections: number, expected: Prediction | undefined, pct: number): WindowChoice {
+export function levelWindow(load: Plan['load'], connections: number, expected: Prediction | undefined, pct: number, rareKindPct?: number): WindowChoice {
   const answers = expected !== undefined && expected.perSecond > 0
   return chooseWindow({
     durationS: load.duration_s,
     connections,
     ...(answers ? { predictedMeanMs: expected.meanMs, predictedPerSecond: expected.perSecond } : {}),
     ...(pct > 0 ? { eventPct: pct } : {}),
+    ...(rareKindPct ? { rareKindPct } : {}),
     capS: Math.max(load.max_duration_s, load.duration_s),
     margin: WINDOW_RULES.planMargin,
   })
@@ -133,7 +134,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   const expected = open ? undefined : predictionsFor(ctx.def, workload, level.connections, ctx.cores, load.timeout_s, ctx.machine)
   // an open loop's warm-up is the schedule's first warmup_s seconds, whatever the server does
   const maxWarmupS = open ? load.warmup_s : warmupCap(load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
-  let window = levelWindow(load, level.connections, expected, open ? 0 : eventPct(workload))
+  let window = levelWindow(load, level.connections, expected, open ? 0 : eventPct(workload), open ? undefined : rarestKindPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
   const slow = await startSlow(topology.url, workload, maxWarmupS + Math.max(load.max_duration_s, window.durationS) + 5)
   const side = startSideLoads(topology.url, workload, load)
@@ -148,7 +149,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     // an open loop's window is its schedule's
     if (other === undefined || open) return window.durationS
     const again = predictionsFor(ctx.def, workload, level.connections, ctx.cores, load.timeout_s, { ...ctx.machine, otherCpuPercent: other })
-    window = levelWindow(load, level.connections, again, eventPct(workload))
+    window = levelWindow(load, level.connections, again, eventPct(workload), rarestKindPct(workload))
     return window.durationS
   }
   try {

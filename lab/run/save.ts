@@ -6,7 +6,7 @@
 import { SCHEMA_VERSION, type Placement, type ResultsDocument, type RunResult, type Warning } from '../core/results.js'
 import type { Workload } from '../core/scenario.js'
 import { warningsFor } from '../core/warnings.js'
-import { eventPct } from '../core/window.js'
+import { eventPct, rarestKindPct } from '../core/window.js'
 import { repeatedLevels } from '../core/labels.js'
 import { writeReport } from '../store/report.js'
 import { writeResults } from '../store/results.js'
@@ -59,7 +59,8 @@ export class ResultsRecorder {
     this.doc.runs.push(run)
     const w = this.workloads[run.workload]
     const pct = w ? eventPct(w) : 0
-    const warnings = warningsFor(run, this.doc.runs.length - 1, { cores: this.doc.env.cores, ...(pct > 0 ? { eventPct: pct } : {}) })
+    const rare = w && run.mode !== 'open' ? rarestKindPct(w) : undefined
+    const warnings = warningsFor(run, this.doc.runs.length - 1, { cores: this.doc.env.cores, ...(pct > 0 ? { eventPct: pct } : {}), ...(rare ? { rareKindPct: rare } : {}) })
     this.doc.warnings.push(...warnings)
     const repeated = repeatedLevels(this.doc.runs)
     if (repeated.length) this.doc.repeated = repeated

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseWindow, rareEventWindowS, WINDOW_RULES, windowNeeds, windowShortfalls } from '../../lab/core/window.js'
+import { chooseWindow, rarestKindPct, rareEventWindowS, WINDOW_RULES, windowNeeds, windowShortfalls } from '../../lab/core/window.js'
 
 describe('chooseWindow', () => {
   it('stretches a 1.5 s quick window to 2 whole seconds when nothing else needs more (4 workers, 8 connections, 100 ms)', () => {
@@ -34,6 +34,21 @@ describe('chooseWindow', () => {
     const w = chooseWindow({ durationS: 2, connections: 4, predictedMeanMs: 40, predictedPerSecond: 99, eventPct: 1, capS: 30 })
     expect(w).toMatchObject({ verdict: 'extended', durationS: 20, rule: 'rare-events' })
     expect(w.neededS).toBeCloseTo(20, 9)
+  })
+
+  it('sizes a mix so 20 of its rarest kind are expected: 1 in 10 at 75 req/s needs 2.7 s, 3.3 s with headroom, so 4 whole seconds', () => {
+    const w = chooseWindow({ durationS: 2, connections: 12, predictedMeanMs: 160, predictedPerSecond: 75, rareKindPct: 10, capS: 30, margin: 1.25 })
+    expect(w).toMatchObject({ verdict: 'extended', durationS: 4, rule: 'rare-kind' })
+    expect(w.message).toBe("measured 4 s instead of 2 s: 20 requests of the mix's rarest kind (10 % of requests) take 2.7 s, 25 % more for headroom 3.3 s")
+    // measured: 150 responses held 15 of them
+    expect(windowShortfalls({ measuredS: 2, connections: 12, responses: 150, meanMs: 160, rareKindPct: 10 }).map((x) => x.rule)).toEqual(['rare-kind'])
+  })
+
+  it('reads the rarest kind of a mix sent by every connection, and none for one kind or a mix split by connection', () => {
+    expect(rarestKindPct({ mix: [{ weight: 9 }, { weight: 1 }] })).toBe(10)
+    expect(rarestKindPct({ mix: [{ weight: 1 }] })).toBeUndefined()
+    expect(rarestKindPct({ mix: [{ weight: 9 }, { weight: 1 }], mix_split: 'connections' })).toBeUndefined()
+    expect(rarestKindPct({})).toBeUndefined()
   })
 
   it('marks a level too short to trust when the rules need more than the cap, and measures the cap', () => {
