@@ -16,11 +16,10 @@ import { NO_DATA, approximateNotes, calibrationLines, describeWorkload, extras, 
 import { num } from './format-number.js'
 import { engineText } from './handout.js'
 import { currentLang, t } from './i18n.js'
+import { warningMessages } from './warnings.js'
 
 export { describeWorkload, serverCpuPercent, num }
 
-/** Above a workload's verdicts when the run opened with the verdict on the lesson: they are the other comparisons. */
-const OTHER_COMPARISONS = '  Other comparisons, on answered req/s (the verdict on the lesson is the first line):'
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => num(n, d)
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -125,10 +124,11 @@ export function engineLine(runs: readonly RunResult[]): string {
 
 /**
  * A warning's line: its message as the run wrote it (English, with the
- * measured figures) or, in another language, the translated title first.
+ * measured figures) or, in another language, the translated title first and
+ * the message in that language (lab/core/warnings.ts `warningMessages`).
  */
-function warningMessage(w: ResultsDocument['warnings'][number]): string {
-  return currentLang() === 'en' ? w.message : `${t(`warning.${w.code}.title`)}: ${w.message}`
+function warningLine(w: ResultsDocument['warnings'][number], message: string): string {
+  return currentLang() === 'en' ? message : `${t(`warning.${w.code}.title`)}: ${message}`
 }
 
 /**
@@ -156,14 +156,15 @@ export function formatSummary(doc: ResultsDocument): string {
     lines.push(...openLoopTable(runs, width))
     lines.push(...approximateNotes(runs), ...extras(runs))
     const verdicts = verdictLines(w, doc.runs)
-    if (verdicts.length) lines.push('', ...(lesson ? [OTHER_COMPARISONS] : []), ...verdicts.map((v) => `  ${v}`))
+    if (verdicts.length) lines.push('', ...(lesson ? [`  ${t('lesson.otherComparisons')}`] : []), ...verdicts.map((v) => `  ${v}`))
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
   const na = unavailableLine(doc.env.unavailable)
   if (na) lines.push('', na)
   if (doc.warnings.length) {
     lines.push('', t('summary.warnings'))
-    for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warningMessage(warning)}`)
+    const messages = warningMessages(doc)
+    doc.warnings.forEach((warning, i) => lines.push(`  - [${warning.code}] ${warningLine(warning, messages[i] ?? warning.message)}`))
   }
   return lines.join('\n') + '\n'
 }

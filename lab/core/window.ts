@@ -12,6 +12,9 @@
  *
  * Pure: no I/O.
  */
+import { num } from './format-number.js'
+import { t } from './i18n.js'
+import type { Lang } from './i18n-lang.js'
 
 /**
  * The rules, as numbers to tune against measurement (docs/measurement.md).
@@ -184,26 +187,27 @@ export interface Shortfall {
  * to trust. The latency rule uses the longer of the measured and the
  * predicted mean latency; the rare-event rule counts the events expected
  * among the attempts, responses / (1 − pct) · pct.
+ * @param lang - the messages' language (lab/i18n/en/warnings.ts; default English)
  */
-export function windowShortfalls(m: MeasuredFacts): Shortfall[] {
+export function windowShortfalls(m: MeasuredFacts, lang: Lang = 'en'): Shortfall[] {
   const out: Shortfall[] = []
   const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
   const whole = Math.floor(m.measuredS + 1e-6)
-  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: `${whole} whole second${whole === 1 ? '' : 's'}, fewer than the ${minWholeSeconds} a spread needs` })
+  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: t('warningText.wholeSeconds', { count: whole, min: minWholeSeconds }, lang) })
   const latencies = [m.meanMs, m.predictedMeanMs].filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x))
   if (latencies.length) {
     const r = Math.max(...latencies)
     const got = (m.measuredS * 1000) / r
-    if (got < latencyMultiple) out.push({ rule: 'latency', needed: latencyMultiple, got, message: `the window held ${got.toFixed(1)} mean latencies of ${r.toFixed(0)} ms, fewer than ${latencyMultiple}` })
+    if (got < latencyMultiple) out.push({ rule: 'latency', needed: latencyMultiple, got, message: t('warningText.latencies', { got: num(got, 1, lang), ms: num(r, 0, lang), min: latencyMultiple }, lang) })
   }
   const perConnection = m.responses / m.connections
   if (perConnection < completionsPerConnection) {
-    out.push({ rule: 'completions', needed: completionsPerConnection, got: perConnection, message: `${perConnection.toFixed(1)} responses per connection, fewer than ${completionsPerConnection}` })
+    out.push({ rule: 'completions', needed: completionsPerConnection, got: perConnection, message: t('warningText.completions', { got: num(perConnection, 1, lang), min: completionsPerConnection }, lang) })
   }
   const pct = m.eventPct ?? 0
   if (pct > 0 && pct < 100) {
     const expected = (m.responses / (1 - pct / 100)) * (pct / 100)
-    if (expected < rareEvents) out.push({ rule: 'rare-events', needed: rareEvents, got: expected, message: `about ${expected.toFixed(1)} crashes or hangs expected in the window, fewer than ${rareEvents}` })
+    if (expected < rareEvents) out.push({ rule: 'rare-events', needed: rareEvents, got: expected, message: t('warningText.rareEvents', { got: num(expected, 1, lang), min: rareEvents }, lang) })
   }
   return out
 }

@@ -4,6 +4,8 @@
  * the same keys, placeholders and numbers.
  */
 import type { Messages } from './en.js'
+import { lesson } from './pt-BR/lesson.js'
+import { warningText } from './pt-BR/warnings.js'
 
 export const ptBR: Messages = {
   cli: {
@@ -239,4 +241,6 @@ export const ptBR: Messages = {
     readyDetail: 'Escolha um cenário, ajuste os parâmetros e clique em Executar.',
     liveThroughput: 'Vazão, ao vivo',
   },
+  lesson,
+  warningText,
 }

@@ -5,6 +5,8 @@
  * a colon) where a noun would have to agree with the number.
  */
 import type { Messages } from './en.js'
+import { lesson } from './ru/lesson.js'
+import { warningText } from './ru/warnings.js'
 
 export const ru: Messages = {
   cli: {
@@ -240,4 +242,6 @@ export const ru: Messages = {
     readyDetail: 'Выберите сценарий, настройте параметры и нажмите «Запустить».',
     liveThroughput: 'Пропускная способность, в реальном времени',
   },
+  lesson,
+  warningText,
 }
