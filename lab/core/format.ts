@@ -115,11 +115,17 @@ function legend(runs: readonly RunResult[]): string[] {
   ]
 }
 
-/** `engines: prefork = node-prefork, proxied = nginx → gunicorn`: which engine served each topology, '' without runs. */
-export function engineLine(runs: readonly RunResult[]): string {
+/** `prefork = node-prefork, proxied = nginx → gunicorn`: which engine served each topology, '' without runs. */
+export function engineList(runs: readonly RunResult[]): string {
   const by = new Map<string, string>()
   for (const r of runs) if (!by.has(r.topology)) by.set(r.topology, engineText(r.engines))
-  return by.size ? `engines: ${[...by].map(([t, e]) => `${t} = ${e}`).join(', ')}` : ''
+  return [...by].map(([topology, e]) => `${topology} = ${e}`).join(', ')
+}
+
+/** `engines: prefork = node-prefork, proxied = nginx → gunicorn` ({@link engineList} in the current language), '' without runs. */
+export function engineLine(runs: readonly RunResult[]): string {
+  const list = engineList(runs)
+  return list ? t('charts.env.enginesLine', { list }) : ''
 }
 
 /**

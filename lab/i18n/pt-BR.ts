@@ -4,6 +4,7 @@
  * the same keys, placeholders and numbers.
  */
 import type { Messages } from './en.js'
+import { charts } from './pt-BR/charts.js'
 import { lesson } from './pt-BR/lesson.js'
 import { warningText } from './pt-BR/warnings.js'
 
@@ -243,4 +244,5 @@ export const ptBR: Messages = {
   },
   lesson,
   warningText,
+  charts,
 }

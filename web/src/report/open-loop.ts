@@ -8,6 +8,7 @@ import { loadLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { seriesTable, slug, uniq } from './format.js'
+import { t } from '../../../lab/core/i18n.js'
 import { THEORY } from './theory.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
 import { logAxis } from '../panels/log-ticks.js'
@@ -32,7 +33,7 @@ export function hockeyStickChart(docs: ResultsDocument[], workload: string): Lin
       series.push({ ...base, label: `${label} mean`, marker: 'circle', points: runs.map((r) => ({ x: rate(r), y: r.latencyMs.mean })) })
       series.push({ ...base, label: `${label} p99`, marker: 'triangle', points: runs.map((r) => ({ x: rate(r), y: r.latencyMs.p99 })) })
       const theory = openRuns(doc, workload).filter((r) => r.topology === topology && r.prediction)
-      if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory.map((r) => ({ x: rate(r), y: r.prediction?.meanMs ?? 0 })) })
+      if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${t('charts.modelMean', { model: THEORY() })}`, points: theory.map((r) => ({ x: rate(r), y: r.prediction?.meanMs ?? 0 })) })
     }
   })
   return {
