@@ -11,6 +11,7 @@
  * is called with the key without the suffix and a `count`; a translation
  * adds the forms its language needs (ru `_few`, `_many`; pt-BR `_many`).
  */
+import { beside } from './en/beside.js'
 import { charts } from './en/charts.js'
 import { lesson } from './en/lesson.js'
 import { warningText } from './en/warnings.js'
@@ -250,6 +251,7 @@ export const en = {
   lesson,
   warningText,
   charts,
+  beside,
 } as const
 
 /** The shape every language's strings have: the same keys as {@link en}, each a string. */

@@ -4,6 +4,7 @@
  * the same keys, placeholders and numbers.
  */
 import type { Messages } from './en.js'
+import { beside } from './pt-BR/beside.js'
 import { charts } from './pt-BR/charts.js'
 import { lesson } from './pt-BR/lesson.js'
 import { warningText } from './pt-BR/warnings.js'
@@ -245,4 +246,5 @@ export const ptBR: Messages = {
   lesson,
   warningText,
   charts,
+  beside,
 }

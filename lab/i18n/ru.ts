@@ -5,6 +5,7 @@
  * a colon) where a noun would have to agree with the number.
  */
 import type { Messages } from './en.js'
+import { beside } from './ru/beside.js'
 import { charts } from './ru/charts.js'
 import { lesson } from './ru/lesson.js'
 import { warningText } from './ru/warnings.js'
@@ -246,4 +247,5 @@ export const ru: Messages = {
   lesson,
   warningText,
   charts,
+  beside,
 }
