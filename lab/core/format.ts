@@ -81,7 +81,7 @@ function row(rs: RunResult[], width: number, shed: boolean, cpuNa: boolean): str
     `  ${r.topology.padEnd(width)}${pad(String(r.connections), c.conns.w)}${pad(fmtRate(answered), c.answered.w)}` +
     (shed ? `${pad(fix(all.mean), c.all.w)}${pad(fix(all.mean - answered.mean), c.non2xx.w)}` : '') +
     `${pad(latency((x) => x.latencyMs.p50), c.p50.w)}${pad(latency((x) => x.latencyMs.p99), c.p99.w)}` +
-    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(cpuNa ? 'n/a' : fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
+    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(cpuNa ? t('describe.na') : fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
     `${pad(little.length ? fix(mean(little), 2) : NO_DATA, c.littles.w)}` +
     `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), c.textbook.w)}${pad(predicted((p) => p.thisMachine), c.thisMachine.w)}` +
     `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : NO_DATA, c.measPred.w)}`

@@ -58,8 +58,8 @@ export function metricName(lesson: Pick<Lesson, 'metric' | 'kind'>): string {
   return lesson.kind !== undefined ? t('lesson.kindMetric', { kind: lesson.kind, name }) : name
 }
 
-/** The metric's unit as printed: `ms`, `req/s`, `responses/s`. */
-const metricUnit = (metric: LessonMetric): string => t(`lesson.metrics.${metric}.unit`)
+/** The metric's unit as printed, in the current language: `ms`, `req/s`, `responses/s`. */
+export const metricUnit = (metric: LessonMetric): string => t(`lesson.metrics.${metric}.unit`)
 
 /** One run's value of a per-run metric, or why there is none. */
 function scalar(run: RunResult, lesson: Lesson): number | string {

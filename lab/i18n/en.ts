@@ -13,6 +13,7 @@
  */
 import { beside } from './en/beside.js'
 import { charts } from './en/charts.js'
+import { describe } from './en/describe.js'
 import { lesson } from './en/lesson.js'
 import { warningText } from './en/warnings.js'
 
@@ -252,6 +253,7 @@ export const en = {
   warningText,
   charts,
   beside,
+  describe,
 } as const
 
 /** The shape every language's strings have: the same keys as {@link en}, each a string. */

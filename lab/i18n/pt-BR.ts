@@ -6,6 +6,7 @@
 import type { Messages } from './en.js'
 import { beside } from './pt-BR/beside.js'
 import { charts } from './pt-BR/charts.js'
+import { describe } from './pt-BR/describe.js'
 import { lesson } from './pt-BR/lesson.js'
 import { warningText } from './pt-BR/warnings.js'
 
@@ -247,4 +248,5 @@ export const ptBR: Messages = {
   warningText,
   charts,
   beside,
+  describe,
 }

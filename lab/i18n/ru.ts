@@ -7,6 +7,7 @@
 import type { Messages } from './en.js'
 import { beside } from './ru/beside.js'
 import { charts } from './ru/charts.js'
+import { describe } from './ru/describe.js'
 import { lesson } from './ru/lesson.js'
 import { warningText } from './ru/warnings.js'
 
@@ -248,4 +249,5 @@ export const ru: Messages = {
   warningText,
   charts,
   beside,
+  describe,
 }
