@@ -8,17 +8,17 @@ const mix = 'смесь запросов, видов: {{count}}'
 const streams = 'удерживаемых потоков: {{count}}'
 const websockets = 'клиентов WebSocket: {{count}}'
 const slowClients = 'медленных клиентов: {{count}}'
-const workers = 'pre-fork worker: {{count}}'
+const workers = 'pre-fork воркеров: {{count}}'
 
 export const describe: Messages['describe'] = {
   mix_one: mix,
   mix_few: mix,
   mix_many: mix,
   mix_other: mix,
-  work: '{{io}} ms ожидания + {{cpu}} ms CPU на запрос',
+  work: '{{io}} мс ожидания + {{cpu}} мс CPU на запрос',
   bytes: 'ответы по {{bytes}} B',
   hang: '{{pct}} % зависают',
-  crash: '{{pct}} % роняют worker',
+  crash: '{{pct}} % роняют воркер',
   streams_one: streams,
   streams_few: streams,
   streams_many: streams,
