@@ -7,7 +7,6 @@
  */
 import { t } from '../../../lab/core/i18n.js'
 import { LANGS } from '../../../lab/core/i18n-lang.js'
-import { MACHINE, THEORY } from './theory.js'
 import type { ChartModel, ReportModel, Section, Table } from './types.js'
 
 /** The words naming the model in every language (lab/i18n/\*\/charts.ts): `theory`, `this machine`, `teoria`, `эта машина`… */
@@ -37,7 +36,8 @@ function gateChart(c: ChartModel): ChartModel {
   const table = gateTable(c.table)
   const caption = withoutTheoryCaption(c.caption)
   if (c.kind === 'bar') return { ...c, caption, table, series: c.series.filter((s) => !isTheory(s.label)) }
-  return { ...c, caption, table, series: c.series.filter((s) => !(s.label.includes(THEORY()) || s.label.includes(MACHINE()))) }
+  const models = LANGS.flatMap((lang) => [t('charts.theoryModel', {}, lang), t('charts.machineModel', {}, lang)])
+  return { ...c, caption, table, series: c.series.filter((s) => !models.some((m) => s.label.includes(m))) }
 }
 
 function gateSection(s: Section): Section {
