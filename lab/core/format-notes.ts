@@ -8,6 +8,7 @@ import { answeredPerSecond, loadLabel } from './labels.js'
 import type { ResultsDocument, RunResult } from './results.js'
 import { decimalSeparator, num } from './format-number.js'
 import { currentLang, t } from './i18n.js'
+import { rewordApproximate, rewordWindow } from './reword.js'
 
 const fix = (n: number, d = 1) => num(n, d)
 
@@ -132,7 +133,7 @@ export function extras(runs: readonly RunResult[]): string[] {
 export function approximateNotes(runs: readonly RunResult[]): string[] {
   const why = (p: { approximate?: string } | undefined) => (p?.approximate ? [p.approximate] : [])
   const notes = [...new Set(runs.flatMap((r) => [...why(r.prediction?.textbook ?? r.prediction), ...why(r.prediction?.thisMachine)]))]
-  return notes.length ? ['', `  ${t('summary.approximate')}`, ...notes.map((n) => `    ${n}`)] : []
+  return notes.length ? ['', `  ${t('summary.approximate')}`, ...notes.map((n) => `    ${rewordApproximate(n)}`)] : []
 }
 
 /** The levels whose window the rules (lab/core/window.ts) made longer than asked, or could not make long enough. */
@@ -140,7 +141,7 @@ export function windowLines(runs: readonly RunResult[]): string[] {
   const changed = runs.filter((r) => r.window?.verdict !== undefined && r.window.verdict !== 'as-asked')
   if (changed.length === 0) return []
   const name = (r: RunResult) => `${r.topology} ${r.workload} @${r.connections}${r.repeat > 0 ? ` #${r.repeat + 1}` : ''}`
-  return ['', t('summary.windows'), ...changed.map((r) => `  ${name(r)}: ${r.window?.message ?? ''}`)]
+  return ['', t('summary.windows'), ...changed.map((r) => `  ${name(r)}: ${rewordWindow(r.window?.message ?? '')}`)]
 }
 
 /** The calibration the "this machine" predictions use, and where the client and the servers ran. */

@@ -51,6 +51,7 @@ import { mva, type Station } from './mva.js'
 export { heldBySlowClients, SOCKET_BUFFER_BYTES_PER_HOP, type ProxyShape, type SlowClientsShape } from './slow-clients-model.js'
 import { heldBySlowClients, type ProxyShape, type SlowClientsShape } from './slow-clients-model.js'
 import { MULTI_LOOP_ENGINES, UNPATCHED_WAIT_APPS } from './vocabulary.js'
+import { t, type MessageKey } from './i18n.js'
 
 export { mva, type Station } from './mva.js'
 
@@ -194,22 +195,24 @@ function withNotes(p: Prediction, notes: string[]): Prediction {
  */
 export function approximations(input: ModelInput, cores: number): string[] {
   const out: string[] = []
-  const fcfs = 'CPU work is fixed-length and served first come, first served, which is not product-form, so near the knee the figure is approximate (its asymptotes are exact)'
+  // in English, as the results document keeps them (lab/i18n/en/model.ts; lab/core/reword.ts re-words them for the reader)
+  const en = (key: Extract<MessageKey, `model.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, 'en')
+  const fcfs = en('model.fcfs')
   const threads = input.model === 'event-loop' ? 1 : (input.threads ?? 1)
   if (input.model === 'event-loop') {
     const present = input.limitConcurrency ? Math.min(input.limitConcurrency, input.connections) : input.connections
-    if (input.cpuMs > 0 && present > 1) out.push(`Event loop: ${fcfs}.`)
+    if (input.cpuMs > 0 && present > 1) out.push(en('model.eventLoop', { fcfs }))
     const loops = input.loops ?? 1
-    if (loops > 1 && input.cpuMs > 0) out.push(`Loops: the ${loops} workers' event loops are modelled as ${loops} CPU servers shared by every connection, as if a request always found an idle loop; a connection stays with the process that accepted it, so this is an upper bound.`)
-    if (input.limitConcurrency) out.push(`Concurrency limit: the answered requests are modelled as ${input.limitConcurrency} slots and the 503s as costing nothing.`)
+    if (loops > 1 && input.cpuMs > 0) out.push(en('model.loops', { loops }))
+    if (input.limitConcurrency) out.push(en('model.limit', { slots: input.limitConcurrency }))
   } else {
     const slots = input.workers * threads - (input.heldSlots ?? 0)
-    if (input.cpuMs > 0 && Math.min(slots, input.connections) > Math.min(cores, input.workers)) out.push(`Workers sharing the cores: ${fcfs}.`)
+    if (input.cpuMs > 0 && Math.min(slots, input.connections) > Math.min(cores, input.workers)) out.push(en('model.workers', { fcfs }))
     if (threads > 1 && input.workers > 1 && input.cpuMs > 0) {
-      out.push(`Threads: the GIL is modelled as ${input.workers} CPU servers shared by all ${input.workers * threads} threads, as if running requests were always in different processes (an upper bound).`)
+      out.push(en('model.threads', { workers: input.workers, threads: input.workers * threads }))
     }
   }
-  if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(`Proxy: its ${fcfs}.`)
+  if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(en('model.proxy', { fcfs }))
   return out
 }
 

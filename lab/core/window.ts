@@ -13,8 +13,11 @@
  * Pure: no I/O.
  */
 import { num } from './format-number.js'
-import { t } from './i18n.js'
+import { t, type MessageKey } from './i18n.js'
 import type { Lang } from './i18n-lang.js'
+
+/** A sentence of lab/i18n/en/model.ts in English, as the results document keeps it (lab/core/reword.ts re-words it for the reader). */
+const en = (key: Extract<MessageKey, `model.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, 'en')
 
 /**
  * The rules, as numbers to tune against measurement (docs/measurement.md).
@@ -126,12 +129,12 @@ export function chooseWindow(plan: WindowPlan): WindowChoice {
   const [top] = windowNeeds(plan) as [{ rule: WindowRule; seconds: number }]
   const asked = plan.durationS
   if (asked >= top.seconds) {
-    return { verdict: 'as-asked', durationS: asked, neededS: top.seconds, rule: 'asked', message: `measured ${asked} s as asked` }
+    return { verdict: 'as-asked', durationS: asked, neededS: top.seconds, rule: 'asked', message: en('model.asAsked', { asked }) }
   }
   const whole = Math.ceil(top.seconds - 1e-9)
   const why = reason(top.rule, plan, top.seconds)
   if (whole <= plan.capS) {
-    return { verdict: 'extended', durationS: whole, neededS: top.seconds, rule: top.rule, message: `measured ${whole} s instead of ${asked} s: ${why}` }
+    return { verdict: 'extended', durationS: whole, neededS: top.seconds, rule: top.rule, message: en('model.extended', { whole, asked, why }) }
   }
   const durationS = Math.max(asked, plan.capS)
   return {
@@ -139,23 +142,23 @@ export function chooseWindow(plan: WindowPlan): WindowChoice {
     durationS,
     neededS: top.seconds,
     rule: top.rule,
-    message: `too short to trust: ${why}; measured ${durationS} s (the cap)`,
+    message: en('model.tooShort', { why, seconds: durationS }),
   }
 }
 
 function reason(rule: WindowRule, plan: WindowPlan, seconds: number): string {
   const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
   const k = plan.margin ?? 1
-  const s = k === 1 ? `${seconds.toFixed(1)} s` : `${(seconds / k).toFixed(1)} s, ${((k - 1) * 100).toFixed(0)} % more for headroom ${seconds.toFixed(1)} s`
+  const took = k === 1 ? en('model.seconds', { seconds: seconds.toFixed(1) }) : en('model.headroom', { base: (seconds / k).toFixed(1), pct: ((k - 1) * 100).toFixed(0), seconds: seconds.toFixed(1) })
   switch (rule) {
     case 'latency':
-      return `${latencyMultiple} × the predicted mean latency of ${(plan.predictedMeanMs ?? 0).toFixed(0)} ms is ${s}`
+      return en('model.latency', { multiple: latencyMultiple, ms: (plan.predictedMeanMs ?? 0).toFixed(0), took })
     case 'completions':
-      return `${completionsPerConnection} responses on each of ${plan.connections} connections at ${(plan.predictedPerSecond ?? 0).toFixed(1)} req/s take ${s}`
+      return en('model.completions', { per: completionsPerConnection, connections: plan.connections, rate: (plan.predictedPerSecond ?? 0).toFixed(1), took })
     case 'rare-events':
-      return `${rareEvents} expected crashes or hangs at ${plan.eventPct} % of requests take ${s}`
+      return en('model.rareEvents', { events: rareEvents, pct: plan.eventPct ?? 0, took })
     default:
-      return `a spread needs ${minWholeSeconds} whole seconds`
+      return en('model.wholeSeconds', { min: minWholeSeconds })
   }
 }
 

@@ -15,6 +15,7 @@ import { beside } from './en/beside.js'
 import { charts } from './en/charts.js'
 import { describe } from './en/describe.js'
 import { lesson } from './en/lesson.js'
+import { model } from './en/model.js'
 import { warningText } from './en/warnings.js'
 
 export const en = {
@@ -254,6 +255,7 @@ export const en = {
   charts,
   beside,
   describe,
+  model,
 } as const
 
 /** The shape every language's strings have: the same keys as {@link en}, each a string. */

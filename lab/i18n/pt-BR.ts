@@ -8,6 +8,7 @@ import { beside } from './pt-BR/beside.js'
 import { charts } from './pt-BR/charts.js'
 import { describe } from './pt-BR/describe.js'
 import { lesson } from './pt-BR/lesson.js'
+import { model } from './pt-BR/model.js'
 import { warningText } from './pt-BR/warnings.js'
 
 export const ptBR: Messages = {
@@ -249,4 +250,5 @@ export const ptBR: Messages = {
   charts,
   beside,
   describe,
+  model,
 }

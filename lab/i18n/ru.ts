@@ -9,6 +9,7 @@ import { beside } from './ru/beside.js'
 import { charts } from './ru/charts.js'
 import { describe } from './ru/describe.js'
 import { lesson } from './ru/lesson.js'
+import { model } from './ru/model.js'
 import { warningText } from './ru/warnings.js'
 
 export const ru: Messages = {
@@ -250,4 +251,5 @@ export const ru: Messages = {
   charts,
   beside,
   describe,
+  model,
 }

@@ -130,7 +130,7 @@ describe('the report in another language', () => {
 
   it('names the verdict banner, the warnings and a column in ru', () => {
     const model = inLang('ru', () => buildReport([doc]))
-    expect(model.lessons[0]?.metricLabel).toBe('отвеченные req/s (req/s, больше — лучше)')
+    expect(model.lessons?.[0]?.metricLabel).toBe('отвеченные req/s (req/s, больше — лучше)')
     expect(model.warnings.map((w) => w.message)).toEqual(warningMessages(doc, 'ru'))
     const chart = model.sections.find((s) => s.id === 'lab-throughput')?.charts[0]
     expect(chart?.table.columns).toContain('async отвечено')

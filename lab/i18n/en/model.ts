@@ -1,0 +1,25 @@
+/**
+ * English sentences the model and the window rules write into a results
+ * document (lab/core/model.ts `approximations`, lab/core/window.ts
+ * `chooseWindow`): the document keeps them in English; the summary and the
+ * report re-word them in the reader's language (lab/core/reword.ts). Part of
+ * lab/i18n/en.ts (key `model`).
+ */
+export const model = {
+  fcfs: 'CPU work is fixed-length and served first come, first served, which is not product-form, so near the knee the figure is approximate (its asymptotes are exact)',
+  eventLoop: 'Event loop: {{fcfs}}.',
+  loops: "Loops: the {{loops}} workers' event loops are modelled as {{loops}} CPU servers shared by every connection, as if a request always found an idle loop; a connection stays with the process that accepted it, so this is an upper bound.",
+  limit: 'Concurrency limit: the answered requests are modelled as {{slots}} slots and the 503s as costing nothing.',
+  workers: 'Workers sharing the cores: {{fcfs}}.',
+  threads: 'Threads: the GIL is modelled as {{workers}} CPU servers shared by all {{threads}} threads, as if running requests were always in different processes (an upper bound).',
+  proxy: 'Proxy: its {{fcfs}}.',
+  asAsked: 'measured {{asked}} s as asked',
+  extended: 'measured {{whole}} s instead of {{asked}} s: {{why}}',
+  tooShort: 'too short to trust: {{why}}; measured {{seconds}} s (the cap)',
+  seconds: '{{seconds}} s',
+  headroom: '{{base}} s, {{pct}} % more for headroom {{seconds}} s',
+  latency: '{{multiple}} × the predicted mean latency of {{ms}} ms is {{took}}',
+  completions: '{{per}} responses on each of {{connections}} connections at {{rate}} req/s take {{took}}',
+  rareEvents: '{{events}} expected crashes or hangs at {{pct}} % of requests take {{took}}',
+  wholeSeconds: 'a spread needs {{min}} whole seconds',
+} as const
