@@ -82,6 +82,22 @@ export const charts = {
     noLevel: 'no level measured',
     enginesLine: 'engines: {{list}}',
   },
+  /** The exercise checks and glossary panels (web/src/panels/exercise-checks.ts, glossary.ts). */
+  panel: {
+    checks: 'Exercise checks',
+    allPassed: 'All {{total}} checks passed.',
+    someFailed: '{{failed}} of {{total}} checks failed.',
+    checksTable: 'Each check: the threshold, what was measured, and what a failure means',
+    check: 'Check',
+    measured: 'Measured',
+    result: 'Result',
+    explanation: 'Explanation',
+    notMeasured: 'not measured',
+    pass: 'pass',
+    fail: 'FAIL',
+    glossary: 'Glossary',
+    inGlossary: 'in the glossary',
+  },
   /** Worker events on the timelines (web/src/report/annotations.ts). */
   events: {
     'worker-timeout': 'worker killed (timeout)',
