@@ -33,6 +33,7 @@ export const en = {
     levelDone: '[{{i}}/{{total}}] {{level}}: {{rate}}, mean {{mean}} ms, p99 {{p99}} ms, errors {{errors}}',
     answeredUnit: 'answered req/s',
     fallback: '{{file}}: not translated into {{lang}} yet; showing the English',
+    phase: { starting: 'starting', warmup: 'warm-up', measure: 'measuring', done: 'done' },
   },
   summary: {
     incomplete: '(incomplete: interrupted or failed)',

@@ -26,6 +26,7 @@ export const ptBR: Messages = {
     levelDone: '[{{i}}/{{total}}] {{level}}: {{rate}}, média {{mean}} ms, p99 {{p99}} ms, erros {{errors}}',
     answeredUnit: 'req/s respondidas',
     fallback: '{{file}}: ainda sem tradução para {{lang}}; mostrando o texto em inglês',
+    phase: { starting: 'iniciando', warmup: 'aquecimento', measure: 'medindo', done: 'pronto' },
   },
   summary: {
     incomplete: '(incompleto: interrompido ou com falha)',

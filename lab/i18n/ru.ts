@@ -27,6 +27,7 @@ export const ru: Messages = {
     levelDone: '[{{i}}/{{total}}] {{level}}: {{rate}}, среднее {{mean}} мс, p99 {{p99}} мс, ошибок {{errors}}',
     answeredUnit: 'отвеченных req/s',
     fallback: '{{file}}: перевода на {{lang}} пока нет; показан английский текст',
+    phase: { starting: 'запуск', warmup: 'прогрев', measure: 'измерение', done: 'готово' },
   },
   summary: {
     incomplete: '(не полностью: прерван или сбой)',
