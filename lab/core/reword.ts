@@ -1,7 +1,7 @@
 /**
  * Sentences a results document keeps in English, re-worded in the reader's
  * language: why a theory figure is approximate (lab/core/model.ts
- * `approximations`) and why a window was made longer (lab/core/window.ts
+ * `approximations`, lab/core/open-level.ts) and why a window was made longer (lab/core/window.ts
  * `chooseWindow`). Each was written from a template of lab/i18n/en/model.ts;
  * the template is matched against the sentence, its values read back and the
  * same template of the language filled with them (a number's decimal point
@@ -73,6 +73,8 @@ const APPROXIMATIONS: readonly Template[] = (['eventLoop', 'workers', 'proxy'] a
   .map((key): Template => ({ key, nested: { fcfs: FCFS } }))
   .concat([{ key: 'loops' }, { key: 'limit' }, { key: 'threads' }])
 // the longer template first: `{{seconds}} s` alone would also match a whole headroom clause
+/** The clauses of lab/core/open-level.ts (an open loop's reasons, joined by `; `). */
+const OPEN: readonly Template[] = (['openProxy', 'openPool', 'openShare', 'openLoss', 'openLoss503', 'openLossCpu', 'openUnstable', 'openGrowth'] as const).map((key) => ({ key }))
 const TOOK: readonly Template[] = [{ key: 'headroom' }, { key: 'seconds' }]
 const WHY: readonly Template[] = [{ key: 'latency', nested: { took: TOOK } }, { key: 'completions', nested: { took: TOOK } }, { key: 'rareEvents', nested: { took: TOOK } }, { key: 'wholeSeconds' }]
 /** The messages of lab/core/window.ts `chooseWindow`. */
@@ -80,15 +82,22 @@ const WINDOW: readonly Template[] = [{ key: 'asAsked' }, { key: 'extended', nest
 
 /**
  * A prediction's `approximate` (one or more sentences of lab/core/model.ts
- * `approximations`, joined by spaces) in `lang`; a sentence no template
+ * `approximations`, joined by spaces, or an open loop's clauses of
+ * lab/core/open-level.ts, joined by `; `) in `lang`; a sentence no template
  * matches stays as written.
  */
 export function rewordApproximate(text: string, lang: Lang = currentLang()): string {
   if (lang === 'en') return text
   return text
     .split(/(?<=\.) (?=[A-Z])/)
-    .map((s) => reword(s, APPROXIMATIONS, lang) ?? s)
+    .map((s) => reword(s, APPROXIMATIONS, lang) ?? rewordClauses(s, lang) ?? s)
     .join(' ')
+}
+
+/** An open loop's reasons (clauses joined by `; `), each in `lang`; undefined unless every clause is known. */
+function rewordClauses(text: string, lang: Lang): string | undefined {
+  const clauses = text.split('; ').map((c) => reword(c, OPEN, lang))
+  return clauses.every((c): c is string => c !== undefined) ? clauses.join('; ') : undefined
 }
 
 /** A level's window message (lab/core/window.ts `chooseWindow`) in `lang`, or as written when no template matches. */

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { approximations } from '../../lab/core/model.js'
+import { openStationFor, predictOpenLevel } from '../../lab/core/open-level.js'
 import { reword, rewordApproximate, rewordWindow } from '../../lab/core/reword.js'
 import { t } from '../../lab/core/i18n.js'
 import { chooseWindow } from '../../lab/core/window.js'
@@ -61,6 +62,29 @@ describe('why a theory figure is approximate', () => {
 
   it('refuses a sentence whose nested clause is not the known one', () => {
     expect(reword('Event loop: something else.', [{ key: 'eventLoop', nested: { fcfs: [{ key: 'fcfs' }] } }], 'ru')).toBeUndefined()
+  })
+})
+
+describe("an open loop's reasons", () => {
+  const reasons = (def: unknown, rate: number) => {
+    const choice = openStationFor(def as never, { io_ms: 10, cpu_ms: 2, crash_pct: 0, hang_pct: 0 } as never, 2)
+    return choice ? (predictOpenLevel(choice, rate, 1, 3, 1000).approximate ?? '') : 'no station'
+  }
+
+  it('reads the loss formula clauses in pt-BR', () => {
+    const pt = rewordApproximate(reasons({ server: { model: 'event-loop', limit_concurrency: 8 }, proxy: { model: 'nginx' } }, 50), 'pt-BR')
+    expect(pt.split('; ')).toEqual(['openProxy', 'openLoss', 'openLoss503', 'openLossCpu'].map((k) => t(`model.${k}` as 'model.openProxy', {}, 'pt-BR')))
+  })
+
+  it('reads a pool past capacity in ru, its figures with decimal commas', () => {
+    const text = reasons({ server: { model: 'prefork', workers: 4 } }, 5000)
+    const ru = rewordApproximate(text, 'ru').split('; ')
+    expect(ru).toEqual([
+      t('model.openPool', { c: 4 }, 'ru'),
+      t('model.openShare', { c: 4, cores: 2 }, 'ru'),
+      expect.stringMatching(/^ρ = \d+,\d\d ≥ 1: установившегося режима нет$/),
+      expect.stringMatching(/^очередь растёт на λ − μ = \d+,\d req\/s/),
+    ])
   })
 })
 
