@@ -8,6 +8,7 @@ import { answeredPerSecond, loadLabel } from './labels.js'
 import type { ResultsDocument, RunResult } from './results.js'
 import { decimalSeparator, num } from './format-number.js'
 import { currentLang, t } from './i18n.js'
+import { placementText } from './placement.js'
 import { rewordApproximate, rewordWindow } from './reword.js'
 
 const fix = (n: number, d = 1) => num(n, d)
@@ -160,6 +161,6 @@ export function calibrationLines(doc: ResultsDocument): string[] {
     }
   }
   const p = doc.env.placement
-  if (p) out.push(t('summary.placement', { note: p.note }))
+  if (p) out.push(t('summary.placement', { note: placementText(p) }))
   return out
 }

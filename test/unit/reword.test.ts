@@ -9,6 +9,8 @@ import { openStationFor, predictOpenLevel } from '../../lab/core/open-level.js'
 import { reword, rewordApproximate, rewordWindow } from '../../lab/core/reword.js'
 import { t } from '../../lab/core/i18n.js'
 import { chooseWindow } from '../../lab/core/window.js'
+import { placementText } from '../../lab/core/placement.js'
+import { placementFor } from '../../lab/run/placement.js'
 
 describe('a window message', () => {
   const extended = chooseWindow({ durationS: 2, connections: 32, predictedMeanMs: 800, predictedPerSecond: 40, capS: 60 })
@@ -85,6 +87,21 @@ describe("an open loop's reasons", () => {
       expect.stringMatching(/^ρ = \d+,\d\d ≥ 1: установившегося режима нет$/),
       expect.stringMatching(/^очередь растёт на λ − μ = \d+,\d req\/s/),
     ])
+  })
+})
+
+describe('a CPU placement note', () => {
+  it('is kept in English and read from its CPU sets in ru and pt-BR', () => {
+    const shared = placementFor([0, 1])
+    expect(shared.note.startsWith('2 cores: the load generator and the servers share them (pinning starts at 4)')).toBe(true)
+    expect(placementText(shared, 'ru')).toBe(t('describe.placementShared', { count: 2, from: 4 }, 'ru'))
+    const pinned = placementFor([0, 1, 2, 3, 4, 5, 6, 7])
+    expect(placementText(pinned, 'pt-BR')).toBe('gerador de carga fixado na CPU 0-1, servidores na CPU 2-7 (taskset), então nenhum toma a CPU do outro')
+  })
+
+  it('keeps a note it would not write (a test run, an older lab) as written', () => {
+    const p = { ...placementFor([0, 1]), note: 'test run: nothing pinned' }
+    expect(placementText(p, 'ru')).toBe('test run: nothing pinned')
   })
 })
 

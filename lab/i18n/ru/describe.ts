@@ -9,6 +9,7 @@ const streams = 'удерживаемых потоков: {{count}}'
 const websockets = 'клиентов WebSocket: {{count}}'
 const slowClients = 'медленных клиентов: {{count}}'
 const workers = 'pre-fork воркеров: {{count}}'
+const placementShared = 'ядер: {{count}}; генератор нагрузки и серверы делят их (закрепление начинается с {{from}}); прогноз «эта машина» отдаёт серверам только тот CPU, что оставляет им генератор нагрузки'
 
 export const describe: Messages['describe'] = {
   mix_one: mix,
@@ -60,5 +61,10 @@ export const describe: Messages['describe'] = {
   refused: 'отказано со статусом {{status}}: {{count}}',
   failed: 'неудачных: {{count}}',
   appOn: '{{app}} на {{server}}',
+  placementShared_one: placementShared,
+  placementShared_few: placementShared,
+  placementShared_many: placementShared,
+  placementShared_other: placementShared,
+  placementPinned: 'генератор нагрузки закреплён за CPU {{client}}, серверы — за CPU {{servers}} (taskset), так что никто не отнимает CPU у другого',
   na: 'н/д',
 }

@@ -5,6 +5,7 @@
  * servers ran. Pure.
  */
 import { t } from '../../../lab/core/i18n.js'
+import { placementText } from '../../../lab/core/placement.js'
 import { unavailableLine } from '../../../lab/core/platform.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { engineList } from '../../../lab/core/format.js'
@@ -27,7 +28,7 @@ export function environmentTable(docs: ResultsDocument[]): Table {
     ['Node', (d) => d.env.node],
     ['lab', (d) => d.env.lab],
     [t('charts.env.versions'), (d) => Object.entries(d.env.engines).map(([k, v]) => `${k} ${v}`).join(', ') || t('charts.env.builtIn')],
-    [t('charts.env.placement'), (d) => d.env.placement?.note ?? t('charts.env.notRecorded')],
+    [t('charts.env.placement'), (d) => (d.env.placement ? placementText(d.env.placement) : t('charts.env.notRecorded'))],
     [t('charts.env.notMeasured'), (d) => unavailableLine(d.env.unavailable) || t('charts.env.allMeasured')],
     [t('charts.env.calibration'), calibrationText],
     [t('charts.env.started'), (d) => fmtDate(d.startedAt)],
