@@ -10,7 +10,7 @@
  */
 import { summarize, summarizeSeries } from './confidence.js'
 import { num } from './format-number.js'
-import { t } from './i18n.js'
+import { MESSAGES, t, type MessageKey } from './i18n.js'
 import { fmtRatio, levelRate, loadLabel } from './labels.js'
 import { LESSON_METRICS, lessonOf, lessonSides, type Lesson, type LessonMetric } from './lesson.js'
 import type { ResultsDocument, RunResult, TimelinePoint } from './results.js'
@@ -222,6 +222,16 @@ function pairLine(lesson: Lesson, x: LessonReading, y: LessonReading): LessonLin
 }
 
 /**
+ * The lesson's sentence in the current language: the translation of
+ * lab/i18n/\*\/lessons.ts where the scenario's sentence is the English one
+ * kept there, else the sentence as the scenario writes it.
+ */
+export function lessonSentence(scenario: string, sentence: string): string {
+  const english: Readonly<Record<string, string>> = MESSAGES.en.lessons
+  return english[scenario] === sentence ? t(`lessons.${scenario}` as MessageKey) : sentence
+}
+
+/**
  * The headline verdict of a results document on its scenario's lesson, or
  * null when the document's scenario declares none (documents from before
  * lessons). Sides not measured in this run (e.g. left out by `--quick` or
@@ -237,7 +247,7 @@ export function lessonVerdict(doc: Pick<ResultsDocument, 'runs' | 'scenario'>): 
   return {
     metric: lesson.metric,
     metricLabel: t('lesson.metricLabel', { name: metricName(lesson), unit: metricUnit(lesson.metric), better: t(m.better === 'higher' ? 'lesson.higher' : 'lesson.lower') }),
-    sentence: lesson.sentence,
+    sentence: lessonSentence(doc.scenario.name, lesson.sentence),
     lines,
     unmeasured: lines.every((l) => l.comparison === null),
   }

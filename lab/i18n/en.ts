@@ -15,6 +15,7 @@ import { beside } from './en/beside.js'
 import { charts } from './en/charts.js'
 import { describe } from './en/describe.js'
 import { lesson } from './en/lesson.js'
+import { lessons } from './en/lessons.js'
 import { model } from './en/model.js'
 import { warningText } from './en/warnings.js'
 
@@ -257,6 +258,7 @@ export const en = {
   beside,
   describe,
   model,
+  lessons,
 } as const
 
 /** The shape every language's strings have: the same keys as {@link en}, each a string. */

@@ -8,6 +8,7 @@ import { beside } from './pt-BR/beside.js'
 import { charts } from './pt-BR/charts.js'
 import { describe } from './pt-BR/describe.js'
 import { lesson } from './pt-BR/lesson.js'
+import { lessons } from './pt-BR/lessons.js'
 import { model } from './pt-BR/model.js'
 import { warningText } from './pt-BR/warnings.js'
 
@@ -252,4 +253,5 @@ export const ptBR: Messages = {
   beside,
   describe,
   model,
+  lessons,
 }

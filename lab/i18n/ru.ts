@@ -9,6 +9,7 @@ import { beside } from './ru/beside.js'
 import { charts } from './ru/charts.js'
 import { describe } from './ru/describe.js'
 import { lesson } from './ru/lesson.js'
+import { lessons } from './ru/lessons.js'
 import { model } from './ru/model.js'
 import { warningText } from './ru/warnings.js'
 
@@ -253,4 +254,5 @@ export const ru: Messages = {
   beside,
   describe,
   model,
+  lessons,
 }

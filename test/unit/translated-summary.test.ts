@@ -5,7 +5,7 @@
  * that hides the model's columns, read in a fixture with a lesson and with
  * warnings the current lab raises.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { formatSummary } from '../../lab/core/format.js'
@@ -15,6 +15,7 @@ import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { warningMessages, warningsFor } from '../../lab/core/warnings.js'
 import { buildReport } from '../../web/src/report/build.js'
 import { gateReport, isTheory } from '../../web/src/report/gate.js'
+import type { ScenarioInput } from '../../lab/core/scenario.js'
 import { flatten } from '../support/translations.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
@@ -26,11 +27,11 @@ const SENTENCE = 'One loop overlaps the waits.'
  * raise more warnings (a saturated client, a busy worker, a short window,
  * a wide spread), and the warnings the current lab raises on them, in English.
  */
-function fixture(metric: 'answered' | 'probe-p99'): ResultsDocument {
+function fixture(metric: 'answered' | 'probe-p99', sentence = SENTENCE): ResultsDocument {
   const parsed = parseResults(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/results-prefork-vs-async.json'), 'utf8')))
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'))
   const doc = parsed.value
-  const definition = { ...(doc.scenario.definition as object), lesson: { metric, compare: { topologies: ['async', 'prefork'], workloads: ['io-bound'] }, sentence: SENTENCE } }
+  const definition = { ...(doc.scenario.definition as object), lesson: { metric, compare: { topologies: ['async', 'prefork'], workloads: ['io-bound'] }, sentence } }
   doc.scenario = { ...doc.scenario, definition }
   doc.runs.forEach((r) => {
     r.prediction = { perSecond: r.requests.perSecond.mean * 1.5, meanMs: r.latencyMs.mean }
@@ -101,6 +102,27 @@ describe.each(['pt-BR', 'ru'] as const)('the summary in %s', (lang) => {
     const first = inLang(lang, () => formatSummary(fixture('probe-p99'))).split('\n')[0] ?? ''
     expect(first).toContain(t('lesson.noProbe', {}, lang))
     expect(first).toContain(t('lesson.unmeasured', { name: t('lesson.metrics.probe-p99.name', {}, lang), why: '' }, lang).replace(/: $/, ''))
+  })
+})
+
+describe("the scenarios' lesson sentences", () => {
+  const root = path.join(ROOT, 'scenarios')
+  const names = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+
+  it('are in the English catalogue exactly as each scenario.ts writes them, and nothing else is', async () => {
+    const written: Record<string, string> = {}
+    for (const name of names) {
+      const mod = (await import(path.join(root, name, 'scenario.ts'))) as { default: ScenarioInput }
+      const sentence = mod.default.lesson?.sentence
+      if (typeof sentence === 'string') written[name] = sentence
+    }
+    expect(MESSAGES.en.lessons).toEqual(written)
+  })
+
+  it.each(['pt-BR', 'ru'] as const)("print in %s under the verdict when the document's sentence is the scenario's", (lang) => {
+    const doc = fixture('answered', MESSAGES.en.lessons['prefork-vs-async'])
+    const second = inLang(lang, () => formatSummary(doc)).split('\n')[1]
+    expect(second).toBe(`  ${MESSAGES[lang].lesson.lesson}${MESSAGES[lang].lessons['prefork-vs-async']}`)
   })
 })
 
