@@ -16,6 +16,7 @@ import { charts } from './en/charts.js'
 import { describe } from './en/describe.js'
 import { lesson } from './en/lesson.js'
 import { lessons } from './en/lessons.js'
+import { livePage } from './en/live.js'
 import { model } from './en/model.js'
 import { warningText } from './en/warnings.js'
 
@@ -259,6 +260,7 @@ export const en = {
   describe,
   model,
   lessons,
+  livePage,
 } as const
 
 /** The shape every language's strings have: the same keys as {@link en}, each a string. */

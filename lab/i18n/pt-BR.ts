@@ -9,6 +9,7 @@ import { charts } from './pt-BR/charts.js'
 import { describe } from './pt-BR/describe.js'
 import { lesson } from './pt-BR/lesson.js'
 import { lessons } from './pt-BR/lessons.js'
+import { livePage } from './pt-BR/live.js'
 import { model } from './pt-BR/model.js'
 import { warningText } from './pt-BR/warnings.js'
 
@@ -254,4 +255,5 @@ export const ptBR: Messages = {
   describe,
   model,
   lessons,
+  livePage,
 }

@@ -10,6 +10,7 @@ import { charts } from './ru/charts.js'
 import { describe } from './ru/describe.js'
 import { lesson } from './ru/lesson.js'
 import { lessons } from './ru/lessons.js'
+import { livePage } from './ru/live.js'
 import { model } from './ru/model.js'
 import { warningText } from './ru/warnings.js'
 
@@ -255,4 +256,5 @@ export const ru: Messages = {
   describe,
   model,
   lessons,
+  livePage,
 }
