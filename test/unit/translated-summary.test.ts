@@ -15,6 +15,7 @@ import { parseResults, type ResultsDocument } from '../../lab/core/results.js'
 import { warningMessages, warningsFor } from '../../lab/core/warnings.js'
 import { buildReport } from '../../web/src/report/build.js'
 import { gateReport, isTheory } from '../../web/src/report/gate.js'
+import { LESSON_METRICS } from '../../lab/core/lesson.js'
 import type { ScenarioInput } from '../../lab/core/scenario.js'
 import { flatten } from '../support/translations.js'
 
@@ -123,6 +124,13 @@ describe("the scenarios' lesson sentences", () => {
     const doc = fixture('answered', MESSAGES.en.lessons['prefork-vs-async'])
     const second = inLang(lang, () => formatSummary(doc)).split('\n')[1]
     expect(second).toBe(`  ${MESSAGES[lang].lesson.lesson}${MESSAGES[lang].lessons['prefork-vs-async']}`)
+  })
+})
+
+describe('the lesson metrics', () => {
+  it("are named in the English catalogue as lab/core/lesson.ts names them, with the same units", () => {
+    const named = Object.fromEntries(Object.entries(LESSON_METRICS).map(([id, m]) => [id, { name: m.name, unit: m.unit }]))
+    expect(MESSAGES.en.lesson.metrics).toEqual(named)
   })
 })
 
