@@ -57,5 +57,9 @@ export const livePage = {
   viewOnly: 'View-only: students watch, the teacher drives. Teacher: type the token printed in the terminal.',
   wrongToken: 'That is not the token printed in the terminal where lab demo started.',
   cannotAct: 'Could not {{action}}: {{error}}',
+  noLevelYet: 'No level has started yet.',
+  busyBox: 'busy',
+  idleBox: 'idle',
+  roles: { master: 'master', worker: 'worker', server: 'server', proxy: 'proxy', 'load generator': 'load generator' },
   timing: 'Each second reaches this page about {{ms}} ms after it ends (median of the last {{n}}).',
 } as const

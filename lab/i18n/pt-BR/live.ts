@@ -56,5 +56,9 @@ export const livePage: Messages['livePage'] = {
   viewOnly: 'Somente leitura: os alunos assistem, o professor conduz. Professor: digite o token impresso no terminal.',
   wrongToken: 'Esse não é o token impresso no terminal onde o lab demo começou.',
   cannotAct: 'Não foi possível {{action}}: {{error}}',
+  noLevelYet: 'Nenhum nível começou ainda.',
+  busyBox: 'ocupado',
+  idleBox: 'ocioso',
+  roles: { master: 'master', worker: 'worker', server: 'servidor', proxy: 'proxy', 'load generator': 'gerador de carga' },
   timing: 'Cada segundo chega a esta página cerca de {{ms}} ms depois de terminar (mediana dos últimos {{n}}).',
 }
