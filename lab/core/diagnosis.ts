@@ -9,7 +9,7 @@
 import { num } from './format-number.js'
 import { t, type MessageKey } from './i18n.js'
 import type { Lang } from './i18n-lang.js'
-import { runLabel } from './labels.js'
+import { runLabelIn } from './labels.js'
 import type { ProcessStats, RunResult, Warning } from './results.js'
 import { cpuMsPerResponse } from './model.js'
 import type { WarningCode } from './vocabulary.js'
@@ -48,7 +48,6 @@ const f0 = (n: number) => n.toFixed(0)
 /** A message of lab/i18n/en/warnings.ts in `lang`. */
 const say = (lang: Lang, key: Extract<MessageKey, `warningText.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, lang)
 
-const label = (run: RunResult): string => runLabel(run)
 
 /** Processes at or above {@link DIAGNOSIS_THRESHOLDS}.processCpuPercent, grouped by role. */
 function saturated(run: RunResult): Map<ProcessStats['role'], ProcessStats[]> {
@@ -85,7 +84,7 @@ function meaning(run: RunResult, role: ProcessStats['role'], procs: ProcessStats
  */
 export function diagnose(run: RunResult, ctx: DiagnosisContext, lang: Lang = 'en'): Diagnosis[] {
   const out: Diagnosis[] = []
-  const who = label(run)
+  const who = runLabelIn(run, lang)
   for (const [role, procs] of saturated(run)) {
     out.push({ code: 'cpu-saturated', pids: procs.map((p) => p.pid), message: say(lang, 'warningText.cpuSaturated', { who, meaning: meaning(run, role, procs, ctx, lang) }) })
   }

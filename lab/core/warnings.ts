@@ -3,7 +3,7 @@
  * for the numbers to mean what they seem to (docs/measurement.md, "Warnings";
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
-import { answeredPerSecond, runLabel } from './labels.js'
+import { answeredPerSecond, runLabelIn } from './labels.js'
 import { DIAGNOSIS_THRESHOLDS, diagnose, type Diagnosis, type DiagnosisContext } from './diagnosis.js'
 import { num } from './format-number.js'
 import { currentLang, t, type MessageKey } from './i18n.js'
@@ -27,7 +27,6 @@ export const THRESHOLDS = {
   model: 0.15,
 } as const
 
-const label = (run: RunResult): string => runLabel(run)
 
 /** The messages' words and numbers in one language (lab/i18n/en/warnings.ts). */
 function wording(lang: Lang) {
@@ -53,7 +52,7 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
   const add = (code: WarningCode, message: string) => out.push({ code, run: index, message })
   const diagnoses = ctx ? diagnose(run, ctx, lang) : []
   const { say, f1, f2 } = wording(lang)
-  const who = label(run)
+  const who = runLabelIn(run, lang)
   const { ratio, expectedMeanMs, measuredMeanMs } = run.littlesLaw
   // With failed requests the check cannot hold: their time is in no latency. errors-seen says so.
   if (run.errors.total === 0 && ratio !== null && expectedMeanMs !== null && measuredMeanMs !== null && Math.abs(ratio - 1) > THRESHOLDS.littlesLaw) {

@@ -26,7 +26,7 @@ const SENTENCE = 'One loop overlaps the waits.'
  * The prefork-vs-async fixture with a lesson (`metric` on io-bound, async
  * against prefork), a textbook prediction on every level, levels changed to
  * raise more warnings (a saturated client, a busy worker, a short window,
- * a wide spread), and the warnings the current lab raises on them, in English.
+ * a wide spread, too few responses on a second repeat), and the warnings the current lab raises on them, in English.
  */
 function fixture(metric: 'answered' | 'probe-p99', sentence = SENTENCE): ResultsDocument {
   const parsed = parseResults(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/results-prefork-vs-async.json'), 'utf8')))
@@ -44,6 +44,7 @@ function fixture(metric: 'answered' | 'probe-p99', sentence = SENTENCE): Results
   if (b.window) b.window = { ...b.window, measuredS: 0.5 }
   c.requests = { ...c.requests, perSecond: { ...c.requests.perSecond, stddev: c.requests.perSecond.mean * 0.5 } }
   d.requests = { ...d.requests, total: 12 }
+  d.repeat = 1
   doc.warnings = doc.runs.flatMap((r, i) => warningsFor(r, i, { cores: doc.env.cores }))
   return doc
 }
@@ -92,6 +93,8 @@ describe.each(['pt-BR', 'ru'] as const)('the summary in %s', (lang) => {
       expect(summary).toContain(m)
     })
     expect(messages.join('\n')).toMatch(/\d,\d/)
+    // a repeated level is named in the language too
+    expect(messages[answered.warnings.findIndex((w) => w.code === 'run-too-short')]).toContain(`(${t('describe.repeat', { n: 2 }, lang)})`)
   })
 
   it('prints no English string of the lesson or warning catalogues', () => {

@@ -47,5 +47,6 @@ export const describe = {
   placementShared_one: '{{count}} core: the load generator and the servers share them (pinning starts at {{from}}); the "this machine" prediction gives the servers only the CPU the load generator leaves them',
   placementShared_other: '{{count}} cores: the load generator and the servers share them (pinning starts at {{from}}); the "this machine" prediction gives the servers only the CPU the load generator leaves them',
   placementPinned: "load generator pinned to CPU {{client}}, servers to CPU {{servers}} (taskset), so neither takes the other's CPU",
+  repeat: 'repeat {{n}}',
   na: 'n/a',
 } as const

@@ -50,5 +50,6 @@ export const describe: Messages['describe'] = {
   placementShared_many: '{{count}} núcleos: o gerador de carga e os servidores os dividem (a fixação começa em {{from}}); a previsão "esta máquina" dá aos servidores só a CPU que o gerador de carga deixa para eles',
   placementShared_other: '{{count}} núcleos: o gerador de carga e os servidores os dividem (a fixação começa em {{from}}); a previsão "esta máquina" dá aos servidores só a CPU que o gerador de carga deixa para eles',
   placementPinned: 'gerador de carga fixado na CPU {{client}}, servidores na CPU {{servers}} (taskset), então nenhum toma a CPU do outro',
+  repeat: 'repetição {{n}}',
   na: 'n/d',
 }

@@ -66,5 +66,6 @@ export const describe: Messages['describe'] = {
   placementShared_many: placementShared,
   placementShared_other: placementShared,
   placementPinned: 'генератор нагрузки закреплён за CPU {{client}}, серверы — за CPU {{servers}} (taskset), так что никто не отнимает CPU у другого',
+  repeat: 'повтор {{n}}',
   na: 'н/д',
 }
