@@ -15,6 +15,7 @@ import type { Writable } from 'node:stream'
 import type { LabEvent } from '../core/events.js'
 import { formatSummary, num } from '../core/format.js'
 import { t } from '../core/i18n.js'
+import { rewordWindow } from '../core/reword.js'
 import { answeredPerSecond, answeredRate, fmtRate, runLabel, type LevelKey } from '../core/labels.js'
 import type { RunResult } from '../core/results.js'
 import { runScenario } from '../run/engine.js'
@@ -53,7 +54,7 @@ export async function runCommand(opts: RunOptions): Promise<RunOutcome> {
     bar = progress(stderr, e.levels.length)
   })
   events.on('calibrate', (e) => bar?.note(t('cli.calibrating', { engine: e.engine, settings: e.settings })))
-  events.onProgress((p) => bar?.update(p.level.index + p.fraction, levelName(p.level), p.phase, p.perSecond))
+  events.onProgress((p) => bar?.update(p.level.index + p.fraction, levelName(p.level), t(`cli.phase.${p.phase}`), p.perSecond))
   events.on('level-done', (e) => bar?.levelDone(e.level, e.run))
   if (opts.onEvent) events.onEvent(opts.onEvent)
 
@@ -106,7 +107,7 @@ function progress(stderr: Writable, total: number) {
         cliProgress.Presets.shades_classic,
       )
     : undefined
-  bar?.start(total, 0, { level: '', phase: 'starting', rate: 0 })
+  bar?.start(total, 0, { level: '', phase: t('cli.phase.starting'), rate: 0 })
   return {
     /** A line about what the run does before its levels (a calibration). */
     note(text: string) {
@@ -118,11 +119,11 @@ function progress(stderr: Writable, total: number) {
     },
     levelDone(i: number, run: RunResult) {
       const level = levelName(run)
-      if (bar) bar.update(i + 1, { level, phase: 'done', rate: Math.round(answeredPerSecond(run)) })
+      if (bar) bar.update(i + 1, { level, phase: t('cli.phase.done'), rate: Math.round(answeredPerSecond(run)) })
       else
         stderr.write(
           t('cli.levelDone', { i: i + 1, total, level, rate: fmtRate(answeredRate(run), 1, t('cli.answeredUnit')), mean: num(run.latencyMs.mean, 1), p99: num(run.latencyMs.p99, 1), errors: run.errors.total }) +
-            `${run.window?.verdict && run.window.verdict !== 'as-asked' ? `; ${run.window.message}` : ''}\n`,
+            `${run.window?.verdict && run.window.verdict !== 'as-asked' ? `; ${rewordWindow(run.window.message ?? '')}` : ''}\n`,
         )
     },
     stop() {

@@ -6,7 +6,10 @@
  *
  * Pure: no I/O.
  */
-import { runLabel } from './labels.js'
+import { num } from './format-number.js'
+import { t, type MessageKey } from './i18n.js'
+import type { Lang } from './i18n-lang.js'
+import { runLabelIn } from './labels.js'
 import type { ProcessStats, RunResult, Warning } from './results.js'
 import { cpuMsPerResponse } from './model.js'
 import type { WarningCode } from './vocabulary.js'
@@ -50,8 +53,9 @@ export interface DiagnosisContext {
 }
 
 const f0 = (n: number) => n.toFixed(0)
+/** A message of lab/i18n/en/warnings.ts in `lang`. */
+const say = (lang: Lang, key: Extract<MessageKey, `warningText.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, lang)
 
-const label = (run: RunResult): string => runLabel(run)
 
 /** Processes at or above {@link DIAGNOSIS_THRESHOLDS}.processCpuPercent, grouped by role. */
 function saturated(run: RunResult): Map<ProcessStats['role'], ProcessStats[]> {
@@ -63,26 +67,20 @@ function saturated(run: RunResult): Map<ProcessStats['role'], ProcessStats[]> {
   return out
 }
 
-function meaning(run: RunResult, role: ProcessStats['role'], procs: ProcessStats[], ctx: DiagnosisContext): string {
-  const who = procs.map((p) => `pid ${p.pid} at ${f0(p.cpuPercent.mean)} %`).join(', ')
-  const engine = role === 'proxy' ? (run.engines.proxy ?? 'the proxy') : run.engines.server
+function meaning(run: RunResult, role: ProcessStats['role'], procs: ProcessStats[], ctx: DiagnosisContext, lang: Lang): string {
+  const pids = procs.map((p) => say(lang, 'warningText.pidAt', { pid: p.pid, cpu: f0(p.cpuPercent.mean) })).join(', ')
+  const engine = role === 'proxy' ? (run.engines.proxy ?? say(lang, 'warningText.theProxy')) : run.engines.server
   if (role === 'server') {
     const perReq = cpuMsPerResponse(procs.reduce((a, p) => a + p.cpuPercent.mean, 0), run.requests.perSecond.mean)
-    const cost = perReq === undefined ? '' : ` Here it spent ${perReq.toFixed(3)} ms of CPU per response, so one core serves at most about ${f0(1000 / perReq)} req/s.`
-    return (
-      `the ${engine} server (${who}) had no CPU left: an event loop runs on one thread, so one core is all it can use.${cost} ` +
-      'More connections only add waiting; this is where the event loop runs out of CPU, not a short run.'
-    )
+    const cost = perReq === undefined ? '' : say(lang, 'warningText.serverCost', { ms: num(perReq, 3, lang), max: f0(1000 / perReq) })
+    return say(lang, 'warningText.server', { engine, pids, cost })
   }
   if (role === 'worker') {
     const all = run.processes.filter((p) => p.role === 'worker').length
-    return (
-      `${procs.length} of ${all} ${engine} workers were busy on the CPU the whole window (${who}). ` +
-      `A worker at a full core is computing, not waiting: more workers help only while there are idle cores (${ctx.cores} here).`
-    )
+    return say(lang, 'warningText.workers', { busy: procs.length, all, engine, pids, cores: ctx.cores })
   }
-  if (role === 'proxy') return `the proxy ${engine} (${who}) had no CPU left: it, not the application server behind it, set the pace.`
-  return `the ${engine} master (${who}) was busy on the CPU: a master that should only watch its workers is doing work (respawning them?).`
+  if (role === 'proxy') return say(lang, 'warningText.proxy', { engine, pids })
+  return say(lang, 'warningText.master', { engine, pids })
 }
 
 /**
@@ -90,13 +88,14 @@ function meaning(run: RunResult, role: ProcessStats['role'], procs: ProcessStats
  * (≥ 95 % of a core) or of the whole machine, a saturated load generator,
  * other processes busy on the same cores, and a window too short to trust
  * (core/window.ts rules).
+ * @param lang - the messages' language (default English, as the results document keeps them)
  * @returns the diagnoses, most telling first; empty when nothing limited the level but its own design
  */
-export function diagnose(run: RunResult, ctx: DiagnosisContext): Diagnosis[] {
+export function diagnose(run: RunResult, ctx: DiagnosisContext, lang: Lang = 'en'): Diagnosis[] {
   const out: Diagnosis[] = []
-  const who = label(run)
+  const who = runLabelIn(run, lang)
   for (const [role, procs] of saturated(run)) {
-    out.push({ code: 'cpu-saturated', pids: procs.map((p) => p.pid), message: `${who}: CPU saturation: ${meaning(run, role, procs, ctx)}` })
+    out.push({ code: 'cpu-saturated', pids: procs.map((p) => p.pid), message: say(lang, 'warningText.cpuSaturated', { who, meaning: meaning(run, role, procs, ctx, lang) }) })
   }
   const server = run.processes.reduce((a, p) => a + p.cpuPercent.mean, 0)
   const client = run.loadGenerator.cpuPercent.mean
@@ -104,26 +103,20 @@ export function diagnose(run: RunResult, ctx: DiagnosisContext): Diagnosis[] {
   if (server + client >= DIAGNOSIS_THRESHOLDS.coresBusyShare * capacity) {
     out.push({
       code: 'cores-saturated',
-      message:
-        `${who}: all ${ctx.cores} cores were busy (servers ${f0(server)} % + load generator ${f0(client)} % of ${f0(capacity)} %): ` +
-        "the machine's CPU set the pace. Compare with the \"this machine\" prediction, which gives the servers only the CPU the load generator leaves them.",
+      message: say(lang, 'warningText.coresSaturated', { who, cores: ctx.cores, server: f0(server), client: f0(client), capacity: f0(capacity) }),
     })
   }
   if (client > DIAGNOSIS_THRESHOLDS.clientCpuPercent) {
     out.push({
       code: 'client-saturated',
-      message:
-        `${who}: the load generator used ${f0(client)} % of a core, so the result measures the client as much as the server. ` +
-        'Fewer connections, a slower workload (more io_ms or cpu_ms) or a faster machine give a fair reading.',
+      message: say(lang, 'warningText.clientSaturated', { who, cpu: f0(client) }),
     })
   }
   const other = run.otherCpuPercent ?? 0
   if (other >= DIAGNOSIS_THRESHOLDS.otherCpuPercent) {
     out.push({
       code: 'machine-busy',
-      message:
-        `${who}: other processes on this machine used ${f0(other)} % of a core while the level ran. Every wake-up of the servers and the load generator waited its turn behind them, ` +
-        'so latencies are longer and a closed loop answers less than on a quiet machine; the "this machine" prediction takes their cores away but not those waits. Measure again with the machine quiet.',
+      message: say(lang, 'warningText.machineBusy', { who, cpu: f0(other) }),
     })
   }
   const short = windowShortfalls({
@@ -134,12 +127,12 @@ export function diagnose(run: RunResult, ctx: DiagnosisContext): Diagnosis[] {
     ...(run.prediction && Number.isFinite(run.prediction.meanMs) ? { predictedMeanMs: run.prediction.meanMs } : {}),
     ...(ctx.eventPct ? { eventPct: ctx.eventPct } : {}),
     ...(ctx.rareKindPct ? { rareKindPct: ctx.rareKindPct } : {}),
-  })
+  }, lang)
   // a level that answered nothing is its own diagnosis (no-responses), not a short window
   if (short.length && run.requests.total > 0) {
     out.push({
       code: 'too-short-to-trust',
-      message: `${who}: too short to trust: ${short.map((s) => s.message).join('; ')}. Measure longer (--set load.duration_s=…) or repeat (--repeat 3).`,
+      message: say(lang, 'warningText.tooShort', { who, why: short.map((s) => s.message).join('; ') }),
     })
   }
   return out

@@ -6,8 +6,10 @@
  */
 import { answeredPerSecond, loadLabel } from './labels.js'
 import type { ResultsDocument, RunResult } from './results.js'
-import { num } from './format-number.js'
-import { t } from './i18n.js'
+import { decimalSeparator, num } from './format-number.js'
+import { currentLang, t } from './i18n.js'
+import { placementText } from './placement.js'
+import { rewordApproximate, rewordWindow } from './reword.js'
 
 const fix = (n: number, d = 1) => num(n, d)
 
@@ -18,7 +20,6 @@ export const NO_DATA = '—'
 export const ms = (n: number, none: boolean): string => (none ? NO_DATA : t('summary.ms', { value: fix(n) }))
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
 /**
  * A workload in a few words, for the summary's header and the report's
@@ -28,25 +29,27 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
  */
 export function describeWorkload(params: Record<string, unknown>, opts: { bytes?: boolean } = {}): string {
   const w = params
-  if (Array.isArray(w.mix)) return `a mix of ${plural(w.mix.length, 'kind')} of request`
+  if (Array.isArray(w.mix)) return t('describe.mix', { count: w.mix.length })
   const parts: string[] = []
   const io = finite(w.io_ms)
   const cpu = finite(w.cpu_ms)
-  if (io !== undefined || cpu !== undefined) parts.push(`${io ?? 0} ms wait + ${cpu ?? 0} ms CPU per request`)
+  // the workload's own figures, as written in the scenario (`0.05`), with the language's decimal separator
+  const asWritten = (n: number): string => String(n).replace('.', decimalSeparator(currentLang()))
+  if (io !== undefined || cpu !== undefined) parts.push(t('describe.work', { io: asWritten(io ?? 0), cpu: asWritten(cpu ?? 0) }))
   const bytes = finite(w.bytes)
-  if (opts.bytes !== false && bytes !== undefined) parts.push(`${bytes} B responses`)
+  if (opts.bytes !== false && bytes !== undefined) parts.push(t('describe.bytes', { bytes }))
   const hang = finite(w.hang_pct)
-  if (hang) parts.push(`${hang} % hang`)
+  if (hang) parts.push(t('describe.hang', { pct: asWritten(hang) }))
   const crash = finite(w.crash_pct)
-  if (crash) parts.push(`${crash} % crash the worker`)
+  if (crash) parts.push(t('describe.crash', { pct: asWritten(crash) }))
   const count = (key: string): number | undefined => finite((w[key] as { count?: unknown; clients?: unknown } | undefined)?.count) ?? finite((w[key] as { clients?: unknown } | undefined)?.clients)
   const streams = count('streams')
-  if (streams) parts.push(`${plural(streams, 'stream')} held open`)
+  if (streams) parts.push(t('describe.streams', { count: streams }))
   const sockets = count('websockets')
-  if (sockets) parts.push(`${plural(sockets, 'WebSocket client')}`)
+  if (sockets) parts.push(t('describe.websockets', { count: sockets }))
   const slow = count('slow_clients')
   const mode = (w.slow_clients as { mode?: unknown } | undefined)?.mode
-  if (slow) parts.push(`${plural(slow, 'slow client')}${typeof mode === 'string' ? ` (${mode})` : ''}`)
+  if (slow) parts.push(`${t('describe.slowClients', { count: slow })}${typeof mode === 'string' ? ` (${mode})` : ''}`)
   return parts.join(', ')
 }
 
@@ -82,10 +85,12 @@ export function extras(runs: readonly RunResult[]): string[] {
     out.push('', `  ${t('summary.websockets')}`)
     for (const r of ws) {
       const w = r.websockets as NonNullable<RunResult['websockets']>
-      const refused = Object.entries(w.refused).map(([status, n]) => `${n} refused with ${status}`)
+      const refused = Object.entries(w.refused).map(([status, n]) => t('describe.refused', { count: n, status }))
+      const more = [...refused, ...(w.failed ? [t('describe.failed', { count: w.failed })] : [])].map((x) => `, ${x}`).join('')
+      const none = w.delivered === 0
       out.push(
-        `    ${at(r).padEnd(20)} ${w.held} of ${w.clients} held open, ${fix(w.sentPerSecond)} messages/s, ${fix(w.deliveredPerSecond)} deliveries/s, ` +
-          `delivery p50 ${ms(w.deliveryMs.p50, w.delivered === 0)}, p99 ${ms(w.deliveryMs.p99, w.delivered === 0)}${[...refused, ...(w.failed ? [`${w.failed} failed`] : [])].map((x) => `, ${x}`).join('')}`,
+        `    ${at(r).padEnd(20)} ` +
+          t('describe.websocketsLine', { held: w.held, clients: w.clients, sent: fix(w.sentPerSecond), delivered: fix(w.deliveredPerSecond), p50: ms(w.deliveryMs.p50, none), p99: ms(w.deliveryMs.p99, none), more }),
       )
     }
   }
@@ -101,7 +106,7 @@ export function extras(runs: readonly RunResult[]): string[] {
   const costed = runs.filter((r) => r.app !== undefined && r.cpuPerResponseUs != null)
   if (costed.length) {
     out.push('', `  ${t('summary.cpuPerResponse')}`)
-    for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${r.app} on ${r.engines.server})`)
+    for (const r of costed) out.push(`    ${at(r).padEnd(20)} ${fix(r.cpuPerResponseUs as number, 0)} µs  (${t('describe.appOn', { app: r.app ?? '', server: r.engines.server })})`)
   }
   const respawns = runs.filter((r) => r.events?.length)
   if (respawns.length) {
@@ -129,7 +134,7 @@ export function extras(runs: readonly RunResult[]): string[] {
 export function approximateNotes(runs: readonly RunResult[]): string[] {
   const why = (p: { approximate?: string } | undefined) => (p?.approximate ? [p.approximate] : [])
   const notes = [...new Set(runs.flatMap((r) => [...why(r.prediction?.textbook ?? r.prediction), ...why(r.prediction?.thisMachine)]))]
-  return notes.length ? ['', `  ${t('summary.approximate')}`, ...notes.map((n) => `    ${n}`)] : []
+  return notes.length ? ['', `  ${t('summary.approximate')}`, ...notes.map((n) => `    ${rewordApproximate(n)}`)] : []
 }
 
 /** The levels whose window the rules (lab/core/window.ts) made longer than asked, or could not make long enough. */
@@ -137,7 +142,7 @@ export function windowLines(runs: readonly RunResult[]): string[] {
   const changed = runs.filter((r) => r.window?.verdict !== undefined && r.window.verdict !== 'as-asked')
   if (changed.length === 0) return []
   const name = (r: RunResult) => `${r.topology} ${r.workload} @${r.connections}${r.repeat > 0 ? ` #${r.repeat + 1}` : ''}`
-  return ['', t('summary.windows'), ...changed.map((r) => `  ${name(r)}: ${r.window?.message ?? ''}`)]
+  return ['', t('summary.windows'), ...changed.map((r) => `  ${name(r)}: ${rewordWindow(r.window?.message ?? '')}`)]
 }
 
 /** The calibration the "this machine" predictions use, and where the client and the servers ran. */
@@ -157,6 +162,6 @@ export function calibrationLines(doc: ResultsDocument): string[] {
     }
   }
   const p = doc.env.placement
-  if (p) out.push(t('summary.placement', { note: p.note }))
+  if (p) out.push(t('summary.placement', { note: placementText(p) }))
   return out
 }

@@ -16,11 +16,10 @@ import { NO_DATA, approximateNotes, calibrationLines, describeWorkload, extras, 
 import { num } from './format-number.js'
 import { engineText } from './handout.js'
 import { currentLang, t } from './i18n.js'
+import { warningMessages } from './warnings.js'
 
 export { describeWorkload, serverCpuPercent, num }
 
-/** Above a workload's verdicts when the run opened with the verdict on the lesson: they are the other comparisons. */
-const OTHER_COMPARISONS = '  Other comparisons, on answered req/s (the verdict on the lesson is the first line):'
 const pad = (s: string, n: number) => s.padStart(n)
 const fix = (n: number, d = 1) => num(n, d)
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -82,7 +81,7 @@ function row(rs: RunResult[], width: number, shed: boolean, cpuNa: boolean): str
     `  ${r.topology.padEnd(width)}${pad(String(r.connections), c.conns.w)}${pad(fmtRate(answered), c.answered.w)}` +
     (shed ? `${pad(fix(all.mean), c.all.w)}${pad(fix(all.mean - answered.mean), c.non2xx.w)}` : '') +
     `${pad(latency((x) => x.latencyMs.p50), c.p50.w)}${pad(latency((x) => x.latencyMs.p99), c.p99.w)}` +
-    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(cpuNa ? 'n/a' : fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
+    `${pad(String(rs.reduce((s, x) => s + x.errors.total, 0)), c.errors.w)}${pad(cpuNa ? t('describe.na') : fix(mean(rs.map(serverCpuPercent)), 0), c.cpu.w)}` +
     `${pad(little.length ? fix(mean(little), 2) : NO_DATA, c.littles.w)}` +
     `${pad(predicted((p) => p.textbook ?? (p.basis === undefined ? p : undefined)), c.textbook.w)}${pad(predicted((p) => p.thisMachine), c.thisMachine.w)}` +
     `${pad(basis !== undefined && basis > 0 && r.requests.total > 0 ? fix(answered.mean / basis, 2) : NO_DATA, c.measPred.w)}`
@@ -116,19 +115,26 @@ function legend(runs: readonly RunResult[]): string[] {
   ]
 }
 
-/** `engines: prefork = node-prefork, proxied = nginx → gunicorn`: which engine served each topology, '' without runs. */
-export function engineLine(runs: readonly RunResult[]): string {
+/** `prefork = node-prefork, proxied = nginx → gunicorn`: which engine served each topology, '' without runs. */
+export function engineList(runs: readonly RunResult[]): string {
   const by = new Map<string, string>()
   for (const r of runs) if (!by.has(r.topology)) by.set(r.topology, engineText(r.engines))
-  return by.size ? `engines: ${[...by].map(([t, e]) => `${t} = ${e}`).join(', ')}` : ''
+  return [...by].map(([topology, e]) => `${topology} = ${e}`).join(', ')
+}
+
+/** `engines: prefork = node-prefork, proxied = nginx → gunicorn` ({@link engineList} in the current language), '' without runs. */
+export function engineLine(runs: readonly RunResult[]): string {
+  const list = engineList(runs)
+  return list ? t('charts.env.enginesLine', { list }) : ''
 }
 
 /**
  * A warning's line: its message as the run wrote it (English, with the
- * measured figures) or, in another language, the translated title first.
+ * measured figures) or, in another language, the translated title first and
+ * the message in that language (lab/core/warnings.ts `warningMessages`).
  */
-function warningMessage(w: ResultsDocument['warnings'][number]): string {
-  return currentLang() === 'en' ? w.message : `${t(`warning.${w.code}.title`)}: ${w.message}`
+function warningLine(w: ResultsDocument['warnings'][number], message: string): string {
+  return currentLang() === 'en' ? message : `${t(`warning.${w.code}.title`)}: ${message}`
 }
 
 /**
@@ -156,14 +162,15 @@ export function formatSummary(doc: ResultsDocument): string {
     lines.push(...openLoopTable(runs, width))
     lines.push(...approximateNotes(runs), ...extras(runs))
     const verdicts = verdictLines(w, doc.runs)
-    if (verdicts.length) lines.push('', ...(lesson ? [OTHER_COMPARISONS] : []), ...verdicts.map((v) => `  ${v}`))
+    if (verdicts.length) lines.push('', ...(lesson ? [`  ${t('lesson.otherComparisons')}`] : []), ...verdicts.map((v) => `  ${v}`))
   }
   lines.push(...windowLines(doc.runs), ...calibrationLines(doc))
   const na = unavailableLine(doc.env.unavailable)
   if (na) lines.push('', na)
   if (doc.warnings.length) {
     lines.push('', t('summary.warnings'))
-    for (const warning of doc.warnings) lines.push(`  - [${warning.code}] ${warningMessage(warning)}`)
+    const messages = warningMessages(doc)
+    doc.warnings.forEach((warning, i) => lines.push(`  - [${warning.code}] ${warningLine(warning, messages[i] ?? warning.message)}`))
   }
   return lines.join('\n') + '\n'
 }

@@ -17,9 +17,13 @@ export type { Lang } from './i18n-lang.js'
 /** Every language's strings, by language (the resources i18next is given). */
 export const MESSAGES = { en, 'pt-BR': ptBR, ru } as const
 
-/** A key of the strings: `summary.warnings`, `warning.errors-seen.title` (dotted path in lab/i18n/en.ts). */
+/**
+ * A key of the strings: `summary.warnings`, `warning.errors-seen.title` (dotted path in lab/i18n/en.ts);
+ * a plural's key without its `_one`/`_other` suffix (`lesson.kindCaveat`, called with a `count`).
+ */
 export type MessageKey = Leaves<typeof en>
-type Leaves<T, P extends string = ''> = T extends string ? P : { [K in keyof T & string]: Leaves<T[K], P extends '' ? K : `${P}.${K}`> }[keyof T & string]
+type Leaves<T, P extends string = ''> = T extends string ? P : { [K in keyof T & string]: Leaves<T[K], P extends '' ? Base<K> : `${P}.${Base<K>}`> }[keyof T & string]
+type Base<K extends string> = K extends `${infer B}_${'one' | 'other'}` ? B : K
 
 const instance = i18next.createInstance()
 void instance.init({

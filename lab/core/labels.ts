@@ -7,6 +7,8 @@
  */
 import { plusMinus, summarize } from './confidence.js'
 import { num } from './format-number.js'
+import { currentLang, t } from './i18n.js'
+import type { Lang } from './i18n-lang.js'
 import type { Rate, Repeated, RunResult } from './results.js'
 import { compareRates, verdictLine, type Comparison, type Rate as ComparedRate } from './verdict.js'
 
@@ -21,9 +23,9 @@ export interface LevelKey {
   openLoop?: { ratePerSecond: number }
 }
 
-/** `repeat 2` for the second repeat (0-based `repeat` 1), '' for the first. */
-export function repeatLabel(repeat: number): string {
-  return repeat > 0 ? `repeat ${repeat + 1}` : ''
+/** `repeat 2` for the second repeat (0-based `repeat` 1), '' for the first; in `lang` (default the current language). */
+export function repeatLabel(repeat: number, lang: Lang = currentLang()): string {
+  return repeat > 0 ? t('describe.repeat', { n: repeat + 1 }, lang) : ''
 }
 
 /** `@128` for a closed loop's connections, `@20 req/s` for an open loop's offered rate. */
@@ -33,10 +35,15 @@ export function loadLabel(level: Pick<LevelKey, 'connections' | 'openLoop'>): st
 
 /**
  * A level's name: `prefork io-bound @128`, or `prefork io-bound @128 (repeat 2)` after the first repeat;
- * an open-loop level shows its offered rate, `prefork io-bound @20 req/s`.
+ * an open-loop level shows its offered rate, `prefork io-bound @20 req/s`; the repeat's word in the current language.
  */
 export function runLabel(level: LevelKey): string {
-  const repeat = repeatLabel(level.repeat)
+  return runLabelIn(level, currentLang())
+}
+
+/** {@link runLabel} with the repeat's word in `lang`. */
+export function runLabelIn(level: LevelKey, lang: Lang): string {
+  const repeat = repeatLabel(level.repeat, lang)
   return `${level.topology} ${level.workload} ${loadLabel(level)}${repeat ? ` (${repeat})` : ''}`
 }
 

@@ -5,35 +5,16 @@
  * two 95 % intervals are apart). The CLI summary's first line, the report's
  * banner and its predict boxes use it.
  *
- * Pure: no I/O. User-facing words are in {@link TEXT}.
+ * Pure: no I/O. Its words are in lab/i18n/en/lesson.ts (key `lesson`), in the
+ * current language (lab/core/i18n.ts `t`); its numbers through `num`.
  */
 import { summarize, summarizeSeries } from './confidence.js'
+import { num } from './format-number.js'
+import { MESSAGES, t, type MessageKey } from './i18n.js'
 import { fmtRatio, levelRate, loadLabel } from './labels.js'
 import { LESSON_METRICS, lessonOf, lessonSides, type Lesson, type LessonMetric } from './lesson.js'
 import type { ResultsDocument, RunResult, TimelinePoint } from './results.js'
 import { compareRates, type Comparison, type Rate } from './verdict.js'
-
-/** Every sentence this module prints, in one place. */
-const TEXT = {
-  better: (b: 'higher' | 'lower') => `${b} is better`,
-  overlap: (intervals: string) => `no measurable difference (their 95 % intervals overlap${intervals}; measure longer or repeat to separate them)`,
-  noneAt: (lo: string) => `${lo} none at all`,
-  bothNone: 'both none at all',
-  ratio: (hi: string, r: string, lo: string) => `${hi} is ${r} ${lo}`,
-  ci: (lo: string, hi: string) => `95 % CI ${lo}–${hi}×`,
-  unbounded: '95 % CI not bounded above',
-  oneSample: 'a side has a single sample: no 95 % interval, so no claim yet; repeat with --set load.repeat=3',
-  notMeasured: (id: string) => `${id} was not measured in this run`,
-  noValue: (id: string, why: string) => `${id}: ${why}`,
-  noKind: (kind: string) => `no "${kind}" responses in the window`,
-  noProbe: 'no probe answered in the window',
-  nothing: 'nothing answered in the window',
-  noPss: 'PSS not available (needs /proc/<pid>/smaps_rollup, Linux 4.14+)',
-  noSockets: 'no WebSocket clients ran',
-  noSeconds: 'no whole second in the window',
-  kindCaveat: (n: number) => `per-kind counts include every status: ${n} non-2xx responses in the window`,
-  unmeasured: (name: string, why: string) => `the lesson's metric (${name}) could not be read: ${why}`,
-} as const
 
 /** A value of the lesson's metric at one level, in the shape {@link compareRates} reads (n = whole seconds or repeats). */
 export interface LessonValue extends Rate {
@@ -73,37 +54,40 @@ const windowSeconds = (r: RunResult) => r.timeline.filter((p) => !p.warmup && !p
 
 /** The metric's name as printed: `"fast" p99` for a kind metric. */
 export function metricName(lesson: Pick<Lesson, 'metric' | 'kind'>): string {
-  const m = LESSON_METRICS[lesson.metric]
-  return lesson.kind !== undefined ? `"${lesson.kind}" ${m.name}` : m.name
+  const name = t(`lesson.metrics.${lesson.metric}.name`)
+  return lesson.kind !== undefined ? t('lesson.kindMetric', { kind: lesson.kind, name }) : name
 }
+
+/** The metric's unit as printed, in the current language: `ms`, `req/s`, `responses/s`. */
+export const metricUnit = (metric: LessonMetric): string => t(`lesson.metrics.${metric}.unit`)
 
 /** One run's value of a per-run metric, or why there is none. */
 function scalar(run: RunResult, lesson: Lesson): number | string {
   const kind = lesson.kind === undefined ? undefined : run.perKind?.[lesson.kind]
   switch (lesson.metric) {
     case 'kind-rate':
-      return kind ? kind.responses / windowS(run) : TEXT.noKind(lesson.kind ?? '')
+      return kind ? kind.responses / windowS(run) : t('lesson.noKind', { kind: lesson.kind ?? '' })
     case 'kind-p99':
-      return kind && kind.responses > 0 ? kind.latencyMs.p99 : TEXT.noKind(lesson.kind ?? '')
+      return kind && kind.responses > 0 ? kind.latencyMs.p99 : t('lesson.noKind', { kind: lesson.kind ?? '' })
     case 'probe-p99':
-      return run.probe && run.probe.requests > 0 ? run.probe.latencyMs.p99 : TEXT.noProbe
+      return run.probe && run.probe.requests > 0 ? run.probe.latencyMs.p99 : t('lesson.noProbe')
     case 'p99':
-      return run.requests.total > 0 ? run.latencyMs.p99 : TEXT.nothing
+      return run.requests.total > 0 ? run.latencyMs.p99 : t('lesson.nothing')
     case 'errors':
       return run.errors.total / windowS(run)
     case 'upstream-rate':
       return Object.values(run.perUpstream ?? {}).reduce((s, n) => s + n, 0) / windowS(run)
     case 'pss':
-      return run.processes.length > 0 && run.processes.every((p) => p.pssBytes) ? run.processes.reduce((s, p) => s + (p.pssBytes?.mean ?? 0), 0) / MIB : TEXT.noPss
+      return run.processes.length > 0 && run.processes.every((p) => p.pssBytes) ? run.processes.reduce((s, p) => s + (p.pssBytes?.mean ?? 0), 0) / MIB : t('lesson.noPss')
     case 'cpu-per-response':
-      return typeof run.cpuPerResponseUs === 'number' ? run.cpuPerResponseUs : TEXT.nothing
+      return typeof run.cpuPerResponseUs === 'number' ? run.cpuPerResponseUs : t('lesson.nothing')
     case 'deliveries':
-      return run.websockets ? run.websockets.deliveredPerSecond : TEXT.noSockets
+      return run.websockets ? run.websockets.deliveredPerSecond : t('lesson.noSockets')
     case 'dropped':
       return run.openLoop ? run.openLoop.dropped / windowS(run) : 0
     case 'worst-second': {
       const secs = windowSeconds(run)
-      return secs.length ? Math.min(...secs.map((p) => p.perSecond)) : TEXT.noSeconds
+      return secs.length ? Math.min(...secs.map((p) => p.perSecond)) : t('lesson.noSeconds')
     }
     case 'answered':
       return levelRate([run]).mean
@@ -133,7 +117,7 @@ export function lessonValue(runs: readonly RunResult[], lesson: Lesson): LessonV
   if (why !== undefined) return { why }
   const nums = values as number[]
   const non2xx = runs.reduce((s, r) => s + r.errors.non2xx, 0)
-  const caveat = lesson.metric === 'kind-rate' && non2xx > 0 ? { caveat: TEXT.kindCaveat(non2xx) } : {}
+  const caveat = lesson.metric === 'kind-rate' && non2xx > 0 ? { caveat: t('lesson.kindCaveat', { count: non2xx }) } : {}
   const run = runs[0] as RunResult
   const perSecond = lesson.metric === 'errors' ? (p: TimelinePoint) => p.errors : lesson.metric === 'dropped' && run.openLoop ? (p: TimelinePoint) => p.dropped ?? 0 : null
   const secs = windowSeconds(run)
@@ -148,9 +132,9 @@ export function lessonValue(runs: readonly RunResult[], lesson: Lesson): LessonV
   return { n: s.n, mean: s.mean, stdError: s.stdError, df: s.df, ci95: s.ci95, ...caveat }
 }
 
-/** `41.2 ms`, `0.83 req/s`, `1,240 µs`: three significant figures or one decimal. */
+/** `41.2 ms`, `0.83 req/s`, `1240 µs`: no decimal from 100 up, one from 1, else two; the language's decimal separator (`num`). */
 function fmtNum(v: number): string {
-  return v.toFixed(v === 0 || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 2)
+  return num(v, v === 0 || Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 1 ? 1 : 2)
 }
 function fmtValue(v: number, unit: string): string {
   return `${fmtNum(v)} ${unit}`
@@ -159,16 +143,18 @@ function fmtValue(v: number, unit: string): string {
 /** The claim of a comparison of `a` and `b`, in the lesson's metric. */
 function claim(c: Comparison, sides: [string, LessonValue][], bothZero: boolean): string {
   const [a, b] = sides.map(([name]) => name) as [string, string]
-  if (bothZero) return TEXT.bothNone
+  if (bothZero) return t('lesson.bothNone')
   if (c.kind === 'no-measurable-difference') {
     const shown = sides.flatMap(([name, v]) => (v.ci95 ? [`${name} ${fmtNum(v.ci95[0])}–${fmtNum(v.ci95[1])}`] : []))
-    return TEXT.overlap(shown.length === 2 ? `: ${shown.join(', ')}` : '')
+    return t('lesson.overlap', { intervals: shown.length === 2 ? `: ${shown.join(', ')}` : '' })
   }
   const [hi, lo] = c.higher === 'a' ? [a, b] : [b, a]
-  if (c.kind === 'none-answered') return TEXT.noneAt(lo)
-  if (c.kind === 'no-interval') return c.ratio === null ? `${TEXT.noneAt(lo)} (${TEXT.oneSample})` : `${TEXT.ratio(hi, fmtRatio(c.ratio), lo)} (${TEXT.oneSample})`
-  const ci = c.ci95 ? TEXT.ci(c.ci95[0].toFixed(1), c.ci95[1].toFixed(1)) : TEXT.unbounded
-  return `${TEXT.ratio(hi, fmtRatio(c.ratio), lo)} (${ci})`
+  const noneAt = () => t('lesson.noneAt', { lo })
+  const ratio = (r: number) => t('lesson.ratio', { hi, ratio: fmtRatio(r), lo })
+  if (c.kind === 'none-answered') return noneAt()
+  if (c.kind === 'no-interval') return `${c.ratio === null ? noneAt() : ratio(c.ratio)} (${t('lesson.oneSample')})`
+  const ci = c.ci95 ? t('lesson.ci', { low: num(c.ci95[0], 1), high: num(c.ci95[1], 1) }) : t('lesson.unbounded')
+  return `${ratio(c.ratio)} (${ci})`
 }
 
 /** The runs of one side at its highest level: closed loops by connections, open loops by offered rate. */
@@ -212,13 +198,13 @@ export function lessonReadings(doc: Pick<ResultsDocument, 'runs'>, lesson: Lesso
     const onFixed = mine.filter((r) => sideOf(r) === id && fixedOf(r) === on)
     const runs = topLevel(onFixed.length || fixed !== undefined ? onFixed : mine.filter((r) => sideOf(r) === id))
     const first = runs[0]
-    return { id, on, runs, level: first ? loadLabel(first) : '', value: first ? lessonValue(runs, lesson) : { why: TEXT.notMeasured(id) } }
+    return { id, on, runs, level: first ? loadLabel(first) : '', value: first ? lessonValue(runs, lesson) : { why: t('lesson.notMeasured', { id }) } }
   })
 }
 
 /** Two readings side by side: the line naming their values and what their intervals say. */
 function pairLine(lesson: Lesson, x: LessonReading, y: LessonReading): LessonLine {
-  const m = LESSON_METRICS[lesson.metric]
+  const unit = metricUnit(lesson.metric)
   const same = x.level === y.level
   const a = same ? x.id : `${x.id} ${x.level}`
   const b = same ? y.id : `${y.id} ${y.level}`
@@ -226,13 +212,23 @@ function pairLine(lesson: Lesson, x: LessonReading, y: LessonReading): LessonLin
   const values = [x, y].map((r) => ('why' in r.value ? null : r.value)) as [LessonValue | null, LessonValue | null]
   const [va, vb] = values
   if (va === null || vb === null) {
-    const missing = [x, y].flatMap((r) => ('why' in r.value ? [TEXT.noValue(r.id, r.value.why)] : []))
-    return { a, b, values, comparison: null, text: `${head}: ${TEXT.unmeasured(metricName(lesson), missing.join('; '))}` }
+    const missing = [x, y].flatMap((r) => ('why' in r.value ? [`${r.id}: ${r.value.why}`] : []))
+    return { a, b, values, comparison: null, text: `${head}: ${t('lesson.unmeasured', { name: metricName(lesson), why: missing.join('; ') })}` }
   }
   const comparison = compareRates(va, vb)
   const caveats = [...new Set([va.caveat, vb.caveat].filter((c): c is string => c !== undefined))]
-  const shown = `${a} ${fmtValue(va.mean, m.unit)}, ${b} ${fmtValue(vb.mean, m.unit)}`
+  const shown = `${a} ${fmtValue(va.mean, unit)}, ${b} ${fmtValue(vb.mean, unit)}`
   return { a, b, values, comparison, text: `${head}: ${shown}: ${claim(comparison, [[a, va], [b, vb]], va.mean === 0 && vb.mean === 0)}${caveats.length ? ` [${caveats.join('; ')}]` : ''}` }
+}
+
+/**
+ * The lesson's sentence in the current language: the translation of
+ * lab/i18n/\*\/lessons.ts where the scenario's sentence is the English one
+ * kept there, else the sentence as the scenario writes it.
+ */
+export function lessonSentence(scenario: string, sentence: string): string {
+  const english: Readonly<Record<string, string>> = MESSAGES.en.lessons
+  return english[scenario] === sentence ? t(`lessons.${scenario}` as MessageKey) : sentence
 }
 
 /**
@@ -250,8 +246,8 @@ export function lessonVerdict(doc: Pick<ResultsDocument, 'runs' | 'scenario'>): 
   const lines = readings.slice(1).map((y, i) => pairLine(lesson, readings[i] as LessonReading, y))
   return {
     metric: lesson.metric,
-    metricLabel: `${metricName(lesson)} (${m.unit}, ${TEXT.better(m.better)})`,
-    sentence: lesson.sentence,
+    metricLabel: t('lesson.metricLabel', { name: metricName(lesson), unit: metricUnit(lesson.metric), better: t(m.better === 'higher' ? 'lesson.higher' : 'lesson.lower') }),
+    sentence: lessonSentence(doc.scenario.name, lesson.sentence),
     lines,
     unmeasured: lines.every((l) => l.comparison === null),
   }
@@ -263,5 +259,5 @@ export function lessonVerdict(doc: Pick<ResultsDocument, 'runs' | 'scenario'>): 
  * @returns two lines, no newline at the end
  */
 export function lessonHeadline(v: LessonVerdict): string[] {
-  return [`Verdict on ${v.metricLabel}: ${v.lines.map((l) => l.text).join('; ')}`, `  Lesson: ${v.sentence}`]
+  return [t('lesson.headline', { metric: v.metricLabel, lines: v.lines.map((l) => l.text).join('; ') }), `  ${t('lesson.lesson')}${v.sentence}`]
 }

@@ -4,6 +4,8 @@
  *
  * Pure: no I/O.
  */
+import { t, type MessageKey } from './i18n.js'
+
 /** What {@link approximations} reads of a level (lab/core/model.ts `ModelInput`). */
 export interface ApproximationInput {
   model: 'prefork' | 'event-loop' | 'threaded'
@@ -32,25 +34,25 @@ export interface ApproximationInput {
  */
 export function approximations(input: ApproximationInput, cores: number): string[] {
   const out: string[] = []
-  const fcfs = 'CPU work is fixed-length and served first come, first served, which is not product-form, so near the knee the figure is approximate (its asymptotes are exact)'
+  // in English, as the results document keeps them (lab/i18n/en/model.ts; lab/core/reword.ts re-words them for the reader)
+  const en = (key: Extract<MessageKey, `model.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, 'en')
+  const fcfs = en('model.fcfs')
   const threads = input.model === 'event-loop' ? 1 : (input.threads ?? 1)
   if (input.model === 'event-loop') {
     const present = input.limitConcurrency ? Math.min(input.limitConcurrency, input.connections) : input.connections
-    if (input.cpuMs > 0 && present > 1) out.push(`Event loop: ${fcfs}.`)
+    if (input.cpuMs > 0 && present > 1) out.push(en('model.eventLoop', { fcfs }))
     const loops = input.loops ?? 1
-    if (loops > 1 && input.cpuMs > 0) out.push(`Loops: the ${loops} workers' event loops are modelled as ${loops} CPU servers shared by every connection, as if a request always found an idle loop; a connection stays with the process that accepted it, so this is an upper bound.`)
-    if (input.limitConcurrency) out.push(`Concurrency limit: the answered requests are modelled as ${input.limitConcurrency} slots and the 503s as costing nothing.`)
+    if (loops > 1 && input.cpuMs > 0) out.push(en('model.loops', { loops }))
+    if (input.limitConcurrency) out.push(en('model.limit', { slots: input.limitConcurrency }))
   } else {
     const slots = input.workers * threads - (input.heldSlots ?? 0)
-    if (input.cpuMs > 0 && Math.min(slots, input.connections) > Math.min(cores, input.workers)) out.push(`Workers sharing the cores: ${fcfs}.`)
+    if (input.cpuMs > 0 && Math.min(slots, input.connections) > Math.min(cores, input.workers)) out.push(en('model.workers', { fcfs }))
     if (threads > 1 && input.workers > 1 && input.cpuMs > 0) {
-      out.push(`Threads: the GIL is modelled as ${input.workers} CPU servers shared by all ${input.workers * threads} threads, as if running requests were always in different processes (an upper bound).`)
+      out.push(en('model.threads', { workers: input.workers, threads: input.workers * threads }))
     }
   }
-  if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(`Proxy: its ${fcfs}.`)
-  if ((input.maxRequests ?? 0) > 0 && input.model !== 'event-loop') out.push(`Recycling: each worker's replacement after ${input.maxRequests} requests is spread over them as slot time (the boot, not any one request's wait), so the mean latency is exact only when every worker is busy.`)
-  if (input.balance && input.balance.upstreams > 1 && input.model !== 'event-loop') {
-    out.push(`Balancer: ${input.balance.upstreams} separate pools, ${input.balance.policy}: the pooled figure is scaled by a simulation of the same loop against them (lab/core/balance-sim.ts), which leaves out the proxy's time and CPU contention.`)
-  }
+  if ((input.proxyMs ?? 0) > 0 && input.connections > cores) out.push(en('model.proxy', { fcfs }))
+  if ((input.maxRequests ?? 0) > 0 && input.model !== 'event-loop') out.push(en('model.recycling', { requests: input.maxRequests as number }))
+  if (input.balance && input.balance.upstreams > 1 && input.model !== 'event-loop') out.push(en('model.balancer', { upstreams: input.balance.upstreams, policy: input.balance.policy }))
   return out
 }

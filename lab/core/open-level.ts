@@ -11,6 +11,10 @@
  */
 import { predictOpen, predictWindowMs, type OpenStation } from './open-model.js'
 import type { TopologyDef, Workload } from './scenario.js'
+import { t, type MessageKey } from './i18n.js'
+
+/** A clause of lab/i18n/en/model.ts in English, as the results document keeps it (lab/core/reword.ts re-words it for the reader). */
+const en = (key: Extract<MessageKey, `model.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, 'en')
 
 /** A station for a topology and workload, with why its figure is approximate (absent when exact). */
 export interface StationChoice {
@@ -27,18 +31,18 @@ export interface StationChoice {
 export function openStationFor(def: TopologyDef, w: Workload, cores: number): StationChoice | undefined {
   if (w.mix?.length || w.crash_pct > 0 || w.hang_pct > 0) return undefined
   const why: string[] = []
-  if (def.proxy) why.push("the proxy's own time per request is not modelled")
+  if (def.proxy) why.push(en('model.openProxy'))
   if (def.server.model === 'prefork') {
     const c = def.server.workers * (def.server.threads ?? 1) * (def.upstreams ?? 1)
-    if (c > 1) why.push(`M/D/${c} mean wait by Cosmetatos' approximation (1975)`)
-    if (w.cpu_ms > 0 && c > cores) why.push(`${c} workers share ${cores} cores for their CPU work, which M/D/c leaves out`)
+    if (c > 1) why.push(en('model.openPool', { c }))
+    if (w.cpu_ms > 0 && c > cores) why.push(en('model.openShare', { c, cores }))
     return { station: { kind: 'pool', workers: c, serviceMs: w.io_ms + w.cpu_ms }, ...(why.length ? { approximate: why.join('; ') } : {}) }
   }
   if ((def.upstreams ?? 1) > 1) return undefined
   const limit = def.server.limit_concurrency
   if (limit !== undefined && limit > 0) {
-    why.push("Erlang's loss formula B(c, λS) with c = limit_concurrency; a 503 counted as answered in 0 ms")
-    if (w.cpu_ms > 0) why.push('the CPU work of requests in progress shares one thread, which the loss formula leaves out')
+    why.push(en('model.openLoss'), en('model.openLoss503'))
+    if (w.cpu_ms > 0) why.push(en('model.openLossCpu'))
     return { station: { kind: 'loss', servers: limit, serviceMs: w.io_ms + w.cpu_ms }, approximate: why.join('; ') }
   }
   return { station: { kind: 'event-loop', ioMs: w.io_ms, cpuMs: w.cpu_ms }, ...(why.length ? { approximate: why.join('; ') } : {}) }
@@ -64,7 +68,8 @@ export interface OpenLevelPrediction {
 export function predictOpenLevel(choice: StationChoice, ratePerS: number, warmupS: number, durationS: number, maxConnections: number): OpenLevelPrediction {
   const steady = predictOpen(choice.station, ratePerS)
   const meanMs = predictWindowMs(choice.station, ratePerS, warmupS, warmupS + durationS, { maxInFlight: maxConnections })
-  const why = [choice.approximate, steady.stable ? undefined : `ρ = ${steady.rho.toFixed(2)} ≥ 1: no steady state; the queue grows by λ − μ = ${(ratePerS - steady.capacityPerS).toFixed(1)} req/s (fluid approximation, averaged over the window)`].filter((x) => x !== undefined)
+  const unstable = [en('model.openUnstable', { rho: steady.rho.toFixed(2) }), en('model.openGrowth', { growth: (ratePerS - steady.capacityPerS).toFixed(1) })].join('; ')
+  const why = [choice.approximate, steady.stable ? undefined : unstable].filter((x) => x !== undefined)
   return {
     perSecond: steady.shedShare !== undefined ? ratePerS * (1 - steady.shedShare) : Math.min(ratePerS, steady.capacityPerS),
     meanMs,

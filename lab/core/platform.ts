@@ -7,8 +7,9 @@
  * lists these panels, so the CLI and the report say "not available on this
  * system" instead of showing zeros (docs/results-schema.md).
  *
- * Pure: names and text only.
+ * Pure: names and text only (the words in lab/i18n/en/charts.ts, `charts.panels`).
  */
+import { t } from './i18n.js'
 
 /** The panels that read /proc. */
 export const PROC_PANELS = ['cpu', 'memory', 'processes', 'time-wait'] as const
@@ -16,16 +17,8 @@ export const PROC_PANELS = ['cpu', 'memory', 'processes', 'time-wait'] as const
 /** One of {@link PROC_PANELS}. */
 export type ProcPanel = (typeof PROC_PANELS)[number]
 
-/** What each panel shows, in a sentence's words. */
-export const PROC_PANEL_TEXT: Record<ProcPanel, string> = {
-  cpu: 'server CPU',
-  memory: 'server memory',
-  processes: 'process trees (a master’s workers)',
-  'time-wait': 'TIME_WAIT counts',
-}
-
-/** The words for an unavailable panel. */
-export const NOT_AVAILABLE = 'not available on this system'
+/** The words for an unavailable panel, in the current language. */
+export const notAvailable = (): string => t('charts.notAvailable')
 
 /**
  * One line naming the unavailable panels, or '' when none:
@@ -33,6 +26,6 @@ export const NOT_AVAILABLE = 'not available on this system'
  */
 export function unavailableLine(panels: readonly ProcPanel[] | undefined): string {
   if (!panels?.length) return ''
-  const text = panels.map((p) => PROC_PANEL_TEXT[p]).join(', ')
-  return `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}: ${NOT_AVAILABLE} (no /proc; throughput and latency are measured as usual).`
+  const text = panels.map((p) => t(`charts.panels.${p}`)).join(', ')
+  return t('charts.unavailableLine', { panels: `${text[0]?.toUpperCase() ?? ''}${text.slice(1)}`, na: notAvailable() })
 }

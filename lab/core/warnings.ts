@@ -3,9 +3,13 @@
  * for the numbers to mean what they seem to (docs/measurement.md, "Warnings";
  * docs/architecture.md, "Conventions"). Pure: no I/O.
  */
-import { answeredPerSecond, runLabel } from './labels.js'
+import { answeredPerSecond, runLabelIn } from './labels.js'
 import { DIAGNOSIS_THRESHOLDS, diagnose, type Diagnosis, type DiagnosisContext } from './diagnosis.js'
-import type { RunResult, Warning } from './results.js'
+import { num } from './format-number.js'
+import { currentLang, t, type MessageKey } from './i18n.js'
+import type { Lang } from './i18n-lang.js'
+import type { ResultsDocument, RunResult, Warning } from './results.js'
+import { eventPct, rarestKindPct } from './window.js'
 import { relativeSpread } from './stats.js'
 import type { WarningCode } from './vocabulary.js'
 
@@ -23,9 +27,15 @@ export const THRESHOLDS = {
   model: 0.15,
 } as const
 
-const f1 = (n: number) => n.toFixed(1)
 
-const label = (run: RunResult): string => runLabel(run)
+/** The messages' words and numbers in one language (lab/i18n/en/warnings.ts). */
+function wording(lang: Lang) {
+  return {
+    say: (key: Extract<MessageKey, `warningText.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, lang),
+    f1: (n: number) => num(n, 1, lang),
+    f2: (n: number) => num(n, 2, lang),
+  }
+}
 
 /**
  * Checks one level.
@@ -35,51 +45,44 @@ const label = (run: RunResult): string => runLabel(run)
  *   short to trust by the rules of core/window.ts, and, where the textbook
  *   prediction is off by more than {@link THRESHOLDS}.model, whose CPU ran
  *   out; a disagreement with theory is blamed on that before a short run
+ * @param lang - the messages' language (default English, as the results document keeps them)
  */
-export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContext): Warning[] {
+export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContext, lang: Lang = 'en'): Warning[] {
   const out: Warning[] = []
   const add = (code: WarningCode, message: string) => out.push({ code, run: index, message })
-  const diagnoses = ctx ? diagnose(run, ctx) : []
-  const who = label(run)
+  const diagnoses = ctx ? diagnose(run, ctx, lang) : []
+  const { say, f1, f2 } = wording(lang)
+  const who = runLabelIn(run, lang)
   const { ratio, expectedMeanMs, measuredMeanMs } = run.littlesLaw
   // With failed requests the check cannot hold: their time is in no latency. errors-seen says so.
   if (run.errors.total === 0 && ratio !== null && expectedMeanMs !== null && measuredMeanMs !== null && Math.abs(ratio - 1) > THRESHOLDS.littlesLaw) {
     add(
       'littles-law-mismatch',
-      `${who}: mean latency ${f1(measuredMeanMs)} ms is ${ratio.toFixed(2)}× what Little's law gives for ` +
-        `${run.connections} connections at ${f1(run.requests.perSecond.mean)} req/s (${f1(expectedMeanMs)} ms). ` +
-        'In a closed loop the two must agree, so this measurement is suspect: look for errors, a saturated client, ' +
-        'or a warm-up too short for this level (raise it with --set load.warmup_s=3).',
+      say('warningText.littles', { who, measured: f1(measuredMeanMs), ratio: f2(ratio), connections: run.connections, rate: f1(run.requests.perSecond.mean), expected: f1(expectedMeanMs) }),
     )
   }
   const cpu = run.loadGenerator.cpuPercent.mean
   if (cpu > THRESHOLDS.clientCpuPercent) {
-    add(
-      'client-saturated',
-      `${who}: the load generator used ${f1(cpu)} % of a core, so the result measures the client as much as the server. ` +
-        'Fewer connections, a slower workload (more io_ms or cpu_ms) or a faster machine give a fair reading.',
-    )
+    add('client-saturated', say('warningText.clientSaturated', { who, cpu: f1(cpu) }))
   }
   const e = run.errors
   if (e.total > 0) {
+    const statuses = Object.entries(e.byStatus).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${s}: ${n}`).join(', ')
     const parts = [
-      e.timeouts ? `${e.timeouts} timeouts` : '',
-      e.resets ? `${e.resets} connection errors` : '',
-      e.non2xx ? `${e.non2xx} non-2xx responses (${Object.entries(e.byStatus).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${s}: ${n}`).join(', ')})` : '',
+      e.timeouts ? say('warningText.timeouts', { count: e.timeouts }) : '',
+      e.resets ? say('warningText.resets', { count: e.resets }) : '',
+      e.non2xx ? say('warningText.non2xx', { count: e.non2xx, statuses }) : '',
     ].filter(Boolean)
-    add(
-      'errors-seen',
-      `${who}: ${parts.join(', ')}. Latency counts only the answers that came back, so Little's law cannot be checked here; ` +
-        'the server may be overloaded, crashing, shedding load or refusing connections.',
-    )
+    add('errors-seen', say('warningText.errorsSeen', { who, parts: parts.join(', ') }))
   }
   if (run.prediction && run.prediction.perSecond > 0 && run.requests.total > 0) {
     const measured = answeredPerSecond(run)
     const ratio = measured / run.prediction.perSecond
     if (Math.abs(ratio - 1) > THRESHOLDS.model) {
-      const what = measured === run.requests.perSecond.mean ? 'req/s' : 'answered (2xx) req/s'
-      const which = run.prediction.basis === 'this-machine' ? 'the calibrated model ("this machine")' : 'theory'
-      add('model-mismatch', `${who}: measured ${f1(measured)} ${what} is ${ratio.toFixed(2)}× the ${f1(run.prediction.perSecond)} req/s ${which} predicts. ${likelyCause(run, ratio, diagnoses)}`)
+      const what = say(measured === run.requests.perSecond.mean ? 'warningText.reqPerS' : 'warningText.answeredReqPerS')
+      const which = say(run.prediction.basis === 'this-machine' ? 'warningText.calibratedModel' : 'warningText.theory')
+      const cause = likelyCause(run, ratio, diagnoses, lang)
+      add('model-mismatch', say('warningText.modelMismatch', { who, measured: f1(measured), what, ratio: f2(ratio), predicted: f1(run.prediction.perSecond), which, cause }))
     }
   }
   // CPU saturation is named where the textbook model (io_ms and cpu_ms only) would mislead
@@ -90,45 +93,62 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
     if (d.code === 'too-short-to-trust' || d.code === 'machine-busy') add(d.code, d.message)
   }
   if (run.requests.total === 0) {
-    add(
-      'no-responses',
-      `${who}: no response completed in the measured window: every request was still waiting. ` +
-        (run.prediction?.perSecond === 0
-          ? 'Theory says the same (every worker is held), so this is the lesson, not a fault.'
-          : 'Look at the errors and the server output; the server may be hung or refusing connections.'),
-    )
+    add('no-responses', say('warningText.noResponses', { who, more: say(run.prediction?.perSecond === 0 ? 'warningText.noResponsesLesson' : 'warningText.noResponsesFault') }))
   } else if (run.requests.total < THRESHOLDS.minResponses) {
-    add(
-      'run-too-short',
-      `${who}: only ${run.requests.total} responses were measured; percentiles from so few are noise. ` +
-        'Measure longer (--set load.duration_s=5) or drop --quick.',
-    )
+    add('run-too-short', say('warningText.runTooShort', { who, count: run.requests.total }))
   } else if (relativeSpread(run.requests.perSecond) > THRESHOLDS.spread) {
-    add(
-      'spread-too-wide',
-      `${who}: req/s varied by ${f1(relativeSpread(run.requests.perSecond) * 100)} % (σ/mean) from second to second; ` +
-        'the level did not settle. Look at its timeline, and measure longer or repeat (--set load.repeat=3).',
-    )
+    add('spread-too-wide', say('warningText.spread', { who, spread: f1(relativeSpread(run.requests.perSecond) * 100) }))
   }
   return out
 }
 
 /** The likeliest reason theory and measurement disagree, from what the level recorded and its diagnoses. */
-function likelyCause(run: RunResult, ratio: number, diagnoses: readonly Diagnosis[]): string {
-  if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return 'The load generator was saturated, so the client, not the server, set the pace.'
-  if (run.errors.timeouts > 0 || (run.errors.non2xx > 0 && run.requests.ok === undefined)) return 'Errors were seen; the model assumes every request succeeds.'
+function likelyCause(run: RunResult, ratio: number, diagnoses: readonly Diagnosis[], lang: Lang): string {
+  const { say } = wording(lang)
+  if (run.loadGenerator.cpuPercent.mean > THRESHOLDS.clientCpuPercent) return say('warningText.causeClient')
+  if (run.errors.timeouts > 0 || (run.errors.non2xx > 0 && run.requests.ok === undefined)) return say('warningText.causeErrors')
   const busy = diagnoses.find((d) => d.code === 'machine-busy')
-  if (busy && ratio < 1) return `Likely cause, from the data: ${busy.message.slice(busy.message.indexOf(': ') + 2)}`
+  if (busy && ratio < 1) return say('warningText.causeCpu', { detail: busy.message.slice(busy.message.indexOf(': ') + 2) })
   const cpu = diagnoses.find((d) => d.code === 'cpu-saturated' || d.code === 'cores-saturated')
-  if (cpu) return `Likely cause, from the data: ${cpu.message.slice(cpu.message.indexOf(': ') + 2)}`
-  if (diagnoses.some((d) => d.code === 'too-short-to-trust')) return 'The window was too short to trust (see that warning); measure longer before trusting either number.'
-  if (diagnoses.length === 0 && (run.requests.total < 100 || run.durationS < 1.95)) return 'The run was short; measure longer (--set load.duration_s=5) before trusting either number.'
+  if (cpu) return say('warningText.causeCpu', { detail: cpu.message.slice(cpu.message.indexOf(': ') + 2) })
+  if (diagnoses.some((d) => d.code === 'too-short-to-trust')) return say('warningText.causeShortWindow')
+  if (diagnoses.length === 0 && (run.requests.total < 100 || run.durationS < 1.95)) return say('warningText.causeShortRun')
   const serverCpu = run.processes.reduce((a, p) => a + p.cpuPercent.mean, 0)
-  if (ratio < 1 && serverCpu > 0) {
-    return (
-      'Something the model leaves out took time: other processes on the machine sharing the cores, or per-request work ' +
-      '(parsing, connecting, writing) that is not in io_ms or cpu_ms and matters when requests are cheap.'
-    )
-  }
-  return 'A model assumption does not hold here (for example, requests are not served in the order they arrive, or the server does more work than the workload asks for).'
+  if (ratio < 1 && serverCpu > 0) return say('warningText.causeLeftOut')
+  return say('warningText.causeAssumption')
+}
+
+/**
+ * The messages of a document's warnings in `lang`, one per warning, in order.
+ * The document keeps them in English; each level's warnings are derived again
+ * from its record ({@link warningsFor}, the context rebuilt from `env.cores`
+ * and the workload's fault rate) and a translation is used only where the
+ * English derived again is the message the document keeps, so a document from
+ * an older lab (other wording, other thresholds) shows its own English.
+ * @param lang - default the current language (lab/core/i18n.ts)
+ */
+export function warningMessages(doc: Pick<ResultsDocument, 'runs' | 'warnings' | 'env' | 'scenario'>, lang: Lang = currentLang()): string[] {
+  if (lang === 'en') return doc.warnings.map((w) => w.message)
+  const workloads = (doc.scenario.definition as { workloads?: Record<string, { crash_pct?: number; hang_pct?: number; mix?: Array<{ weight: number }>; mix_split?: 'requests' | 'connections' }> } | undefined)?.workloads ?? {}
+  const derived = new Map<number, { en: Warning[]; tr: Warning[] }>()
+  const used = new Map<string, number>()
+  return doc.warnings.map((w) => {
+    const run = w.run === undefined ? undefined : doc.runs[w.run]
+    if (run === undefined || w.run === undefined) return w.message
+    let mine = derived.get(w.run)
+    if (!mine) {
+      const wl = workloads[run.workload] ?? {}
+      const pct = eventPct(wl)
+      const rare = run.mode !== 'open' ? rarestKindPct(wl) : undefined
+      const ctx: DiagnosisContext = { cores: doc.env.cores, ...(pct > 0 ? { eventPct: pct } : {}), ...(rare ? { rareKindPct: rare } : {}) }
+      mine = { en: warningsFor(run, w.run, ctx, 'en'), tr: warningsFor(run, w.run, ctx, lang) }
+      derived.set(w.run, mine)
+    }
+    // the n-th warning of this code on this level (a level may be CPU-saturated in two roles)
+    const key = `${w.run}\u0000${w.code}`
+    const nth = used.get(key) ?? 0
+    used.set(key, nth + 1)
+    const same = (ws: Warning[]) => ws.filter((x) => x.code === w.code)[nth]?.message
+    return same(mine.en) === w.message ? (same(mine.tr) ?? w.message) : w.message
+  })
 }

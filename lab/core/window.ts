@@ -12,6 +12,12 @@
  *
  * Pure: no I/O.
  */
+import { num } from './format-number.js'
+import { t, type MessageKey } from './i18n.js'
+import type { Lang } from './i18n-lang.js'
+
+/** A sentence of lab/i18n/en/model.ts in English, as the results document keeps it (lab/core/reword.ts re-words it for the reader). */
+const en = (key: Extract<MessageKey, `model.${string}`>, vars: Record<string, string | number> = {}) => t(key, vars, 'en')
 
 /**
  * The rules, as numbers to tune against measurement (docs/measurement.md).
@@ -141,12 +147,12 @@ export function chooseWindow(plan: WindowPlan): WindowChoice {
   const [top] = windowNeeds(plan) as [{ rule: WindowRule; seconds: number }]
   const asked = plan.durationS
   if (asked >= top.seconds) {
-    return { verdict: 'as-asked', durationS: asked, neededS: top.seconds, rule: 'asked', message: `measured ${asked} s as asked` }
+    return { verdict: 'as-asked', durationS: asked, neededS: top.seconds, rule: 'asked', message: en('model.asAsked', { asked }) }
   }
   const whole = Math.ceil(top.seconds - 1e-9)
   const why = reason(top.rule, plan, top.seconds)
   if (whole <= plan.capS) {
-    return { verdict: 'extended', durationS: whole, neededS: top.seconds, rule: top.rule, message: `measured ${whole} s instead of ${asked} s: ${why}` }
+    return { verdict: 'extended', durationS: whole, neededS: top.seconds, rule: top.rule, message: en('model.extended', { whole, asked, why }) }
   }
   const durationS = Math.max(asked, plan.capS)
   return {
@@ -154,25 +160,25 @@ export function chooseWindow(plan: WindowPlan): WindowChoice {
     durationS,
     neededS: top.seconds,
     rule: top.rule,
-    message: `too short to trust: ${why}; measured ${durationS} s (the cap)`,
+    message: en('model.tooShort', { why, seconds: durationS }),
   }
 }
 
 function reason(rule: WindowRule, plan: WindowPlan, seconds: number): string {
   const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
   const k = plan.margin ?? 1
-  const s = k === 1 ? `${seconds.toFixed(1)} s` : `${(seconds / k).toFixed(1)} s, ${((k - 1) * 100).toFixed(0)} % more for headroom ${seconds.toFixed(1)} s`
+  const took = k === 1 ? en('model.seconds', { seconds: seconds.toFixed(1) }) : en('model.headroom', { base: (seconds / k).toFixed(1), pct: ((k - 1) * 100).toFixed(0), seconds: seconds.toFixed(1) })
   switch (rule) {
     case 'latency':
-      return `${latencyMultiple} × the predicted mean latency of ${(plan.predictedMeanMs ?? 0).toFixed(0)} ms is ${s}`
+      return en('model.latency', { multiple: latencyMultiple, ms: (plan.predictedMeanMs ?? 0).toFixed(0), took })
     case 'completions':
-      return `${completionsPerConnection} responses on each of ${plan.connections} connections at ${(plan.predictedPerSecond ?? 0).toFixed(1)} req/s take ${s}`
+      return en('model.completions', { per: completionsPerConnection, connections: plan.connections, rate: (plan.predictedPerSecond ?? 0).toFixed(1), took })
     case 'rare-events':
-      return `${rareEvents} expected crashes or hangs at ${plan.eventPct} % of requests take ${s}`
+      return en('model.rareEvents', { events: rareEvents, pct: plan.eventPct ?? 0, took })
     case 'rare-kind':
-      return `${rareEvents} requests of the mix's rarest kind (${(plan.rareKindPct ?? 0).toFixed(0)} % of requests) take ${s}`
+      return en('model.rareKind', { events: rareEvents, pct: (plan.rareKindPct ?? 0).toFixed(0), took })
     default:
-      return `a spread needs ${minWholeSeconds} whole seconds`
+      return en('model.wholeSeconds', { min: minWholeSeconds })
   }
 }
 
@@ -206,31 +212,32 @@ export interface Shortfall {
  * to trust. The latency rule uses the longer of the measured and the
  * predicted mean latency; the rare-event rule counts the events expected
  * among the attempts, responses / (1 − pct) · pct.
+ * @param lang - the messages' language (lab/i18n/en/warnings.ts; default English)
  */
-export function windowShortfalls(m: MeasuredFacts): Shortfall[] {
+export function windowShortfalls(m: MeasuredFacts, lang: Lang = 'en'): Shortfall[] {
   const out: Shortfall[] = []
   const { latencyMultiple, completionsPerConnection, minWholeSeconds, rareEvents } = WINDOW_RULES
   const whole = Math.floor(m.measuredS + 1e-6)
-  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: `${whole} whole second${whole === 1 ? '' : 's'}, fewer than the ${minWholeSeconds} a spread needs` })
+  if (whole < minWholeSeconds) out.push({ rule: 'whole-seconds', needed: minWholeSeconds, got: whole, message: t('warningText.wholeSeconds', { count: whole, min: minWholeSeconds }, lang) })
   const latencies = [m.meanMs, m.predictedMeanMs].filter((x): x is number => x !== null && x !== undefined && Number.isFinite(x))
   if (latencies.length) {
     const r = Math.max(...latencies)
     const got = (m.measuredS * 1000) / r
-    if (got < latencyMultiple) out.push({ rule: 'latency', needed: latencyMultiple, got, message: `the window held ${got.toFixed(1)} mean latencies of ${r.toFixed(0)} ms, fewer than ${latencyMultiple}` })
+    if (got < latencyMultiple) out.push({ rule: 'latency', needed: latencyMultiple, got, message: t('warningText.latencies', { got: num(got, 1, lang), ms: num(r, 0, lang), min: latencyMultiple }, lang) })
   }
   const perConnection = m.responses / m.connections
   if (perConnection < completionsPerConnection) {
-    out.push({ rule: 'completions', needed: completionsPerConnection, got: perConnection, message: `${perConnection.toFixed(1)} responses per connection, fewer than ${completionsPerConnection}` })
+    out.push({ rule: 'completions', needed: completionsPerConnection, got: perConnection, message: t('warningText.completions', { got: num(perConnection, 1, lang), min: completionsPerConnection }, lang) })
   }
   const pct = m.eventPct ?? 0
   if (pct > 0 && pct < 100) {
     const expected = (m.responses / (1 - pct / 100)) * (pct / 100)
-    if (expected < rareEvents) out.push({ rule: 'rare-events', needed: rareEvents, got: expected, message: `about ${expected.toFixed(1)} crashes or hangs expected in the window, fewer than ${rareEvents}` })
+    if (expected < rareEvents) out.push({ rule: 'rare-events', needed: rareEvents, got: expected, message: t('warningText.rareEvents', { got: num(expected, 1, lang), min: rareEvents }, lang) })
   }
   const kind = m.rareKindPct ?? 0
   if (kind > 0 && kind < 100) {
     const expected = (m.responses * kind) / 100
-    if (expected < rareEvents) out.push({ rule: 'rare-kind', needed: rareEvents, got: expected, message: `about ${expected.toFixed(1)} requests of the mix's rarest kind in the window, fewer than ${rareEvents}` })
+    if (expected < rareEvents) out.push({ rule: 'rare-kind', needed: rareEvents, got: expected, message: t('warningText.rareKind', { got: num(expected, 1, lang), min: rareEvents }, lang) })
   }
   return out
 }

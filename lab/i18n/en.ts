@@ -5,7 +5,21 @@
  * interpolation); numbers arrive already formatted for the language
  * (lab/core/format-number.ts). Keys are grouped by where the string is shown.
  * test/unit/translations.test.ts keeps the translations in step with this file.
+ * Larger groups live in lab/i18n/en/ (one file per concern), mirrored in
+ * lab/i18n/pt-BR/ and lab/i18n/ru/. A key ending in `_one`/`_other` is an
+ * i18next plural (https://www.i18next.com/translation-function/plurals): `t`
+ * is called with the key without the suffix and a `count`; a translation
+ * adds the forms its language needs (ru `_few`, `_many`; pt-BR `_many`).
  */
+import { beside } from './en/beside.js'
+import { charts } from './en/charts.js'
+import { describe } from './en/describe.js'
+import { lesson } from './en/lesson.js'
+import { lessons } from './en/lessons.js'
+import { livePage } from './en/live.js'
+import { model } from './en/model.js'
+import { warningText } from './en/warnings.js'
+
 export const en = {
   cli: {
     plan: '{{levels}} levels on {{topologies}} topologies, about {{seconds}} s; results: {{file}}',
@@ -21,6 +35,7 @@ export const en = {
     levelDone: '[{{i}}/{{total}}] {{level}}: {{rate}}, mean {{mean}} ms, p99 {{p99}} ms, errors {{errors}}',
     answeredUnit: 'answered req/s',
     fallback: '{{file}}: not translated into {{lang}} yet; showing the English',
+    phase: { starting: 'starting', warmup: 'warm-up', measure: 'measuring', done: 'done' },
   },
   summary: {
     incomplete: '(incomplete: interrupted or failed)',
@@ -244,8 +259,18 @@ export const en = {
     readyDetail: 'Pick a scenario, turn the knobs, press Run.',
     liveThroughput: 'Throughput, live',
   },
+  lesson,
+  warningText,
+  charts,
+  beside,
+  describe,
+  model,
+  lessons,
+  livePage,
 } as const
 
 /** The shape every language's strings have: the same keys as {@link en}, each a string. */
 export type Messages = { readonly [K in keyof typeof en]: Strings<(typeof en)[K]> }
-type Strings<T> = T extends string ? string : { readonly [K in keyof T]: Strings<T[K]> }
+type Strings<T> = T extends string ? string : { readonly [K in keyof T]: Strings<T[K]> } & PluralForms<T>
+/** The other plural forms (CLDR categories, as i18next suffixes) a language may add beside a key's `_one` and `_other`. */
+type PluralForms<T> = { readonly [K in keyof T & string as K extends `${infer B}_other` ? `${B}_${'zero' | 'two' | 'few' | 'many'}` : never]?: string }

@@ -4,6 +4,14 @@
  * the same keys, placeholders and numbers.
  */
 import type { Messages } from './en.js'
+import { beside } from './pt-BR/beside.js'
+import { charts } from './pt-BR/charts.js'
+import { describe } from './pt-BR/describe.js'
+import { lesson } from './pt-BR/lesson.js'
+import { lessons } from './pt-BR/lessons.js'
+import { livePage } from './pt-BR/live.js'
+import { model } from './pt-BR/model.js'
+import { warningText } from './pt-BR/warnings.js'
 
 export const ptBR: Messages = {
   cli: {
@@ -20,6 +28,7 @@ export const ptBR: Messages = {
     levelDone: '[{{i}}/{{total}}] {{level}}: {{rate}}, média {{mean}} ms, p99 {{p99}} ms, erros {{errors}}',
     answeredUnit: 'req/s respondidas',
     fallback: '{{file}}: ainda sem tradução para {{lang}}; mostrando o texto em inglês',
+    phase: { starting: 'iniciando', warmup: 'aquecimento', measure: 'medindo', done: 'pronto' },
   },
   summary: {
     incomplete: '(incompleto: interrompido ou com falha)',
@@ -245,4 +254,12 @@ export const ptBR: Messages = {
     readyDetail: 'Escolha um cenário, ajuste os parâmetros e clique em Executar.',
     liveThroughput: 'Vazão, ao vivo',
   },
+  lesson,
+  warningText,
+  charts,
+  beside,
+  describe,
+  model,
+  lessons,
+  livePage,
 }

@@ -5,6 +5,14 @@
  * a colon) where a noun would have to agree with the number.
  */
 import type { Messages } from './en.js'
+import { beside } from './ru/beside.js'
+import { charts } from './ru/charts.js'
+import { describe } from './ru/describe.js'
+import { lesson } from './ru/lesson.js'
+import { lessons } from './ru/lessons.js'
+import { livePage } from './ru/live.js'
+import { model } from './ru/model.js'
+import { warningText } from './ru/warnings.js'
 
 export const ru: Messages = {
   cli: {
@@ -21,6 +29,7 @@ export const ru: Messages = {
     levelDone: '[{{i}}/{{total}}] {{level}}: {{rate}}, среднее {{mean}} мс, p99 {{p99}} мс, ошибок {{errors}}',
     answeredUnit: 'отвеченных req/s',
     fallback: '{{file}}: перевода на {{lang}} пока нет; показан английский текст',
+    phase: { starting: 'запуск', warmup: 'прогрев', measure: 'измерение', done: 'готово' },
   },
   summary: {
     incomplete: '(не полностью: прерван или сбой)',
@@ -246,4 +255,12 @@ export const ru: Messages = {
     readyDetail: 'Выберите сценарий, настройте параметры и нажмите «Запустить».',
     liveThroughput: 'Пропускная способность, в реальном времени',
   },
+  lesson,
+  warningText,
+  charts,
+  beside,
+  describe,
+  model,
+  lessons,
+  livePage,
 }

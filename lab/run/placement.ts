@@ -14,10 +14,10 @@
  */
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { PIN_FROM_CORES, formatCpuList, placementNote } from '../core/placement.js'
 import type { Placement } from '../core/results.js'
 
-/** Cores from which the client and the servers get CPU sets of their own. */
-export const PIN_FROM_CORES = 4
+export { PIN_FROM_CORES, formatCpuList }
 
 /**
  * Parses a CPU list (`0-3,8,10-11`, as in `Cpus_allowed_list` of
@@ -36,17 +36,6 @@ export function parseCpuList(text: string): number[] {
   return [...out].sort((x, y) => x - y)
 }
 
-/** `[0, 1, 2, 5]` → `0-2,5`. */
-export function formatCpuList(cpus: readonly number[]): string {
-  const out: string[] = []
-  for (let i = 0; i < cpus.length; ) {
-    let j = i
-    while (j + 1 < cpus.length && (cpus[j + 1] as number) === (cpus[j] as number) + 1) j++
-    out.push(i === j ? String(cpus[i]) : `${cpus[i]}-${cpus[j]}`)
-    i = j + 1
-  }
-  return out.join(',')
-}
 
 /**
  * Where the client and the servers run, from the CPUs the lab may use: with
@@ -56,22 +45,15 @@ export function formatCpuList(cpus: readonly number[]): string {
  */
 export function placementFor(cpus: readonly number[]): Placement {
   if (cpus.length < PIN_FROM_CORES) {
-    return {
-      mode: 'shared',
-      client: [...cpus],
-      servers: [...cpus],
-      note: `${cpus.length} core${cpus.length === 1 ? '' : 's'}: the load generator and the servers share them (pinning starts at ${PIN_FROM_CORES}); the "this machine" prediction gives the servers only the CPU the load generator leaves them`,
-    }
+    const shared = { mode: 'shared' as const, client: [...cpus], servers: [...cpus] }
+    // the note in English, as the results document keeps it (lab/core/placement.ts shows it in the reader's language)
+    return { ...shared, note: placementNote(shared, 'en') }
   }
   const n = Math.max(1, Math.floor(cpus.length / 4))
   const client = cpus.slice(0, n)
   const servers = cpus.slice(n)
-  return {
-    mode: 'pinned',
-    client,
-    servers,
-    note: `load generator pinned to CPU ${formatCpuList(client)}, servers to CPU ${formatCpuList(servers)} (taskset), so neither takes the other's CPU`,
-  }
+  const pinned = { mode: 'pinned' as const, client, servers }
+  return { ...pinned, note: placementNote(pinned, 'en') }
 }
 
 /** The CPUs this process may run on (`Cpus_allowed_list`), or 0..count−1 where /proc does not say. */

@@ -8,6 +8,7 @@ import type { Level } from '../core/plan.js'
 import type { RunResult } from '../core/results.js'
 import type { TopologyDef, Workload } from '../core/scenario.js'
 import { deployLoss } from '../core/deploy-loss.js'
+import { t } from '../core/i18n.js'
 import { predictBoth, type Calibration, type Sharing } from '../core/calibrated.js'
 import { isFinitePrediction, levelInput, meanRespawnMs, type Prediction } from '../core/model.js'
 import { cpuPerResponseUs, littlesLaw } from '../core/stats.js'
@@ -142,7 +143,7 @@ export function predictionFor(def: TopologyDef, workload: Workload, run: RunResu
   const keep = <T extends { perSecond: number; approximate?: string }>(x: T): T => ({
     ...x,
     perSecond: x.perSecond * (1 - loss),
-    approximate: [x.approximate, `Deploy: ${(loss * 100).toFixed(0)} % of the window's worker time had no worker (from the level's events), so the steady-state figure is scaled by ${(1 - loss).toFixed(2)}.`].filter(Boolean).join(' '),
+    approximate: [x.approximate, t('model.deploy', { pct: (loss * 100).toFixed(0), keep: (1 - loss).toFixed(2) }, 'en')].filter(Boolean).join(' '),
   })
   return { ...keep(p), ...(p.textbook ? { textbook: keep(p.textbook) } : {}), ...(p.thisMachine ? { thisMachine: keep(p.thisMachine) } : {}) }
 }

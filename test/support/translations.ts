@@ -105,24 +105,40 @@ export function placeholders(s: string): string[] {
   return sorted([...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1] as string))
 }
 
+/** An i18next plural key: its base and CLDR category (`kindCaveat_few` → `kindCaveat`, `few`). */
+const PLURAL = /^(.*)_(zero|one|two|few|many|other)$/
+
+/** The plural forms `lang` needs (CLDR categories, as Intl.PluralRules gives them): en `one`, `other`; ru adds `few`, `many`. */
+export function pluralCategories(lang: MarkdownLang): string[] {
+  return [...new Intl.PluralRules(lang).resolvedOptions().pluralCategories].sort()
+}
+
 /**
  * How one language's UI strings stray from the English: a key missing or
- * extra, or a string whose placeholders or numerals differ.
+ * extra, or a string whose placeholders or numerals differ. A plural (keys
+ * `x_one`, `x_other` in English: https://www.i18next.com/translation-function/plurals)
+ * must have every form the language needs ({@link pluralCategories}), each
+ * compared with the English form of the same category, else with `x_other`.
  */
 export function compareMessages(english: object, translated: object, name: string): string[] {
   const [a, b] = [flatten(english), flatten(translated)]
+  const lang: MarkdownLang = name === 'pt-BR' || name === 'ru' ? name : 'en'
+  const plurals = new Set([...a.keys()].flatMap((k) => (PLURAL.exec(k)?.[2] === 'other' ? [(PLURAL.exec(k) as RegExpExecArray)[1] as string] : [])))
+  // the keys the translation must have, each with the English it is compared with
+  const wanted = new Map<string, string>()
+  for (const [key, en] of a) if (!plurals.has(PLURAL.exec(key)?.[1] ?? '\u0000')) wanted.set(key, en)
+  for (const base of plurals) for (const cat of pluralCategories(lang)) wanted.set(`${base}_${cat}`, a.get(`${base}_${cat}`) ?? (a.get(`${base}_other`) as string))
   const problems: string[] = []
-  for (const [key, en] of a) {
+  for (const [key, en] of wanted) {
     const tr = b.get(key)
     if (tr === undefined) problems.push(`${name}: ${key} is missing`)
     else if (tr.trim() === '') problems.push(`${name}: ${key} is empty`)
     else {
       if (placeholders(en).join() !== placeholders(tr).join()) problems.push(`${name}: ${key} has placeholders ${placeholders(tr).join(', ')}, the English ${placeholders(en).join(', ')}`)
-      const lang: MarkdownLang = name === 'pt-BR' || name === 'ru' ? name : 'en'
       const [ne, nt] = [numerals(en), numerals(tr, lang)]
       if (ne.join() !== nt.join()) problems.push(`${name}: ${key} has numbers ${nt.join(', ')}, the English ${ne.join(', ')}`)
     }
   }
-  for (const key of b.keys()) if (!a.has(key)) problems.push(`${name}: ${key} is not in the English`)
+  for (const key of b.keys()) if (!wanted.has(key)) problems.push(`${name}: ${key} is not in the English`)
   return problems
 }

@@ -88,7 +88,7 @@ describe('theory beside measurement', () => {
       ['async', 'line', [48.5, 48.75]],
       ['async theory (queueing model)', 'theory', [50, 50]],
     ])
-    expect(chart.caption).toContain(THEORY)
+    expect(chart.caption).toContain(THEORY())
     expect(chart.table).toEqual({
       columns: ['connections', 'prefork answered', 'prefork theory', 'prefork measured ÷ theory (good ≈ 1.00)', 'async answered', 'async theory', 'async measured ÷ theory (good ≈ 1.00)'],
       rows: [

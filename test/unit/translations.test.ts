@@ -135,6 +135,22 @@ describe('UI strings', () => {
     expect(compareMessages(en, { a: { b: 'x of 2' } }, 'fixture')).toEqual(['fixture: a.b has placeholders , the English n', 'fixture: a.c is missing'])
   })
 
+  it("asks of a plural every form of the translation's language: ru one, few, many and other", () => {
+    const en = { a: { n_one: '{{count}} level', n_other: '{{count}} levels' } }
+    const ru = { a: { n_one: 'уровней: {{count}}', n_few: 'уровней: {{count}}', n_other: 'уровней: {{count}}' } }
+    expect(compareMessages(en, ru, 'ru')).toEqual(['ru: a.n_many is missing'])
+    expect(compareMessages(en, { a: { ...ru.a, n_many: 'уровней', n_two: 'x {{count}}' } }, 'ru')).toEqual(['ru: a.n_many has placeholders , the English count', 'ru: a.n_two is not in the English'])
+  })
+
+  it('picks the plural form of the count in each language', () => {
+    expect([1, 2].map((count) => t('lesson.kindCaveat', { count }, 'en'))).toEqual([
+      'per-kind counts include every status: 1 non-2xx response in the window',
+      'per-kind counts include every status: 2 non-2xx responses in the window',
+    ])
+    expect(t('warningText.wholeSeconds', { count: 1, min: 2 }, 'pt-BR')).toBe('1 segundo inteiro, menos que os 2 de que uma dispersão precisa')
+    expect(t('warningText.resets', { count: 3 }, 'ru')).toBe('ошибок соединения: 3')
+  })
+
   it('prints the summary words of the language asked for', () => {
     setLang('pt-BR')
     try {

@@ -35,7 +35,7 @@ function verdictBox(state: LiveState): HTMLElement {
     h('h2', {}, t(state.status === 'done' ? 'live.verdict' : state.status === 'stopped' ? 'live.stopped' : 'live.failed')),
     lines.length
       ? verdictList(lines)
-      : h('p', {}, state.runs.length ? 'Only one topology was measured at the highest connection count, so there is nothing to compare.' : 'No level was measured.'),
+      : h('p', {}, t(state.runs.length ? 'livePage.nothingToCompare' : 'livePage.noLevel')),
     state.done?.error ? h('p', { class: 'form-error' }, state.done.error) : null,
     links && (links.report || links.results)
       ? h(
@@ -60,7 +60,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   try {
     catalogue = await loadCatalogue()
   } catch (err) {
-    root.textContent = `Could not load the scenarios from the demo server (${(err as Error).message}). Is \`lab demo\` still running?`
+    root.textContent = t('livePage.noCatalogue', { error: (err as Error).message })
     return
   }
   // the language: `?lang=` (the switch below reloads the page with it), else the demo's (`lab demo --lang`)
@@ -88,7 +88,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
   const knobsToggle = h('button', { type: 'button', class: 'knobs-toggle', 'aria-expanded': 'false', 'aria-controls': 'live-knobs' }, t('live.knobs'))
   const controls = h(
     'form',
-    { class: 'controls', 'aria-label': 'Run settings', novalidate: '' },
+    { class: 'controls', 'aria-label': t('livePage.runSettings'), novalidate: '' },
     h('label', { class: 'field', for: 'live-scenario' }, h('span', { class: 'field-name' }, t('live.scenario')), form.select),
     form.summary,
     teacher.lock,
@@ -102,7 +102,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
 
   const headline = h('h2', { class: 'headline' })
   const detail = h('p', { class: 'detail' })
-  const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': 'Run progress' }, h('div', { class: 'bar' }))
+  const progress = h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-label': t('livePage.runProgress') }, h('div', { class: 'bar' }))
   const status = h('section', { class: 'status', 'aria-live': 'polite' }, headline, detail, progress)
   const verdicts = h('section', { class: 'verdicts', 'aria-label': 'Verdict', hidden: '' })
   const liveCharts = h('section', { class: 'panel live-charts' })
@@ -173,11 +173,11 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
       try {
         const { status: code, ok, body } = await startRun({ ...form.request(), step: teacher.step.checked })
         if (code === 202 && body.id) awaiting = { id: body.id, until: Date.now() + 10_000 }
-        else if (code === 400) form.showProblems(body.problems ?? [{ field: '', message: body.error ?? 'bad request' }])
-        else if (code === 409) form.error.textContent = `Another run (${body.running}) is going: wait for it, or press Stop.`
-        else if (!ok) form.error.textContent = body.error ?? `the server answered ${code}`
+        else if (code === 400) form.showProblems(body.problems ?? [{ field: '', message: body.error ?? t('livePage.badRequest') }])
+        else if (code === 409) form.error.textContent = t('livePage.busy', { running: body.running ?? '' })
+        else if (!ok) form.error.textContent = body.error ?? t('livePage.serverAnswered', { code })
       } catch (err) {
-        form.error.textContent = `Could not reach the demo server: ${(err as Error).message}`
+        form.error.textContent = t('livePage.unreachable', { error: (err as Error).message })
       } finally {
         requestInFlight = false
         render()
@@ -191,7 +191,7 @@ export async function mountLive(root: HTMLElement, present: boolean): Promise<vo
     stopButton.disabled = true
     stopButton.textContent = t('live.stopping')
     void stopRun(run)
-      .catch((err: unknown) => (form.error.textContent = `Could not stop: ${(err as Error).message}`))
+      .catch((err: unknown) => (form.error.textContent = t('livePage.cannotStop', { error: (err as Error).message })))
       .finally(() => {
         stopButton.textContent = t('live.stop')
         render()

@@ -54,13 +54,14 @@ function answerTable(item: PredictItem, guess: number | null): HTMLElement {
       h(
         'table',
         { class: 'predict-table' },
-        h('caption', {}, a.doc ? `${item.topology} on ${a.doc}` : `${item.topology}, ${item.workload} @${item.connections}`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, item.unit ?? 'req/s'), h('th', { scope: 'col' }, 'off from measured'))),
+        h('caption', {}, a.doc ? t('describe.answerOn', { topology: item.topology, doc: a.doc }) : `${item.topology}, ${item.workload} @${item.connections}`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, item.unit ?? 'req/s'), h('th', { scope: 'col' }, t('describe.offFromMeasured')))),
         h(
           'tbody',
           {},
-          ...revealRows(a, guess).map(([who, rate, off]) =>
-            h('tr', { class: `predict-row-${who.split(' ')[0]}` }, h('th', { scope: 'row' }, who), h('td', {}, rate), h('td', {}, off)),
+          ...revealRows(a, guess).map(([who, rate, off], i, rows) =>
+            // the row's class by its place (the words are the reader's language): measured first, the guess last, the models between
+            h('tr', { class: `predict-row-${i === 0 ? 'measured' : i === rows.length - 1 ? 'your' : i === 1 ? 'queueing' : 'this'}` }, h('th', { scope: 'row' }, who), h('td', {}, rate), h('td', {}, off)),
           ),
         ),
       ),
@@ -174,9 +175,7 @@ export function predictSection(
     h(
       'p',
       { class: 'section-caption' },
-      'Before you read the charts: what did each one measure, in the unit each question names (the lesson’s metric, or answered req/s at the highest connection count)? ' +
-        'Type a number, then Reveal shows the measurement, the queueing model’s prediction, and how far each was off. ' +
-        'Your guesses stay in this browser; nothing is sent anywhere.',
+      t('describe.predictIntro'),
     ),
     h('p', { class: 'predict-controls' }, showAll, ' ', clear),
     ...groups.map((g) =>

@@ -164,7 +164,7 @@ export class RunForm {
     const dur = v.values.get('load.duration_s')
     const n = v.topologies.size * v.workloads.size * (Array.isArray(conns) ? conns.length : 1)
     const each = (typeof warm === 'number' ? warm : 0) + (typeof dur === 'number' ? dur : 0)
-    this.estimate.textContent = n === 0 ? 'Pick at least one topology and one workload.' : `${n} level${n === 1 ? '' : 's'}, at least ${Math.round(n * each)} s of load.`
+    this.estimate.textContent = n === 0 ? t('livePage.pickSomething') : t('livePage.estimate', { count: n, seconds: Math.round(n * each) })
   }
 
   /** Clears the refusals shown. */

@@ -8,6 +8,7 @@ import type { Envelope } from '../../../lab/core/events.js'
 import { initialState, reduce, type LiveState } from '../live/state.js'
 import { fmt } from '../report/format.js'
 import { followEvents } from './api.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** One sample's trip from measurement to screen, in epoch ms (the page's instrumentation). */
 export interface SampleTiming {
@@ -67,7 +68,7 @@ export function streamLive(handlers: StreamHandlers): () => LiveState {
     }
     const recent = timings.slice(-30).map((t) => t.drawn - t.at).sort((a, b) => a - b)
     const median = recent[Math.floor(recent.length / 2)]
-    handlers.timing(median === undefined ? '' : `Each second reaches this page about ${fmt(median, 0)} ms after it ends (median of the last ${recent.length}).`)
+    handlers.timing(median === undefined ? '' : t('livePage.timing', { ms: fmt(median, 0), n: recent.length }))
   }
   followEvents((env) => {
     pending.push({ env, received: nowMs() })

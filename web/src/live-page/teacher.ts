@@ -9,14 +9,15 @@ import type { LiveState } from '../live/state.js'
 import { heldNow } from '../live/state.js'
 import { h } from '../panels/dom.js'
 import { gate, unlock, type GateAction, type GateAnswer } from './api.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** The controls, built once and updated on every draw. */
 export class TeacherControls {
   /** Step mode for the next Run (and the running one, when changed during it). */
   readonly step = h('input', { type: 'checkbox', name: 'step' }) as HTMLInputElement
-  readonly stepField = h('label', { class: 'check step-mode' }, this.step, 'Step: hold after each level until Next')
-  readonly next = h('button', { type: 'button', class: 'next' }, 'Next') as HTMLButtonElement
-  readonly pause = h('button', { type: 'button', class: 'pause' }, 'Pause') as HTMLButtonElement
+  readonly stepField = h('label', { class: 'check step-mode' }, this.step, t('livePage.stepMode'))
+  readonly next = h('button', { type: 'button', class: 'next' }, t('livePage.next')) as HTMLButtonElement
+  readonly pause = h('button', { type: 'button', class: 'pause' }, t('livePage.pause')) as HTMLButtonElement
   /** The unlock box of a view-only demo; empty otherwise. */
   readonly lock: HTMLElement
   #locked: boolean
@@ -36,12 +37,12 @@ export class TeacherControls {
     private readonly error: HTMLElement,
   ) {
     this.#locked = viewOnly
-    const input = h('input', { type: 'password', name: 'teacher-token', autocomplete: 'off', 'aria-label': 'Teacher token' }) as HTMLInputElement
-    const message = h('p', { class: 'lock-message' }, 'View-only: students watch, the teacher drives. Teacher: type the token printed in the terminal.')
-    const button = h('button', { type: 'button', class: 'unlock' }, 'Unlock')
+    const input = h('input', { type: 'password', name: 'teacher-token', autocomplete: 'off', 'aria-label': t('livePage.teacherToken') }) as HTMLInputElement
+    const message = h('p', { class: 'lock-message' }, t('livePage.viewOnly'))
+    const button = h('button', { type: 'button', class: 'unlock' }, t('livePage.unlock'))
     const tryUnlock = async (): Promise<void> => {
       const ok = await unlock(input.value.trim()).catch(() => false)
-      if (!ok) return void (message.textContent = 'That is not the token printed in the terminal where lab demo started.')
+      if (!ok) return void (message.textContent = t('livePage.wrongToken'))
       this.#locked = false
       input.value = ''
       this.lock.hidden = true
@@ -54,7 +55,7 @@ export class TeacherControls {
       }
     })
     button.addEventListener('click', () => void tryUnlock())
-    this.lock = h('div', { class: 'teacher-lock', role: 'group', 'aria-label': 'Teacher token' }, message, h('div', { class: 'knob-input' }, input, button))
+    this.lock = h('div', { class: 'teacher-lock', role: 'group', 'aria-label': t('livePage.teacherToken') }, message, h('div', { class: 'knob-input' }, input, button))
     this.lock.hidden = !viewOnly
     this.next.addEventListener('click', () => this.act('next'))
     this.pause.addEventListener('click', () => this.act(this.paused() ? 'resume' : 'pause'))
@@ -84,7 +85,7 @@ export class TeacherControls {
     if (held && this.#gate) this.#gate = { ...this.#gate, holding: held.reason, paused: held.reason === 'pause' || this.#gate.paused }
     this.next.disabled = this.#locked || !running || held?.reason !== 'step'
     this.pause.disabled = this.#locked || !running
-    this.pause.textContent = running && this.paused() ? 'Resume' : 'Pause'
+    this.pause.textContent = t(running && this.paused() ? 'livePage.resume' : 'livePage.pause')
     this.step.disabled = this.#locked
   }
 
@@ -96,7 +97,7 @@ export class TeacherControls {
         this.#gate = g
         if (action === 'next' || action === 'resume') this.#gate = { ...g, paused: false }
       })
-      .catch((err: unknown) => (this.error.textContent = `Could not ${action.replace('-', ' ')}: ${(err as Error).message}`))
+      .catch((err: unknown) => (this.error.textContent = t('livePage.cannotAct', { action: action.replace('-', ' '), error: (err as Error).message })))
       .finally(() => this.changed())
   }
 }

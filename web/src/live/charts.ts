@@ -126,12 +126,12 @@ export function liveThroughputChart(state: LiveState, workload?: string): LineCh
     kind: 'line',
     id: chartId(state, 'live-throughput', workload),
     title: `${t('live.liveThroughput')}${workload !== undefined && planWorkloads(state).length > 1 ? ` · ${workload}` : ''}`,
-    caption: `Responses completed each second. Each shaded or labelled stretch is one level (@ = connections); a line that stops rising as connections grow has run out of workers or CPU.${state.previous ? ' Faint lines: the previous run, labelled with its options.' : ''}${state.holds.length ? ' Time held between levels (step, pause) is left out of the time axis.' : ''}`,
+    caption: `${t('livePage.throughputCaption')}${state.previous ? t('livePage.previousCaption') : ''}${state.holds.length ? t('livePage.holdsCaption') : ''}`,
     x: timeAxis(state),
     y: { title: 'req/s', type: 'linear', min: 0 },
     series,
     bands: levelBands(state, workload),
-    table: seriesTable('second', series, fmt, 0),
+    table: seriesTable(t('beside.second'), series, fmt, 0),
   }
 }
 
@@ -143,13 +143,13 @@ export function liveLatencyChart(state: LiveState, workload?: string): LineChart
   return {
     kind: 'line',
     id: chartId(state, 'live-latency', workload),
-    title: `p99 latency, live${workload !== undefined && planWorkloads(state).length > 1 ? ` · ${workload}` : ''}`,
-    caption: '99 % of the requests completed in each second took less than this (log scale): queueing shows up here first.',
+    title: `${t('livePage.latencyTitle')}${workload !== undefined && planWorkloads(state).length > 1 ? ` · ${workload}` : ''}`,
+    caption: t('livePage.latencyCaption'),
     x: timeAxis(state),
     y: { title: 'p99 (ms)', type: 'logarithmic', ...axis },
     series,
     bands: levelBands(state, workload),
-    table: seriesTable('second', series, fmt, 1),
+    table: seriesTable(t('beside.second'), series, fmt, 1),
   }
 }
 
@@ -161,7 +161,7 @@ export function ladderCharts(state: LiveState): ChartModel[] {
   // a workload measured at one level so far is drawn per topology, with its own caption
   return workloads.map((w) => {
     const chart = throughputChart([doc], w)
-    return chart.kind === 'line' ? { ...chart, caption: 'Mean req/s of each measured level against its connections (the report draws the same chart).' } : chart
+    return chart.kind === 'line' ? { ...chart, caption: t('livePage.ladderCaption') } : chart
   })
 }
 

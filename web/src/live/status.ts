@@ -22,31 +22,32 @@ export function statusLine(state: LiveState): StatusLine {
   const doneCount = state.levels.filter((l) => l.state === 'done').length
   if (state.status !== 'running') {
     const headline =
-      state.status === 'done' ? 'Done' : state.status === 'stopped' ? 'Stopped' : `Failed${state.done?.code ? ` (code ${state.done.code})` : ''}`
+      state.status === 'done' ? t('livePage.done') : state.status === 'stopped' ? t('livePage.stopped') : state.done?.code ? t('livePage.failedCode', { code: state.done.code }) : t('livePage.failed')
     const detail =
       state.status === 'failed' && state.done?.error
         ? state.done.error.split('\n')[0] ?? ''
-        : `${doneCount} of ${total} level${total === 1 ? '' : 's'} measured${state.status === 'stopped' ? ' before it was stopped; what was measured is saved' : ''}.`
+        : `${t('livePage.measured', { done: doneCount, count: total })}${state.status === 'stopped' ? t('livePage.stoppedSaved') : ''}.`
     return { headline, detail, progress: doneCount / Math.max(1, total) }
   }
   const held = heldNow(state)
   if (held) {
-    const measured = `${doneCount} of ${total} level${total === 1 ? '' : 's'} measured`
+    const measured = t('livePage.measured', { done: doneCount, count: total })
+    const n = held.after + 1
     return held.reason === 'step'
-      ? { headline: `Step: level ${held.after + 1} of ${total} done`, detail: `${measured}; the next level starts when the teacher presses Next.`, progress: doneCount / Math.max(1, total) }
-      : { headline: `Paused after level ${held.after + 1} of ${total}`, detail: `${measured}; no load runs while paused, and the paused time is in no window. Resume goes on.`, progress: doneCount / Math.max(1, total) }
+      ? { headline: t('livePage.stepHeadline', { n, total }), detail: t('livePage.stepDetail', { measured }), progress: doneCount / Math.max(1, total) }
+      : { headline: t('livePage.pausedHeadline', { n, total }), detail: t('livePage.pausedDetail', { measured }), progress: doneCount / Math.max(1, total) }
   }
   const cur = state.current !== null ? state.levels[state.current] : undefined
-  if (!cur) return { headline: `Starting ${plan.scenario.title}`, detail: `${total} levels, about ${Math.round(plan.estimatedS)} s`, progress: doneCount / Math.max(1, total) }
+  if (!cur) return { headline: t('livePage.starting', { title: plan.scenario.title }), detail: t('livePage.startingDetail', { total, seconds: Math.round(plan.estimatedS) }), progress: doneCount / Math.max(1, total) }
   const last = state.samples.at(-1)
   const mine = last && last.level === cur.level.index ? last : undefined
   const perLevel = plan.load.warmup_s + plan.load.duration_s
   const within = mine ? Math.min(1, mine.t / Math.max(1, perLevel)) : 0
   const detail = mine
-    ? `${mine.warmup ? 'warming up' : 'measuring'}, second ${mine.t}: ${fmt(mine.perSecond, 0)} req/s, p99 ${fmt(mine.p99Ms)} ms${mine.errors ? `, ${mine.errors} errors` : ''}`
-    : 'starting the load…'
+    ? t('livePage.sampleDetail', { phase: t(mine.warmup ? 'livePage.warmingUp' : 'livePage.measuring'), t: mine.t, rate: fmt(mine.perSecond, 0), p99: fmt(mine.p99Ms), errors: mine.errors ? t('livePage.sampleErrors', { n: mine.errors }) : '' })
+    : t('livePage.startingLoad')
   return {
-    headline: `Level ${cur.level.index + 1} of ${total}: ${runLabel(cur.level)}`,
+    headline: t('livePage.levelHeadline', { n: cur.level.index + 1, total, label: runLabel(cur.level) }),
     detail,
     progress: (doneCount + within) / Math.max(1, total),
   }

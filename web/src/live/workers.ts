@@ -7,6 +7,7 @@ import { runLabel } from '../../../lab/core/labels.js'
 import type { Level } from '../../../lab/core/plan.js'
 import { fmt } from '../report/format.js'
 import type { LiveState } from './state.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** One box of the worker map. */
 export interface ProcessBox {
@@ -61,16 +62,16 @@ export function workerMap(state: LiveState): WorkerMap | null {
 
   const workerBoxes = boxes.filter((b) => b.role === 'worker')
   let caption: string
-  if (!sample) caption = `${runLabel(level)}: starting…`
+  if (!sample) caption = t('livePage.levelStarting', { label: runLabel(level) })
   else if (workerBoxes.length) {
     const busy = workerBoxes.filter((b) => b.busy).length
     const queued = Math.max(0, level.connections - workerBoxes.length)
     caption =
-      `${busy} of ${workerBoxes.length} workers busy; each serves one request at a time` +
-      (queued > 0 && busy === workerBoxes.length ? `, so up to ${queued} of the ${level.connections} connections wait in the accept queue.` : '.')
+      t('livePage.workersBusy', { busy, all: workerBoxes.length }) +
+      (queued > 0 && busy === workerBoxes.length ? t('livePage.acceptQueue', { queued, connections: level.connections }) : '.')
   } else {
     const server = boxes.find((b) => b.role === 'server')
-    caption = `One process${model === 'event-loop' ? ', one event loop' : ''}: all ${level.connections} connections in flight at once; it used ${fmt(server?.cpuPercent ?? 0, 0)} % of a core.`
+    caption = t('livePage.oneProcess', { loop: model === 'event-loop' ? t('livePage.oneLoop') : '', connections: level.connections, cpu: fmt(server?.cpuPercent ?? 0, 0) })
   }
   return { topology: level.topology, model, level, boxes, caption }
 }

@@ -41,7 +41,7 @@ export function toggleButton(wrap: HTMLElement, onOpen: () => void = () => undef
   button.addEventListener('click', () => {
     wrap.hidden = !wrap.hidden
     button.setAttribute('aria-expanded', String(!wrap.hidden))
-    button.textContent = wrap.hidden ? 'Show table' : 'Hide table'
+    button.textContent = wrap.hidden ? t('report.showTable') : t('describe.hideTable')
     if (!wrap.hidden) onOpen()
   })
   return button

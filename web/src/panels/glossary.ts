@@ -7,6 +7,7 @@
 import { glossaries } from 'virtual:lab-glossary'
 import { GLOSSARY_ID_PREFIX, firstUses, type GlossaryTerm } from '../../../lab/core/glossary.js'
 import { h } from './dom.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** The glossary of a language, falling back to English. */
 function glossary(lang = 'en'): { html: string; terms: GlossaryTerm[] } {
@@ -19,7 +20,7 @@ export function glossarySection(lang?: string): HTMLElement | null {
   if (html.trim() === '') return null
   const body = h('div', { class: 'glossary-body' })
   body.innerHTML = html // rendered at build time from the repository's own docs/glossary.md, raw HTML escaped
-  return h('section', { id: 'lab-glossary', class: 'panel glossary', 'aria-label': 'Glossary' }, h('h2', {}, 'Glossary'), body)
+  return h('section', { id: 'lab-glossary', class: 'panel glossary', 'aria-label': t('charts.panel.glossary') }, h('h2', {}, t('charts.panel.glossary')), body)
 }
 
 /** Where a term's use is not linked: inside a link, code, a heading or a table head. */
@@ -52,7 +53,7 @@ export function linkTerms(container: HTMLElement, lang?: string, seen = new Set<
     const parts: (string | Node)[] = []
     let at = 0
     for (const u of uses) {
-      parts.push(text.slice(at, u.start), h('a', { class: 'glossary-link', href: `#${GLOSSARY_ID_PREFIX}${u.id}`, title: 'in the glossary' }, text.slice(u.start, u.end)))
+      parts.push(text.slice(at, u.start), h('a', { class: 'glossary-link', href: `#${GLOSSARY_ID_PREFIX}${u.id}`, title: t('charts.panel.inGlossary') }, text.slice(u.start, u.end)))
       at = u.end
     }
     parts.push(text.slice(at))

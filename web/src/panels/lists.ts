@@ -2,14 +2,8 @@
  * The verdict lines and the warnings as both pages list them.
  */
 import type { LessonBanner, Verdict, WarningView } from '../report/types.js'
+import { t } from '../../../lab/core/i18n.js'
 import { h } from './dom.js'
-
-/** The words of the verdict banner, in one place. */
-const WORDS = {
-  verdictOn: (metric: string) => `Verdict on ${metric}`,
-  lesson: 'Lesson: ',
-  others: (n: number) => `Other comparisons (${n}), on answered req/s`,
-}
 
 /**
  * The verdict banner: each document's verdict on its lesson (`p.lesson-verdict`,
@@ -27,12 +21,12 @@ export function verdictList(verdicts: readonly Verdict[], lessons: readonly Less
       h(
         'div',
         { class: 'lesson' },
-        h('p', { class: 'lesson-verdict' }, `${l.doc ? `${l.doc}: ` : ''}${WORDS.verdictOn(l.metricLabel)}`),
+        h('p', { class: 'lesson-verdict' }, `${l.doc ? `${l.doc}: ` : ''}${t('lesson.verdictOn', { metric: l.metricLabel })}`),
         h('ul', {}, ...l.lines.map((line) => h('li', { class: 'verdict' }, line))),
-        h('p', { class: 'lesson-sentence' }, h('strong', {}, WORDS.lesson), l.sentence),
+        h('p', { class: 'lesson-sentence' }, h('strong', {}, t('lesson.lesson')), l.sentence),
       ),
     ),
-    verdicts.length > 0 && h('details', { class: 'other-comparisons' }, h('summary', {}, WORDS.others(verdicts.length)), list),
+    verdicts.length > 0 && h('details', { class: 'other-comparisons' }, h('summary', {}, t('lesson.others', { count: verdicts.length })), list),
   )
 }
 

@@ -4,6 +4,7 @@
  * its place. Pure: which marks, how each kind looks and what they add up to;
  * `panels/marks.ts` turns them into Chart.js datasets and annotations.
  */
+import { t } from '../../../lab/core/i18n.js'
 import type { RunEvent } from '../../../lab/core/results.js'
 
 /** One event to mark on a timeline. */
@@ -31,11 +32,15 @@ export const EVENT_LOOKS: Record<string, Look> = {
   'worker-spawn': { label: 'worker booted', color: '#009E73', marker: 'triangle', lane: 0.8 },
   deploy: { label: 'deploy (restart or reload)', color: '#0072B2', marker: 'circle', lane: 0.73 },
 }
+const EVENT_KINDS = ['worker-timeout', 'worker-exit', 'worker-spawn', 'deploy'] as const
+const isKnown = (kind: string): kind is (typeof EVENT_KINDS)[number] => (EVENT_KINDS as readonly string[]).includes(kind)
 const KIND_ORDER = Object.keys(EVENT_LOOKS)
 
 /** How a kind of event looks: its entry in `EVENT_LOOKS`, or a grey dot under its own name. */
 export function look(kind: string): Look {
-  return EVENT_LOOKS[kind] ?? { label: kind, color: '#777777', marker: 'circle', lane: 0.73 }
+  const known = EVENT_LOOKS[kind]
+  // the legend's words in the current language (lab/i18n/en/charts.ts `charts.events`)
+  return known && isKnown(kind) ? { ...known, label: t(`charts.events.${kind}`) } : { label: kind, color: '#777777', marker: 'circle', lane: 0.73 }
 }
 
 /**

@@ -36,12 +36,11 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
   const names = uniq(docs.map((d) => d.scenario.name))
   const notices: string[] = []
   if (names.length > 1) {
-    notices.push(`These documents come from different scenarios (${names.join(', ')}); their charts are drawn together but do not measure the same thing.`)
+    notices.push(t('charts.otherScenarios', { names: names.join(', ') }))
   }
   for (const doc of docs) {
     if (!doc.complete) {
-      const who = ctx.multi ? `${documentLabel(doc)}: the run` : 'The run'
-      notices.push(`${who} was interrupted; this shows the ${doc.runs.length} level(s) measured before it stopped.`)
+      notices.push(ctx.multi ? t('charts.interruptedOf', { doc: documentLabel(doc), count: doc.runs.length }) : t('charts.interrupted', { count: doc.runs.length }))
     }
   }
   const perWorkload = (fn: (docs: ResultsDocument[], w: string) => ChartModel): ChartModel[] => ctx.workloads.map((w) => fn(docs, w))
@@ -54,7 +53,7 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
   const proxy = proxySection(docs)
   const memory = workerMemorySection(docs)
   return {
-    title: names.length === 1 && first ? first.scenario.title : `${docs.length} results from ${names.length} scenarios`,
+    title: names.length === 1 && first ? first.scenario.title : t('charts.manyResults', { docs: docs.length, scenarios: names.length }),
     subtitle: docs.map((d) => `${d.scenario.name} · ${documentLabel(d)}`).join('  |  '),
     notices,
     lessons: lessonBanners(docs),
@@ -123,7 +122,7 @@ export function buildReport(docs: ResultsDocument[]): ReportModel {
     warnings: warningViews(ctx),
     errorsTotal: sum(errorRuns.map(({ run }) => run.errors.total)),
     errors: {
-      columns: ['run', 'requests', 'errors', 'timeouts', 'resets', 'non-2xx', 'status codes'],
+      columns: [t('charts.run'), t('charts.requests'), t('charts.errors'), t('charts.timeouts'), t('charts.resets'), t('charts.non2xx'), t('charts.statusCodes')],
       rows: errorRuns.map(({ doc, run }) => [
         ctx.runLabel(doc, run),
         String(run.requests.total),

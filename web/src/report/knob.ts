@@ -8,7 +8,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Identity, type Level } from './context.js'
 import { PALETTE, fmt, slug, uniq } from './format.js'
-import { MACHINE, MACHINE_CAPTION, RATIO_GOOD, THEORY, THEORY_CAPTION, ratioAt } from './theory.js'
+import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, measuredOver, ratioAt } from './theory.js'
 import type { LineChartModel, LineSeries, Point } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 
@@ -79,26 +79,26 @@ export function knobChart(docs: ResultsDocument[], workload: string, knob: Knob)
     const prefix = ctx.multi ? `${ctx.docLabel(doc)} ` : ''
     const base = { color: PALETTE[doc % PALETTE.length] ?? PALETTE[0], axis: 'y' as const, marker: 'circle' as const }
     series.push({ ...base, label: ctx.multi ? ctx.docLabel(doc) : t('report.answered'), style: 'line', points: points((l) => l.answered) })
-    columns.push(`${prefix}answered`)
+    columns.push(t('charts.answered', { label: prefix }))
     cells.push((x) => fmt(at(x)?.answered, 1))
     if (levels.some(({ level }) => level.answered < level.perSecond)) {
-      columns.push(`${prefix}all responses`)
+      columns.push(t('charts.allResponses', { label: prefix }))
       cells.push((x) => fmt(at(x)?.perSecond, 1))
     }
     const theory = points((l) => l.textbook?.perSecond)
     const machine = points((l) => l.thisMachine?.perSecond)
     if (theory.length) {
-      series.push({ ...base, label: `${prefix}${THEORY}`, style: 'theory', points: theory })
-      columns.push(`${prefix}theory`)
+      series.push({ ...base, label: `${prefix}${THEORY()}`, style: 'theory', points: theory })
+      columns.push(t('charts.theoryCol', { label: prefix }))
       cells.push((x) => fmt(at(x)?.textbook?.perSecond, 1))
     }
     if (machine.length) {
-      series.push({ ...base, label: `${prefix}${MACHINE}`, style: 'machine', points: machine })
-      columns.push(`${prefix}this machine`)
+      series.push({ ...base, label: `${prefix}${MACHINE()}`, style: 'machine', points: machine })
+      columns.push(t('charts.machineCol', { label: prefix }))
       cells.push((x) => fmt(at(x)?.thisMachine?.perSecond, 1))
     }
     if (theory.length || machine.length) {
-      columns.push(`${prefix}measured ÷ ${machine.length ? 'this machine' : 'theory'} ${RATIO_GOOD}`)
+      columns.push(measuredOver(prefix, machine.length > 0))
       cells.push((x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2))
     }
   }
@@ -108,7 +108,7 @@ export function knobChart(docs: ResultsDocument[], workload: string, knob: Knob)
     kind: 'line',
     id: `lab-throughput-${slug(workload)}-by-${slug(knob.field)}`,
     title: t('report.throughputOf', { workload }),
-    caption: `${t('report.knobCaption', { knob: knob.field, connections })}${theory ? THEORY_CAPTION : ''}${machine ? MACHINE_CAPTION : ''}`,
+    caption: `${t('report.knobCaption', { knob: knob.field, connections })}${theory ? THEORY_CAPTION() : ''}${machine ? MACHINE_CAPTION() : ''}`,
     x: { title: t('report.axisKnob', { knob: knob.field }), type: 'linear', min: 0, ticks: xs },
     y: { title: t('report.axisAnswered'), type: 'linear', min: 0 },
     series,

@@ -5,7 +5,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
-import { MACHINE, THEORY, ratioAt, RATIO_GOOD } from './theory.js'
+import { MACHINE, THEORY, measuredOver, ratioAt } from './theory.js'
 import type { LineChartModel, LineSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 import { logAxis } from '../panels/log-ticks.js'
@@ -33,14 +33,14 @@ export function latencyChart(docs: ResultsDocument[], workload: string): LineCha
     const theory = levels.flatMap((l) => (l.textbook ? [{ x: l.connections, y: l.textbook.meanMs }] : []))
     const machine = levels.flatMap((l) => (l.thisMachine ? [{ x: l.connections, y: l.thisMachine.meanMs }] : []))
     if (theory.length === 0 && machine.length === 0) continue
-    if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory })
-    if (machine.length) series.push({ ...base, style: 'machine', marker: 'circle', label: `${label} ${MACHINE}, mean`, points: machine })
+    if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${t('charts.modelMean', { model: THEORY() })}`, points: theory })
+    if (machine.length) series.push({ ...base, style: 'machine', marker: 'circle', label: `${label} ${t('charts.modelMean', { model: MACHINE() })}`, points: machine })
     const level = (x: number): Level | undefined => levels.find((l) => l.connections === x)
     columns.push(
-      { title: `${label} mean`, at: (x) => fmt(at(x)?.meanMs, 2) },
-      ...(theory.length ? [{ title: `${label} theory mean`, at: (x: number) => fmt(level(x)?.textbook?.meanMs, 2) }] : []),
-      ...(machine.length ? [{ title: `${label} this machine mean`, at: (x: number) => fmt(level(x)?.thisMachine?.meanMs, 2) }] : []),
-      { title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'} ${RATIO_GOOD}`, at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
+      { title: t('charts.mean', { label: `${label} ` }), at: (x) => fmt(at(x)?.meanMs, 2) },
+      ...(theory.length ? [{ title: t('charts.theoryMean', { label: `${label} ` }), at: (x: number) => fmt(level(x)?.textbook?.meanMs, 2) }] : []),
+      ...(machine.length ? [{ title: t('charts.machineMean', { label: `${label} ` }), at: (x: number) => fmt(level(x)?.thisMachine?.meanMs, 2) }] : []),
+      { title: measuredOver(`${label} `, machine.length > 0), at: (x) => fmt(ratioAt(at(x), (l) => l.meanMs, (p) => p.meanMs), 2) },
     )
   }
   const theory = series.some((s) => s.style === 'theory' || s.style === 'machine')
@@ -50,8 +50,7 @@ export function latencyChart(docs: ResultsDocument[], workload: string): LineCha
     id: `lab-latency-${slug(workload)}`,
     title: t('report.latencyOf', { workload }),
     caption:
-      'p50 is the typical request, p99 the slowest in a hundred; a line rising with connections means requests queue (log scale).' +
-      (theory ? ` Dashed: ${THEORY}, its mean latency.` : ''),
+      t('charts.latencyCaption') + (theory ? t('charts.latencyTheory', { dashed: t('charts.dashed'), theory: THEORY() }) : ''),
     x: { title: t('report.axisConnections'), type: 'logarithmic', ticks },
     y: { title: t('report.axisLatency'), type: 'logarithmic', ...logAxis(series.flatMap((s) => s.points.map((p) => p.y))) },
     series,

@@ -36,7 +36,7 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
     kind: 'bar',
     id: 'lab-littles-law',
     title: t('report.littlesCheck'),
-    caption: 'Mean latency should equal connections ÷ throughput: a dot outside the shaded 0.9–1.1 band means the measurement is suspect.',
+    caption: t('charts.littlesCaption'),
     categories: runs.map(({ doc, run }) => shortCategory(ctx, doc, run)),
     // many runs side by side: tilt the labels and let Chart.js skip some rather than print them over each other (the table names every run)
     xTicks: { autoSkip: true, maxRotation: 60 },
@@ -47,7 +47,7 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
       max: Math.max(1.2, Math.ceil((Math.max(...ratios) + 0.05) * 10) / 10),
     },
     series: docs.map((d, doc) => ({
-      label: ctx.multi ? docLegend(ctx, doc) : 'measured ÷ expected',
+      label: ctx.multi ? docLegend(ctx, doc) : t('charts.measuredOverExpected'),
       color: PALETTE[doc % PALETTE.length] ?? PALETTE[0],
       stack: `doc${doc}`,
       style: 'dots',
@@ -55,7 +55,7 @@ export function littlesLawChart(docs: ResultsDocument[]): BarChartModel {
     })),
     bands: [{ axis: 'y', from: 0.9, to: 1.1, label: '±10 %' }],
     table: {
-      columns: ['run', 'connections', 'req/s', 'expected mean (ms)', 'measured mean (ms)', 'ratio (good 0.90–1.10)'],
+      columns: [t('charts.run'), t('charts.connections'), 'req/s', t('charts.expectedMean'), t('charts.measuredMean'), t('charts.ratioRange')],
       rows: runs.map(({ doc, run }) => [
         ctx.runLabel(doc, run),
         String(run.connections),

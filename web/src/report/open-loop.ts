@@ -7,7 +7,8 @@
 import { loadLabel } from '../../../lab/core/labels.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
-import { seriesTable, slug, uniq } from './format.js'
+import { fmt, seriesTable, slug, uniq } from './format.js'
+import { t } from '../../../lab/core/i18n.js'
 import { THEORY } from './theory.js'
 import type { Band, LineChartModel, LineSeries } from './types.js'
 import { logAxis } from '../panels/log-ticks.js'
@@ -32,19 +33,19 @@ export function hockeyStickChart(docs: ResultsDocument[], workload: string): Lin
       series.push({ ...base, label: `${label} mean`, marker: 'circle', points: runs.map((r) => ({ x: rate(r), y: r.latencyMs.mean })) })
       series.push({ ...base, label: `${label} p99`, marker: 'triangle', points: runs.map((r) => ({ x: rate(r), y: r.latencyMs.p99 })) })
       const theory = openRuns(doc, workload).filter((r) => r.topology === topology && r.prediction)
-      if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${THEORY}, mean`, points: theory.map((r) => ({ x: rate(r), y: r.prediction?.meanMs ?? 0 })) })
+      if (theory.length) series.push({ ...base, style: 'theory', marker: 'circle', label: `${label} ${t('charts.modelMean', { model: THEORY() })}`, points: theory.map((r) => ({ x: rate(r), y: r.prediction?.meanMs ?? 0 })) })
     }
   })
   return {
     kind: 'line',
     id: `lab-open-latency-${slug(workload)}`,
-    title: `Latency vs offered load (open loop), ${workload}`,
-    caption: `Latency from each request's intended send against the offered rate: flat while the server keeps up, bending near capacity, climbing past it (log scale). Dashed: ${THEORY}, M/D/c or past ρ = 1 the growing queue averaged over the window.`,
-    x: { title: 'offered (req/s)', type: 'linear', min: 0, step: 10 },
-    y: { title: 'latency (ms)', type: 'logarithmic', ...logAxis(series.flatMap((s) => s.points.map((p) => p.y))) },
+    title: t('beside.openOf', { workload }),
+    caption: t('beside.openCaption', { dashed: t('charts.dashed'), theory: THEORY() }),
+    x: { title: t('beside.offeredAxis'), type: 'linear', min: 0, step: 10 },
+    y: { title: t('report.axisLatency'), type: 'logarithmic', ...logAxis(series.flatMap((s) => s.points.map((p) => p.y))) },
     series,
     bands: [],
-    table: seriesTable('offered req/s', series, String, 1),
+    table: seriesTable(t('beside.offered'), series, String, 1),
   }
 }
 
@@ -53,23 +54,23 @@ export function openTimelineChart(docs: ResultsDocument[], doc: number, run: Run
   const ctx = new Context(docs)
   const color = ctx.color({ doc, topology: run.topology })
   const series: LineSeries[] = [
-    { label: 'offered req/s', color, style: 'theory', axis: 'y', marker: 'circle', points: run.timeline.flatMap((p) => (p.offeredPerSecond === undefined ? [] : [{ x: p.t, y: p.offeredPerSecond }])) },
-    { label: 'answered req/s', color, style: 'line', axis: 'y', marker: 'circle', points: run.timeline.map((p) => ({ x: p.t, y: p.perSecond })) },
+    { label: t('beside.offered'), color, style: 'theory', axis: 'y', marker: 'circle', points: run.timeline.flatMap((p) => (p.offeredPerSecond === undefined ? [] : [{ x: p.t, y: p.offeredPerSecond }])) },
+    { label: t('beside.answered'), color, style: 'line', axis: 'y', marker: 'circle', points: run.timeline.map((p) => ({ x: p.t, y: p.perSecond })) },
     { label: 'p99 ms', color, style: 'dots', axis: 'y2', marker: 'triangle', points: run.timeline.flatMap((p) => (p.p99Ms === null ? [] : [{ x: p.t, y: p.p99Ms }])) },
   ]
   const lastWarm = run.timeline.filter((p) => p.warmup).at(-1)
-  const bands: Band[] = lastWarm ? [{ axis: 'x', from: 0, to: lastWarm.t, label: 'warm-up' }] : []
+  const bands: Band[] = lastWarm ? [{ axis: 'x', from: 0, to: lastWarm.t, label: t('beside.warmup') }] : []
   const o = run.openLoop
   return {
     kind: 'line',
     id: `lab-open-timeline-${slug(run.workload)}-${slug(run.topology)}-${o?.ratePerSecond ?? 0}-${run.repeat}`,
     title: `${run.topology} · ${run.workload} ${loadLabel(run)}`,
-    caption: o ? `offered ${o.offeredPerSecond.toFixed(1)} req/s, answered ${o.answeredPerSecond.toFixed(1)} req/s, ${o.dropped} dropped, ${o.inFlightAtEnd} in flight at the end; a p99 climbing second after second is a queue with no steady state` : '',
-    x: { title: 'second', type: 'linear', min: 0 },
+    caption: o ? t('beside.openTimelineCaption', { offered: fmt(o.offeredPerSecond, 1), answered: fmt(o.answeredPerSecond, 1), dropped: o.dropped, inFlight: o.inFlightAtEnd }) : '',
+    x: { title: t('report.axisSecond'), type: 'linear', min: 0 },
     y: { title: 'req/s', type: 'linear', min: 0 },
     y2: { title: 'p99 (ms)', type: 'linear', min: 0 },
     series,
     bands,
-    table: seriesTable('second', series, String, 1),
+    table: seriesTable(t('beside.second'), series, String, 1),
   }
 }

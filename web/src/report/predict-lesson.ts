@@ -5,8 +5,8 @@
  * guess is scored against what the lesson is about, never against every
  * response (503s and static files included). Pure.
  */
-import { lessonReadings, metricName } from '../../../lab/core/lesson-verdict.js'
-import { LESSON_METRICS, lessonOf, lessonSides } from '../../../lab/core/lesson.js'
+import { lessonReadings, metricName, metricUnit } from '../../../lab/core/lesson-verdict.js'
+import { lessonOf, lessonSides } from '../../../lab/core/lesson.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { documentLabel, slug } from './format.js'
@@ -30,7 +30,7 @@ export function lessonGroup(
   const lesson = lessonOf(def)
   if (!lesson) return null
   const across = lessonSides(lesson).across
-  const m = LESSON_METRICS[lesson.metric]
+  const unit = metricUnit(lesson.metric)
   const readings = mine.map(({ d, i }) => ({ d, i, sides: lessonReadings(d, lesson) }))
   const first = readings.flatMap((r) => r.sides).find((s) => s.runs.length > 0)
   if (!first) return null
@@ -56,7 +56,7 @@ export function lessonGroup(
         topology,
         connections: run.connections,
         title: id,
-        unit: m.unit,
+        unit,
         topologyText: across === 'topologies' ? describe.topology(def.topologies?.[id]) : describe.work(def.workloads?.[id]),
         workloadText: describe.work(def.workloads?.[workload]),
         answers,
@@ -65,5 +65,5 @@ export function lessonGroup(
   })
   if (items.length === 0) return null
   const level = first.level
-  return { scenario, workload: on, connections: first.runs[0]?.connections ?? 0, workloadText: across === 'topologies' ? describe.work(def.workloads?.[on]) : describe.topology(def.topologies?.[on]), heading: `${on} ${level}: ${metricName(lesson)} (${m.unit})`, items }
+  return { scenario, workload: on, connections: first.runs[0]?.connections ?? 0, workloadText: across === 'topologies' ? describe.work(def.workloads?.[on]) : describe.topology(def.topologies?.[on]), heading: `${on} ${level}: ${metricName(lesson)} (${unit})`, items }
 }

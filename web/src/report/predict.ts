@@ -8,6 +8,7 @@
  * `predict-view.ts`.
  */
 import { describeWorkload } from '../../../lab/core/format-notes.js'
+import { t as tr } from '../../../lab/core/i18n.js'
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { documentLabel, fmt, slug } from './format.js'
@@ -36,12 +37,12 @@ export function describeTopology(def: unknown): string {
   const threads = num(t.server?.threads) ?? 1
   const base =
     model === 'prefork'
-      ? `${workers} pre-forked worker${workers === 1 ? '' : 's'}${threads > 1 ? ` × ${threads} threads` : ''}`
+      ? `${tr('describe.workers', { count: workers })}${threads > 1 ? tr('describe.threads', { threads }) : ''}`
       : model === 'event-loop'
-        ? 'one event loop'
+        ? tr('describe.eventLoop')
         : ''
   const copies = num(t.upstreams) ?? 1
-  const behind = t.proxy ? `${base ? ', ' : ''}${copies > 1 ? `${copies} copies ` : ''}behind a proxy` : ''
+  const behind = t.proxy ? `${base ? ', ' : ''}${copies > 1 ? tr('describe.copiesBehindProxy', { copies }) : tr('describe.behindProxy')}` : ''
   return base + behind
 }
 
@@ -106,9 +107,9 @@ export function percentOff(predicted: number, measured: number): number | null {
 
 /** `26.6 % too high`, `12.0 % too low`, `exact` (under 0.05 %), or why there is no percentage. */
 export function describeOff(pct: number | null): string {
-  if (pct === null) return 'no percentage: nothing was answered'
-  if (Math.abs(pct) < 0.05) return 'exact'
-  return `${fmt(Math.abs(pct))} % too ${pct > 0 ? 'high' : 'low'}`
+  if (pct === null) return tr('describe.noPercentage')
+  if (Math.abs(pct) < 0.05) return tr('describe.exact')
+  return tr(pct > 0 ? 'describe.tooHigh' : 'describe.tooLow', { pct: fmt(Math.abs(pct)) })
 }
 
 /** A guess as typed: a finite number ≥ 0, else null (empty or not a number). */
@@ -129,13 +130,11 @@ export function fmtRate(n: number): string {
  * measurement, the model and the student's guess (null: no guess made).
  */
 export function revealRows(answer: PredictAnswer, guess: number | null): [string, string, string][] {
-  const rows: [string, string, string][] = [['measured', fmtRate(answer.measured), '']]
-  rows.push(
-    answer.theory === null
-      ? ['queueing model', '–', 'no prediction in these results']
-      : ['queueing model', fmtRate(answer.theory), describeOff(percentOff(answer.theory, answer.measured))],
-  )
-  if (answer.machine !== undefined) rows.push(['this machine (calibrated)', fmtRate(answer.machine), describeOff(percentOff(answer.machine, answer.measured))])
-  rows.push(guess === null ? ['your prediction', '–', 'none made'] : ['your prediction', fmtRate(guess), describeOff(percentOff(guess, answer.measured))])
+  const model = tr('describe.queueingModel')
+  const yours = tr('describe.yourPrediction')
+  const rows: [string, string, string][] = [[tr('describe.measured'), fmtRate(answer.measured), '']]
+  rows.push(answer.theory === null ? [model, '–', tr('describe.noPrediction')] : [model, fmtRate(answer.theory), describeOff(percentOff(answer.theory, answer.measured))])
+  if (answer.machine !== undefined) rows.push([tr('describe.machineModel'), fmtRate(answer.machine), describeOff(percentOff(answer.machine, answer.measured))])
+  rows.push(guess === null ? [yours, '–', tr('describe.noneMade')] : [yours, fmtRate(guess), describeOff(percentOff(guess, answer.measured))])
   return rows
 }

@@ -8,6 +8,7 @@ import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { PALETTE, fmt, slug } from './format.js'
 import type { BarChartModel, BarSeries, Section } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /** Every (document, run) of a workload that has `key`, in document order. */
 function runsWith(docs: ResultsDocument[], workload: string, key: 'perUpstream' | 'perKind'): { doc: number; run: RunResult }[] {
@@ -25,7 +26,7 @@ export function upstreamChart(docs: ResultsDocument[], workload: string): BarCha
   const ordered = runs.map(({ run }) => Object.entries(run.perUpstream ?? {}).sort(([a], [b]) => a.localeCompare(b)))
   const width = Math.max(0, ...ordered.map((o) => o.length))
   const series: BarSeries[] = Array.from({ length: width }, (_, i) => ({
-    label: `upstream ${i + 1}`,
+    label: `${t('beside.upstream')} ${i + 1}`,
     color: PALETTE[i % PALETTE.length] ?? PALETTE[0],
     stack: `u${i}`,
     style: 'bar',
@@ -38,19 +39,19 @@ export function upstreamChart(docs: ResultsDocument[], workload: string): BarCha
   return {
     kind: 'bar',
     id: `lab-upstreams-${slug(workload)}`,
-    title: `Responses per upstream, ${workload}`,
-    caption: 'Requests per second each upstream answered (X-Upstream): round-robin deals them out evenly whatever each upstream is doing; least-connections sends more to the one that is free.',
+    title: t('beside.upstreamsOf', { workload }),
+    caption: t('beside.upstreamsCaption'),
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
-    y: { title: 'responses per second', type: 'linear', min: 0 },
+    y: { title: t('beside.responsesPerSecond'), type: 'linear', min: 0 },
     series,
     bands: [],
     table: {
-      columns: ['run', 'upstream', 'address', 'responses', 'req/s', 'share (%)'],
+      columns: [t('charts.run'), t('beside.upstream'), t('beside.address'), t('beside.responses'), 'req/s', t('beside.share')],
       rows: runs.flatMap(({ doc, run }, r) => {
         const total = Object.values(run.perUpstream ?? {}).reduce((a, b) => a + b, 0)
         return (ordered[r] ?? []).map(([address, count], i) => [
           ctx.runLabel(doc, run),
-          `upstream ${i + 1}`,
+          `${t('beside.upstream')} ${i + 1}`,
           address,
           String(count),
           fmt(run.durationS > 0 ? count / run.durationS : null),
@@ -78,14 +79,14 @@ export function kindChart(docs: ResultsDocument[], workload: string): BarChartMo
   return {
     kind: 'bar',
     id: `lab-kinds-${slug(workload)}`,
-    title: `Latency per request kind, ${workload}`,
-    caption: 'Each kind of request of the mix apart: a fast request stuck behind slow ones, or a static file waiting in the workers’ queue, shows here and not in the overall percentiles.',
+    title: t('beside.kindsOf', { workload }),
+    caption: t('beside.kindsCaption'),
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
-    y: { title: 'latency (ms)', type: 'linear', min: 0 },
+    y: { title: t('report.axisLatency'), type: 'linear', min: 0 },
     series,
     bands: [],
     table: {
-      columns: ['run', 'kind', 'path', 'responses', 'req/s', 'mean (ms)', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)'],
+      columns: [t('charts.run'), t('beside.kind'), t('beside.path'), t('beside.responses'), 'req/s', t('beside.mean'), 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', `${t('beside.max')} (ms)`],
       rows: runs.flatMap(({ doc, run }) =>
         Object.entries(run.perKind ?? {}).map(([kind, k]) => [
           ctx.runLabel(doc, run),
@@ -114,8 +115,8 @@ export function proxySection(docs: ResultsDocument[]): Section | undefined {
   if (charts.length === 0) return undefined
   return {
     id: 'lab-proxy',
-    title: 'Upstreams and request kinds',
-    caption: 'Where the proxy sent the requests, and how long each kind of request took.',
+    title: t('beside.proxyTitle'),
+    caption: t('beside.proxyCaption'),
     layout: 'wide',
     charts,
   }

@@ -2,7 +2,7 @@
  * CPU and memory of every run: server processes stacked by role beside the
  * load generator, and a table with every process. Pure.
  */
-import { NOT_AVAILABLE, type ProcPanel } from '../../../lab/core/platform.js'
+import { notAvailable, type ProcPanel } from '../../../lab/core/platform.js'
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { MiB, PALETTE, ROLE_COLORS, fmt, slug, sum } from './format.js'
@@ -11,7 +11,8 @@ import { t } from '../../../lab/core/i18n.js'
 
 type Role = 'master' | 'worker' | 'server' | 'proxy'
 const ROLES: Role[] = ['master', 'worker', 'server', 'proxy']
-const ROLE_LABEL: Record<Role, string> = { master: 'master', worker: 'workers (sum)', server: 'server', proxy: 'proxy' }
+/** A role's name in the legends, in the current language. */
+const roleLabel = (role: Role): string => t(`charts.roles.${role}`)
 
 /** Whether a document was measured where `panel` could not be read (no /proc): its zeros are not measurements. */
 const unavailable = (docs: ResultsDocument[], panel: ProcPanel): boolean => docs.some((d) => d.env.unavailable?.includes(panel))
@@ -37,7 +38,7 @@ function processTable(ctx: Context, runs: { doc: number; run: RunResult }[]): Ta
         p.pssBytes ? fmt(p.pssBytes.mean / MiB) : '',
         String(p.requests),
       ]),
-      [ctx.runLabel(doc, run), 'load generator', '', fmt(run.loadGenerator.cpuPercent.mean), fmt(run.loadGenerator.cpuPercent.max), '', '', '', ''],
+      [ctx.runLabel(doc, run), t('charts.loadGenerator'), '', fmt(run.loadGenerator.cpuPercent.mean), fmt(run.loadGenerator.cpuPercent.max), '', '', '', ''],
     ]),
   }
 }
@@ -49,14 +50,14 @@ export function cpuChart(docs: ResultsDocument[], workload: string): BarChartMod
   const roles = ROLES.filter((role) => runs.some(({ run }) => run.processes.some((p) => p.role === role)))
   const na = unavailable(docs, 'cpu')
   const series: BarSeries[] = (na ? [] : roles).map((role) => ({
-    label: ROLE_LABEL[role],
+    label: roleLabel(role),
     color: ROLE_COLORS[role] ?? PALETTE[0],
     stack: 'server',
     style: 'bar',
     values: runs.map(({ run }) => sum(run.processes.filter((p) => p.role === role).map((p) => p.cpuPercent.mean))),
   }))
   series.push({
-    label: 'load generator',
+    label: t('charts.loadGenerator'),
     color: ROLE_COLORS['load generator'] ?? PALETTE[4],
     stack: 'client',
     style: 'bar',
@@ -67,8 +68,8 @@ export function cpuChart(docs: ResultsDocument[], workload: string): BarChartMod
     id: `lab-cpu-${slug(workload)}`,
     title: t('report.cpuOf', { workload }),
     caption: na
-      ? `Server CPU: ${NOT_AVAILABLE} (no /proc); the load generator's CPU (100 % = one core) is measured on every system.`
-      : 'Server processes stacked (100 % = one core) beside the load generator; a client above ~85 % measures itself, not the server.',
+      ? t('charts.cpuUnavailable', { na: notAvailable() })
+      : t('charts.cpuCaption'),
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
     y: { title: t('report.axisCpu'), type: 'linear', min: 0 },
     series,
@@ -87,12 +88,12 @@ export function memoryChart(docs: ResultsDocument[], workload: string): BarChart
     id: `lab-memory-${slug(workload)}`,
     title: t('report.memoryOf', { workload }),
     caption: unavailable(docs, 'memory')
-      ? `Server memory: ${NOT_AVAILABLE} (no /proc).`
-      : 'Every pre-forked worker is a whole process with its own memory; one event loop holds all its connections in one.',
+      ? t('charts.memoryUnavailable', { na: notAvailable() })
+      : t('charts.memoryCaption'),
     categories: runs.map(({ doc, run }) => ctx.runCategory(doc, run)),
     y: { title: t('report.axisRss'), type: 'linear', min: 0 },
     series: (unavailable(docs, 'memory') ? [] : roles).map((role) => ({
-      label: ROLE_LABEL[role],
+      label: roleLabel(role),
       color: ROLE_COLORS[role] ?? PALETTE[0],
       stack: 'server',
       style: 'bar',

@@ -9,6 +9,7 @@ import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { fmt, mean, slug, uniq } from './format.js'
 import type { LineChartModel, LineSeries, Section, Table } from './types.js'
+import { t } from '../../../lab/core/i18n.js'
 
 /**
  * A log axis labelled at every power of ten from below the smallest value to
@@ -50,9 +51,9 @@ export function probeChart(docs: ResultsDocument[], workload: string): LineChart
     })
     const label = ctx.label(id)
     const base = { color: ctx.color(id), axis: 'y' as const, style: 'line' as const }
-    series.push({ ...base, label: `${label} probe p50`, marker: 'circle', points: answered.map((a) => ({ x: a.x, y: a.p50 })) })
-    series.push({ ...base, label: `${label} probe p99`, marker: 'triangle', points: answered.map((a) => ({ x: a.x, y: a.p99 })) })
-    columns.push(`${label} p50 (ms)`, `${label} p99 (ms)`, `${label} probes`, `${label} failed`)
+    series.push({ ...base, label: t('beside.probeP50', { label }), marker: 'circle', points: answered.map((a) => ({ x: a.x, y: a.p50 })) })
+    series.push({ ...base, label: t('beside.probeP99', { label }), marker: 'triangle', points: answered.map((a) => ({ x: a.x, y: a.p99 })) })
+    columns.push(`${label} p50 (ms)`, `${label} p99 (ms)`, `${label} ${t('beside.probes')}`, `${label} ${t('beside.failed')}`)
     for (const x of xs) {
       const mine = probes.find((p) => p.x === x)
       const a = answered.find((p) => p.x === x)
@@ -67,12 +68,10 @@ export function probeChart(docs: ResultsDocument[], workload: string): LineChart
   return {
     kind: 'line',
     id: `lab-probe-${slug(workload)}`,
-    title: `Probe latency beside the load, ${workload}`,
-    caption:
-      `One connection asking GET ${path} over and over while the load runs (log scale). A probe that stays fast while the load queues ` +
-      'found a free worker; one that climbs with the load waited behind it, as a load balancer’s health check would.',
-    x: { title: 'connections', type: 'logarithmic', ticks: xs },
-    y: { title: 'probe latency (ms)', type: 'logarithmic', ...decades(ys) },
+    title: t('beside.probeOf', { workload }),
+    caption: t('beside.probeCaption', { path }),
+    x: { title: t('report.axisConnections'), type: 'logarithmic', ticks: xs },
+    y: { title: t('beside.probeAxis'), type: 'logarithmic', ...decades(ys) },
     series,
     bands: [],
     table,
@@ -89,7 +88,7 @@ export function streamsTable(docs: ResultsDocument[]): Table | null {
   const runs = runsWith(new Context(docs), (r) => r.streams !== undefined)
   if (runs.length === 0) return null
   return {
-    columns: ['run', 'streams opened', 'events received', 'streams failed', 'req/s beside them'],
+    columns: [t('charts.run'), t('beside.streamsOpened'), t('beside.eventsReceived'), t('beside.streamsFailed'), t('beside.reqBeside')],
     rows: runs.map(({ label, run }) => {
       const s = run.streams as NonNullable<RunResult['streams']>
       return [label, String(s.opened), String(s.events), String(s.failed), fmt(run.requests.perSecond.mean)]
@@ -102,7 +101,7 @@ export function socketsTable(docs: ResultsDocument[]): Table | null {
   const runs = runsWith(new Context(docs), (r) => r.sockets !== undefined)
   if (runs.length === 0) return null
   return {
-    columns: ['run', 'requests', 'probes', 'sockets in TIME_WAIT'],
+    columns: [t('charts.run'), t('charts.requests'), t('beside.probes'), t('beside.socketsTimeWait')],
     rows: runs.map(({ label, run }) => [label, String(run.requests.total), run.probe ? String(run.probe.requests) : '–', String(run.sockets?.timeWait ?? 0)]),
   }
 }
@@ -119,9 +118,8 @@ export function sideSection(docs: ResultsDocument[]): Section | null {
   if (streams) {
     tables.push({
       id: 'lab-streams',
-      title: 'Streams held open',
-      caption:
-        'A sync worker holding a stream serves nobody else: with as many streams as workers, a pre-fork server has no worker left for requests, while one event loop holds them all and keeps serving. Failed streams were cut by the server (a worker killed or restarted).',
+      title: t('beside.streamsTitle'),
+      caption: t('beside.streamsCaption'),
       table: streams,
     })
   }
@@ -129,17 +127,16 @@ export function sideSection(docs: ResultsDocument[]): Section | null {
   if (sockets) {
     tables.push({
       id: 'lab-sockets',
-      title: 'Sockets left in TIME_WAIT',
-      caption:
-        'The side that closes a connection first keeps its socket in TIME_WAIT for 60 s: a server that closes after every response (no keep-alive) leaves one per request, probes included, and enough of them exhaust the ports. Counted at the end of each level, so the levels of the last minute add up.',
+      title: t('beside.socketsTitle'),
+      caption: t('beside.socketsCaption'),
       table: sockets,
     })
   }
   if (charts.length === 0 && tables.length === 0) return null
   return {
     id: 'lab-side',
-    title: 'Beside the load',
-    caption: 'What a health probe, open streams and closed connections saw while the load ran.',
+    title: t('beside.sideTitle'),
+    caption: t('beside.sideCaption'),
     layout: 'wide',
     charts,
     tables,

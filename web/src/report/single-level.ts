@@ -8,7 +8,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { PALETTE, fmt, slug } from './format.js'
-import { MACHINE, RATIO_GOOD, THEORY, ratioAt } from './theory.js'
+import { MACHINE, THEORY, measuredOver, ratioAt } from './theory.js'
 import type { BarChartModel, BarSeries } from './types.js'
 import { t } from '../../../lab/core/i18n.js'
 
@@ -39,17 +39,17 @@ export function singleLevelChart(docs: ResultsDocument[], workload: string): Bar
   const machine = values((l) => l.thisMachine?.perSecond)
   const hasTheory = theory.some((v) => v !== null)
   const hasMachine = machine.some((v) => v !== null)
-  if (hasTheory) series.push(dots(THEORY, THEORY_COLOR, 'dash', theory))
-  if (hasMachine) series.push(dots(MACHINE, MACHINE_COLOR, 'cross', machine))
+  if (hasTheory) series.push(dots(THEORY(), THEORY_COLOR, 'dash', theory))
+  if (hasMachine) series.push(dots(MACHINE(), MACHINE_COLOR, 'cross', machine))
   const connections = ctx.connections(workload)[0] ?? 0
-  const markers = [...(hasTheory ? [t('report.markDash', { theory: THEORY })] : []), ...(hasMachine ? [t('report.markCross', { machine: MACHINE })] : [])]
+  const markers = [...(hasTheory ? [t('report.markDash', { theory: THEORY() })] : []), ...(hasMachine ? [t('report.markCross', { machine: MACHINE() })] : [])]
   const columns = [
     t('report.axisTopology'),
-    'answered',
-    ...(unanswered ? ['all responses'] : []),
-    ...(hasTheory ? ['theory'] : []),
-    ...(hasMachine ? ['this machine'] : []),
-    ...(hasTheory || hasMachine ? [`measured ÷ ${hasMachine ? 'this machine' : 'theory'} ${RATIO_GOOD}`] : []),
+    t('charts.answered', { label: '' }),
+    ...(unanswered ? [t('charts.allResponses', { label: '' })] : []),
+    ...(hasTheory ? [t('charts.theoryCol', { label: '' })] : []),
+    ...(hasMachine ? [t('charts.machineCol', { label: '' })] : []),
+    ...(hasTheory || hasMachine ? [measuredOver('', hasMachine)] : []),
   ]
   return {
     kind: 'bar',

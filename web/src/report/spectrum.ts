@@ -60,15 +60,15 @@ export function spectrumChart(docs: ResultsDocument[], workload: string): LineCh
   return {
     kind: 'line',
     id: `lab-spectrum-${slug(workload)}`,
-    title: `Latency spectrum, ${workload} @${top}`,
-    caption: 'Read to the right for rarer requests: a flat line means all took about as long; a late upturn is a tail of slow outliers (the maximum is in the table).',
+    title: t('beside.spectrumOf', { workload, top }),
+    caption: t('beside.spectrumCaption'),
     x: { title: t('report.axisPercentile'), type: 'logarithmic', format: 'percentile', ticks: spectrumTicks(maxX), min: 1, max: maxX },
     y: { title: t('report.axisLatency'), type: 'linear', min: 0 },
     series,
     bands: [],
     table: {
-      columns: ['percentile', ...series.map((s) => `${s.label} (ms)`)],
-      rows: percentiles.map((p) => [p >= 100 ? `${p}% (max)` : `${p}%`, ...series.map((s) => fmt(rows.get(p)?.get(s.label), 2))]),
+      columns: [t('beside.percentile'), ...series.map((s) => `${s.label} (ms)`)],
+      rows: percentiles.map((p) => [p >= 100 ? `${p}% (${t('beside.max')})` : `${p}%`, ...series.map((s) => fmt(rows.get(p)?.get(s.label), 2))]),
     },
   }
 }

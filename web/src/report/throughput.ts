@@ -6,7 +6,7 @@
 import type { ResultsDocument } from '../../../lab/core/results.js'
 import { Context, type Level } from './context.js'
 import { columnsTable, fmt, slug, type Column } from './format.js'
-import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, ratioAt, RATIO_GOOD } from './theory.js'
+import { MACHINE, MACHINE_CAPTION, THEORY, THEORY_CAPTION, measuredOver, ratioAt } from './theory.js'
 import { knobChart, scenarioKnob } from './knob.js'
 import { singleLevelChart } from './single-level.js'
 import type { ChartModel, LineChartModel, LineSeries } from './types.js'
@@ -43,20 +43,20 @@ export function connectionsChart(docs: ResultsDocument[], workload: string): Lin
     const base = { color: ctx.color(id), axis: 'y' as const, marker: 'circle' as const }
     // answered (2xx) req/s: what the servers served and the model predicts; all responses beside them where some were not 2xx
     series.push({ ...base, label, style: 'line', points: levels.map((l) => ({ x: l.connections, y: l.answered })) })
-    columns.push({ title: `${label} answered`, at: (x) => fmt(at(x)?.answered, 1) })
-    if (levels.some((l) => l.answered < l.perSecond)) columns.push({ title: `${label} all responses`, at: (x) => fmt(at(x)?.perSecond, 1) })
+    columns.push({ title: t('charts.answered', { label: `${label} ` }), at: (x) => fmt(at(x)?.answered, 1) })
+    if (levels.some((l) => l.answered < l.perSecond)) columns.push({ title: t('charts.allResponses', { label: `${label} ` }), at: (x) => fmt(at(x)?.perSecond, 1) })
     const theory = levels.flatMap((l) => (l.textbook ? [{ x: l.connections, y: l.textbook.perSecond }] : []))
     const machine = levels.flatMap((l) => (l.thisMachine ? [{ x: l.connections, y: l.thisMachine.perSecond }] : []))
     if (theory.length) {
-      series.push({ ...base, label: `${label} ${THEORY}`, style: 'theory', points: theory })
-      columns.push({ title: `${label} theory`, at: (x) => fmt(at(x)?.textbook?.perSecond, 1) })
+      series.push({ ...base, label: `${label} ${THEORY()}`, style: 'theory', points: theory })
+      columns.push({ title: t('charts.theoryCol', { label: `${label} ` }), at: (x) => fmt(at(x)?.textbook?.perSecond, 1) })
     }
     if (machine.length) {
-      series.push({ ...base, label: `${label} ${MACHINE}`, style: 'machine', points: machine })
-      columns.push({ title: `${label} this machine`, at: (x) => fmt(at(x)?.thisMachine?.perSecond, 1) })
+      series.push({ ...base, label: `${label} ${MACHINE()}`, style: 'machine', points: machine })
+      columns.push({ title: t('charts.machineCol', { label: `${label} ` }), at: (x) => fmt(at(x)?.thisMachine?.perSecond, 1) })
     }
     if (theory.length || machine.length) {
-      columns.push({ title: `${label} measured ÷ ${machine.length ? 'this machine' : 'theory'} ${RATIO_GOOD}`, at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) })
+      columns.push({ title: measuredOver(`${label} `, machine.length > 0), at: (x) => fmt(ratioAt(at(x), (l) => l.answered, (p) => p.perSecond), 2) })
     }
   }
   const ticks = ctx.connections(workload)
@@ -66,7 +66,7 @@ export function connectionsChart(docs: ResultsDocument[], workload: string): Lin
     kind: 'line',
     id: `lab-throughput-${slug(workload)}`,
     title: t('report.throughputOf', { workload }),
-    caption: `Where a line flattens, that topology has run out of workers or CPU: more connections then only add waiting.${theory ? THEORY_CAPTION : ''}${machine ? MACHINE_CAPTION : ''}`,
+    caption: `${t('charts.throughputCaption')}${theory ? THEORY_CAPTION() : ''}${machine ? MACHINE_CAPTION() : ''}`,
     x: { title: t('report.axisConnections'), type: 'logarithmic', ticks },
     y: { title: t('report.axisAnswered'), type: 'linear', min: 0 },
     series,

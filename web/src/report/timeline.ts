@@ -22,9 +22,9 @@ export function steadiness(run: RunResult): string {
   const ps = run.requests.perSecond
   const cv = ps.mean > 0 ? ps.stddev / ps.mean : 0
   const warmup = run.window?.warmupS ?? run.timeline.filter((p) => p.warmup).length
-  if (run.requests.total === 0) return `no response after ${fmt(warmup, 0)} s warm-up: every request was still waiting`
-  const how = ps.n !== undefined && ps.n < 2 ? 'one second' : cv <= 0.05 ? 'steady' : cv <= 0.2 ? 'wobbly' : 'unsteady'
-  return `${how} after ${fmt(warmup, 1)} s warm-up: ${fmtRate(ps, 1, 'req/s')}, p99 ${fmt(run.latencyMs.p99)} ms`
+  if (run.requests.total === 0) return t('beside.noResponse', { warmup: fmt(warmup, 0) })
+  const how = t(ps.n !== undefined && ps.n < 2 ? 'beside.oneSecond' : cv <= 0.05 ? 'beside.steady' : cv <= 0.2 ? 'beside.wobbly' : 'beside.unsteady')
+  return t('beside.afterWarmup', { how, warmup: fmt(warmup, 1), rate: fmtRate(ps, 1, 'req/s'), p99: fmt(run.latencyMs.p99) })
 }
 
 /** The errors line's colour: vermilion of the Okabe–Ito palette, apart from the runs' colours. */
@@ -52,31 +52,31 @@ export function timelineChart(docs: ResultsDocument[], workload: string, topolog
       })
       // the error spike of a deploy or a crash, in the same seconds as the req/s (a part-second holds its count, not a rate)
       if (run.timeline.some((p) => p.errors > 0)) {
-        series.push({ label: `${label}errors/s`, color: ERROR_COLOR, style: 'line', axis: 'y', marker: 'triangle', points: run.timeline.map((p) => ({ x: p.t, y: p.errors, ...(p.partial ? { partial: true } : {}) })) })
+        series.push({ label: `${label}${t('beside.errorsPerS')}`, color: ERROR_COLOR, style: 'line', axis: 'y', marker: 'triangle', points: run.timeline.map((p) => ({ x: p.t, y: p.errors, ...(p.partial ? { partial: true } : {}) })) })
       }
       const runMarks = eventMarks(run.events, label === '' ? '' : `${label.trim()}: `)
       marks.push(...runMarks)
       const part = run.timeline.find((p) => p.partial)
-      const partNote = part ? `; the hollow point is the last ${fmt(part.widthS ?? 0, 2)} s, its responses, not scaled to a rate` : ''
-      captions.push(`${label}${steadiness(run)}${runMarks.length ? `; marked: ${marksSummary(runMarks)}` : ''}${partNote}`)
+      const partNote = part ? t('beside.hollowPoint', { width: fmt(part.widthS ?? 0, 2) }) : ''
+      captions.push(`${label}${steadiness(run)}${runMarks.length ? t('beside.marked', { marks: marksSummary(runMarks) }) : ''}${partNote}`)
       const lastWarm = run.timeline.filter((p) => p.warmup).at(-1)
-      if (lastWarm && !bands.some((b) => b.to === lastWarm.t)) bands.push({ axis: 'x', from: 0, to: lastWarm.t, label: 'warm-up' })
+      if (lastWarm && !bands.some((b) => b.to === lastWarm.t)) bands.push({ axis: 'x', from: 0, to: lastWarm.t, label: t('beside.warmup') })
     }
   })
-  const table = seriesTable('second', series, String, 1)
+  const table = seriesTable(t('beside.second'), series, String, 1)
   const first = docs.flatMap((doc) => doc.runs).find((r) => r.workload === workload && r.topology === topology && r.connections === connections)
   if (first) {
-    table.columns.push('warm-up')
-    table.rows.forEach((row) => row.push(first.timeline.find((p) => String(p.t) === row[0])?.warmup ? 'yes' : ''))
+    table.columns.push(t('beside.warmup'))
+    table.rows.forEach((row) => row.push(first.timeline.find((p) => String(p.t) === row[0])?.warmup ? t('beside.yes') : ''))
     const partial = first.timeline.find((p) => p.partial)
     if (partial) {
-      table.columns.push('part-second')
-      table.rows.forEach((row) => row.push(String(partial.t) === row[0] ? `${fmt(partial.widthS ?? 0, 2)} s: responses, not a rate` : ''))
+      table.columns.push(t('beside.partSecond'))
+      table.rows.forEach((row) => row.push(String(partial.t) === row[0] ? t('beside.partCell', { width: fmt(partial.widthS ?? 0, 2) }) : ''))
     }
   }
   if (marks.length) {
     // each event in the row of the second it happened in: (previous row's t, this row's t]
-    table.columns.push('events')
+    table.columns.push(t('beside.events'))
     const cells = eventsPerRow(table.rows.map((row) => Number(row[0])), marks)
     table.rows.forEach((row, i) => row.push(cells[i] ?? ''))
   }

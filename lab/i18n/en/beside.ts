@@ -1,0 +1,71 @@
+/**
+ * English strings of the report's timelines, spectrum, open-loop, proxy and
+ * "beside the load" charts (web/src/report/timeline.ts, spectrum.ts,
+ * open-loop.ts, proxy.ts, side.ts). Part of lab/i18n/en.ts (key `beside`).
+ */
+export const beside = {
+  noResponse: 'no response after {{warmup}} s warm-up: every request was still waiting',
+  steady: 'steady',
+  wobbly: 'wobbly',
+  unsteady: 'unsteady',
+  oneSecond: 'one second',
+  afterWarmup: '{{how}} after {{warmup}} s warm-up: {{rate}}, p99 {{p99}} ms',
+  hollowPoint: '; the hollow point is the last {{width}} s, its responses, not scaled to a rate',
+  marked: '; marked: {{marks}}',
+  errorsPerS: 'errors/s',
+  warmup: 'warm-up',
+  second: 'second',
+  yes: 'yes',
+  partSecond: 'part-second',
+  partCell: '{{width}} s: responses, not a rate',
+  events: 'events',
+  spectrumOf: 'Latency spectrum, {{workload}} @{{top}}',
+  spectrumCaption: 'Read to the right for rarer requests: a flat line means all took about as long; a late upturn is a tail of slow outliers (the maximum is in the table).',
+  percentile: 'percentile',
+  max: 'max',
+  openOf: 'Latency vs offered load (open loop), {{workload}}',
+  openCaption:
+    "Latency from each request's intended send against the offered rate: flat while the server keeps up, bending near capacity, climbing past it (log scale). {{dashed}}: {{theory}}, M/D/c or past ρ = 1 the growing queue averaged over the window.",
+  offeredAxis: 'offered (req/s)',
+  offered: 'offered req/s',
+  answered: 'answered req/s',
+  openTimelineCaption: 'offered {{offered}} req/s, answered {{answered}} req/s, {{dropped}} dropped, {{inFlight}} in flight at the end; a p99 climbing second after second is a queue with no steady state',
+  upstreamsOf: 'Responses per upstream, {{workload}}',
+  upstreamsCaption:
+    'Requests per second each upstream answered (X-Upstream): round-robin deals them out evenly whatever each upstream is doing; least-connections sends more to the one that is free.',
+  responsesPerSecond: 'responses per second',
+  upstream: 'upstream',
+  address: 'address',
+  responses: 'responses',
+  share: 'share (%)',
+  kindsOf: 'Latency per request kind, {{workload}}',
+  kindsCaption:
+    'Each kind of request of the mix apart: a fast request stuck behind slow ones, or a static file waiting in the workers’ queue, shows here and not in the overall percentiles.',
+  kind: 'kind',
+  path: 'path',
+  mean: 'mean (ms)',
+  proxyTitle: 'Upstreams and request kinds',
+  proxyCaption: 'Where the proxy sent the requests, and how long each kind of request took.',
+  probeOf: 'Probe latency beside the load, {{workload}}',
+  probeCaption:
+    'One connection asking GET {{path}} over and over while the load runs (log scale). A probe that stays fast while the load queues ' +
+    'found a free worker; one that climbs with the load waited behind it, as a load balancer’s health check would.',
+  probeAxis: 'probe latency (ms)',
+  probeP50: '{{label}} probe p50',
+  probeP99: '{{label}} probe p99',
+  probes: 'probes',
+  failed: 'failed',
+  streamsOpened: 'streams opened',
+  eventsReceived: 'events received',
+  streamsFailed: 'streams failed',
+  reqBeside: 'req/s beside them',
+  socketsTimeWait: 'sockets in TIME_WAIT',
+  streamsTitle: 'Streams held open',
+  streamsCaption:
+    'A sync worker holding a stream serves nobody else: with as many streams as workers, a pre-fork server has no worker left for requests, while one event loop holds them all and keeps serving. Failed streams were cut by the server (a worker killed or restarted).',
+  socketsTitle: 'Sockets left in TIME_WAIT',
+  socketsCaption:
+    'The side that closes a connection first keeps its socket in TIME_WAIT for 60 s: a server that closes after every response (no keep-alive) leaves one per request, probes included, and enough of them exhaust the ports. Counted at the end of each level, so the levels of the last minute add up.',
+  sideTitle: 'Beside the load',
+  sideCaption: 'What a health probe, open streams and closed connections saw while the load ran.',
+} as const
