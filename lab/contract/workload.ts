@@ -145,6 +145,14 @@ export interface ReverseProxyConfig {
    * network namespace (lab/topology/netns.ts), for clients whose link is slow; absent: loopback only.
    */
   alsoListen?: string
+  /**
+   * nginx `limit_req` keyed by the `client` query argument (`$arg_client`): a leaky bucket draining
+   * `ratePerS` requests/s per key, `burst` requests ahead of it (delayed to their turn unless
+   * `nodelay`), the rest answered `status` (lab/servers/rate-limit.ts); absent: no limit.
+   */
+  limitReq?: { ratePerS: number; burst: number; nodelay: boolean; status: number }
+  /** nginx `limit_conn` keyed the same way: at most `connections` requests of one key in progress, the next answered `status`; absent: no limit. */
+  limitConn?: { connections: number; status: number }
 }
 
 /** Attempts per request when a proxy part has `retry` on: the first and one retry on the next upstream (nginx `proxy_next_upstream_tries 2`). */

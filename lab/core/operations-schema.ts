@@ -13,6 +13,8 @@ import { bool, intIn } from './schema-fields.js'
  * workload's mix entry sets (`client`). A request without one is not limited:
  * *"Requests with an empty key value are not accounted."* The module's
  * defaults: `burst` 0, delay (not `nodelay`), `limit_req_status` 503.
+ * nginx and the built-in proxy run it; the built-in one implements the same
+ * leaky bucket, with nginx 1.22.1's arithmetic (lab/servers/rate-limit.ts).
  */
 export const limitReqSchema = z.strictObject({
   /** Requests per second each client may make (`rate=Nr/s`): the leaky bucket's drain rate. */
@@ -33,6 +35,7 @@ export const limitReqSchema = z.strictObject({
  * header has already been read"* at a time; the next is rejected with
  * `status` (`limit_conn_status`, 503 by default). A request without the key
  * is not limited (*"Requests with an empty key value are not accounted"*).
+ * nginx and the built-in proxy run it (lab/servers/rate-limit.ts).
  */
 export const limitConnSchema = z.strictObject({
   /** Requests of one client in progress at once (`limit_conn zone N`). */

@@ -93,8 +93,8 @@ export const proxySchema = z.strictObject({
   engine_buffering: bool().optional(),
   /** nginx `worker_processes` (default 1); the built-in proxy is always one process. */
   workers: intIn(1, 64).optional(),
-  /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_req: limitReqSchema.optional(),
-  /** nginx `limit_conn` per client (lab/core/operations-schema.ts; scenarios/rate-limiting). nginx only. */ limit_conn: limitConnSchema.optional(),
+  /** nginx `limit_req` per client (lab/core/operations-schema.ts; scenarios/rate-limiting): nginx and the built-in proxy (the same leaky bucket, lab/servers/rate-limit.ts). */ limit_req: limitReqSchema.optional(),
+  /** nginx `limit_conn` per client (lab/core/operations-schema.ts; scenarios/rate-limiting): nginx and the built-in proxy (lab/servers/rate-limit.ts). */ limit_conn: limitConnSchema.optional(),
   /** nginx only: a file in the scenario's folder holding the `location` block(s) of the server, in place of the lab's `location /` (docs/exercises.md). */
   location_file: fileName('location.conf').optional(),
 })

@@ -2,7 +2,7 @@
  * The built-in reverse proxy (lab/servers/reverse-proxy.ts): one Node
  * process in front of the server instances, following nginx's documented
  * behaviour for the settings a proxy part has (buffering, balancing,
- * retries, micro-cache, static files).
+ * retries, micro-cache, static files, `limit_req` and `limit_conn`).
  */
 import path from 'node:path'
 import { PROXY_DEFAULTS, RETRY_ATTEMPTS, type ReverseProxyConfig } from '../contract/workload.js'
@@ -33,6 +33,8 @@ export function reverseProxyConfig(p: ProxyDef, upstreams: readonly number[], ba
     tries: p.retry ? RETRY_ATTEMPTS : 1,
     cacheTtlS: p.cache_ttl_s,
     cacheLock: p.cache_lock,
+    ...(p.limit_req ? { limitReq: { ratePerS: p.limit_req.rate_per_s, burst: p.limit_req.burst, nodelay: p.limit_req.nodelay, status: p.limit_req.status } } : {}),
+    ...(p.limit_conn ? { limitConn: { connections: p.limit_conn.connections, status: p.limit_conn.status } } : {}),
   }
 }
 

@@ -175,6 +175,9 @@ export interface Resolved {
   proxy: ProxyEngine | null
 }
 
+/** Proxies with nginx's `limit_req` and `limit_conn` (the built-in one implements both: lab/servers/rate-limit.ts). */
+const LIMITING_PROXIES: readonly string[] = ['nginx', 'node-reverse-proxy']
+
 /**
  * Which engines serve a topology's parts on a stack, and which app.
  * @throws Error naming the field when a part asks for what no engine gives
@@ -190,8 +193,8 @@ export function resolveTopology(def: Pick<TopologyDef, 'server' | 'proxy'>, stac
     throw new Error(`proxy.protocol: ${wire} needs a proxy and a server that both speak it; ${proxy.name} speaks ${proxy.protocols.join(', ')}, ${server.name} listens with ${server.protocols.join(', ')}`)
   }
   // the operations fields are engine settings only some engines have (lab/core/operations-schema.ts)
-  if (def.proxy?.limit_conn && proxy?.name !== 'nginx') throw new Error(`proxy.limit_conn: only nginx limits connections; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
-  if (def.proxy?.limit_req && proxy?.name !== 'nginx') throw new Error(`proxy.limit_req: only nginx limits requests; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx'`)
+  if (def.proxy?.limit_conn && !LIMITING_PROXIES.includes(proxy?.name ?? '')) throw new Error(`proxy.limit_conn: only ${LIMITING_PROXIES.join(' and ')} limit connections; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx' or 'node-reverse-proxy'`)
+  if (def.proxy?.limit_req && !LIMITING_PROXIES.includes(proxy?.name ?? '')) throw new Error(`proxy.limit_req: only ${LIMITING_PROXIES.join(' and ')} limit requests; this proxy is ${proxy?.name}: pin proxy.engine: 'nginx' or 'node-reverse-proxy'`)
   if (def.server.preload && server.name !== 'gunicorn') throw new Error(`server.preload: only gunicorn preloads the app; this server is ${server.name}: pin server.engine: 'gunicorn'`)
   // uWSGI 2.0.21 has --max-requests but no --max-requests-delta (it came in 2.1): no jitter there
   if (def.server.max_requests_jitter && server.name === 'uwsgi') throw new Error(`server.max_requests_jitter: uWSGI 2.0 has no jitter for max-requests (no --max-requests-delta); use gunicorn or node-prefork`)

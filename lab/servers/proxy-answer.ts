@@ -12,7 +12,14 @@ import { HOP_BY_HOP, contentType, staticFile, type CachedResponse } from './prox
 
 // ------------------------------------------------------------ answering ---
 
-const REASONS: Record<number, string> = { 404: 'Not Found', 413: 'Request Entity Too Large', 502: 'Bad Gateway', 504: 'Gateway Timeout' }
+const REASONS: Record<number, string> = {
+  404: 'Not Found',
+  413: 'Request Entity Too Large',
+  429: 'Too Many Requests',
+  502: 'Bad Gateway',
+  503: 'Service Temporarily Unavailable',
+  504: 'Gateway Timeout',
+}
 
 /** Answers `status` with a one-line text body (`extra`: more headers, a flat name/value list); destroys the connection when its header is out already. */
 export function plain(res: http.ServerResponse, status: number, extra: string[] = []): void {

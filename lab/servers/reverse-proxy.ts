@@ -24,6 +24,9 @@
  *   once), and a failed upstream is skipped
  *   for `failTimeoutS` (nginx `max_fails=1 fail_timeout=10s`);
  * - a **micro-cache** (`cacheTtlS`) with a cache lock;
+ * - **request limits** per `client` query argument (nginx `limit_req` and
+ *   `limit_conn` keyed by `$arg_client`; lab/servers/proxy-limit.ts), before
+ *   the body is read and before the cache;
  * - headers `X-Upstream: 127.0.0.1:<port>` (the upstreams tried, like
  *   nginx's `$upstream_addr`) and `X-Cache: HIT|MISS|STALE` when caching;
  *   the upstream's `X-Worker` passes through.
@@ -38,6 +41,7 @@ import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
 import { passHeaders, plain, sendWhole, serveStatic } from './proxy-answer.js'
+import { limiter } from './proxy-limit.js'
 import { readAll, streamThrough } from './proxy-stream.js'
 import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, isIdempotent, type CachedResponse } from './proxy-logic.js'
 
@@ -56,6 +60,7 @@ const agents = config.upstreams.map(
       config.keepalive > 0 ? { keepAlive: true, maxFreeSockets: config.keepalive, scheduling: 'lifo' } : { keepAlive: false },
     ),
 )
+const admit = limiter(config)
 const LOCK_TIMEOUT_MS = 5000
 const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
 
@@ -280,6 +285,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
   if (config.staticDir && target.startsWith('/static/') && (method === 'GET' || method === 'HEAD')) {
     return serveStatic(req, res, config.staticDir)
   }
+  if (admit && !(await admit(target, res))) return
   const head = readHead(req)
   let body: Buffer | Readable | null = null
   if (hasBody(head)) {

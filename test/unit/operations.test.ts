@@ -108,10 +108,22 @@ describe('the operations scenarios: preload, rate-limiting, proxy-headers', () =
     expect(uvicornArgs(uvicornConfig(h['uvicorn-trust-all']!.server, 'whoami_app:app', 41000)).join(' ')).toContain('--proxy-headers --forwarded-allow-ips *')
   })
 
+  it('runs limit_req and limit_conn on the built-in proxy under --stack node and on nginx under --stack python', () => {
+    const topo = (t: unknown) => valid({ name: 't', title: 't', summary: 't', topologies: { t }, workloads: { w: {} }, load: { connections: [1] } }, 't').topologies.t!
+    const limited = topo({ server: { model: 'prefork' }, proxy: { limit_req: { rate_per_s: 1 }, limit_conn: { connections: 1 } } })
+    expect(resolveTopology(limited, 'node').proxy?.name).toBe('node-reverse-proxy')
+    expect(resolveTopology(limited, 'python').proxy?.name).toBe('nginx')
+    const s = valid(rateLimiting, 'rate-limiting')
+    for (const [name, t] of Object.entries(s.topologies)) {
+      expect([name, resolveTopology(t, 'node').proxy?.name]).toEqual([name, 'node-reverse-proxy'])
+      expect([name, resolveTopology(t, 'python').proxy?.name]).toEqual([name, 'nginx'])
+    }
+  })
+
   it('refuses the operations settings on engines that do not have them', () => {
     const topo = (t: unknown) => valid({ name: 't', title: 't', summary: 't', topologies: { t }, workloads: { w: {} }, load: { connections: [1] } }, 't').topologies.t!
-    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_req: { rate_per_s: 1 } } }), 'node')).toThrow("proxy.limit_req: only nginx limits requests; this proxy is node-reverse-proxy: pin proxy.engine: 'nginx'")
-    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { limit_conn: { connections: 1 } } }), 'node')).toThrow("proxy.limit_conn: only nginx limits connections")
+    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { engine: 'caddy', limit_req: { rate_per_s: 1 } } }), 'node')).toThrow("proxy.limit_req: only nginx and node-reverse-proxy limit requests; this proxy is caddy: pin proxy.engine: 'nginx' or 'node-reverse-proxy'")
+    expect(() => resolveTopology(topo({ server: { model: 'prefork' }, proxy: { engine: 'apache', limit_conn: { connections: 1 } } }), 'node')).toThrow('proxy.limit_conn: only nginx and node-reverse-proxy limit connections; this proxy is apache')
     expect(() => resolveTopology(topo({ server: { model: 'prefork', preload: true } }), 'node')).toThrow('server.preload: only gunicorn preloads the app; this server is node-prefork')
     expect(() => resolveTopology(topo({ server: { model: 'prefork', forwarded_allow_ips: '*' } }), 'node')).toThrow('server.forwarded_allow_ips: only gunicorn and uvicorn read it')
     expect(() => topo({ server: { model: 'prefork', forwarded_allow_ips: 'everyone' } })).toThrow("forwarded_allow_ips")
