@@ -111,6 +111,7 @@ export const warningCode = words([
   'cpu-saturated',
   'cores-saturated',
   'too-short-to-trust',
+  'slow-link-unavailable',
 ])
 export type WarningCode = z.infer<typeof warningCode>
 

@@ -89,6 +89,8 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
     if ((d.code === 'cpu-saturated' || d.code === 'cores-saturated') && offTextbook) add(d.code, d.message)
     if (d.code === 'too-short-to-trust') add(d.code, d.message)
   }
+  const slow = run.slowClients
+  if (slow?.via === 'paced' && slow.note) add('slow-link-unavailable', `${who}: ${slow.note}.`)
   if (run.requests.total === 0) {
     add(
       'no-responses',

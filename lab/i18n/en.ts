@@ -133,6 +133,11 @@ export const en = {
       explanation:
         'The measured window broke one of the lab’s window rules (docs/measurement.md): too few predicted latencies, too few responses per connection, too few whole seconds, or too few of the crashes or hangs the workload injects. Measure longer or repeat before trusting this level.',
     },
+    'slow-link-unavailable': {
+      title: 'Slow clients paced, not linked',
+      explanation:
+        'The workload asked for slow clients behind a rate-limited network link (link_kbit), and this level could not have one: no root, no iproute2 (ip, tc), no network namespaces, or a front engine that does not listen on the link (docs/network-links.md). The lab paced the clients itself instead, as it does on every machine; the lesson is the same, but the slowness is the lab’s, not a link’s.',
+    },
   },
   report: {
     gatedBefore: '{{what}} once you have revealed every prediction in ',

@@ -134,6 +134,11 @@ export const ptBR: Messages = {
       explanation:
         'A janela medida violou uma das regras de janela do lab (docs/measurement.md): poucas latências previstas, poucas respostas por conexão, poucos segundos inteiros ou poucas das quedas e travamentos que a carga de trabalho injeta. Meça por mais tempo ou repita antes de confiar neste nível.',
     },
+    'slow-link-unavailable': {
+      title: 'Clientes lentos cadenciados, sem enlace',
+      explanation:
+        'A carga de trabalho pediu clientes lentos atrás de um enlace de rede com taxa limitada (link_kbit), e este nível não pôde tê-lo: sem root, sem iproute2 (ip, tc), sem namespaces de rede, ou um motor na frente que não escuta no enlace (docs/network-links.md). O lab cadenciou os clientes ele mesmo, como faz em qualquer máquina; a lição é a mesma, mas a lentidão é do lab, não de um enlace.',
+    },
   },
   report: {
     gatedBefore: '{{what}} depois que você revelar todas as previsões em ',
