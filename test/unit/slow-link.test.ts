@@ -65,9 +65,9 @@ describe('the choice between a link and pacing', () => {
       bytesPerS: 16_384,
       note: 'no network link: not root: network namespaces and tc need root; paced at 16384 bytes/s instead of a 393 kbit/s link',
     })
-    expect(chooseSlowPath({ link_kbit: 393 }, { link: { ok: true }, listening: { ok: false, engine: 'node-prefork' } })).toEqual({
+    expect(chooseSlowPath({ link_kbit: 393 }, { link: { ok: true }, listening: { ok: false, engine: 'uvicorn' } })).toEqual({
       via: 'paced',
-      note: "node-prefork does not listen on the link's address in the lab; paced at the default bytes/s instead of a 393 kbit/s link",
+      note: "uvicorn does not listen on the link's address in the lab; paced at the default bytes/s instead of a 393 kbit/s link",
     })
   })
 
