@@ -6,12 +6,11 @@
  * netns.ts's `exit` hook on an error or Ctrl-C). Each level then chooses
  * link or paced (lab/core/slow-clients-schema.ts `chooseSlowPath`).
  */
-import { wantsLink, type LinkAvailability } from '../core/slow-clients-schema.js'
+import { chooseSlowPath, wantsLink, type LinkAvailability } from '../core/slow-clients-schema.js'
 import { createLink, detectNetns, reshapeLink, type NetLink } from '../topology/netns.js'
 import type { RunningTopology } from '../topology/topology.js'
 import { startLinkedSlowClients } from '../load/slow-link.js'
 import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.js'
-import { chooseSlowPath } from '../core/slow-clients-schema.js'
 import type { RunResult } from '../core/results.js'
 import type { Workload } from '../core/scenario.js'
 
@@ -65,25 +64,28 @@ export async function startLevelSlowClients(run: RunLink | undefined, topology: 
   }
   const choice = chooseSlowPath(s, available)
   const base = { count: s.count, mode: s.mode, responseBytes: s.response_bytes, maxS }
+  let failed: string | undefined
   if (choice.via === 'link' && run?.link && topology.link) {
     const link = run.link
-    await reshapeLink(link, { rateKbit: choice.rateKbit, ...(choice.delayMs !== undefined ? { delayMs: choice.delayMs } : {}) })
-    const clients = await startLinkedSlowClients(link, topology.link.port, base)
-    return {
-      async stop() {
-        const r: SlowClientsResult = await clients.stop()
-        const note = link.notes.join('; ')
-        return {
-          ...r,
-          bytesPerS: ((link.rateKbit ?? 0) * 1000) / 8 / s.count,
-          via: 'link',
-          link: { rateKbit: link.rateKbit ?? 0, ...(link.delayMs !== undefined ? { delayMs: link.delayMs } : {}), qdisc: link.qdisc },
-          ...(note ? { note } : {}),
-        }
-      },
-    }
+    const port = topology.link.port
+    const clients = await reshapeLink(link, { rateKbit: choice.rateKbit, ...(choice.delayMs !== undefined ? { delayMs: choice.delayMs } : {}) })
+      .then(() => startLinkedSlowClients(link, port, base))
+      .catch((err: Error) => void (failed = `the link failed: ${err.message.split('\n')[0]}; paced at ${s.bytes_per_s ?? 'the default'} bytes/s instead`))
+    if (clients) return { stop: async () => linkedResult(await clients.stop(), link, s.count) }
   }
   const paced = await startSlowClients({ ...base, baseUrl: topology.url, ...(s.bytes_per_s !== undefined ? { bytesPerS: s.bytes_per_s } : {}) })
-  const note = choice.via === 'paced' ? choice.note : undefined
+  const note = failed ?? (choice.via === 'paced' ? choice.note : undefined)
   return { stop: async () => ({ ...paced.stop(), via: 'paced', ...(note ? { note } : {}) }) }
+}
+
+/** A linked level's slow-client result: the link's rate per client as `bytesPerS`, the link, and what it could not add. */
+function linkedResult(r: SlowClientsResult, link: NetLink, count: number): SlowResult {
+  const note = link.notes.join('; ')
+  return {
+    ...r,
+    bytesPerS: ((link.rateKbit ?? 0) * 1000) / 8 / count,
+    via: 'link',
+    link: { rateKbit: link.rateKbit ?? 0, ...(link.delayMs !== undefined ? { delayMs: link.delayMs } : {}), qdisc: link.qdisc },
+    ...(note ? { note } : {}),
+  }
 }
