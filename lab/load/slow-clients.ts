@@ -21,6 +21,11 @@
  * over, so the pressure lasts the whole level, as a real Slowloris keeps it.
  * Bounded: at most 64 clients (the schema's cap, checked here too) and at
  * most `maxS` seconds; `stop()` closes every socket at once.
+ *
+ * With `paced: false` the same clients run behind a rate-limited link in a
+ * network namespace (lab/load/slow-link.ts, docs/network-links.md): readers
+ * read as fast as data comes and slow-body senders write their whole body,
+ * so the link alone sets their pace.
  */
 import net from 'node:net'
 
@@ -69,6 +74,8 @@ export interface SlowClientsResult {
 export interface SlowClients {
   /** Closes every socket and stops reconnecting; idempotent. */
   stop(): SlowClientsResult
+  /** What they did so far, without stopping them. */
+  snapshot(): SlowClientsResult
 }
 
 /** The largest number of slow clients (scenario schema: `slow_clients.count` 1..64). */
@@ -244,5 +251,5 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
   capTimer = setTimeout(stop, opts.maxS * 1000)
   capTimer.unref()
   await ready
-  return { stop }
+  return { stop, snapshot: () => ({ ...result }) }
 }

@@ -5,6 +5,8 @@
  * second listen address each front engine's config gets, and the warning a
  * paced fallback raises.
  */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { validateScenario } from '../../lab/core/scenario.js'
 import { chooseSlowPath, wantsLink, type LinkAvailability } from '../../lab/core/slow-clients-schema.js'
@@ -14,9 +16,10 @@ import { apacheConf } from '../../lab/engines/apache.js'
 import { caddyfile } from '../../lab/engines/caddy.js'
 import { gunicornArgs } from '../../lab/engines/gunicorn.js'
 import { nginxConf } from '../../lab/engines/nginx.js'
-import { allowedTarget } from '../../lab/load/slow-clients.js'
+import { allowedTarget, startSlowClients } from '../../lab/load/slow-clients.js'
 import { openRunLink } from '../../lab/run/link.js'
 import { makeRun } from './fixtures.js'
+import { waitFor } from '../integration/helpers.js'
 import proxyBuffering from '../../scenarios/proxy-buffering/scenario.js'
 
 const problems = (slow: Record<string, unknown>) => {
@@ -136,5 +139,27 @@ describe("the summary's slow-client lines", () => {
     expect(text).toContain('through a 393 kbit/s tbf link (docs/network-links.md), 1234 kB received (no netem in this kernel)')
     expect(text).toContain('paced by the lab at 16384 bytes/s each, 1234 kB received (node-prefork does not listen on the link)')
     expect(text).not.toContain('plain')
+  })
+})
+
+describe('slow clients that a link, not the lab, slows', () => {
+  it('read a 2 MB answer as fast as it comes when unpaced, where paced at 16 KiB/s they would need two minutes', async () => {
+    const server = http.createServer((_req, res) => res.end(Buffer.alloc(2_000_000, 97)))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const unpaced = await startSlowClients({ baseUrl, count: 1, mode: 'slow-reader', responseBytes: 2_000_000, maxS: 20, paced: false })
+    const paced = await startSlowClients({ baseUrl, count: 1, mode: 'slow-reader', bytesPerS: 16_384, responseBytes: 2_000_000, maxS: 20 })
+    try {
+      // unpaced, the 2 MB come in as fast as loopback carries them; paced, they would take 2 minutes
+      expect(await waitFor(() => unpaced.snapshot().responses >= 1, 10_000)).toBe(true)
+    } finally {
+      const u = unpaced.stop()
+      const p = paced.stop()
+      server.closeAllConnections()
+      server.close()
+      expect(u.bytesReceived).toBeGreaterThanOrEqual(2_000_000)
+      expect(p.responses).toBe(0)
+      expect(p.bytesReceived).toBeLessThan(1_000_000)
+    }
   })
 })
