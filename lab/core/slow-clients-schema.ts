@@ -66,6 +66,8 @@ export const slowClientsResultSchema = z.object({
   responses: z.number().int(),
   bytesSent: z.number().int(),
   bytesReceived: z.number().int(),
+  /** Seconds the clients ran, from their start before the warm-up to their stop after the window (absent in older results). */
+  elapsedS: z.number().optional(),
   /** How they were slow: `paced` by the lab, or by a rate-limited `link` (absent in results before links: paced). */
   via: z.enum(['paced', 'link']).optional(),
   /** The link used: its rate each way (kbit/s), its delay each way (ms, absent without netem), the qdisc. */

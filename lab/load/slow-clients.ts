@@ -68,6 +68,8 @@ export interface SlowClientsResult {
   responses: number
   bytesSent: number
   bytesReceived: number
+  /** Seconds from the start of the clients to their stop (or to now, in a snapshot). */
+  elapsedS?: number
 }
 
 /** Running slow clients. */
@@ -146,6 +148,8 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
   const rate = opts.bytesPerS ?? defaultRate(opts.mode)
   const responseBytes = opts.responseBytes ?? 4_000_000
   const result: SlowClientsResult = { count: opts.count, mode: opts.mode, bytesPerS: rate, connects: 0, serverClosed: 0, responses: 0, bytesSent: 0, bytesReceived: 0 }
+  const startedAt = performance.now()
+  const elapsed = () => (performance.now() - startedAt) / 1000
   const sockets = new Set<net.Socket>()
   const timers = new Set<NodeJS.Timeout>()
   let stopped = false
@@ -245,11 +249,12 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
       timers.clear()
       for (const s of sockets) s.destroy()
       sockets.clear()
+      result.elapsedS = elapsed()
     }
     return { ...result }
   }
   capTimer = setTimeout(stop, opts.maxS * 1000)
   capTimer.unref()
   await ready
-  return { stop, snapshot: () => ({ ...result }) }
+  return { stop, snapshot: () => ({ ...result, elapsedS: result.elapsedS ?? elapsed() }) }
 }

@@ -131,12 +131,12 @@ describe("the summary's slow-client lines", () => {
   it('name the link and its qdisc for a linked level, the pace and the reason for a paced fallback, and nothing for plain pacing', () => {
     const base = { count: 3, mode: 'slow-reader', bytesPerS: 16_384, connects: 3, serverClosed: 0, responses: 0, bytesSent: 300, bytesReceived: 1_234_000 }
     const lines = extras([
-      makeRun({ topology: 'nginx', slowClients: { ...base, via: 'link', link: { rateKbit: 393, qdisc: 'tbf' }, note: 'no netem in this kernel' } }),
+      makeRun({ topology: 'nginx', slowClients: { ...base, elapsedS: 20, via: 'link', link: { rateKbit: 393, qdisc: 'tbf' }, note: 'no netem in this kernel' } }),
       makeRun({ topology: 'bare', slowClients: { ...base, via: 'paced', note: 'node-prefork does not listen on the link' } }),
       makeRun({ topology: 'plain', slowClients: { ...base, via: 'paced' } }),
     ])
     const text = lines.join('\n')
-    expect(text).toContain('through a 393 kbit/s tbf link (docs/network-links.md), 1234 kB received (no netem in this kernel)')
+    expect(text).toContain('through a 393 kbit/s tbf link (docs/network-links.md), 1234 kB received (494 kbit/s, 20.0 s) (no netem in this kernel)')
     expect(text).toContain('paced by the lab at 16384 bytes/s each, 1234 kB received (node-prefork does not listen on the link)')
     expect(text).not.toContain('plain')
   })
