@@ -107,6 +107,8 @@ export interface BuiltinServerConfig {
   maxRequestsJitter?: number
   /** Absolute folder `GET /static/<file>` is served from; absent: 404. */
   staticDir?: string
+  /** Pre-fork: a second address to listen on, same port (the host's end of the run's link, lab/topology/netns.ts); absent: 127.0.0.1 only. */
+  alsoListen?: string
 }
 
 /** Configuration the lab hands the built-in proxy in `LAB_PROXY_CONFIG` (JSON). */

@@ -94,6 +94,19 @@ export function extras(runs: readonly RunResult[]): string[] {
       )
     }
   }
+  // a link's own line only where some level used or asked for one (plain paced levels say nothing new)
+  const slow = runs.filter((r) => r.slowClients?.via === 'link' || r.slowClients?.note)
+  if (slow.length) {
+    out.push('', `  ${t('summary.slowClients')}`)
+    for (const r of slow) {
+      const s = r.slowClients as NonNullable<RunResult['slowClients']>
+      // with the time they ran, the rate they got (kbit/s), to hold against the link's
+      const kb = fix(s.bytesReceived / 1000, 0)
+      const got = s.elapsedS ? ` (${fix((s.bytesReceived * 8) / 1000 / s.elapsedS, 0)} kbit/s, ${fix(s.elapsedS)} s)` : ''
+      const note = s.note ? ` (${s.note})` : ''
+      out.push(`    ${at(r).padEnd(20)} ${s.via === 'link' && s.link ? t('summary.slowLink', { rate: fix(s.link.rateKbit, 0), qdisc: s.link.qdisc, kb, got, note }) : t('summary.slowPaced', { rate: fix(s.bytesPerS, 0), kb, got, note })}`)
+    }
+  }
   if (runs.some((r) => (r.sockets?.timeWait ?? 0) > 0)) {
     out.push('', `  ${t('summary.timeWait')}`)
     for (const r of runs) out.push(`    ${at(r).padEnd(20)} ${r.sockets?.timeWait ?? 0}`)

@@ -10,6 +10,7 @@
  * Pure: no I/O. The schema is used to validate documents read from disk.
  */
 import { z } from 'zod'
+import { slowClientsResultSchema } from './slow-clients-schema.js'
 import { processRole, serverEventKind, warningCode } from './vocabulary.js'
 import { calibrationSchema, envSchema, placementSchema } from './results-env.js'
 import { LANGS } from './i18n-lang.js'
@@ -296,19 +297,7 @@ export const runSchema = z.object({
     )
     .optional(),
   /** Slow clients held open beside the load (`slow_clients`), over the whole level. */
-  slowClients: z
-    .object({
-      count: z.number().int(),
-      mode: z.string(),
-      bytesPerS: z.number(),
-      /** Connections opened: the first `count`, then every reconnection after the server ended one. */
-      connects: z.number().int(),
-      serverClosed: z.number().int(),
-      responses: z.number().int(),
-      bytesSent: z.number().int(),
-      bytesReceived: z.number().int(),
-    })
-    .optional(),
+  slowClients: slowClientsResultSchema.optional(),
   events: z.array(runEventSchema).optional(),
   /** An open-loop level's offered load and outcomes (`load.mode: open`); absent for a closed loop. */
   openLoop: openLoopSchema.optional(),

@@ -16,6 +16,7 @@ import { lessonProblems, lessonSchema } from './lesson.js'
 
 export { proxySchema, serverSchema } from './topology-schema.js'
 import { proxySchema, serverSchema } from './topology-schema.js'
+import { slowClientsSchema } from './slow-clients-schema.js'
 
 /**
  * Up to 10,000 connections: the event loop's point is that it holds ten
@@ -92,21 +93,7 @@ export const topologySchema = z
     }
   })
 
-/**
- * Raw sockets opened beside the load generator for the length of each level
- * (lab/load/slow-clients.ts): `slow-headers` sends its request headers a
- * byte at a time and never finishes them (Slowloris), `slow-body` sends
- * complete headers then its body slowly, `slow-reader` asks for a large
- * response and reads it slowly.
- */
-export const slowClientsSchema = z.strictObject({
-  count: intIn(1, 64),
-  mode: z.enum(['slow-headers', 'slow-body', 'slow-reader'], { error: "'slow-headers', 'slow-body' or 'slow-reader'" }),
-  /** Bytes per second each client sends or reads (default 1 for senders, 16384 for readers). */
-  bytes_per_s: numIn(1, 100_000_000, ' bytes/s').optional(),
-  /** slow-reader: the size of the response it asks for. */
-  response_bytes: intIn(1, BOUNDS.bytes.max, ' bytes').default(4_000_000),
-})
+export { slowClientsSchema, type SlowClientsDef } from './slow-clients-schema.js'
 
 /** One kind of request in a workload's `mix`: a `/work` request (missing fields from the workload) or a static file. */
 export const mixEntrySchema = z
@@ -250,7 +237,6 @@ export type ServerDef = z.output<typeof serverSchema>
 export type TopologyDef = z.output<typeof topologySchema>
 export type ProxyDef = z.output<typeof proxySchema>
 export type DeployDef = z.output<typeof deploySchema>
-export type SlowClientsDef = z.output<typeof slowClientsSchema>
 export type MixEntryDef = z.output<typeof mixEntrySchema>
 export type Workload = z.output<typeof workloadSchema>
 export type LoadDef = z.output<typeof loadSchema>

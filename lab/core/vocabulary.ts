@@ -112,6 +112,7 @@ export const warningCode = words([
   'cores-saturated',
   'too-short-to-trust',
   'machine-busy',
+  'slow-link-unavailable',
 ])
 export type WarningCode = z.infer<typeof warningCode>
 

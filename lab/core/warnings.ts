@@ -92,6 +92,8 @@ export function warningsFor(run: RunResult, index: number, ctx?: DiagnosisContex
     if ((d.code === 'cpu-saturated' || d.code === 'cores-saturated') && offTextbook) add(d.code, d.message)
     if (d.code === 'too-short-to-trust' || d.code === 'machine-busy') add(d.code, d.message)
   }
+  const slow = run.slowClients
+  if (slow?.via === 'paced' && slow.note) add('slow-link-unavailable', `${who}: ${slow.note}.`)
   if (run.requests.total === 0) {
     add('no-responses', say('warningText.noResponses', { who, more: say(run.prediction?.perSecond === 0 ? 'warningText.noResponsesLesson' : 'warningText.noResponsesFault') }))
   } else if (run.requests.total < THRESHOLDS.minResponses) {

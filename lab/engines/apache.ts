@@ -48,6 +48,8 @@ export interface ApacheConfig {
   port: number
   /** Upstream servers' ports on 127.0.0.1. */
   upstreams: number[]
+  /** A second `Listen ADDRESS:port` (the host's end of the run's link, lab/topology/netns.ts); absent: 127.0.0.1 only. */
+  alsoListen?: string
   /** The folder holding the config (ServerRoot). */
   dir: string
   /** `byrequests` (round-robin by count, mod_proxy_balancer's default) or `bybusyness` (fewest requests in flight). */
@@ -85,6 +87,7 @@ export function apacheConf(c: ApacheConfig): string {
     'PidFile httpd.pid',
     'ServerName 127.0.0.1',
     `Listen 127.0.0.1:${c.port}`,
+    ...(c.alsoListen ? [`Listen ${c.alsoListen}:${c.port}`] : []),
     ...MODULES.map((m) => `LoadModule ${m}_module ${APACHE_MODULES_DIR}/mod_${m}.so`),
     ...(user ? [`User ${user}`, `Group ${user}`] : []),
     `Mutex file:${c.dir} default`,
@@ -186,14 +189,14 @@ export const apache: ProxyEngine = {
         shared: true,
         confName: 'httpd.conf',
         ...(proxy.tls ? { scheme: 'https' as const, prepare: (dir: string) => void writeSelfSignedCert(dir) } : {}),
-        conf: (dir) => apacheConf(apacheProxyConfig(proxy, upstreams, port, dir, place.baseDir)),
+        conf: (dir) => apacheConf({ ...apacheProxyConfig(proxy, upstreams, port, dir, place.baseDir), ...(place.alsoListen ? { alsoListen: place.alsoListen } : {}) }),
         args: (dir) => ['-f', path.join(dir, 'httpd.conf'), '-DFOREGROUND'],
         errorLog: 'error.log',
         port,
         processes: (pid) => [pid, ...childrenOf(pid)].map((p) => ({ pid: p, role: 'proxy' as const })),
       },
       runPlaceOf(place, 'apache'),
-    )
+    ).then((part) => (place.alsoListen ? Object.assign(part, { alsoListening: place.alsoListen }) : part))
   },
 }
 

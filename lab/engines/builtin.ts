@@ -127,7 +127,10 @@ export function startBuiltinServer(engine: EngineName, program: 'prefork' | 'eve
     ...(place.port !== undefined ? { port: place.port } : {}),
     ...(server.max_requests ? { maxRequests: server.max_requests, maxRequestsJitter: server.max_requests_jitter ?? 0 } : {}),
     ...(server.static_dir ? { staticDir: path.resolve(place.baseDir, server.static_dir) } : {}),
+    // the pre-fork server listens on the run's link too; the others stay on 127.0.0.1 (docs/network-links.md)
+    ...(program === 'prefork' && place.alsoListen ? { alsoListen: place.alsoListen } : {}),
   }
+  const linked = config.alsoListen
   return startBuiltin({
     engine,
     program,
@@ -137,5 +140,5 @@ export function startBuiltinServer(engine: EngineName, program: 'prefork' | 'eve
     readyTimeoutMs: place.readyTimeoutMs,
     cleanup: () => rmSync(stateDir, { recursive: true, force: true }),
     reportsStatus: program === 'prefork',
-  })
+  }).then((part) => (linked ? { ...part, alsoListening: linked } : part))
 }

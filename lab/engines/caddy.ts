@@ -39,6 +39,8 @@ export interface CaddyConfig {
   port: number
   /** Upstream servers' ports on 127.0.0.1. */
   upstreams: number[]
+  /** A second address for `bind` (the host's end of the run's link, lab/topology/netns.ts); absent: 127.0.0.1 only. */
+  alsoListen?: string
   /** `lb_policy round_robin` or `least_conn`. */
   balance?: ProxyDef['balance']
   /** Absolute folder served under `/static/` by Caddy's `file_server`. */
@@ -71,7 +73,7 @@ export function caddyfile(c: CaddyConfig): string {
     ...(c.tlsDir ? ['\tdefault_sni 127.0.0.1'] : []),
     '}',
     `${c.tlsDir ? 'https' : 'http'}://:${c.port} {`,
-    '\tbind 127.0.0.1',
+    `\tbind 127.0.0.1${c.alsoListen ? ` ${c.alsoListen}` : ''}`,
     ...(c.tlsDir ? [`\ttls ${path.join(c.tlsDir, TLS_FILES.cert)} ${path.join(c.tlsDir, TLS_FILES.key)}`] : []),
     ...(c.staticDir ? ['\thandle_path /static/* {', `\t\troot * ${c.staticDir.replace(/\/+$/, '')}`, '\t\tfile_server', '\t}'] : []),
     '\thandle {',
@@ -126,7 +128,7 @@ export const caddy: ProxyEngine = {
         name: 'caddy',
         prefix: 'lab-caddy-',
         confName: 'Caddyfile',
-        conf: (dir) => caddyfile({ ...caddyProxyConfig(proxy, upstreams, port, place.baseDir), ...(proxy.tls ? { tlsDir: dir } : {}) }),
+        conf: (dir) => caddyfile({ ...caddyProxyConfig(proxy, upstreams, port, place.baseDir), ...(proxy.tls ? { tlsDir: dir } : {}), ...(place.alsoListen ? { alsoListen: place.alsoListen } : {}) }),
         ...(proxy.tls ? { scheme: 'https' as const, prepare: (dir: string) => void writeSelfSignedCert(dir) } : {}),
         args: (dir) => ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile'],
         env: (dir) => ({ ...process.env, HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir }),
@@ -134,6 +136,6 @@ export const caddy: ProxyEngine = {
         processes: (pid) => [{ pid, role: 'proxy' as const }],
       },
       runPlaceOf(place, 'caddy'),
-    )
+    ).then((part) => (place.alsoListen ? Object.assign(part, { alsoListening: place.alsoListen }) : part))
   },
 }

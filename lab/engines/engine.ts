@@ -121,6 +121,12 @@ export interface Place {
   readyTimeoutMs: number
   /** The port to listen on (a restart keeps its port); absent: a free one. Engines that cannot take it ignore it. */
   port?: number
+  /**
+   * A second address to listen on, same port, beside 127.0.0.1: the host's end of the run's
+   * link into a network namespace (lab/topology/netns.ts; docs/network-links.md). Engines that
+   * can (the proxies, Gunicorn, see `alsoListening`) do; the others ignore it.
+   */
+  alsoListen?: string
 }
 
 /** A started part: its processes, what it reported, and how to stop it. */
@@ -130,6 +136,8 @@ export interface RunningPart {
   port: number
   /** `https` when it terminates TLS on that port (a proxy part with `tls`); default `http`. */
   scheme?: 'http' | 'https'
+  /** The address it listens on too, same port (`Place.alsoListen`, when the engine can); absent: 127.0.0.1 only. */
+  alsoListening?: string
   /** Its processes now, with their roles. */
   processes(): ProcessInfo[]
   /** What it reported since it was ready, in arrival order. */

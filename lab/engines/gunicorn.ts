@@ -42,6 +42,8 @@ export function detectGunicorn(opts: DetectOptions = {}): Promise<EngineInfo> {
 export interface GunicornConfig {
   /** Port on 127.0.0.1 (`--bind 127.0.0.1:PORT`). */
   port: number
+  /** A second `--bind ADDRESS:PORT` (Gunicorn takes several: docs, "bind"): the host's end of the run's link (lab/topology/netns.ts). */
+  alsoListen?: string
   /** The WSGI app, as `APP_MODULE` (`module:callable` in `appsDir`), e.g. `wsgi_app:application`. */
   app: string
   /** Folder of the apps (`--chdir`); default lab/apps. */
@@ -103,10 +105,12 @@ function seconds(s: number): string {
  * Gunicorn's default, so the log's first line shows the whole configuration.
  */
 export function gunicornArgs(c: GunicornConfig): string[] {
-  if (c.configFile) return ['-c', c.configFile, '--bind', `127.0.0.1:${c.port}`, '--chdir', c.appsDir ?? APPS_DIR, '--error-logfile', '-', '--log-level', 'info', c.app]
+  const also = c.alsoListen ? ['--bind', `${c.alsoListen}:${c.port}`] : []
+  if (c.configFile) return ['-c', c.configFile, '--bind', `127.0.0.1:${c.port}`, ...also, '--chdir', c.appsDir ?? APPS_DIR, '--error-logfile', '-', '--log-level', 'info', c.app]
   const workerClass = effectiveWorkerClass(c)
   const args = [
     '--bind', `127.0.0.1:${c.port}`,
+    ...also,
     '--workers', String(c.workers),
     '--worker-class', workerClass,
   ]
@@ -249,7 +253,9 @@ export const gunicorn: ServerEngine = {
   detect: detectGunicorn,
   async start({ server, app }, place) {
     if (!app) throw new Error('gunicorn needs a WSGI app')
-    return startGunicorn(gunicornConfig(server, app.entry, place.port ?? (await freePort()), place.baseDir), runPlaceOf(place, 'gunicorn'))
+    const config = { ...gunicornConfig(server, app.entry, place.port ?? (await freePort()), place.baseDir), ...(place.alsoListen ? { alsoListen: place.alsoListen } : {}) }
+    const part = await startGunicorn(config, runPlaceOf(place, 'gunicorn'))
+    return place.alsoListen ? Object.assign(part, { alsoListening: place.alsoListen }) : part
   },
   doctorNotes: gunicornWorkerClasses,
 }

@@ -57,6 +57,8 @@ export interface NginxConfig {
   workerConnections?: number
   /** `listen ... backlog=` (nginx default 511 on Linux). */
   backlog?: number
+  /** A second `listen ADDRESS:port` (the host's end of the run's link, lab/topology/netns.ts); absent: 127.0.0.1 only. */
+  alsoListen?: string
   /** `proxy_buffering` (default true: nginx reads the whole response and frees the upstream at once). */
   buffering?: boolean
   /** `proxy_request_buffering` (default true: nginx reads the whole request before passing it on). */
@@ -215,7 +217,7 @@ export function nginxConf(c: NginxConfig): string {
     '    }',
     '',
     '    server {',
-    `        listen 127.0.0.1:${c.port}${c.tls ? ' ssl' : ''}${c.backlog !== undefined ? ` backlog=${c.backlog}` : ''};`,
+    ...[`127.0.0.1`, ...(c.alsoListen ? [c.alsoListen] : [])].map((a) => `        listen ${a}:${c.port}${c.tls ? ' ssl' : ''}${c.backlog !== undefined ? ` backlog=${c.backlog}` : ''};`),
     // nginx's defaults otherwise: TLSv1.2 and TLSv1.3, session tickets on, no shared session cache
     ...(c.tls ? [`        ssl_certificate ${TLS_FILES.cert};`, `        ssl_certificate_key ${TLS_FILES.key};`] : []),
     '        location / {',
@@ -383,6 +385,8 @@ export const nginx: ProxyEngine = {
   protocols: ['http', 'uwsgi'],
   detect: detectNginx,
   async start({ proxy, upstreams }, place) {
-    return startNginx(nginxProxyConfig(proxy, upstreams, await freePort(), place.baseDir), runPlaceOf(place, 'nginx'))
+    const config = { ...nginxProxyConfig(proxy, upstreams, await freePort(), place.baseDir), ...(place.alsoListen ? { alsoListen: place.alsoListen } : {}) }
+    const part = await startNginx(config, runPlaceOf(place, 'nginx'))
+    return place.alsoListen ? Object.assign(part, { alsoListening: place.alsoListen }) : part
   },
 }

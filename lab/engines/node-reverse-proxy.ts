@@ -46,13 +46,16 @@ export const nodeReverseProxy: ProxyEngine = {
   models: ['reverse-proxy'],
   protocols: ['http'],
   detect: (opts) => detectBuiltin('node-reverse-proxy', 'reverse-proxy', opts),
-  start: ({ proxy, upstreams }, place) =>
-    startBuiltin({
+  async start({ proxy, upstreams }, place) {
+    const config = { ...reverseProxyConfig(proxy, upstreams, place.baseDir), ...(place.alsoListen ? { alsoListen: place.alsoListen } : {}) }
+    const part = await startBuiltin({
       engine: 'node-reverse-proxy',
       program: 'reverse-proxy',
       what: 'the reverse proxy',
       id: place.id,
-      env: { LAB_PROXY_CONFIG: JSON.stringify(reverseProxyConfig(proxy, upstreams, place.baseDir)) },
+      env: { LAB_PROXY_CONFIG: JSON.stringify(config) },
       readyTimeoutMs: place.readyTimeoutMs,
-    }),
+    })
+    return place.alsoListen ? { ...part, alsoListening: place.alsoListen } : part
+  },
 }

@@ -87,6 +87,9 @@ export const en = {
     masterEvents: 'master events during each level:',
     memory: 'memory of the server processes, mean over the window (RSS counts shared pages in each; PSS divides them):',
     streamsLine: '{{opened}} opened, {{events}} events received{{failed}}',
+    slowClients: 'slow clients: how they were slow, and what they received over the level:',
+    slowLink: 'through a {{rate}} kbit/s {{qdisc}} link (docs/network-links.md), {{kb}} kB received{{got}}{{note}}',
+    slowPaced: 'paced by the lab at {{rate}} bytes/s each, {{kb}} kB received{{got}}{{note}}',
     streamsFailed: ', {{count}} failed',
     masterLine: '{{exits}} worker exits, {{timeouts}} timeout kills, {{spawns}} workers booted',
     memoryLine: '{{count}} processes: RSS {{rss}} MiB summed, PSS {{pss}} MiB summed',
@@ -153,6 +156,11 @@ export const en = {
       title: 'Other processes were busy',
       explanation:
         'Other processes on the machine used at least half a core while the level ran. Each wake-up of the servers and the load generator waited behind them, so latencies are longer and a closed loop answers less than on a quiet machine. The “this machine” prediction takes their cores away but not those waits: measure again with the machine quiet.',
+    },
+    'slow-link-unavailable': {
+      title: 'Slow clients paced, not linked',
+      explanation:
+        'The workload asked for slow clients behind a rate-limited network link (link_kbit), and this level could not have one: no root, no iproute2 (ip, tc), no network namespaces, or a front engine that does not listen on the link (docs/network-links.md). The lab paced the clients itself instead, as it does on every machine; the lesson is the same, but the slowness is the lab’s, not a link’s.',
     },
   },
   report: {

@@ -80,6 +80,9 @@ export const ptBR: Messages = {
     masterEvents: 'eventos do processo mestre durante cada nível:',
     memory: 'memória dos processos do servidor, média na janela (o RSS conta as páginas compartilhadas em cada processo; o PSS as divide):',
     streamsLine: 'abertos: {{opened}}, eventos recebidos: {{events}}{{failed}}',
+    slowClients: 'clientes lentos: de onde veio a lentidão, e o que receberam no nível:',
+    slowLink: 'por um enlace {{qdisc}} de {{rate}} kbit/s (docs/network-links.md), {{kb}} kB recebidos{{got}}{{note}}',
+    slowPaced: 'cadenciados pelo lab a {{rate}} bytes/s cada, {{kb}} kB recebidos{{got}}{{note}}',
     streamsFailed: ', falharam: {{count}}',
     masterLine: 'saídas de worker: {{exits}}, mortos por timeout: {{timeouts}}, workers iniciados: {{spawns}}',
     memoryLine: 'processos: {{count}}; RSS somado {{rss}} MiB, PSS somado {{pss}} MiB',
@@ -148,6 +151,11 @@ export const ptBR: Messages = {
       title: 'Outros processos estavam ocupados',
       explanation:
         'Outros processos da máquina usaram pelo menos meio núcleo enquanto o nível rodava. Cada despertar dos servidores e do gerador de carga esperou atrás deles, então as latências ficam maiores e um laço fechado responde menos do que numa máquina tranquila. A previsão “esta máquina” desconta os núcleos deles, mas não essas esperas: meça de novo com a máquina tranquila.',
+    },
+    'slow-link-unavailable': {
+      title: 'Clientes lentos cadenciados, sem enlace',
+      explanation:
+        'A carga de trabalho pediu clientes lentos atrás de um enlace de rede com taxa limitada (link_kbit), e este nível não pôde tê-lo: sem root, sem iproute2 (ip, tc), sem namespaces de rede, ou um motor na frente que não escuta no enlace (docs/network-links.md). O lab cadenciou os clientes ele mesmo, como faz em qualquer máquina; a lição é a mesma, mas a lentidão é do lab, não de um enlace.',
     },
   },
   report: {

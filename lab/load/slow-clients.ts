@@ -21,6 +21,11 @@
  * over, so the pressure lasts the whole level, as a real Slowloris keeps it.
  * Bounded: at most 64 clients (the schema's cap, checked here too) and at
  * most `maxS` seconds; `stop()` closes every socket at once.
+ *
+ * With `paced: false` the same clients run behind a rate-limited link in a
+ * network namespace (lab/load/slow-link.ts, docs/network-links.md): readers
+ * read as fast as data comes and slow-body senders write their whole body,
+ * so the link alone sets their pace.
  */
 import net from 'node:net'
 
@@ -40,6 +45,14 @@ export interface SlowClientsOptions {
   responseBytes?: number
   /** Hard limit: every socket is closed after this many seconds even without `stop()`. */
   maxS: number
+  /**
+   * false: the clients run behind a rate-limited link (lab/load/slow-link.ts) and do not pace
+   * themselves: a reader reads as fast as data comes, a slow-body sender writes its whole body
+   * and lets the link hold it back (slow-headers is always paced). Default true.
+   */
+  paced?: boolean
+  /** The host's end of the run's link (10.213.x.y, lab/topology/netns.ts), the one address besides 127.0.0.1 `baseUrl` may name. */
+  linkAddress?: string
 }
 
 /** What the slow clients did, for the results (`runs[].slowClients`). */
@@ -55,12 +68,16 @@ export interface SlowClientsResult {
   responses: number
   bytesSent: number
   bytesReceived: number
+  /** Seconds from the start of the clients to their stop (or to now, in a snapshot). */
+  elapsedS?: number
 }
 
 /** Running slow clients. */
 export interface SlowClients {
   /** Closes every socket and stops reconnecting; idempotent. */
   stop(): SlowClientsResult
+  /** What they did so far, without stopping them. */
+  snapshot(): SlowClientsResult
 }
 
 /** The largest number of slow clients (scenario schema: `slow_clients.count` 1..64). */
@@ -92,6 +109,16 @@ export function senderBytes(mode: 'slow-headers' | 'slow-body', host: string, of
   return Buffer.from(text.slice(0, n), 'latin1')
 }
 
+/**
+ * Whether slow clients may connect to a host: 127.0.0.1, or the run's own
+ * link address when there is one and it lies in the lab's 10.213.0.0/16
+ * (lab/topology/netns.ts); nothing else.
+ */
+export function allowedTarget(hostname: string, linkAddress: string | undefined): boolean {
+  if (hostname === '127.0.0.1') return true
+  return linkAddress !== undefined && hostname === linkAddress && /^10\.213\.\d{1,3}\.\d{1,3}$/.test(linkAddress)
+}
+
 /** The request a slow reader sends (it reads the answer slowly). */
 export function readerRequest(host: string, responseBytes: number): string {
   return `GET /work?io_ms=0&cpu_ms=0&bytes=${responseBytes} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`
@@ -106,19 +133,23 @@ export function bodyHeaders(host: string): string {
  * Opens the slow clients; resolves once every one is connected and has sent
  * its first bytes (so a pre-fork server's accept queue holds them before the
  * load generator's connections).
- * @throws RangeError when count is not 1..64 or the URL is not on 127.0.0.1
+ * @throws RangeError when count is not 1..64, or the URL is neither on 127.0.0.1 nor on the run's link address (10.213.0.0/16)
  */
 export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowClients> {
   if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > MAX_SLOW_CLIENTS) {
     throw new RangeError(`slow clients: count ${opts.count}; expected an integer 1..${MAX_SLOW_CLIENTS}`)
   }
   const url = new URL(opts.baseUrl)
-  if (url.hostname !== '127.0.0.1') throw new RangeError(`slow clients target 127.0.0.1 only, not ${url.hostname}`)
+  if (!allowedTarget(url.hostname, opts.linkAddress)) throw new RangeError(`slow clients target 127.0.0.1 or the run's own link only, not ${url.hostname}`)
+  const paced = opts.paced ?? true
+  const target = url.hostname
   const port = Number(url.port)
   const host = url.host
   const rate = opts.bytesPerS ?? defaultRate(opts.mode)
   const responseBytes = opts.responseBytes ?? 4_000_000
   const result: SlowClientsResult = { count: opts.count, mode: opts.mode, bytesPerS: rate, connects: 0, serverClosed: 0, responses: 0, bytesSent: 0, bytesReceived: 0 }
+  const startedAt = performance.now()
+  const elapsed = () => (performance.now() - startedAt) / 1000
   const sockets = new Set<net.Socket>()
   const timers = new Set<NodeJS.Timeout>()
   let stopped = false
@@ -137,7 +168,7 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
   /** One client's life: connect, misbehave until the connection ends, reconnect. */
   const run = (onFirstBytes?: () => void): void => {
     if (stopped) return
-    const socket = net.connect({ host: '127.0.0.1', port })
+    const socket = net.connect({ host: target, port })
     sockets.add(socket)
     result.connects++
     let sent = 0
@@ -158,9 +189,9 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
       socket.setNoDelay(true)
       if (opts.mode === 'slow-reader') {
         write(readerRequest(host, responseBytes), first)
-        socket.pause()
+        if (paced) socket.pause()
         let allowance = 0
-        ticker = setInterval(() => {
+        if (paced) ticker = setInterval(() => {
           allowance = Math.min(allowance + rate / 10, rate) // at most a second's worth saved up
           if (allowance > 0 && socket.isPaused()) socket.resume()
         }, 100)
@@ -168,13 +199,24 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
           received += chunk.length
           result.bytesReceived += chunk.length
           allowance -= chunk.length
-          if (allowance <= 0) socket.pause()
+          if (paced && allowance <= 0) socket.pause()
         })
         socket.on('end', () => {
           if (received > 0) result.responses++
         })
       } else {
         const mode = opts.mode
+        if (mode === 'slow-body' && !paced) {
+          // the whole body at once: the link, not the lab, sets its pace
+          write(bodyHeaders(host))
+          write(senderBytes(mode, host, 0, BODY_BYTES))
+          first()
+          socket.on('data', (chunk: Buffer) => {
+            received += chunk.length
+            result.bytesReceived += chunk.length
+          })
+          return
+        }
         if (mode === 'slow-body') write(bodyHeaders(host))
         write(senderBytes(mode, host, 0, perTick), first)
         ticker = setInterval(() => write(senderBytes(mode, host, sent - (mode === 'slow-body' ? Buffer.byteLength(bodyHeaders(host)) : 0), perTick)), tickMs)
@@ -207,11 +249,12 @@ export async function startSlowClients(opts: SlowClientsOptions): Promise<SlowCl
       timers.clear()
       for (const s of sockets) s.destroy()
       sockets.clear()
+      result.elapsedS = elapsed()
     }
     return { ...result }
   }
   capTimer = setTimeout(stop, opts.maxS * 1000)
   capTimer.unref()
   await ready
-  return { stop }
+  return { stop, snapshot: () => ({ ...result, elapsedS: result.elapsedS ?? elapsed() }) }
 }

@@ -35,6 +35,7 @@ import { calibrateTopology, machineKey, modelCalibration, type CalibrationContex
 import { LAB_VERSION } from './env.js'
 import { RunEvents } from './events.js'
 import { runLevel, type LevelContext } from './level.js'
+import { openRunLink, type RunLink } from './link.js'
 import { readyTimeoutMs } from './ready.js'
 import { nofileLimits, nofileProblem } from './limits.js'
 import { allowedCpus, pin, placementFor } from './placement.js'
@@ -76,8 +77,10 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
   const sampler = new Sampler(250)
   sampler.start()
   let failure: string | undefined
+  // the slow clients' link, when a workload asks for one (removed below, or by netns.ts's exit hook)
+  const link = await openRunLink(Object.values(plan.workloads), req.start !== undefined)
   try {
-    await runLevels(req, prepared, recorder, engines, sampler, events)
+    await runLevels(req, prepared, recorder, engines, sampler, events, link)
   } catch (err) {
     sampler.stop()
     await stopAllGroups()
@@ -86,13 +89,14 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
   } finally {
     // the lab's own process may go on (the demo): give it back every CPU
     if (placement.mode === 'pinned') await pin([process.pid], cpus).catch(() => {})
+    await link.close()
   }
   sampler.stop()
   return finish(req, recorder, prepared.skipped, failure, events)
 }
 
 /** Starts each topology in turn, afresh for each repeat, and measures its levels; stops at an interrupt. */
-async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder, engines: Record<string, string>, sampler: Sampler, events: RunEvents): Promise<void> {
+async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder, engines: Record<string, string>, sampler: Sampler, events: RunEvents, link: RunLink): Promise<void> {
   const interrupted = () => req.signal?.aborted === true
   const driver = req.driver ?? new AutocannonDriver()
   const openDriver = req.openDriver ?? new OpenLoopDriver()
@@ -109,10 +113,10 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
     for (const t of p.plan.topologies) {
       for (const repeat of [...new Set(t.levels.map((l) => l.repeat))]) {
         if (interrupted()) return
-        const starting = (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir, readyTimeoutMs: readyTimeoutMs(t.def) })
+        const starting = (req.start ?? startTopology)(t.id, t.def, { stack: p.stack, runDir: logsDir(recorder.file), baseDir: p.dir, readyTimeoutMs: readyTimeoutMs(t.def), ...(link.link ? { alsoListen: link.link.hostAddress } : {}) })
         const [topology] = await Promise.all([starting, stopping])
         if (isBuiltinEngine(topology.engines.server)) engines[topology.engines.server] ??= LAB_VERSION
-        const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, ...(req.signal ? { signal: req.signal } : {}) }
+        const ctx: LevelContext = { def: t.def, topology, plan: p.plan, load: t.load, openDriver, cores: recorder.doc.env.cores, driver, sampler, events, machine: machine.get(t.id) ?? {}, link, ...(req.signal ? { signal: req.signal } : {}) }
         try {
           for (const level of t.levels.filter((l) => l.repeat === repeat)) {
             if (interrupted()) return

@@ -16,7 +16,7 @@ import { workerMemory } from '../core/results-memory.js'
 import type { EffectiveLoad, TopologyDef, Workload } from '../core/scenario.js'
 import type { LevelMeasurement, LevelProgress, LoadDriver } from '../load/driver.js'
 import { startProbe, startStreams } from '../load/side.js'
-import { startSlowClients, type SlowClientsResult } from '../load/slow-clients.js'
+import { startLevelSlowClients, type RunLink } from './link.js'
 import type { Sampler } from '../topology/sampler.js'
 import { countTimeWait } from '../topology/sockets.js'
 import type { RunningTopology } from '../topology/topology.js'
@@ -83,6 +83,8 @@ export interface LevelContext {
    * the window, the level's own replaces it in the prediction recorded.
    */
   machine?: MachineFacts
+  /** The run's network link for slow clients (lab/run/link.ts), when a workload asks for one. */
+  link?: RunLink
 }
 
 /**
@@ -136,11 +138,11 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
   const maxWarmupS = open ? load.warmup_s : warmupCap(load.warmup_s, expected ?? { perSecond: NaN, meanMs: NaN }, level.connections)
   let window = levelWindow(load, level.connections, expected, open ? 0 : eventPct(workload), open ? undefined : rarestKindPct(workload))
   // slow clients first, so they are ahead of the load generator in the server's accept queue
-  const slow = await startSlow(topology.url, workload, maxWarmupS + Math.max(load.max_duration_s, window.durationS) + 5)
+  const slow = await startLevelSlowClients(ctx.link, topology, workload, maxWarmupS + Math.max(load.max_duration_s, window.durationS) + 5)
   const side = startSideLoads(topology.url, workload, load)
   const deploy = scheduleDeploy(ctx)
   let m: LevelMeasurement
-  let slowClients: SlowClientsResult | undefined
+  let slowClients: RunResult['slowClients']
   const cpuBefore = readCpuTimes()
   // when the window opens: size it again with the CPU other processes took during the warm-up
   const resize = (): number => {
@@ -163,7 +165,7 @@ export async function runLevel(ctx: LevelContext, level: Level): Promise<Measure
     await deploy.settle().catch(() => {})
     throw err
   } finally {
-    slowClients = slow?.stop()
+    slowClients = await slow?.stop()
   }
   await deploy.settle()
   sampler.tick()
@@ -252,20 +254,6 @@ function scheduleDeploy(ctx: LevelContext): { settle(): Promise<void> } {
       return running ?? Promise.resolve()
     },
   }
-}
-
-/** Opens a workload's slow clients (if any) before the load starts; they last at most `maxS` seconds. */
-async function startSlow(baseUrl: string, workload: Workload, maxS: number) {
-  const s = workload.slow_clients
-  if (!s) return undefined
-  return startSlowClients({
-    baseUrl,
-    count: s.count,
-    mode: s.mode,
-    ...(s.bytes_per_s !== undefined ? { bytesPerS: s.bytes_per_s } : {}),
-    responseBytes: s.response_bytes,
-    maxS,
-  })
 }
 
 /** Starts the loads a workload or the scenario's load asks for beside the main loop; `stop` returns their results. */

@@ -89,10 +89,14 @@ async function master(): Promise<void> {
     }))
   }
 
+  // a worker is listening once it listens on every address: 127.0.0.1, and the link's when there is one
+  const addresses = config.alsoListen ? 2 : 1
   const spawn = (slot: number, respawn: boolean) => {
     const w = cluster.fork({ LAB_SLOT: String(slot), LAB_PORT: String(port) })
     slots[slot] = w
+    let heard = 0
     w.on('listening', () => {
+      if (++heard < addresses) return
       listening.add(w)
       if (respawn) {
         log(`booted worker ${w.process.pid} in slot ${slot}`)
@@ -196,7 +200,8 @@ async function master(): Promise<void> {
   const startKeeper = () =>
     new Promise<void>((resolve) => {
       keeper = cluster.fork({ LAB_KEEPER: '1', LAB_PORT: String(port) })
-      keeper.once('listening', () => resolve())
+      let heard = 0
+      keeper.on('listening', () => ++heard === addresses && resolve())
     })
   cluster.on('exit', (w) => {
     if (w === keeper && !stopping) {
@@ -222,12 +227,17 @@ function keepSocket(): void {
   // The keeper must never hold a client's connection: during a restart clients connect as soon as the port
   // listens, and one the keeper accepted would wait forever. A connection it did accept is closed at once, so
   // the client sees an error, not a hang.
-  const server = net.createServer((socket) => socket.destroy())
-  server.listen({ port: Number(process.env.LAB_PORT), host: '127.0.0.1', backlog: config.backlog }, () => {
-    // Cluster tells the master we listen in this same 'listening' event, after this callback (a synchronous
-    // IPC write). Blocking on the next tick leaves the event loop no turn in which to poll the socket and accept.
-    process.nextTick(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0))
-  })
+  const hosts = ['127.0.0.1', ...(config.alsoListen ? [config.alsoListen] : [])]
+  let left = hosts.length
+  for (const host of hosts) {
+    const server = net.createServer((socket) => socket.destroy())
+    server.listen({ port: Number(process.env.LAB_PORT), host, backlog: config.backlog }, () => {
+      // Cluster tells the master we listen in this same 'listening' event, after this callback (a synchronous
+      // IPC write). Blocking on the next tick, once every address listens, leaves the event loop no turn in
+      // which to poll the sockets and accept.
+      if (--left === 0) process.nextTick(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0))
+    })
+  }
 }
 
 function worker(): void {
@@ -325,7 +335,7 @@ function worker(): void {
     }
   }
 
-  const server = net.createServer({ pauseOnConnect: true }, (socket) => {
+  const onConnection = (socket: net.Socket) => {
     publish(Date.now())
     const handle = (socket as unknown as { _handle: StreamHandle })._handle
     try {
@@ -341,11 +351,15 @@ function worker(): void {
       process.stderr.write(`[worker ${process.pid}] Autorestarting worker after current request (${state[1]} served)\n`)
       process.exit(0)
     }
-  })
-  server.listen({ port, host: '127.0.0.1', backlog: config.backlog })
+  }
+  // one connection at a time across both addresses: `serve` blocks the worker whichever socket it came from
+  const servers = ['127.0.0.1', ...(config.alsoListen ? [config.alsoListen] : [])].map((host) =>
+    net.createServer({ pauseOnConnect: true }, onConnection).listen({ port, host, backlog: config.backlog }),
+  )
 
   // Signals are handled between requests only: a sync worker finishes what it is doing first.
-  const stop = () => server.close(() => process.exit(0))
+  let open = servers.length
+  const stop = () => servers.forEach((s) => s.close(() => --open === 0 && process.exit(0)))
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)
 }

@@ -201,20 +201,7 @@ export async function createLink(opts: LinkOptions = {}): Promise<NetLink> {
     await ip(['-n', ns, 'addr', 'add', `${nsAddress}/30`, 'dev', nsIf])
     await ip(['-n', ns, 'link', 'set', nsIf, 'up'])
     await ip(['-n', ns, 'link', 'set', 'lo', 'up'])
-    const wantsDelay = opts.delayMs !== undefined && opts.delayMs > 0
-    if (wantsDelay && !cap.netem) notes.push(`no netem in this kernel ("qdisc kind is unknown"): the ${opts.delayMs} ms delay is not added; only the rate is real`)
-    const args = wantsDelay && cap.netem ? netemArgs(opts) : opts.rateKbit && cap.tbf ? tbfArgs(opts.rateKbit) : undefined
-    if (opts.rateKbit && !cap.tbf && !(wantsDelay && cap.netem)) notes.push(`no tbf in this kernel: the ${opts.rateKbit} kbit/s rate is not applied`)
-    if (args) {
-      // download (host → namespace) leaves by the host's end, upload by the namespace's
-      for (const [where, dev] of [[undefined, hostIf], [ns, nsIf]] as const) {
-        const [cmd, argv] = tcArgs(where, dev, args)
-        await run(cmd, argv, { timeout: 10_000 })
-      }
-      qdisc = args[0] as 'netem' | 'tbf'
-      rateKbit = opts.rateKbit
-      delayMs = qdisc === 'netem' ? opts.delayMs : undefined
-    }
+    ;({ qdisc, rateKbit, delayMs } = await shape(ns, hostIf, nsIf, cap, opts, notes))
   } catch (err) {
     await removeLink(ns, hostIf)
     throw new Error(`could not set up the network namespace ${ns}: ${firstLine(err)}`)
@@ -231,6 +218,41 @@ export async function createLink(opts: LinkOptions = {}): Promise<NetLink> {
     notes,
     execPrefix: [TOOLS.ip, 'netns', 'exec', ns],
     close: () => removeLink(ns, hostIf),
+  }
+}
+
+/**
+ * Sets what the link adds on both ends (`tc qdisc replace`), the rate by tbf
+ * or, with a delay and netem, both by netem. `notes` gains a sentence for what
+ * cannot be done here.
+ */
+async function shape(ns: string, hostIf: string, nsIf: string, cap: NetnsCapability, opts: LinkOptions, notes: string[]): Promise<Pick<NetLink, 'qdisc' | 'rateKbit' | 'delayMs'>> {
+  const wantsDelay = opts.delayMs !== undefined && opts.delayMs > 0
+  if (wantsDelay && !cap.netem) notes.push(`no netem in this kernel ("qdisc kind is unknown"): the ${opts.delayMs} ms delay is not added; only the rate is real`)
+  const args = wantsDelay && cap.netem ? netemArgs(opts) : opts.rateKbit && cap.tbf ? tbfArgs(opts.rateKbit) : undefined
+  if (opts.rateKbit && !cap.tbf && !(wantsDelay && cap.netem)) notes.push(`no tbf in this kernel: the ${opts.rateKbit} kbit/s rate is not applied`)
+  if (!args) return { qdisc: 'none', rateKbit: undefined, delayMs: undefined }
+  // download (host → namespace) leaves by the host's end, upload by the namespace's
+  for (const [where, dev] of [[undefined, hostIf], [ns, nsIf]] as const) {
+    const [cmd, argv] = tcArgs(where, dev, args)
+    await run(cmd, argv, { timeout: 10_000 })
+  }
+  const qdisc = args[0] as 'netem' | 'tbf'
+  return { qdisc, rateKbit: opts.rateKbit, delayMs: qdisc === 'netem' ? opts.delayMs : undefined }
+}
+
+/**
+ * Changes what a live link adds (a level's own rate and delay), in place:
+ * the link's `rateKbit`, `delayMs`, `qdisc` and `notes` are replaced.
+ * @throws Error when tc fails (the link stays registered for teardown)
+ */
+export async function reshapeLink(link: NetLink, opts: LinkOptions): Promise<void> {
+  if (opts.rateKbit !== undefined && !(opts.rateKbit > 0)) throw new RangeError(`rate ${opts.rateKbit} kbit/s: expected > 0`)
+  const notes: string[] = []
+  try {
+    Object.assign(link, await shape(link.ns, link.hostIf, link.nsIf, await detectNetns(), opts, notes), { notes })
+  } catch (err) {
+    throw new Error(`could not shape the link ${link.ns}: ${firstLine(err)}`)
   }
 }
 

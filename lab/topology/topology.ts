@@ -28,6 +28,8 @@ export interface RunningTopology {
   url: string
   /** The engines' names, e.g. `{ server: 'gunicorn', proxy: 'nginx' }`. */
   engines: { server: string; proxy: string | null }
+  /** Where the front part listens on the run's link too (`StartOptions.alsoListen`, when its engine can): slow clients in the namespace connect here. */
+  link?: { address: string; port: number }
   /** The Python app the server serves (e.g. `flask`); absent for built-in servers. */
   app?: string
   processes(): ProcessInfo[]
@@ -62,6 +64,8 @@ export interface StartOptions {
   baseDir?: string
   /** Where to look for engines (tests); default as in lab/engines/common.ts. */
   detect?: DetectOptions
+  /** The host's end of the run's link (lab/topology/netns.ts): the front part (the proxy, else the servers) listens there too, where its engine can. */
+  alsoListen?: string
 }
 
 /**
@@ -93,8 +97,9 @@ function runFolder(given: string | undefined) {
   }
 }
 
-async function placeFor(engine: Engine, id: string, infos: Record<string, EngineInfo>, folder: ReturnType<typeof runFolder>, opts: StartOptions): Promise<Place> {
+async function placeFor(engine: Engine, id: string, infos: Record<string, EngineInfo>, folder: ReturnType<typeof runFolder>, opts: StartOptions, front: boolean): Promise<Place> {
   return {
+    ...(front && opts.alsoListen ? { alsoListen: opts.alsoListen } : {}),
     id,
     info: infos[engine.name] ?? (await engine.detect(opts.detect)),
     runDir: folder.get,
@@ -124,7 +129,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
     Array.from({ length: count }, async (_, i) =>
       engines.server.start(
         part,
-        await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts),
+        await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts, !proxy),
       ),
     ),
   )
@@ -134,7 +139,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
   try {
     if (failed) throw failed.reason
     if (engines.proxy && proxy) {
-      front = await engines.proxy.start({ proxy, upstreams: servers.map((s) => s.port) }, await placeFor(engines.proxy, id, infos, folder, opts))
+      front = await engines.proxy.start({ proxy, upstreams: servers.map((s) => s.port) }, await placeFor(engines.proxy, id, infos, folder, opts, true))
     }
   } catch (err) {
     await Promise.all(servers.map((s) => s.stop()))
@@ -143,7 +148,7 @@ export async function startTopology(id: string, def: TopologyDef, opts: StartOpt
   }
   // a restart starts instance i again on its port, as a fresh process group
   const restart = async (i: number, port: number) =>
-    engines.server.start(part, { ...(await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts)), port })
+    engines.server.start(part, { ...(await placeFor(engines.server, count > 1 ? `${id}-${i + 1}` : id, infos, folder, opts, !proxy)), port })
   return { ...compose(id, servers, front, folder.remove, restart), ...(engines.app ? { app: engines.app.app.name } : {}) }
 }
 
@@ -166,9 +171,11 @@ function compose(id: string, servers: RunningPart[], front: RunningPart | undefi
     )
     mark(`deploy: new version serving after a ${Math.round(performance.now() - t0)} ms gap`)
   }
+  const linked = front ? front.alsoListening : servers.every((s) => s.alsoListening === first.alsoListening) ? first.alsoListening : undefined
   return {
     id,
     url: `${(front ?? first).scheme ?? 'http'}://127.0.0.1:${(front ?? first).port}`,
+    ...(linked ? { link: { address: linked, port: (front ?? first).port } } : {}),
     engines: { server: first.engine, proxy: front?.engine ?? null },
     processes: () => parts().flatMap((p) => p.processes()),
     events: () => [...own, ...parts().flatMap((p) => p.events())].sort((a, b) => a.at - b.at),

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createLink, detectNetns, liveLinks, removeAllLinksNow, tbfArgs, type NetLink } from '../../lab/topology/netns.js'
+import { createLink, detectNetns, liveLinks, removeAllLinksNow, reshapeLink, tbfArgs, type NetLink } from '../../lab/topology/netns.js'
 import { PROXY_DEFAULTS } from '../../lab/contract/workload.js'
 import { needs } from '../support/tools.js'
 import { waitFor } from './helpers.js'
@@ -54,6 +54,21 @@ needing.describe('a network namespace joined by a veth pair', () => {
     expect(gone(link.ns, link.hostIf)).toBe(true)
     expect(liveLinks()).not.toContain(link.ns)
     await link.close() // idempotent
+  })
+
+  it("is reshaped in place to a level's own rate: tc shows the new rate on both ends", async () => {
+    const link = await createLink({})
+    try {
+      expect(link.qdisc).toBe('none')
+      await reshapeLink(link, { rateKbit: 2000 })
+      expect(link.rateKbit).toBe(2000)
+      const host = execFileSync('tc', ['qdisc', 'show', 'dev', link.hostIf], { encoding: 'utf8' })
+      const inside = execFileSync('ip', ['netns', 'exec', link.ns, 'tc', 'qdisc', 'show', 'dev', link.nsIf], { encoding: 'utf8' })
+      // a rate without a delay is tbf's, with or without netem in the kernel
+      for (const out of [host, inside]) expect(out).toMatch(/tbf .*rate 2Mbit/)
+    } finally {
+      await link.close()
+    }
   })
 
   it('adds the delay only with netem, and says when it cannot', async () => {
