@@ -4,14 +4,17 @@
  * once built, and the real ones from Debian) and per app that needs a Debian
  * package (Flask): found or missing, version, path; then the exact
  * `apt-get install` line for what is missing, and per engine its apt, dnf and
- * Homebrew lines (lab/engines/packages.ts). Always exits 0: a missing
- * optional engine is information, not an error.
+ * Homebrew lines (lab/engines/packages.ts); then whether this machine can
+ * make network links for slow clients (lab/commands/doctor-links.ts). Always
+ * exits 0: a missing optional engine is information, not an error.
  */
 import path from 'node:path'
 import type { App, DetectOptions, Engine, EngineInfo } from '../engines/engine.js'
 import { searchPathOf } from '../engines/common.js'
 import { installLines } from '../engines/packages.js'
 import { APPS, detectApp, engines, interfacesOf, packagesOf } from '../engines/registry.js'
+import { detectNetns, type NetnsCapability } from '../topology/netns.js'
+import { formatLinks } from './doctor-links.js'
 
 /** One row of the doctor's table. */
 export interface DoctorRow {
@@ -33,6 +36,8 @@ export interface DoctorRow {
 export interface DoctorOptions extends DetectOptions {
   /** Where the table goes (default stdout). */
   write?: (text: string) => void
+  /** Whether network links can be made here (default lab/topology/netns.ts `detectNetns`, which runs `ip` and `tc`; tests pass a fixed answer). */
+  detectLinks?: () => Promise<NetnsCapability>
 }
 
 /** The "for" column: the parts an engine serves, e.g. `prefork, threaded (WSGI), --stack python`. */
@@ -112,8 +117,8 @@ export function formatDoctor(rows: readonly DoctorRow[], searchPath: readonly st
  * @returns 0, always (missing engines are reported, not failed)
  */
 export async function doctorCommand(opts: DoctorOptions = {}): Promise<number> {
-  const rows = await doctorRows(opts)
+  const [rows, links] = await Promise.all([doctorRows(opts), (opts.detectLinks ?? detectNetns)()])
   const write = opts.write ?? ((text: string) => process.stdout.write(text))
-  write(formatDoctor(rows, searchPathOf(opts)))
+  write(formatDoctor(rows, searchPathOf(opts)) + '\n' + formatLinks(links).join('\n') + '\n')
   return 0
 }
