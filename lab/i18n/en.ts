@@ -275,7 +275,7 @@ export const en = {
     linksNo: 'no: {{reason}}',
     linksNoQdisc: 'this kernel has neither tbf nor netem, so no rate can be set',
     linksPaced: 'Levels that ask for a link run paced by the lab instead (slowClients.via: "paced", warning slow-link-unavailable).',
-    linksFix: 'To have links: run the lab as root on Linux (e.g. in a container with CAP_NET_ADMIN), with iproute2 (ip, tc):',
+    linksFix: 'To have links: run the lab as root on Linux (in a container, one allowed to create network namespaces, e.g. docker run --privileged), with iproute2 (ip, tc):',
   },
   lesson,
   warningText,

@@ -270,7 +270,7 @@ export const ptBR: Messages = {
     linksNo: 'não: {{reason}}',
     linksNoQdisc: 'este kernel não tem tbf nem netem, então nenhuma taxa pode ser definida',
     linksPaced: 'Níveis que pedem um enlace são cadenciados pelo lab em vez disso (slowClients.via: "paced", aviso slow-link-unavailable).',
-    linksFix: 'Para ter enlaces: rode o lab como root no Linux (por exemplo num contêiner com CAP_NET_ADMIN), com o iproute2 (ip, tc):',
+    linksFix: 'Para ter enlaces: rode o lab como root no Linux (num contêiner, um que possa criar namespaces de rede, por exemplo docker run --privileged), com o iproute2 (ip, tc):',
   },
   lesson,
   warningText,

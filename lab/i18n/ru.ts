@@ -271,7 +271,7 @@ export const ru: Messages = {
     linksNo: 'нет: {{reason}}',
     linksNoQdisc: 'в этом ядре нет ни tbf, ни netem, поэтому скорость задать нельзя',
     linksPaced: 'Уровни, которые просят канал, вместо этого идут в темпе, заданном лабораторией (slowClients.via: "paced", предупреждение slow-link-unavailable).',
-    linksFix: 'Чтобы каналы были: запускайте лабораторию от root в Linux (например, в контейнере с CAP_NET_ADMIN), с iproute2 (ip, tc):',
+    linksFix: 'Чтобы каналы были: запускайте лабораторию от root в Linux (в контейнере — таком, которому можно создавать сетевые пространства имён, например docker run --privileged), с iproute2 (ip, tc):',
   },
   lesson,
   warningText,

@@ -66,6 +66,22 @@ export const beside = {
   socketsTitle: 'Sockets left in TIME_WAIT',
   socketsCaption:
     'The side that closes a connection first keeps its socket in TIME_WAIT for 60 s: a server that closes after every response (no keep-alive) leaves one per request, probes included, and enough of them exhaust the ports. Counted at the end of each level, so the levels of the last minute add up.',
+  slowTitle: 'How the slow clients were slow',
+  slowCaption:
+    'Through a link, the clients ran in a network namespace behind a veth pair the kernel limits to the rate shown (shared by all of them; docs/network-links.md) and read or sent as fast as it let them; paced, the lab itself read or sent that many bytes per second per client on loopback. "got" is what they moved together over the seconds they ran: near the link’s rate, the link was the bottleneck. Notes are the run’s own words, in English.',
+  slowClients: 'clients',
+  slowVia: 'slow through',
+  slowViaLink: 'link',
+  slowViaPaced: 'paced',
+  slowSetUp: 'link rate or pace',
+  slowLinkRate: '{{rate}} kbit/s each way',
+  slowPace: '{{rate}} bytes/s per client',
+  slowDelay: 'delay each way (ms)',
+  slowNoDelay: 'none',
+  slowGot: 'got (kbit/s, all)',
+  slowSeconds: 'ran (s)',
+  slowNote: 'note',
+  slowNoLinkAsked: 'no link asked (no link_kbit)',
   sideTitle: 'Beside the load',
-  sideCaption: 'What a health probe, open streams and closed connections saw while the load ran.',
+  sideCaption: 'What a health probe, open streams, closed connections and slow clients saw while the load ran.',
 } as const

@@ -64,6 +64,22 @@ export const beside: Messages['beside'] = {
   socketsTitle: 'Sockets deixados em TIME_WAIT',
   socketsCaption:
     'O lado que fecha a conexão primeiro mantém seu socket em TIME_WAIT por 60 s: um servidor que fecha depois de cada resposta (sem keep-alive) deixa um por requisição, sondas incluídas, e muitos deles esgotam as portas. Contados no fim de cada nível, então os níveis do último minuto se somam.',
+  slowTitle: 'De onde veio a lentidão dos clientes lentos',
+  slowCaption:
+    'Por um enlace, os clientes rodaram num namespace de rede atrás de um par veth que o kernel limita à taxa mostrada (dividida entre todos; docs/network-links.md) e leram ou enviaram tão rápido quanto ele deixou; cadenciados, o próprio lab leu ou enviou esses bytes por segundo por cliente no loopback. "obtido" é o que moveram juntos nos segundos em que rodaram: perto da taxa do enlace, o gargalo foi o enlace. As notas são as palavras da própria execução, em inglês.',
+  slowClients: 'clientes',
+  slowVia: 'lentos por',
+  slowViaLink: 'enlace',
+  slowViaPaced: 'cadência',
+  slowSetUp: 'taxa do enlace ou cadência',
+  slowLinkRate: '{{rate}} kbit/s em cada sentido',
+  slowPace: '{{rate}} bytes/s por cliente',
+  slowDelay: 'atraso em cada sentido (ms)',
+  slowNoDelay: 'nenhum',
+  slowGot: 'obtido (kbit/s, todos)',
+  slowSeconds: 'duração (s)',
+  slowNote: 'nota',
+  slowNoLinkAsked: 'nenhum enlace pedido (sem link_kbit)',
   sideTitle: 'Ao lado da carga',
-  sideCaption: 'O que uma sonda de saúde, streams abertos e conexões fechadas viram enquanto a carga rodava.',
+  sideCaption: 'O que uma sonda de saúde, streams abertos, conexões fechadas e clientes lentos viram enquanto a carga rodava.',
 }

@@ -2,13 +2,15 @@
  * What ran beside the load, for the report's "Beside the load" section: the
  * latency of a /health probe (`runs[].probe`), the server-sent event streams
  * held open (`runs[].streams`) and the sockets left in TIME_WAIT
- * (`runs[].sockets`). Pure, like the rest of the report, whose colours and
+ * (`runs[].sockets`), and how slow clients were slow (`runs[].slowClients`,
+ * slow-clients.ts). Pure, like the rest of the report, whose colours and
  * labels it shares; it is shown only when some run carries one of these.
  */
 import type { ResultsDocument, RunResult } from '../../../lab/core/results.js'
 import { Context } from './context.js'
 import { fmt, mean, slug, uniq } from './format.js'
 import type { LineChartModel, LineSeries, Section, Table } from './types.js'
+import { slowClientsTable } from './slow-clients.js'
 import { t } from '../../../lab/core/i18n.js'
 
 /**
@@ -108,7 +110,7 @@ export function socketsTable(docs: ResultsDocument[]): Table | null {
 
 /**
  * The "Beside the load" section: a probe chart per workload that probed, the
- * streams table and the TIME_WAIT table; null when no run has any of them.
+ * streams table, the TIME_WAIT table and the slow clients' table; null when no run has any of them.
  */
 export function sideSection(docs: ResultsDocument[]): Section | null {
   const ctx = new Context(docs)
@@ -130,6 +132,15 @@ export function sideSection(docs: ResultsDocument[]): Section | null {
       title: t('beside.socketsTitle'),
       caption: t('beside.socketsCaption'),
       table: sockets,
+    })
+  }
+  const slow = slowClientsTable(docs)
+  if (slow) {
+    tables.push({
+      id: 'lab-slow-clients',
+      title: t('beside.slowTitle'),
+      caption: t('beside.slowCaption'),
+      table: slow,
     })
   }
   if (charts.length === 0 && tables.length === 0) return null
