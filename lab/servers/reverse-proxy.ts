@@ -38,6 +38,7 @@ import type { AddressInfo } from 'node:net'
 import type { Readable } from 'node:stream'
 import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
 import { passHeaders, plain, sendWhole, serveStatic } from './proxy-answer.js'
+import { upstreamAgent } from './proxy-pool.js'
 import { readAll, streamThrough } from './proxy-stream.js'
 import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, isIdempotent, type CachedResponse } from './proxy-logic.js'
 
@@ -50,12 +51,7 @@ function readProxyConfig(): ReverseProxyConfig {
 const config = readProxyConfig()
 const balancer = new Balancer(config.upstreams, config)
 const cache = config.cacheTtlS > 0 ? new MicroCache({ ttlS: config.cacheTtlS, lock: config.cacheLock }) : undefined
-const agents = config.upstreams.map(
-  () =>
-    new http.Agent(
-      config.keepalive > 0 ? { keepAlive: true, maxFreeSockets: config.keepalive, scheduling: 'lifo' } : { keepAlive: false },
-    ),
-)
+const agents = config.upstreams.map(() => upstreamAgent(config.keepalive))
 const LOCK_TIMEOUT_MS = 5000
 const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
 
