@@ -31,6 +31,7 @@ import type { Duplex } from 'node:stream'
  */
 export class UpstreamAgent extends http.Agent {
   private trimQueued = false
+  private readonly trimLater = () => this.trim()
 
   /** @param idle - idle connections kept (nginx `keepalive`), at least 1 */
   constructor(private readonly idle: number) {
@@ -44,7 +45,7 @@ export class UpstreamAgent extends http.Agent {
     const keep = Boolean(super.keepSocketAlive(socket) as unknown)
     if (keep && !this.trimQueued) {
       this.trimQueued = true
-      setImmediate(() => this.trim())
+      setImmediate(this.trimLater)
     }
     return keep
   }
@@ -52,18 +53,20 @@ export class UpstreamAgent extends http.Agent {
   /** Idle connections now, those already closing left out. */
   idleCount(): number {
     let n = 0
-    for (const list of Object.values(this.freeSockets)) for (const s of list ?? []) if (!s.destroyed) n++
+    for (const name in this.freeSockets) for (const s of this.freeSockets[name] ?? []) if (!s.destroyed) n++
     return n
   }
 
   /** Closes the least recently used idle connections beyond `idle`. */
   private trim(): void {
     this.trimQueued = false
-    let excess = this.idleCount() - this.idle
-    // one upstream per agent, so one list; oldest first
-    for (const list of Object.values(this.freeSockets)) {
-      for (let k = 0; k < (list?.length ?? 0) && excess > 0; k++) {
-        const s = (list as Socket[])[k] as Socket
+    // one upstream per agent, so one list, oldest first
+    for (const name in this.freeSockets) {
+      const list = this.freeSockets[name] as Socket[] | undefined
+      if (!list || list.length <= this.idle) continue // the common case: nothing to count
+      let excess = this.idleCount() - this.idle
+      for (let k = 0; k < list.length && excess > 0; k++) {
+        const s = list[k] as Socket
         if (s.destroyed) continue
         s.destroy() // the agent drops it from freeSockets on 'close'
         excess--

@@ -53,7 +53,8 @@ const balancer = new Balancer(config.upstreams, config)
 const cache = config.cacheTtlS > 0 ? new MicroCache({ ttlS: config.cacheTtlS, lock: config.cacheLock }) : undefined
 const agents = config.upstreams.map(() => upstreamAgent(config.keepalive))
 const LOCK_TIMEOUT_MS = 5000
-const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
+const ADDRESSES = config.upstreams.map((port) => `127.0.0.1:${port}`)
+const address = (i: number) => ADDRESSES[i] as string
 
 function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
@@ -149,7 +150,7 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
   let current: http.ClientRequest | undefined
   // the client left before its answer: close the upstream connection too (nginx does, with
   // proxy_ignore_client_abort off), or an unbuffered upload would hold a sync worker until its timeout
-  res.once('close', () => {
+  res.on('close', () => {
     if (res.writableFinished) return
     clientGone = true
     current?.destroy()
