@@ -44,6 +44,8 @@ export interface BuiltinSpec {
   readyTimeoutMs: number
   /** Runs after its process group stopped (e.g. remove a state folder). */
   cleanup?(): void
+  /** Options for node itself, before the program (e.g. V8's heap sizes). */
+  nodeFlags?: string[]
   /** It answers `{type:'status'}` with its workers' state (the pre-fork master). */
   reportsStatus?: boolean
 }
@@ -54,7 +56,7 @@ export interface BuiltinSpec {
  * @throws Error with the program's last output when it exits or is not ready in time
  */
 export async function startBuiltin(spec: BuiltinSpec): Promise<RunningPart> {
-  const group = startGroup(process.execPath, [serverProgram(spec.program)], { ipc: true, env: { ...process.env, ...spec.env } })
+  const group = startGroup(process.execPath, [...(spec.nodeFlags ?? []), serverProgram(spec.program)], { ipc: true, env: { ...process.env, ...spec.env } })
   let processes: ProcessInfo[] = []
   const events: TopologyEvent[] = []
   const statusWaiters: Array<(w: WorkerStatus[] | undefined) => void> = []

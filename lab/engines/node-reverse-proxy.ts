@@ -38,6 +38,16 @@ export function reverseProxyConfig(p: ProxyDef, upstreams: readonly number[], ba
   }
 }
 
+/**
+ * V8's young generation for the proxy, in MiB per semi-space (`node --v8-options`, Node 20 / V8 11.3:
+ * `--min-semi-space-size`, `--max-semi-space-size`; default 0, i.e. V8 starts at 1 MiB and grows only
+ * when many objects survive). Every proxied request leaves short-lived objects (two messages, headers,
+ * promises) and few survive, so the space stays small and a scavenge runs every few MiB; starting at
+ * 16 MiB makes them rarer. Measured on the bench's hello world: proxy CPU per request −3 % (median of
+ * 5 alternating 3 s trials, 186 → 180 µs), its req/s up a few % on a shared 2-core machine.
+ */
+const PROXY_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=32']
+
 export const nodeReverseProxy: ProxyEngine = {
   name: 'node-reverse-proxy',
   role: 'proxy',
@@ -54,6 +64,7 @@ export const nodeReverseProxy: ProxyEngine = {
       what: 'the reverse proxy',
       id: place.id,
       env: { LAB_PROXY_CONFIG: JSON.stringify(config) },
+      nodeFlags: PROXY_NODE_FLAGS,
       readyTimeoutMs: place.readyTimeoutMs,
     })
     return place.alsoListen ? { ...part, alsoListening: place.alsoListen } : part

@@ -42,6 +42,7 @@ import type { Readable } from 'node:stream'
 import type { ReverseProxyConfig, ServerMessage } from '../contract/workload.js'
 import { passHeaders, plain, sendWhole, serveStatic } from './proxy-answer.js'
 import { limiter } from './proxy-limit.js'
+import { upstreamAgent } from './proxy-pool.js'
 import { readAll, streamThrough } from './proxy-stream.js'
 import { Balancer, HOP_BY_HOP, MicroCache, attemptLimit, isIdempotent, type CachedResponse } from './proxy-logic.js'
 
@@ -54,15 +55,11 @@ function readProxyConfig(): ReverseProxyConfig {
 const config = readProxyConfig()
 const balancer = new Balancer(config.upstreams, config)
 const cache = config.cacheTtlS > 0 ? new MicroCache({ ttlS: config.cacheTtlS, lock: config.cacheLock }) : undefined
-const agents = config.upstreams.map(
-  () =>
-    new http.Agent(
-      config.keepalive > 0 ? { keepAlive: true, maxFreeSockets: config.keepalive, scheduling: 'lifo' } : { keepAlive: false },
-    ),
-)
+const agents = config.upstreams.map(() => upstreamAgent(config.keepalive))
 const admit = limiter(config)
 const LOCK_TIMEOUT_MS = 5000
-const address = (i: number) => `127.0.0.1:${config.upstreams[i]}`
+const ADDRESSES = config.upstreams.map((port) => `127.0.0.1:${port}`)
+const address = (i: number) => ADDRESSES[i] as string
 
 function tell(message: ServerMessage): void {
   if (process.connected) process.send?.(message)
@@ -158,7 +155,7 @@ async function pass(res: http.ServerResponse, x: Exchange): Promise<CachedRespon
   let current: http.ClientRequest | undefined
   // the client left before its answer: close the upstream connection too (nginx does, with
   // proxy_ignore_client_abort off), or an unbuffered upload would hold a sync worker until its timeout
-  res.once('close', () => {
+  res.on('close', () => {
     if (res.writableFinished) return
     clientGone = true
     current?.destroy()
