@@ -29,7 +29,10 @@ afterEach(() => {
 
 describe('numbers you can trust, on real servers', () => {
   it('measures each level three times on a fresh topology with --repeat 3: n = 3 and σ > 0 across the repeats', async () => {
-    const outcome = await runScenario({ target: 'prefork-vs-async', quick: true, topology: ['async'], workload: ['io-bound'], set: ['quick.connections=[8]'], repeat: 3, calibrate: false, out: tmp('lab-repeat-') })
+    // CPU work, not waits: on a quiet machine 8 connections waiting 50 ms complete in lockstep on libuv's whole
+    // milliseconds, and three repeats once read the very same rate (σ = 0, a true measurement); CPU work on a
+    // shared core does not repeat to the microsecond
+    const outcome = await runScenario({ target: 'prefork-vs-async', quick: true, topology: ['async'], workload: ['cpu-bound'], set: ['quick.connections=[8]'], repeat: 3, calibrate: false, out: tmp('lab-repeat-') })
     expect(outcome.status).toBe('done')
     const runs = outcome.doc?.runs ?? []
     expect(runs.map((r) => r.repeat)).toEqual([0, 1, 2])
@@ -40,9 +43,9 @@ describe('numbers you can trust, on real servers', () => {
     expect(level?.answeredPerSecond.n).toBe(3)
     expect(level?.answeredPerSecond.stddev).toBeGreaterThan(0)
     expect(level?.answeredPerSecond.method).toBe('student-t')
-    // 8 connections waiting 50 ms: at most 160 req/s, and every repeat's own seconds count too
-    expect(level?.answeredPerSecond.mean).toBeGreaterThan(100)
-    expect(level?.answeredPerSecond.mean).toBeLessThanOrEqual(160)
+    // 10 ms of CPU on one event loop: at most 1 / 10 ms = 100 req/s (a whole second may hold one more), and every repeat's own seconds count too
+    expect(level?.answeredPerSecond.mean).toBeGreaterThan(50)
+    expect(level?.answeredPerSecond.mean).toBeLessThanOrEqual(101)
     for (const r of runs) expect(r.requests.perSecond.n).toBeGreaterThanOrEqual(2)
   })
 
