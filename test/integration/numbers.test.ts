@@ -43,9 +43,11 @@ describe('numbers you can trust, on real servers', () => {
     expect(level?.answeredPerSecond.n).toBe(3)
     expect(level?.answeredPerSecond.stddev).toBeGreaterThan(0)
     expect(level?.answeredPerSecond.method).toBe('student-t')
-    // 10 ms of CPU on one event loop: at most 1 / 10 ms = 100 req/s (a whole second may hold one more), and every repeat's own seconds count too
+    // 10 ms of CPU on one event loop: about 1 / 10 ms = 100 req/s. The burn counts the whole process's CPU
+    // (process.cpuUsage: V8's GC and compiler threads too), so the loop's own share can fall a little short
+    // of 10 ms: 101.2 req/s was read once. Every repeat's own seconds count too
     expect(level?.answeredPerSecond.mean).toBeGreaterThan(50)
-    expect(level?.answeredPerSecond.mean).toBeLessThanOrEqual(101)
+    expect(level?.answeredPerSecond.mean).toBeLessThanOrEqual(105)
     for (const r of runs) expect(r.requests.perSecond.n).toBeGreaterThanOrEqual(2)
   })
 
