@@ -115,34 +115,11 @@ export function socketsTable(docs: ResultsDocument[]): Table | null {
 export function sideSection(docs: ResultsDocument[]): Section | null {
   const ctx = new Context(docs)
   const charts = ctx.workloads.flatMap((w) => probeChart(docs, w) ?? [])
-  const tables: NonNullable<Section['tables']> = []
-  const streams = streamsTable(docs)
-  if (streams) {
-    tables.push({
-      id: 'lab-streams',
-      title: t('beside.streamsTitle'),
-      caption: t('beside.streamsCaption'),
-      table: streams,
-    })
-  }
-  const sockets = socketsTable(docs)
-  if (sockets) {
-    tables.push({
-      id: 'lab-sockets',
-      title: t('beside.socketsTitle'),
-      caption: t('beside.socketsCaption'),
-      table: sockets,
-    })
-  }
-  const slow = slowClientsTable(docs)
-  if (slow) {
-    tables.push({
-      id: 'lab-slow-clients',
-      title: t('beside.slowTitle'),
-      caption: t('beside.slowCaption'),
-      table: slow,
-    })
-  }
+  const tables: NonNullable<Section['tables']> = ([
+    { id: 'lab-streams', title: 'beside.streamsTitle', caption: 'beside.streamsCaption', table: streamsTable(docs) },
+    { id: 'lab-sockets', title: 'beside.socketsTitle', caption: 'beside.socketsCaption', table: socketsTable(docs) },
+    { id: 'lab-slow-clients', title: 'beside.slowTitle', caption: 'beside.slowCaption', table: slowClientsTable(docs) },
+  ] as const).flatMap(({ id, title, caption, table }) => (table ? [{ id, title: t(title), caption: t(caption), table }] : []))
   if (charts.length === 0 && tables.length === 0) return null
   return {
     id: 'lab-side',
