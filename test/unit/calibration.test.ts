@@ -10,7 +10,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TopologyDef } from '../../lab/core/scenario.js'
 import { FakeDriver } from '../../lab/load/fake.js'
-import { calibrateTopology, calibrationConnections, machineKey, modelCalibration, type CalibrationContext } from '../../lab/run/calibrate.js'
+import { calibrateTopology, calibrationConnections, CALIBRATION_COMPLETIONS_PER_CONNECTION, calibrationWindowS, machineKey, MAX_CALIBRATION_WINDOW_S, modelCalibration, type CalibrationContext } from '../../lab/run/calibrate.js'
 import { cacheDir, cacheFile, calibrationKey, readCalibration } from '../../lab/store/calibration.js'
 import type { Sampler } from '../../lab/topology/sampler.js'
 import type { RunningTopology } from '../../lab/topology/topology.js'
@@ -151,5 +151,46 @@ describe('the calibration cache', () => {
     const key = { machine: 'm', engine: 'uvicorn', version: '0.17.6', settings: 'model=event-loop' }
     expect(calibrationKey(key)).toBe('m | uvicorn | 0.17.6 | model=event-loop')
     expect(readCalibration(key, '/nonexistent/calibration.json')).toBeUndefined()
+  })
+})
+
+describe('calibrationWindowS', () => {
+  it('keeps a window that holds 10 responses per connection, twice a level’s 5', () => {
+    expect(CALIBRATION_COMPLETIONS_PER_CONNECTION).toBe(10)
+    // 2,000 req/s on 16 connections for 1 s: 125 each
+    expect(calibrationWindowS(2000, 1, 16)).toBeUndefined()
+    expect(calibrationWindowS(10 * 10_000, 1, 10_000)).toBeUndefined()
+  })
+
+  it('asks for a longer window, with the planning margin, when the first held fewer', () => {
+    // 8,866 req/s on 10,000 connections: 10 each take 11.3 s, × 1.25 = 14.1 s, capped at 13
+    expect(calibrationWindowS(8866, 1, 10_000)).toBe(MAX_CALIBRATION_WINDOW_S)
+    // 13,000 req/s on 4,096: 3.15 s, × 1.25 = 3.9 s, so 4
+    expect(calibrationWindowS(13_000, 1, 4096)).toBe(4)
+    // 11,000 req/s on 1,024: 10,240 wanted, 11,000 held
+    expect(calibrationWindowS(11_000, 1, 1024)).toBeUndefined()
+  })
+
+  it('leaves a window that answered nothing to the caller (no rate to size a second one from)', () => {
+    expect(calibrationWindowS(0, 1, 10_000)).toBeUndefined()
+  })
+})
+
+describe('a calibration on 10,000 connections', () => {
+  it('measures a second, longer window and keeps only that one when the first held under 10 responses per connection', async () => {
+    // the first window's heap and sockets are new: it reads slower than the second
+    const driver = new FakeDriver((req) => (req.connections === 1 ? 2000 : req.durationS > 1 ? 11_000 : 8866))
+    const { ctx } = context({ driver })
+    const loop: TopologyDef = { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } }
+    const c = await calibrateTopology(loop, ctx, 10_000)
+    expect(driver.requests.map((r) => [r.connections, r.durationS])).toEqual([
+      [10_000, 1],
+      [10_000, 13],
+      [1, 0.5],
+      [1, 0.5],
+    ])
+    expect(c.server.level).toMatchObject({ connections: 10_000, seconds: 13, perSecond: 11_000 })
+    // (10 + 50) % of a core at 11,000 req/s
+    expect(c.server.serverMsPerRequest).toBeCloseTo(600 / 11_000, 12)
   })
 })
