@@ -57,15 +57,15 @@ describe('lab handout', () => {
     const { out, io } = capture()
     expect(await handoutCommand('prefork-vs-async', { quick: true }, io)).toBe(0)
     expect(out.stdout).toMatch(/^# Sync pre-fork workers vs one async event loop\n/)
-    expect(out.stdout.match(/^\| (prefork|async) \| .* \| 32 \|  \|$/gm)).toHaveLength(4)
-    expect(out.stdout).toContain('| prefork | node-prefork | io-bound | 32 |  |')
+    expect(out.stdout.match(/^\| (prefork|async) \| .* \| 24 \|  \|$/gm)).toHaveLength(4)
+    expect(out.stdout).toContain('| prefork | node-prefork | io-bound | 24 |  |')
   })
 
   it('names the python stack’s engines with --stack python', async () => {
     const { out, io } = capture()
     expect(await handoutCommand('prefork-vs-async', { quick: true, stack: 'python' }, io)).toBe(0)
-    expect(out.stdout).toContain('| prefork | gunicorn | io-bound | 32 |  |')
-    expect(out.stdout).toContain('| async | uvicorn | io-bound | 32 |  |')
+    expect(out.stdout).toContain('| prefork | gunicorn | io-bound | 24 |  |')
+    expect(out.stdout).toContain('| async | uvicorn | io-bound | 24 |  |')
   })
 
   it('says so when the scenario has no handout, exit 1', async () => {

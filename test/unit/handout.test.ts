@@ -24,10 +24,10 @@ describe('the handout prediction table', () => {
     const table = predictionTable(predictionRows(plan.value.levels, { prefork: 'node-prefork', async: 'node-event-loop' }))
     expect(table.split('\n')[0]).toBe('| topology | engine | workload | connections | your guess |')
     expect(body(table)).toEqual([
-      ['prefork', 'node-prefork', 'io-bound', '32', ''],
-      ['prefork', 'node-prefork', 'cpu-bound', '32', ''],
-      ['async', 'node-event-loop', 'io-bound', '32', ''],
-      ['async', 'node-event-loop', 'cpu-bound', '32', ''],
+      ['prefork', 'node-prefork', 'io-bound', '24', ''],
+      ['prefork', 'node-prefork', 'cpu-bound', '24', ''],
+      ['async', 'node-event-loop', 'io-bound', '24', ''],
+      ['async', 'node-event-loop', 'cpu-bound', '24', ''],
     ])
   })
 

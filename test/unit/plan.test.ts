@@ -26,7 +26,7 @@ describe('makePlan', () => {
   it('uses the quick load with --quick', () => {
     const p = makePlan(scenario(), { quick: true })
     if (!p.ok) throw new Error(p.problems.join())
-    expect(p.value.load).toEqual({ connections: [32], warmup_s: 0.25, duration_s: 2, max_duration_s: 30, repeat: 1, timeout_s: 10 })
+    expect(p.value.load).toEqual({ connections: [24], warmup_s: 0.25, duration_s: 2, max_duration_s: 30, repeat: 1, timeout_s: 10 })
     expect(p.value.levels).toHaveLength(4)
     expect(p.value.estimatedS).toBe(9)
   })
