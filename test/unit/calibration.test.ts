@@ -63,6 +63,8 @@ describe('calibrateTopology', () => {
       [1, 'http://127.0.0.1:1/work?io_ms=10&cpu_ms=0&bytes=1024'],
     ])
     expect(c.server.latency).toEqual({ baseMs: 0.5, timerOvershootMs: -10 })
+    // a window of 125 responses per connection is long enough: one topology
+    expect(started).toHaveLength(1)
     // the round trip less the server CPU; an overshoot below 0 counts as none
     expect(modelCalibration(c)).toEqual({ serverMsPerRequest: c.server.serverMsPerRequest, clientMsPerRequest: c.server.clientMsPerRequest, clientDelayMs: 0.5 - c.server.serverMsPerRequest, timerOvershootMs: 0 })
     // on the engine's own settings, less what sheds load, and on enough connections to keep every worker busy
@@ -180,9 +182,11 @@ describe('a calibration on 10,000 connections', () => {
   it('measures a second, longer window and keeps only that one when the first held under 10 responses per connection', async () => {
     // the first window's heap and sockets are new: it reads slower than the second
     const driver = new FakeDriver((req) => (req.connections === 1 ? 2000 : req.durationS > 1 ? 11_000 : 8866))
-    const { ctx } = context({ driver })
+    const { ctx, started } = context({ driver })
     const loop: TopologyDef = { server: { model: 'event-loop', workers: 1, timeout_s: 30, backlog: 2048 } }
     const c = await calibrateTopology(loop, ctx, 10_000)
+    // the longer window runs on a fresh topology, as every level does
+    expect(started).toHaveLength(2)
     expect(driver.requests.map((r) => [r.connections, r.durationS])).toEqual([
       [10_000, 1],
       [10_000, 13],
