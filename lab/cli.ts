@@ -39,6 +39,13 @@ const quitAtOnce = (signal: NodeJS.Signals) => {
 }
 for (const s of STOP_SIGNALS) process.on(s, quitAtOnce)
 
+// a reader that stops early (`lab list | head`) closes the pipe: end quietly with 0, as a command-line
+// tool killed by SIGPIPE ends silently, instead of an unhandled EPIPE stack trace (servers stop as on exit)
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err
+  process.exit(0)
+})
+
 /**
  * For the commands that stop on SIGINT, SIGTERM and SIGHUP themselves (run,
  * demo): they take the signals over from {@link quitAtOnce}. Once a signal
