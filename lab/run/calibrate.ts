@@ -37,7 +37,7 @@ import { readyTimeoutMs } from './ready.js'
 
 /**
  * The hello-world level every engine is calibrated on: 0.25 s of warm-up and
- * 1 s measured (more when that holds under 5 responses per connection:
+ * 1 s measured (more when that holds under 10 responses per connection:
  * {@link calibrationWindowS}). One second is thousands of responses on the
  * few connections most runs need, and the CPU samples (every 250 ms, in
  * 10 ms ticks) resolve it to about 1 %; the calibration must fit the main
@@ -251,13 +251,14 @@ async function measure(ctx: CalibrationContext, def: TopologyDef, role: 'server'
     // fresh topology as every level runs on one (a loop that has just served 10,000 connections read
     // 13,600 req/s on average, a fresh one 11,400–12,400, as the levels after it)
     const longer = calibrationWindowS(first.requests.ok, first.window.measuredS, connections)
+    let m = first
     if (longer !== undefined) {
       await topology.stop()
       topology = await startFresh()
       ctx.sampler.watch(pids())
+      m = await level(longer)
+      ctx.sampler.tick()
     }
-    const m = longer === undefined ? first : await level(longer)
-    if (longer !== undefined) ctx.sampler.tick()
     const cpu = (r: (role: string) => boolean) =>
       topology
         .processes()

@@ -19,7 +19,7 @@ import { calibrationSchema, type CalibrationRecord } from '../core/results.js'
 
 /** The cache file's format version; a file of another version is ignored (and replaced on the next write). */
 // 2: server calibrations carry `latency` (format 1 files are measured again)
-// 3: windows hold 5 responses per connection (lab/run/calibrate.ts `calibrationWindowS`): older event-loop figures at 10,000 connections read high
+// 3: windows hold 10 responses per connection (lab/run/calibrate.ts `calibrationWindowS`): older event-loop figures at 10,000 connections read high
 const FORMAT = 3
 
 const cacheFileSchema = z.object({
