@@ -49,11 +49,14 @@ describe('an open-loop scenario through the run engine', () => {
     const rho = offered * 0.05
     expect(half?.prediction?.rho).toBeCloseTo(rho, 9)
     expect(half?.prediction?.perSecond).toBeCloseTo(offered, 9)
-    expect(half?.prediction?.meanMs).toBeCloseTo(50 + (rho * 50) / (2 * (1 - rho)), 6)
+    const mD1 = 50 + (rho * 50) / (2 * (1 - rho)) // M/D/1: S + ρS / (2(1 − ρ))
+    expect(half?.prediction?.meanMs).toBeCloseTo(mD1, 6)
     // ~160 arrivals: the mean wait of a Poisson queue varies by several ms from run to run, so the bounds are the
-    // midpoints to the wrong models (no queueing: 50 ms; exponential service, M/M/1: S / (1 − ρ) = 100 ms)
-    expect(half?.latencyMs.mean).toBeGreaterThan(62.5)
-    expect(half?.latencyMs.mean).toBeLessThan(87.5)
+    // midpoints to the wrong models at the offered ρ (no queueing: S = 50 ms; exponential service, M/M/1: S / (1 − ρ)),
+    // 62.5 and 87.5 ms at exactly 10 req/s
+    const mM1 = 50 / (1 - rho)
+    expect(half?.latencyMs.mean).toBeGreaterThan((50 + mD1) / 2)
+    expect(half?.latencyMs.mean).toBeLessThan((mD1 + mM1) / 2)
     // 1.5× capacity: the queue fills the client's 8 connections and the rest is dropped, counted
     expect(over?.openLoop?.ratePerSecond).toBe(30)
     expect(over?.prediction?.perSecond).toBe(20) // past capacity: the pool's 20 req/s whatever was offered
