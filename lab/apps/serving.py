@@ -63,9 +63,9 @@ def work(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0, sleep=time.sleep):
     """Does ``/work`` the blocking way and returns the body to send; ``sleep``
     waits (``time.sleep``, or ``c_sleep`` for a wait a monkey patch cannot see).
     Never returns on a crash (the process exits) or a hang (sleeps forever)."""
-    if chance(crash_pct):
+    if chance(crash_pct, "crash"):
         os._exit(CRASH_STATUS)
-    if chance(hang_pct):
+    if chance(hang_pct, "hang"):
         while True:
             time.sleep(3600)
     leak(leak_kb)
@@ -78,9 +78,9 @@ def work(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0, sleep=time.sleep):
 async def work_async(io_ms, cpu_ms, size, crash_pct, hang_pct, leak_kb=0):
     """Does ``/work`` the yielding way and returns the body to send.
     Never returns on a crash (the process exits) or a hang (awaits forever)."""
-    if chance(crash_pct):
+    if chance(crash_pct, "crash"):
         os._exit(CRASH_STATUS)
-    if chance(hang_pct):
+    if chance(hang_pct, "hang"):
         await asyncio.Event().wait()
     leak(leak_kb)
     if io_ms > 0:

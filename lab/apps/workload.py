@@ -32,6 +32,7 @@ import math
 import os
 import random
 import re
+import threading
 import time
 from urllib.parse import parse_qsl, unquote
 
@@ -92,9 +93,25 @@ def pct_param(query, name):
     return n
 
 
-def chance(pct):
-    """Whether an injected fault happens this time (``pct`` percent of the time)."""
-    return pct > 0 and random.random() * 100 < pct
+_owed = {}
+_owed_lock = threading.Lock()
+
+
+def chance(pct, kind):
+    """Whether the injected fault ``kind`` (``"crash"`` or ``"hang"``) happens
+    on this request: on ``pct`` percent of this process's requests that ask
+    for it, evenly spaced after the first, which comes between half and one
+    and a half spacings in, at random, as the built-in servers do
+    (lab/servers/workload.ts ``chance``, whose comment says why). ``random``
+    is reseeded in a forked child (Python >= 3.7, ``os.register_at_fork``),
+    so the workers of a pool draw their own."""
+    if not pct > 0:
+        return False
+    with _owed_lock:
+        due = _owed.get(kind, random.random() * 100 - 50 + pct / 2) + pct
+        fires = due >= 100
+        _owed[kind] = due - 100 if fires else due
+    return fires
 
 
 def sse_event(i):

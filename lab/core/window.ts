@@ -23,8 +23,10 @@ const en = (key: Extract<MessageKey, `model.${string}`>, vars: Record<string, st
  * The rules, as numbers to tune against measurement (docs/measurement.md).
  * Starting values from issue 11: a cycle seen only once or twice per
  * connection is mostly warm-up and end effects; 2 whole seconds are the
- * fewest that give a spread; 20 expected events make a Poisson count's
- * relative standard deviation 1/√20 ≈ 22 %.
+ * fewest that give a spread; 20 expected crashes or hangs, each a lump of
+ * lost worker time, are as few as a mean over them tolerates (the servers
+ * space faults evenly, docs/workload-contract.md, so the count itself does
+ * not vary as a Poisson count's 1/√20 ≈ 22 % would).
  */
 export const WINDOW_RULES = {
   /** The window holds at least this many predicted mean latencies. */

@@ -110,8 +110,8 @@ function handle(req: http.IncomingMessage, res: http.ServerResponse, shed: boole
   if (shed) return send(res, 503, Buffer.from('over capacity\n'), 'text/plain', true)
   if (r.kind === 'stream') return stream(res, r.events, r.intervalMs)
   const work = () => {
-    if (chance(r.crashPct)) process.exit(70) // a crash takes the only process with it: there is no master to respawn it
-    if (chance(r.hangPct)) return // a hung handler: this request never gets an answer, the others go on
+    if (chance(r.crashPct, 'crash')) process.exit(70) // a crash takes the only process with it: there is no master to respawn it
+    if (chance(r.hangPct, 'hang')) return // a hung handler: this request never gets an answer, the others go on
     const finish = () => {
       burnCpu(r.cpuMs) // blocks the loop: nothing else runs meanwhile
       send(res, 200, body(r.bytes))

@@ -323,8 +323,8 @@ function worker(): void {
         }
         return
       } else {
-        if (chance(r.crashPct)) process.exit(70) // the worker dies mid-request; the master starts another
-        if (chance(r.hangPct)) Atomics.wait(sleeper, 0, 0) // hangs until the master kills it after timeout_s
+        if (chance(r.crashPct, 'crash')) process.exit(70) // the worker dies mid-request; the master starts another
+        if (chance(r.hangPct, 'hang')) Atomics.wait(sleeper, 0, 0) // hangs until the master kills it after timeout_s
         if (r.leakKb) leaked.push(Buffer.alloc(r.leakKb * 1024, 1)) // filled, so the pages count in RSS
         if (r.ioMs > 0) Atomics.wait(sleeper, 0, 0, r.ioMs) // blocks this worker, like time.sleep in WSGI
         burnCpu(r.cpuMs)

@@ -154,8 +154,8 @@ function worker(): void {
       res.once('close', () => clearInterval(timer))
       return
     }
-    if (chance(r.crashPct)) process.exit(70) // the process dies with every request it holds; the master starts another
-    if (chance(r.hangPct)) {
+    if (chance(r.crashPct, 'crash')) process.exit(70) // the process dies with every request it holds; the master starts another
+    if (chance(r.hangPct, 'hang')) {
       res.removeListener('close', release) // a hung thread stays taken, even after its client gives up
       return
     }

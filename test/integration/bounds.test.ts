@@ -40,4 +40,15 @@ needs(python).describe('the Python apps', () => {
     // 20 requests × 1024 KiB leaked, every page touched
     expect(seen.grew_kb).toBeGreaterThan(19 * 1024)
   })
+  it('fault one request in every 100 / pct after a first at half to one and a half spacings, as the built-in servers do', () => {
+    const script =
+      'import json, workload; print(json.dumps([sum(workload.chance(p, k) for _ in range(1000)) for p, k in ((5, "hang"), (100, "crash"), (0, "hang"), (2.5, "crash"))]))'
+    const out = execFileSync(PYTHON, ['-I', '-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'lab', 'apps'))}); sys.dont_write_bytecode = True; ${script}`], { encoding: 'utf8', timeout: 10_000 })
+    const [five, all, none, twoAndAHalf] = JSON.parse(out) as number[]
+    // 5 %: the first 10 to 30 requests in, then every 20th: 49 or 50 in 1,000; 2.5 %: 20 to 60 in, then every 40th: 24 or 25
+    expect([49, 50]).toContain(five)
+    expect(all).toBe(1000)
+    expect(none).toBe(0)
+    expect([24, 25]).toContain(twoAndAHalf)
+  })
 })

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { body, burnCpu, route } from '../../lab/servers/workload.js'
+import { body, burnCpu, chance, route } from '../../lab/servers/workload.js'
 
 describe('route', () => {
   it('reads the work parameters', () => {
@@ -66,5 +66,44 @@ describe('body', () => {
   it('has exactly the bytes asked for', () => {
     expect(body(1024)).toHaveLength(1024)
     expect(body(0)).toHaveLength(0)
+  })
+})
+
+describe('chance', () => {
+  it('faults one request in every 20 at 5 %, the first 10 to 30 requests in', () => {
+    const fired: number[] = []
+    for (let i = 1; i <= 1000; i++) if (chance(5, 'hang')) fired.push(i)
+    expect(fired[0]).toBeGreaterThanOrEqual(10)
+    expect(fired[0]).toBeLessThanOrEqual(30)
+    const gaps = fired.slice(1).map((n, i) => n - (fired[i] as number))
+    expect(new Set(gaps)).toEqual(new Set([20]))
+    expect(fired.length).toBeGreaterThanOrEqual(49)
+    expect(fired.length).toBeLessThanOrEqual(50)
+  })
+
+  it('fires every time at 100 %, never at 0 %, and keeps each kind of fault on its own count', () => {
+    const both = Array.from({ length: 400 }, () => [chance(100, 'crash'), chance(0, 'hang'), chance(2.5, 'hang')])
+    expect(both.filter(([crash]) => crash)).toHaveLength(400)
+    expect(both.filter(([, none]) => none)).toHaveLength(0)
+    expect(both.filter(([, , hang]) => hang).length).toBeGreaterThanOrEqual(9)
+    expect(both.filter(([, , hang]) => hang).length).toBeLessThanOrEqual(10)
+  })
+
+  it('gives a new process its first fault 20 requests in on average at 5 %, as a coin per request would, at a phase of its own', async () => {
+    const firsts: number[] = []
+    for (let p = 0; p < 300; p++) {
+      vi.resetModules()
+      const fresh = (await import('../../lab/servers/workload.js')).chance
+      let i = 1
+      while (!fresh(5, 'crash')) i++
+      firsts.push(i)
+    }
+    // uniform over 10..30 with half weight at the ends: σ ≈ 5.8, so the mean of 300 is 20 ± 0.34
+    const mean = firsts.reduce((a, b) => a + b, 0) / firsts.length
+    expect(mean).toBeGreaterThan(19)
+    expect(mean).toBeLessThan(21)
+    expect(Math.min(...firsts)).toBeGreaterThanOrEqual(10)
+    expect(Math.max(...firsts)).toBeLessThanOrEqual(30)
+    expect(new Set(firsts).size).toBeGreaterThan(10)
   })
 })
