@@ -181,6 +181,19 @@ async function main(argv: string[]): Promise<number> {
     })
 
   program
+    .command('calibrate')
+    .description("measure, once for this machine, the engine calibrations the scenarios' runs use (all built-in scenarios when none is named), e.g. before class")
+    .argument('[scenarios...]', 'scenario names (see `lab list`) or paths to scenario folders')
+    .option('--quick', "calibrate for the scenarios' short `quick` loads, as `lab run --quick` and `lab demo` use them")
+    .option('--stack <stack>', 'engines: node (built-in, default) or python (Gunicorn, Uvicorn, nginx)', 'node')
+    .option('--recalibrate', 'measure again even what is cached')
+    .action(async (scenarios: string[], o: { quick?: boolean; stack: string; recalibrate?: boolean }) => {
+      // nothing to save on an interrupt: the default handling (stop every server, exit 128 + n) is right
+      const { calibrateCommand } = await import('./commands/calibrate.js')
+      code = await calibrateCommand({ scenarios, ...o })
+    })
+
+  program
     .command('report')
     .description('write the HTML report of saved results (several files are overlaid)')
     .argument('<results...>', 'results JSON files')

@@ -78,7 +78,7 @@ export async function runScenario(req: RunRequest, events: RunEvents = new RunEv
   sampler.start()
   let failure: string | undefined
   // the slow clients' link, when a workload asks for one (removed below, or by netns.ts's exit hook)
-  const link = await openRunLink(Object.values(plan.workloads), req.start !== undefined)
+  const link = await openRunLink(req.calibrateOnly ? [] : Object.values(plan.workloads), req.start !== undefined)
   try {
     await runLevels(req, prepared, recorder, engines, sampler, events, link)
   } catch (err) {
@@ -103,7 +103,7 @@ async function runLevels(req: RunRequest, p: Prepared, recorder: ResultsRecorder
   const placement = recorder.doc.env.placement
   if (placement?.mode === 'pinned') await pin([process.pid], placement.client)
   const machine = await calibrate(req, p, recorder, engines, sampler, driver, events)
-  if (!machine) return
+  if (!machine || req.calibrateOnly) return
   // the CPU other processes took during the last level: the next level's window is sized with it
   let lastOther: number | undefined
   // the last topology's teardown, run while the next one starts: nothing is measured until both are done
@@ -224,7 +224,8 @@ async function finish(req: RunRequest, recorder: ResultsRecorder, skipped: strin
   const status: RunStatus = req.signal?.aborted ? 'interrupted' : failure !== undefined ? 'failed' : 'done'
   const code = exitCode(status, req.signal?.reason)
   const { doc, file } = recorder
-  const saved = recorder.finish(status === 'done')
+  // lab calibrate measures no level: its calibrations went to the cache, and nothing is saved here
+  const saved = req.calibrateOnly ? false : recorder.finish(status === 'done')
   const written = doc.runs.length > 0 ? await writeHtmlReport(doc, file) : {}
   const { report } = written
   events.emit({

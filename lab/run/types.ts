@@ -34,6 +34,12 @@ export interface RunRequest {
    * except with the `start` test seam, whose topologies are not real).
    */
   calibrate?: boolean
+  /**
+   * Only calibrate (`lab calibrate`): measure or read each topology's
+   * calibration, as the run would, then stop; no level is measured and
+   * nothing is saved. The outcome's `doc.calibration` holds the records.
+   */
+  calibrateOnly?: boolean
   /** The reader's language (`--lang`, else the locale): notes are read in it when translated, and the document records it. */
   lang?: Lang
   /** Results folder (default `results`). */
