@@ -9,11 +9,16 @@
  * Each scenario goes through the run engine with `calibrateOnly`: the same
  * plan, engines and settings as `lab run` (with `--quick`, the quick
  * ladders' connections), no level measured, nothing saved but the cache.
+ * The calibration servers' logs go to a temporary folder, removed at the
+ * end unless something failed (the command then says where they are).
  *
  * Exit codes: 0 every scenario calibrated; 2 bad input (an unknown scenario
  * or stack); 3 an engine a scenario needs is missing (the others are still
  * calibrated); 1 a calibration failed; 130/143/129 interrupted.
  */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { Writable } from 'node:stream'
 import { calibrationLines } from '../core/format-notes.js'
 import { t } from '../core/i18n.js'
@@ -43,6 +48,20 @@ export async function calibrateCommand(opts: CalibrateOptions): Promise<number> 
   const stderr = opts.stderr ?? process.stderr
   const run = opts.run ?? runScenario
   const names = opts.scenarios.length ? opts.scenarios : scenarioNames()
+  const logs = mkdtempSync(path.join(os.tmpdir(), 'lab-calibrate-'))
+  let code = 0
+  try {
+    code = await calibrateEach(names, logs, opts, run, stdout, stderr)
+  } finally {
+    // a failed calibration's logs are kept and named; an empty folder (bad input, a missing engine) is not
+    if (code === 0 || readdirSync(logs, { recursive: true }).every((f) => !String(f).endsWith('.log'))) rmSync(logs, { recursive: true, force: true })
+    else stderr.write(`lab calibrate: the calibration servers' logs are in ${logs}\n`)
+  }
+  return code
+}
+
+/** Calibrates each scenario in turn; returns the exit code. */
+async function calibrateEach(names: string[], logs: string, opts: CalibrateOptions, run: typeof runScenario, stdout: Writable, stderr: Writable): Promise<number> {
   let code = 0
   for (const [i, name] of names.entries()) {
     if (opts.signal?.aborted) break
@@ -58,6 +77,7 @@ export async function calibrateCommand(opts: CalibrateOptions): Promise<number> 
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(opts.lang ? { lang: opts.lang } : {}),
         calibrateOnly: true,
+        out: logs,
       },
       events,
     )
