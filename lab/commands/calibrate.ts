@@ -20,7 +20,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Writable } from 'node:stream'
-import { calibrationLines } from '../core/format-notes.js'
+import { calibrationRecordLines } from '../core/format-notes.js'
 import { t } from '../core/i18n.js'
 import { runScenario } from '../run/engine.js'
 import { RunEvents } from '../run/events.js'
@@ -83,9 +83,8 @@ async function calibrateEach(names: string[], logs: string, opts: CalibrateOptio
     )
     for (const p of outcome.problems) stderr.write(`lab calibrate: ${name}: ${p}\n`)
     if (outcome.status === 'interrupted') return outcome.code
-    const doc = outcome.doc
-    // the calibrations without their heading and the run's CPU placement
-    if (doc?.calibration?.length) stdout.write(`${name}:${calibrationLines({ ...doc, env: { ...doc.env, placement: undefined } }).slice(2).map((l) => `\n${l}`).join('')}\n`)
+    const cal = outcome.doc?.calibration ?? []
+    if (cal.length) stdout.write(`${[`${name}:`, ...calibrationRecordLines(cal)].join('\n')}\n`)
     code = worse(code, outcome.code)
   }
   return code

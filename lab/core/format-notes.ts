@@ -162,19 +162,23 @@ export function windowLines(runs: readonly RunResult[]): string[] {
 export function calibrationLines(doc: ResultsDocument): string[] {
   const out: string[] = []
   const cal = doc.calibration ?? []
-  if (cal.length) {
-    out.push('', t('summary.calibration'))
-    for (const c of cal) {
-      const proxy = c.proxyMsPerRequest !== undefined ? t('summary.calibrationProxy', { ms: fix(c.proxyMsPerRequest, 3) }) : ''
-      const source = c.source === 'cache' ? t('summary.cached', { date: c.measuredAt.slice(0, 10) }) : t('summary.measuredNow')
-      out.push(
-        `  ${`${c.engine} ${c.version}`.padEnd(24)} ` +
-          t('summary.calibrationLine', { proxy, server: fix(c.serverMsPerRequest, 3), client: fix(c.clientMsPerRequest, 3), rate: fix(c.level.perSecond, 0), connections: c.level.connections, settings: c.settings, source }),
-      )
-      if (c.latency) out.push(`  ${''.padEnd(24)} ${t('summary.calibrationLatency', { base: fix(c.latency.baseMs, 2), over: fix(c.latency.timerOvershootMs, 2) })}`)
-    }
-  }
+  if (cal.length) out.push('', t('summary.calibration'), ...calibrationRecordLines(cal))
   const p = doc.env.placement
   if (p) out.push(t('summary.placement', { note: placementText(p) }))
+  return out
+}
+
+/** One or two lines per calibration record: its CPU per response (and where it came from), then its one-connection delays. */
+export function calibrationRecordLines(cal: NonNullable<ResultsDocument['calibration']>): string[] {
+  const out: string[] = []
+  for (const c of cal) {
+    const proxy = c.proxyMsPerRequest !== undefined ? t('summary.calibrationProxy', { ms: fix(c.proxyMsPerRequest, 3) }) : ''
+    const source = c.source === 'cache' ? t('summary.cached', { date: c.measuredAt.slice(0, 10) }) : t('summary.measuredNow')
+    out.push(
+      `  ${`${c.engine} ${c.version}`.padEnd(24)} ` +
+        t('summary.calibrationLine', { proxy, server: fix(c.serverMsPerRequest, 3), client: fix(c.clientMsPerRequest, 3), rate: fix(c.level.perSecond, 0), connections: c.level.connections, settings: c.settings, source }),
+    )
+    if (c.latency) out.push(`  ${''.padEnd(24)} ${t('summary.calibrationLatency', { base: fix(c.latency.baseMs, 2), over: fix(c.latency.timerOvershootMs, 2) })}`)
+  }
   return out
 }
