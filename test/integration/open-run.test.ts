@@ -53,9 +53,8 @@ describe('an open-loop scenario through the run engine', () => {
     expect(half?.prediction?.meanMs).toBeCloseTo(mD1, 6)
     // ~400 arrivals: the mean wait of a Poisson queue varies by several ms from run to run (16 s windows, ~160
     // arrivals, read 87 ms against a bound of 80 once in a full parallel `npm test`, browser tests stalling the
-    // machine; 40 s windows halve both effects), so the bounds are the
-    // midpoints to the wrong models at the offered ρ (no queueing: S = 50 ms; exponential service, M/M/1: S / (1 − ρ)),
-    // 62.5 and 87.5 ms at exactly 10 req/s
+    // machine; 40 s windows halve both effects), so the bounds are the midpoints to the wrong models at the offered ρ
+    // (no queueing: S = 50 ms; exponential service, M/M/1: S / (1 − ρ)), 62.5 and 87.5 ms at exactly 10 req/s
     const mM1 = 50 / (1 - rho)
     expect(half?.latencyMs.mean).toBeGreaterThan((50 + mD1) / 2)
     expect(half?.latencyMs.mean).toBeLessThan((mD1 + mM1) / 2)
