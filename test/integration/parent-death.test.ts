@@ -76,12 +76,8 @@ function leftOver(lab: number, groups: Set<number>): number[] {
     .map(([pid]) => pid)
 }
 
-/**
- * Starts `node bin/lab.js <args>` in the background of a shell in `cwd`; resolves with the shell, the lab's pid, its
- * output so far, and `errorsEnded`: its whole standard error once every writer (the lab, its children) has exited. A
- * gone process's last lines can still be in the pipe when /proc says it has gone.
- */
-async function launch(args: string[], cwd: string): Promise<{ shell: ChildProcess; lab: number; stdout: () => string; errorsEnded: () => Promise<string> }> {
+/** Starts `node bin/lab.js <args>` in the background of a shell in `cwd`; resolves with the shell, the lab's pid and its output so far. */
+async function launch(args: string[], cwd: string): Promise<{ shell: ChildProcess; lab: number; stdout: () => string; stderr: () => string }> {
   const shell = spawn('/bin/sh', ['-c', '"$LAB_NODE" "$LAB_BIN" "$@" & echo "lab-pid $!"; wait', 'launcher', ...args], {
     cwd,
     env: { ...process.env, LAB_NODE: process.execPath, LAB_BIN: path.join(ROOT, 'bin', 'lab.js') },
@@ -92,11 +88,10 @@ async function launch(args: string[], cwd: string): Promise<{ shell: ChildProces
   let stderr = ''
   shell.stdout?.on('data', (c: Buffer) => (stdout += c.toString()))
   shell.stderr?.on('data', (c: Buffer) => (stderr += c.toString()))
-  const ended = new Promise<void>((r) => shell.stderr?.once('close', () => r()))
   expect(await waitFor(() => /lab-pid \d+/.test(stdout), 5000)).toBe(true)
   const lab = Number(/lab-pid (\d+)/.exec(stdout)?.[1])
   labPid = lab
-  return { shell, lab, stdout: () => stdout, errorsEnded: () => ended.then(() => stderr) }
+  return { shell, lab, stdout: () => stdout, stderr: () => stderr }
 }
 
 /** Kills the launcher with SIGKILL (it can pass nothing on) and waits until it is gone. */
@@ -123,7 +118,7 @@ describe('the lab when the process that started it dies', () => {
   it('stops a run as on SIGTERM, keeps what it measured and leaves no process of the run within 5 s', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'lab-parent-death-'))
     dirs.push(out)
-    const { shell, lab, errorsEnded } = await launch(['run', 'prefork-vs-async', '--quick', '--out', out], out)
+    const { shell, lab, stderr } = await launch(['run', 'prefork-vs-async', '--quick', '--out', out], out)
     const resultsDir = path.join(out, 'prefork-vs-async')
     const results = () => (existsSync(resultsDir) ? readdirSync(resultsDir).find((n) => n.endsWith('.json')) : undefined)
     // the file appears after the first measured level; the pre-fork topology is still up for the next
@@ -136,7 +131,7 @@ describe('the lab when the process that started it dies', () => {
 
     await killLauncher(shell)
     expect(await waitFor(() => leftOver(lab, groups).length === 0 && !recorded.some(alive), 5000)).toBe(true)
-    expect(await errorsEnded()).toContain('is gone; stopping as on SIGTERM')
+    expect(stderr()).toContain('is gone; stopping as on SIGTERM')
     const saved = JSON.parse(readFileSync(path.join(resultsDir, results() as string), 'utf8'))
     expect(saved.complete).toBe(false)
     expect(saved.runs.length).toBeGreaterThanOrEqual(1)
@@ -145,7 +140,7 @@ describe('the lab when the process that started it dies', () => {
   it('takes a SIGTERM and then its launcher’s death as one request to stop, not two (as under `timeout`)', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'lab-parent-death-'))
     dirs.push(out)
-    const { shell, lab, errorsEnded } = await launch(['run', 'prefork-vs-async', '--quick', '--out', out], out)
+    const { shell, lab, stderr } = await launch(['run', 'prefork-vs-async', '--quick', '--out', out], out)
     const resultsDir = path.join(out, 'prefork-vs-async')
     expect(await waitFor(() => existsSync(resultsDir) && readdirSync(resultsDir).some((n) => n.endsWith('.json')), 30_000)).toBe(true)
     const groups = groupsOf(lab)
@@ -153,7 +148,7 @@ describe('the lab when the process that started it dies', () => {
     await killLauncher(shell)
     expect(await waitFor(() => leftOver(lab, groups).length === 0, 8000)).toBe(true)
     // stopped the slow way (levels saved, report written), not quit at once as on a second signal
-    expect(await errorsEnded()).toContain('Interrupted; what was measured is saved (complete: false).')
+    expect(stderr()).toContain('Interrupted; what was measured is saved (complete: false).')
     expect(readdirSync(resultsDir).some((n) => n.endsWith('.html'))).toBe(true)
   })
 
@@ -161,7 +156,7 @@ describe('the lab when the process that started it dies', () => {
     expect(existsSync(path.join(ROOT, 'web', 'dist', 'live.html')), 'web/dist/live.html is missing: run `npm run build`').toBe(true)
     const cwd = mkdtempSync(path.join(os.tmpdir(), 'lab-parent-death-demo-'))
     dirs.push(cwd) // the demo saves to ./results
-    const { shell, lab, stdout, errorsEnded } = await launch(['demo', '--port', '0'], cwd)
+    const { shell, lab, stdout, stderr } = await launch(['demo', '--port', '0'], cwd)
     expect(await waitFor(() => /Live demo: http:\/\/127\.0\.0\.1:\d+\//.test(stdout()), 15_000)).toBe(true)
     const port = Number(/127\.0\.0\.1:(\d+)\//.exec(stdout())?.[1])
     const started = await post(port, '/api/runs', { scenario: 'prefork-vs-async', quick: true, workloads: ['io-bound'], knobs: { 'load.duration_s': 20 } })
@@ -177,6 +172,6 @@ describe('the lab when the process that started it dies', () => {
 
     await killLauncher(shell)
     expect(await waitFor(() => leftOver(lab, groups).length === 0, 5000)).toBe(true)
-    expect(await errorsEnded()).toContain('is gone; stopping as on SIGTERM')
+    expect(stderr()).toContain('is gone; stopping as on SIGTERM')
   })
 })
