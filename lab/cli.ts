@@ -16,10 +16,18 @@ import { watchParent } from './commands/parent.js'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
-// npx does not pass SIGTERM on: when the launcher dies, stop as on a SIGTERM (run and demo handle it; the others end at once)
+/** Set once run or demo has received a stop signal ({@link takeOverSignals}). */
+let stopSignalled = false
+
+// npx does not pass SIGTERM on: when the launcher dies, stop as on a SIGTERM (run and demo handle it; the others end at once).
+// Deferred to the check phase: a signal libuv has already caught (`timeout` signals npx and the lab alike) is handed to
+// its listeners in this turn's poll phase, after the timer that noticed the death, and is then the only request to stop.
 const stopWatchingParent = watchParent((parent) => {
-  process.stderr.write(`\nlab: the process that started it (pid ${parent}) is gone; stopping as on SIGTERM\n`)
-  process.kill(process.pid, 'SIGTERM')
+  setImmediate(() => {
+    if (stopSignalled) return
+    process.stderr.write(`\nlab: the process that started it (pid ${parent}) is gone; stopping as on SIGTERM\n`)
+    process.kill(process.pid, 'SIGTERM')
+  })
 })
 
 /**
@@ -57,7 +65,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 function takeOverSignals(): void {
   for (const s of STOP_SIGNALS) {
     process.off(s, quitAtOnce)
-    process.once(s, stopWatchingParent)
+    process.once(s, () => {
+      stopSignalled = true
+      stopWatchingParent()
+    })
   }
   process.once('SIGHUP', () => {
     process.stdout.on('error', () => {})
