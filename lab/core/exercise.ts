@@ -162,8 +162,11 @@ export const FIGURES = {
   errors_pct: (r: RunResult, _k?: string): number | null => (r.requests.total + r.errors.timeouts + r.errors.resets > 0 ? (100 * r.errors.total) / (r.requests.total + r.errors.timeouts + r.errors.resets) : null),
   /** The probe's (e.g. /health) 99th percentile latency, ms. */
   probe_p99_ms: (r: RunResult, _k?: string): number | null => (r.probe && r.probe.requests > 0 ? r.probe.latencyMs.p99 : null),
-  /** The probe's p99 over the load's p99 (≈ 1 when the probe queues behind the same work, ≪ 1 when it does not). */
-  probe_p99_ratio: (r: RunResult, _k?: string): number | null => (r.probe && r.probe.requests > 0 && r.latencyMs.p99 > 0 ? r.probe.latencyMs.p99 / r.latencyMs.p99 : null),
+  /**
+   * The probe's median latency, ms. Graded over the load's `p50_ms` it says whether the probe queues behind the same work;
+   * medians, not p99s, because a probe's few dozen samples make its p99 its slowest one, which a stall of the machine sets.
+   */
+  probe_p50_ms: (r: RunResult, _k?: string): number | null => (r.probe && r.probe.requests > 0 ? r.probe.latencyMs.p50 : null),
 } as const
 
 /** One graded check (the `--json` verdict's `checks[]`, docs/exercises.md). */

@@ -68,6 +68,12 @@ describe('grading', () => {
     expect(grade([check], { runs: [] }, {})[0]).toMatchObject({ measured: null, passed: false, explanation: 'no not measured' })
     expect(grade([check], { runs: [run()] }, {})[0]!.passed).toBe(false)
   })
+  it("grades a probe's median over the load's median, and fails it when the level had no probe", () => {
+    const check: CheckDef = { figure: 'probe_p50_ms', over: { figure: 'p50_ms' }, op: '<', threshold: 0.15, explain: 'queued {measured}' }
+    const probed = run({ probe: { path: '/health', requests: 30, latencyMs: { mean: 20, p50: 17.5, p90: 30, p99: 40 } } } as unknown as Partial<RunResult>)
+    expect(grade([check], { runs: [probed] }, {})[0]).toMatchObject({ name: 'probe_p50_ms / p50_ms < 0.15', measured: 0.5, passed: false, explanation: 'queued 0.5' })
+    expect(grade([check], { runs: [run()] }, {})[0]).toMatchObject({ measured: null, passed: false })
+  })
   it('grades a relative check by the ratio of two figures of the same level, and names both', () => {
     const check: CheckDef = { figure: 'mean_ms', over: { figure: 'p50_ms' }, op: '<', threshold: 1.6, explain: 'skewed {measured}' }
     expect(grade([check], { runs: [run()] }, {})[0]).toMatchObject({ name: 'mean_ms / p50_ms < 1.6', measured: 1.143, passed: true })
