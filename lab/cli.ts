@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--topology <id>', 'run only this topology (repeatable)', collect, [])
     .option('--workload <id>', 'run only this workload (repeatable)', collect, [])
     .option('--repeat <n>', 'measure each level n times, each on a fresh topology, and report mean ± σ across the repeats', (v: string) => Number(v))
-    .option('--recalibrate', "measure the engines' CPU cost per request again instead of using the cached calibration")
+    .option('--recalibrate', "measure the engines' CPU cost per request again instead of using the cached calibration (a cached one stands for 2 hours)")
     .option('--out <dir>', 'results folder', 'results')
     .option('--json', 'write the results document to stdout (progress and summary go to stderr)')
     .option('--open', 'open the HTML report when done')

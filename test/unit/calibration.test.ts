@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { TopologyDef } from '../../lab/core/scenario.js'
 import { FakeDriver } from '../../lab/load/fake.js'
 import { calibrateTopology, calibrationConnections, CALIBRATION_COMPLETIONS_PER_CONNECTION, calibrationWindowS, machineKey, MAX_CALIBRATION_WINDOW_S, modelCalibration, type CalibrationContext } from '../../lab/run/calibrate.js'
-import { cacheDir, cacheFile, calibrationKey, readCalibration } from '../../lab/store/calibration.js'
+import { cacheDir, cacheFile, CALIBRATION_MAX_AGE_MS, calibrationKey, readCalibration, writeCalibration } from '../../lab/store/calibration.js'
 import type { Sampler } from '../../lab/topology/sampler.js'
 import type { RunningTopology } from '../../lab/topology/topology.js'
 
@@ -153,6 +153,18 @@ describe('the calibration cache', () => {
     const key = { machine: 'm', engine: 'uvicorn', version: '0.17.6', settings: 'model=event-loop' }
     expect(calibrationKey(key)).toBe('m | uvicorn | 0.17.6 | model=event-loop')
     expect(readCalibration(key, '/nonexistent/calibration.json')).toBeUndefined()
+  })
+
+  it('stands for two hours after it was measured, then is measured again', async () => {
+    const { ctx } = context()
+    const c = await calibrateTopology(prefork, ctx)
+    const key = { machine: ctx.machine, engine: 'node-prefork', version: c.server.version, settings: c.server.settings }
+    const at = Date.parse(c.server.measuredAt)
+    expect(CALIBRATION_MAX_AGE_MS).toBe(7_200_000)
+    expect(readCalibration(key, ctx.cacheFile, at + CALIBRATION_MAX_AGE_MS)).toMatchObject({ source: 'cache', serverMsPerRequest: c.server.serverMsPerRequest })
+    expect(readCalibration(key, ctx.cacheFile, at + CALIBRATION_MAX_AGE_MS + 1)).toBeUndefined()
+    writeCalibration(key, { ...c.server, measuredAt: 'yesterday' }, ctx.cacheFile)
+    expect(readCalibration(key, ctx.cacheFile, at)).toBeUndefined()
   })
 })
 
